@@ -1,0 +1,40 @@
+//! Resolves a FILE argument: a path on disk, or the name of a built-in
+//! example so newcomers can try every command from any directory.
+
+use std::path::Path;
+
+use archsim::library;
+use archsim::model::{Design, LoadError, file};
+
+/// Loads the design named by `arg`: the file if it exists, otherwise the
+/// built-in example of that name (with or without `.archsim.ron`).
+pub fn load(arg: &Path) -> Result<Design, LoadError> {
+    if !arg.exists()
+        && let Some(example) = example_named(arg)
+    {
+        return example.design();
+    }
+    file::load(arg)
+}
+
+fn example_named(arg: &Path) -> Option<&'static library::Example> {
+    let name = arg.to_str()?;
+    let slug = name
+        .strip_suffix(&format!(".{}", file::EXTENSION))
+        .unwrap_or(name);
+    library::find(slug)
+}
+
+/// Prints a load error on stderr, one problem per line, with a hint where
+/// the file does not exist.
+pub fn report(arg: &Path, err: &LoadError) {
+    eprintln!("{err}");
+    if let LoadError::Read { source, .. } = err
+        && source.kind() == std::io::ErrorKind::NotFound
+    {
+        eprintln!(
+            "hint: no file {} and no built-in example of that name; `archsim examples` lists them",
+            arg.display()
+        );
+    }
+}

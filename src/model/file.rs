@@ -1,0 +1,310 @@
+//! Reading and writing `.archsim.ron` files.
+//!
+//! Loading is load → parse → validate: every failure becomes a
+//! [`LoadError`] that names the file, line and column and says what to
+//! change. Saving is canonical (the same design always gives the same bytes)
+//! and atomic (a temporary file in the same directory, flushed, synced, then
+//! renamed over the target), so a crash never leaves a half-written design.
+
+use std::io::Write;
+use std::path::Path;
+
+use ron::error::{Error as RonError, SpannedError};
+use ron::extensions::Extensions;
+use ron::ser::PrettyConfig;
+use serde::Deserialize;
+
+use super::error::{LoadError, Location};
+use super::locate::locate;
+use super::path::FieldPath;
+use super::{Design, FORMAT_VERSION, validate};
+
+/// The file name extension of designs.
+pub const EXTENSION: &str = "archsim.ron";
+
+/// Files larger than this are refused before they are read: no design comes
+/// near it, and reading it would only waste memory.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Nesting deeper than this is refused (a design needs about ten levels);
+/// it keeps hostile input from exhausting the stack.
+const RECURSION_LIMIT: usize = 64;
+
+/// The RON extensions archsim writes (declared in the file's header) and
+/// also accepts without the header: `Some(..)` may be left out, and an enum
+/// variant's struct is written `Service(workers: 4)` with one pair of
+/// parentheses.
+fn extensions() -> Extensions {
+    Extensions::IMPLICIT_SOME | Extensions::UNWRAP_VARIANT_NEWTYPES
+}
+
+/// Why a design could not be saved.
+#[derive(Debug, thiserror::Error)]
+pub enum SaveError {
+    /// Writing, syncing or renaming failed; the original file is untouched.
+    #[error("{file}: cannot save: {source}")]
+    Io {
+        /// The file.
+        file: String,
+        /// What the operating system said.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The design could not be turned into text (a bug).
+    #[error("{file}: cannot write the design as RON: {message}")]
+    Serialize {
+        /// The file.
+        file: String,
+        /// RON's message.
+        message: String,
+    },
+}
+
+/// Reads, parses and validates the design at `path`.
+pub fn load(path: &Path) -> Result<Design, LoadError> {
+    let file = path.display().to_string();
+    let read_err = |source| LoadError::Read {
+        file: file.clone(),
+        source,
+    };
+    let bytes = std::fs::metadata(path).map_err(read_err)?.len();
+    if bytes > MAX_FILE_BYTES {
+        return Err(LoadError::TooLarge {
+            file,
+            bytes,
+            limit: MAX_FILE_BYTES,
+        });
+    }
+    let data = std::fs::read(path).map_err(read_err)?;
+    parse_bytes(&data, &file)
+}
+
+/// Parses and validates design bytes; `file` names them in messages.
+pub fn parse_bytes(data: &[u8], file: &str) -> Result<Design, LoadError> {
+    if data.len() as u64 > MAX_FILE_BYTES {
+        return Err(LoadError::TooLarge {
+            file: file.to_owned(),
+            bytes: data.len() as u64,
+            limit: MAX_FILE_BYTES,
+        });
+    }
+    let text = std::str::from_utf8(data).map_err(|e| {
+        let valid = &data[..e.valid_up_to()];
+        // The prefix is valid UTF-8 by construction.
+        let prefix = std::str::from_utf8(valid).unwrap_or_default();
+        let (line, col) = end_line_col(prefix);
+        LoadError::NotText {
+            at: Location {
+                file: file.to_owned(),
+                line,
+                col,
+            },
+        }
+    })?;
+    parse(text, file)
+}
+
+/// Parses and validates design text; `file` names it in messages.
+pub fn parse(text: &str, file: &str) -> Result<Design, LoadError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(LoadError::Empty {
+            file: file.to_owned(),
+        });
+    }
+    check_format_version(text, file)?;
+    let design: Design = options().from_str(text).map_err(|e| ron_error(e, file))?;
+    let mut problems = validate::validate(&design);
+    if problems.is_empty() {
+        return Ok(design);
+    }
+    let paths: Vec<&FieldPath> = problems.iter().map(|p| &p.path).collect();
+    let places = locate(text, &paths);
+    for (problem, place) in problems.iter_mut().zip(places) {
+        problem.line_col = place;
+    }
+    Err(LoadError::Invalid {
+        file: file.to_owned(),
+        problems,
+    })
+}
+
+fn options() -> ron::Options {
+    ron::Options::default()
+        .with_default_extension(extensions())
+        .with_recursion_limit(RECURSION_LIMIT)
+}
+
+/// Reads only the `format` field first, so a file from a newer archsim is
+/// told apart from a file with mistakes: its new fields are not "unknown",
+/// its version is.
+fn check_format_version(text: &str, file: &str) -> Result<(), LoadError> {
+    #[derive(Deserialize)]
+    struct FormatProbe {
+        format: Option<u64>,
+    }
+    // A file that does not even parse this far gets its error from the
+    // full parse, which says more.
+    let Ok(FormatProbe {
+        format: Some(found),
+    }) = options().from_str::<FormatProbe>(text)
+    else {
+        return Ok(());
+    };
+    match found {
+        v if v == u64::from(FORMAT_VERSION) => Ok(()),
+        // Migrations from older versions go here when there are any.
+        found => {
+            let path = FieldPath::root().field("format");
+            let (line, col) = locate(text, &[&path])[0].unwrap_or((1, 1));
+            Err(LoadError::UnsupportedFormat {
+                at: Location {
+                    file: file.to_owned(),
+                    line,
+                    col,
+                },
+                found,
+                supported: FORMAT_VERSION,
+            })
+        }
+    }
+}
+
+/// Turns RON's error into one that says what to change.
+fn ron_error(e: SpannedError, file: &str) -> LoadError {
+    let at = Location {
+        file: file.to_owned(),
+        line: e.span.start.line,
+        col: e.span.start.col,
+    };
+    let context = |outer: &Option<String>, word: &str| {
+        outer
+            .as_ref()
+            .map(|o| format!(" {word} {o}"))
+            .unwrap_or_default()
+    };
+    match e.code {
+        RonError::NoSuchStructField {
+            expected,
+            found,
+            outer,
+        } => LoadError::UnknownField {
+            at,
+            field: found,
+            context: context(&outer, "in"),
+            known: expected.join(", "),
+        },
+        RonError::MissingStructField { field, outer } => LoadError::MissingField {
+            at,
+            field: field.to_owned(),
+            context: context(&outer, "in"),
+        },
+        RonError::NoSuchEnumVariant {
+            expected,
+            found,
+            outer,
+        } => LoadError::UnknownVariant {
+            at,
+            found,
+            context: context(&outer, "for"),
+            known: expected.join(", "),
+        },
+        RonError::Utf8Error(_) => LoadError::NotText { at },
+        RonError::ExceededRecursionLimit => LoadError::Syntax {
+            at,
+            message: format!(
+                "values are nested more than {RECURSION_LIMIT} levels deep; a design needs about ten"
+            ),
+        },
+        RonError::Eof => LoadError::Syntax {
+            at,
+            message: "the file ends too early; a bracket or quote is probably not closed".into(),
+        },
+        RonError::TrailingCharacters => LoadError::Syntax {
+            at,
+            message: "unexpected text after the end of the design; the design is one `( ... )`"
+                .into(),
+        },
+        RonError::DuplicateStructField { field, outer } => LoadError::Syntax {
+            at,
+            message: format!(
+                "field `{field}` appears twice{}; keep one",
+                context(&outer, "in")
+            ),
+        },
+        other => LoadError::Syntax {
+            at,
+            message: plain_words(&other),
+        },
+    }
+}
+
+/// RON's messages for the common slips, in words that say what to change.
+fn plain_words(code: &RonError) -> String {
+    match code {
+        RonError::ExpectedStringEnd => "a string is not closed: add the missing `\"`".into(),
+        RonError::IntegerOutOfBounds => {
+            "the number is out of range here: this field takes a whole number ≥ 0".into()
+        }
+        RonError::ExpectedInteger => "expected a whole number".into(),
+        RonError::ExpectedFloat => "expected a number".into(),
+        RonError::ExpectedComma => "expected a comma between two values".into(),
+        RonError::ExpectedArrayEnd => "expected `]` to close the list (or a comma)".into(),
+        RonError::ExpectedStructLikeEnd => "expected `)` to close the value (or a comma)".into(),
+        RonError::ExpectedString => "expected a string in double quotes".into(),
+        RonError::UnclosedBlockComment => "a `/*` comment is never closed with `*/`".into(),
+        other => other.to_string(),
+    }
+}
+
+/// The 1-based line and column just after `prefix`.
+fn end_line_col(prefix: &str) -> (usize, usize) {
+    let line = 1 + prefix.matches('\n').count();
+    let col = 1 + prefix.rsplit('\n').next().map_or(0, |l| l.chars().count());
+    (line, col)
+}
+
+/// The canonical text of a design: the same design always gives the same
+/// bytes, fields in declaration order, defaults left out, small values on
+/// one line.
+pub fn to_string(design: &Design) -> Result<String, ron::Error> {
+    let config = PrettyConfig::new()
+        .indentor("    ")
+        .new_line("\n")
+        .struct_names(false)
+        .separate_tuple_members(false)
+        .enumerate_arrays(false)
+        .depth_limit(4)
+        .extensions(extensions());
+    let mut text = ron::Options::default().to_string_pretty(design, config)?;
+    text.push('\n');
+    Ok(text)
+}
+
+/// Saves `design` to `path` atomically, in canonical form.
+pub fn save(design: &Design, path: &Path) -> Result<(), SaveError> {
+    let file = path.display().to_string();
+    let text = to_string(design).map_err(|e| SaveError::Serialize {
+        file: file.clone(),
+        message: e.to_string(),
+    })?;
+    write_atomically(path, text.as_bytes()).map_err(|source| SaveError::Io { file, source })
+}
+
+/// Writes `bytes` to a temporary file beside `path`, syncs it, and renames
+/// it over `path`: readers see the old file or the new one, never half.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".archsim-save-")
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.flush()?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}

@@ -1,0 +1,808 @@
+//! Semantic checks of a design: everything the type system cannot say.
+//!
+//! A design that passes [`validate`] can be simulated, analysed and drawn
+//! without further checks: every reference resolves, every number is finite
+//! and in range, every link makes sense for the kinds of node it joins.
+//! A cycle of `sync` calls is allowed (it is an analysis finding, not an
+//! error).
+
+use std::collections::{HashMap, HashSet};
+
+use super::error::{Invalid, Problem};
+use super::path::FieldPath;
+use super::{
+    Availability, Design, Distribution, EntryPoint, FORMAT_VERSION, Fault, Link, LinkRef, Load,
+    Node, NodeId, NodeKind, Style, Thresholds,
+};
+
+/// The most problems reported for one design; a broken generated file
+/// should not print a million lines.
+pub const MAX_PROBLEMS: usize = 100;
+
+/// Every problem with `design`, in document order (nodes, links, entry
+/// points, scenario, thresholds). Empty when the design is valid.
+pub fn validate(design: &Design) -> Vec<Problem> {
+    let mut c = Checker::new(design);
+    c.check();
+    c.problems
+}
+
+/// What a number must be.
+#[derive(Clone, Copy)]
+enum Rule {
+    NonNegative,
+    Positive,
+    AtLeastOne,
+    Probability,
+}
+
+impl Rule {
+    fn holds(self, v: f64) -> bool {
+        v.is_finite()
+            && match self {
+                Rule::NonNegative => v >= 0.0,
+                Rule::Positive => v > 0.0,
+                Rule::AtLeastOne => v >= 1.0,
+                Rule::Probability => (0.0..=1.0).contains(&v),
+            }
+    }
+
+    fn words(self) -> &'static str {
+        match self {
+            Rule::NonNegative => "a finite number ≥ 0",
+            Rule::Positive => "a finite number > 0",
+            Rule::AtLeastOne => "a finite number ≥ 1",
+            Rule::Probability => "a probability between 0 and 1",
+        }
+    }
+}
+
+struct Checker<'d> {
+    design: &'d Design,
+    by_id: HashMap<&'d str, &'d Node>,
+    problems: Vec<Problem>,
+    suppressed: usize,
+}
+
+impl<'d> Checker<'d> {
+    fn new(design: &'d Design) -> Self {
+        let mut by_id = HashMap::with_capacity(design.nodes.len());
+        for n in &design.nodes {
+            by_id.entry(n.id.as_str()).or_insert(n);
+        }
+        Self {
+            design,
+            by_id,
+            problems: Vec::new(),
+            suppressed: 0,
+        }
+    }
+
+    fn report(&mut self, path: FieldPath, invalid: Invalid) {
+        if self.problems.len() < MAX_PROBLEMS {
+            self.problems.push(Problem::new(path, invalid));
+        } else {
+            self.suppressed += 1;
+        }
+    }
+
+    fn check(&mut self) {
+        let root = FieldPath::root();
+        if self.design.format != FORMAT_VERSION {
+            self.report(
+                root.field("format"),
+                Invalid::FormatVersion {
+                    found: self.design.format,
+                    supported: FORMAT_VERSION,
+                },
+            );
+        }
+        let mut seen = HashSet::new();
+        for (i, node) in self.design.nodes.iter().enumerate() {
+            let path = root.field("nodes").index(i);
+            if !seen.insert(node.id.as_str()) {
+                self.report(
+                    path.field("id"),
+                    Invalid::DuplicateNodeId {
+                        id: node.id.to_string(),
+                    },
+                );
+            }
+            self.node(&path, node);
+        }
+        for (i, link) in self.design.links.iter().enumerate() {
+            self.link(&root.field("links").index(i), link);
+        }
+        let mut names = HashSet::new();
+        for (i, entry) in self.design.entry_points.iter().enumerate() {
+            let path = root.field("entry_points").index(i);
+            if !names.insert(entry.name.as_str()) {
+                self.report(
+                    path.field("name"),
+                    Invalid::DuplicateEntryPoint {
+                        name: entry.name.clone(),
+                    },
+                );
+            }
+            self.entry(&path, entry);
+        }
+        self.scenario(&root.field("scenario"));
+        self.thresholds(&root.field("thresholds"), &self.design.thresholds);
+        if self.suppressed > 0 {
+            let more = self.suppressed;
+            self.problems
+                .push(Problem::new(root, Invalid::MoreProblems { count: more }));
+        }
+    }
+
+    fn number(&mut self, path: FieldPath, what: &str, field: &str, value: f64, rule: Rule) {
+        if !rule.holds(value) {
+            self.report(
+                path,
+                Invalid::BadNumber {
+                    what: what.to_owned(),
+                    field: field.to_owned(),
+                    value: value.to_string(),
+                    rule: rule.words(),
+                },
+            );
+        }
+    }
+
+    fn distribution(&mut self, path: &FieldPath, what: &str, field: &str, d: &Distribution) {
+        for (param, value) in d.parameters() {
+            self.number(
+                path.clone(),
+                what,
+                &format!("{field}.{param}"),
+                value,
+                Rule::NonNegative,
+            );
+        }
+        if let Distribution::Uniform { min_ms, max_ms } = *d
+            && min_ms > max_ms
+        {
+            self.report(
+                path.clone(),
+                Invalid::BadNumber {
+                    what: what.to_owned(),
+                    field: format!("{field}.min_ms"),
+                    value: min_ms.to_string(),
+                    rule: "at most max_ms",
+                },
+            );
+        }
+    }
+
+    fn availability(&mut self, path: FieldPath, what: &str, a: &Availability) {
+        match *a {
+            Availability::Always => {}
+            Availability::Fraction(f) => {
+                self.number(path, what, "availability", f, Rule::Probability)
+            }
+            Availability::Mttf { mttf_s, mttr_s } => {
+                self.number(
+                    path.clone(),
+                    what,
+                    "availability.mttf_s",
+                    mttf_s,
+                    Rule::Positive,
+                );
+                self.number(path, what, "availability.mttr_s", mttr_s, Rule::NonNegative);
+            }
+        }
+    }
+
+    fn node(&mut self, path: &FieldPath, node: &Node) {
+        if !node.id.is_well_formed() {
+            let suggestion: String = node
+                .id
+                .as_str()
+                .trim()
+                .chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || c == '-' {
+                        c.to_ascii_lowercase()
+                    } else {
+                        '_'
+                    }
+                })
+                .collect();
+            self.report(
+                path.field("id"),
+                Invalid::BadId {
+                    id: node.id.to_string(),
+                    suggestion: if suggestion.is_empty() {
+                        "node".into()
+                    } else {
+                        suggestion
+                    },
+                },
+            );
+        }
+        let what = format!("{} \"{}\"", node.kind_name(), node.id);
+        for (field, v) in [("pos.x", node.pos.x), ("pos.y", node.pos.y)] {
+            if !v.is_finite() {
+                self.report(
+                    path.field("pos"),
+                    Invalid::BadNumber {
+                        what: what.clone(),
+                        field: field.into(),
+                        value: v.to_string(),
+                        rule: "a finite number",
+                    },
+                );
+            }
+        }
+        let kind = path.field("kind");
+        match &node.kind {
+            NodeKind::Service(s) => {
+                if s.workers == 0 {
+                    self.report(
+                        kind.field("workers"),
+                        Invalid::ZeroWorkers {
+                            node: node.id.to_string(),
+                        },
+                    );
+                }
+                if s.operations.is_empty() {
+                    self.report(
+                        kind.field("operations"),
+                        Invalid::NoOperations {
+                            node: node.id.to_string(),
+                        },
+                    );
+                }
+                let mut ops = HashSet::new();
+                for (i, op) in s.operations.iter().enumerate() {
+                    let op_path = kind.field("operations").index(i);
+                    if !ops.insert(op.name.as_str()) {
+                        self.report(
+                            op_path.field("name"),
+                            Invalid::DuplicateOperation {
+                                node: node.id.to_string(),
+                                op: op.name.clone(),
+                            },
+                        );
+                    }
+                    self.distribution(
+                        &op_path.field("service_time"),
+                        &what,
+                        &format!("operation \"{}\" service_time", op.name),
+                        &op.service_time,
+                    );
+                }
+                self.availability(kind.field("availability"), &what, &s.availability);
+                self.number(
+                    kind.field("error_rate"),
+                    &what,
+                    "error_rate",
+                    s.error_rate,
+                    Rule::Probability,
+                );
+            }
+            NodeKind::Broker(b) => {
+                self.distribution(
+                    &kind.field("delivery_latency"),
+                    &what,
+                    "delivery_latency",
+                    &b.delivery_latency,
+                );
+                if let Some(r) = b.retention_s {
+                    self.number(
+                        kind.field("retention_s"),
+                        &what,
+                        "retention_s",
+                        r,
+                        Rule::NonNegative,
+                    );
+                }
+            }
+            NodeKind::DataStore(d) => {
+                self.distribution(
+                    &kind.field("read_latency"),
+                    &what,
+                    "read_latency",
+                    &d.read_latency,
+                );
+                self.distribution(
+                    &kind.field("write_latency"),
+                    &what,
+                    "write_latency",
+                    &d.write_latency,
+                );
+                if d.connections == Some(0) {
+                    self.number(
+                        kind.field("connections"),
+                        &what,
+                        "connections",
+                        0.0,
+                        Rule::AtLeastOne,
+                    );
+                }
+                self.number(
+                    kind.field("poll_interval_s"),
+                    &what,
+                    "poll_interval_s",
+                    d.poll_interval_s,
+                    Rule::Positive,
+                );
+                self.availability(kind.field("availability"), &what, &d.availability);
+            }
+            NodeKind::Client => {}
+        }
+    }
+
+    /// The node `id`, reporting it as unknown when it does not exist.
+    fn resolve(&mut self, path: FieldPath, what: &str, id: &NodeId) -> Option<&'d Node> {
+        let found = self.by_id.get(id.as_str()).copied();
+        if found.is_none() {
+            self.report(
+                path,
+                Invalid::UnknownNode {
+                    what: what.to_owned(),
+                    node: id.to_string(),
+                    known: self.known_ids(),
+                },
+            );
+        }
+        found
+    }
+
+    fn known_ids(&self) -> String {
+        const SHOWN: usize = 20;
+        let mut ids: Vec<&str> = self
+            .design
+            .nodes
+            .iter()
+            .take(SHOWN)
+            .map(|n| n.id.as_str())
+            .collect();
+        if self.design.nodes.len() > SHOWN {
+            ids.push("…");
+        }
+        if ids.is_empty() {
+            "none: the design has no nodes yet".into()
+        } else {
+            ids.join(", ")
+        }
+    }
+
+    fn operation(&mut self, path: FieldPath, what: &str, node: &Node, op: &str) {
+        match &node.kind {
+            NodeKind::Service(s) => {
+                if s.operation(Some(op)).is_none() {
+                    let known = s
+                        .operations
+                        .iter()
+                        .map(|o| o.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    self.report(
+                        path,
+                        Invalid::UnknownOperation {
+                            what: what.to_owned(),
+                            node: node.id.to_string(),
+                            op: op.to_owned(),
+                            known,
+                        },
+                    );
+                }
+            }
+            other => self.report(
+                path,
+                Invalid::WrongKind {
+                    what: what.to_owned(),
+                    field: "an operation",
+                    node: node.id.to_string(),
+                    found: other.name(),
+                    expected: "service",
+                },
+            ),
+        }
+    }
+
+    fn broker_ref(&mut self, path: FieldPath, what: &str, field: &'static str, id: &NodeId) {
+        if let Some(node) = self.resolve(path.clone(), what, id)
+            && node.as_broker().is_none()
+        {
+            self.report(
+                path,
+                Invalid::WrongKind {
+                    what: what.to_owned(),
+                    field,
+                    node: id.to_string(),
+                    found: node.kind_name(),
+                    expected: "broker",
+                },
+            );
+        }
+    }
+
+    fn not_applicable(
+        &mut self,
+        path: FieldPath,
+        what: &str,
+        field: &'static str,
+        applies_to: &'static str,
+    ) {
+        self.report(
+            path,
+            Invalid::FieldNotApplicable {
+                what: what.to_owned(),
+                field,
+                applies_to,
+            },
+        );
+    }
+
+    fn link(&mut self, path: &FieldPath, link: &Link) {
+        let what = format!("link \"{}\"", link.label());
+        let from = self.resolve(path.field("from"), &what, &link.from);
+        let to = self.resolve(path.field("to"), &what, &link.to);
+        if let (Some(from), Some(to)) = (from, to)
+            && let Some(rule) = kind_rule_violation(link.style, &from.kind, &to.kind)
+        {
+            self.report(
+                path.field("style"),
+                Invalid::LinkKinds {
+                    what: what.clone(),
+                    style: link.style.to_string(),
+                    from_kind: from.kind_name(),
+                    to_kind: to.kind_name(),
+                    rule,
+                },
+            );
+        }
+        if let (Some(op), Some(from)) = (&link.from_op, from) {
+            self.operation(path.field("from_op"), &what, from, op);
+        }
+        if let (Some(op), Some(to)) = (&link.to_op, to) {
+            self.operation(path.field("to_op"), &what, to, op);
+        }
+        let consumes_async = link.style == Style::AsyncRequest
+            || (link.style == Style::Event && from.is_some_and(|n| n.as_broker().is_some()));
+        let request_response = matches!(link.style, Style::Sync | Style::AsyncRequest);
+        if let Some(via) = &link.via {
+            if link.style == Style::AsyncRequest {
+                self.broker_ref(path.field("via"), &what, "via", via);
+            } else {
+                self.not_applicable(path.field("via"), &what, "via", "async_request links");
+            }
+        }
+        if let Some(dlq) = &link.dead_letter {
+            if consumes_async {
+                self.broker_ref(path.field("dead_letter"), &what, "dead_letter", dlq);
+            } else {
+                self.not_applicable(
+                    path.field("dead_letter"),
+                    &what,
+                    "dead_letter",
+                    ASYNC_CONSUMPTION,
+                );
+            }
+        }
+        if let Some(max) = link.max_deliveries {
+            if !consumes_async {
+                self.not_applicable(
+                    path.field("max_deliveries"),
+                    &what,
+                    "max_deliveries",
+                    ASYNC_CONSUMPTION,
+                );
+            } else if max == 0 {
+                self.number(
+                    path.field("max_deliveries"),
+                    &what,
+                    "max_deliveries",
+                    0.0,
+                    Rule::AtLeastOne,
+                );
+            }
+        }
+        if let Some(t) = link.timeout_ms {
+            if request_response {
+                self.number(
+                    path.field("timeout_ms"),
+                    &what,
+                    "timeout_ms",
+                    t,
+                    Rule::Positive,
+                );
+            } else {
+                self.not_applicable(
+                    path.field("timeout_ms"),
+                    &what,
+                    "timeout_ms",
+                    REQUEST_RESPONSE,
+                );
+            }
+        }
+        if link.retries > 0 && !request_response {
+            self.not_applicable(path.field("retries"), &what, "retries", REQUEST_RESPONSE);
+        }
+        if link.parallel_group.is_some() && link.style != Style::Sync {
+            self.not_applicable(
+                path.field("parallel_group"),
+                &what,
+                "parallel_group",
+                "sync links (other styles never wait)",
+            );
+        }
+        if link.response_work != Distribution::ZERO && link.style != Style::AsyncRequest {
+            self.not_applicable(
+                path.field("response_work"),
+                &what,
+                "response_work",
+                "async_request links",
+            );
+        }
+        if link.access != super::Access::default() && to.is_some_and(|n| n.as_store().is_none()) {
+            self.not_applicable(
+                path.field("access"),
+                &what,
+                "access",
+                "links to a data store",
+            );
+        }
+        self.number(
+            path.field("latency_ms"),
+            &what,
+            "latency_ms",
+            link.latency_ms,
+            Rule::NonNegative,
+        );
+        self.number(
+            path.field("backoff_ms"),
+            &what,
+            "backoff_ms",
+            link.backoff_ms,
+            Rule::NonNegative,
+        );
+        self.number(
+            path.field("backoff_multiplier"),
+            &what,
+            "backoff_multiplier",
+            link.backoff_multiplier,
+            Rule::AtLeastOne,
+        );
+        self.number(
+            path.field("calls_per_request"),
+            &what,
+            "calls_per_request",
+            link.calls_per_request,
+            Rule::NonNegative,
+        );
+        self.distribution(
+            &path.field("response_work"),
+            &what,
+            "response_work",
+            &link.response_work,
+        );
+    }
+
+    fn entry(&mut self, path: &FieldPath, entry: &EntryPoint) {
+        let what = format!("entry point \"{}\"", entry.name);
+        if let Some(client) = self.resolve(path.field("client"), &what, &entry.client)
+            && !client.is_client()
+        {
+            self.report(
+                path.field("client"),
+                Invalid::NotAnEntryNode {
+                    entry: entry.name.clone(),
+                    node: entry.client.to_string(),
+                    kind: client.kind_name(),
+                },
+            );
+        }
+        if let Some(target) = self.resolve(path.field("target"), &what, &entry.target) {
+            if let Some(op) = &entry.operation {
+                self.operation(path.field("operation"), &what, target, op);
+            }
+            if self.design.entry_link(entry).is_none() {
+                self.report(
+                    path.field("target"),
+                    Invalid::EntryWithoutLink {
+                        entry: entry.name.clone(),
+                        client: entry.client.to_string(),
+                        target: entry.target.to_string(),
+                    },
+                );
+            }
+        }
+        match &entry.load {
+            Load::Open { rate_per_s, .. } => {
+                self.number(
+                    path.field("load"),
+                    &what,
+                    "rate_per_s",
+                    *rate_per_s,
+                    Rule::Positive,
+                );
+            }
+            Load::Closed { users, think_time } => {
+                if *users == 0 {
+                    self.number(path.field("load"), &what, "users", 0.0, Rule::AtLeastOne);
+                }
+                self.distribution(&path.field("load"), &what, "think_time", think_time);
+            }
+        }
+    }
+
+    fn scenario(&mut self, path: &FieldPath) {
+        let s = &self.design.scenario;
+        let what = "the scenario";
+        self.number(
+            path.field("duration_s"),
+            what,
+            "duration_s",
+            s.duration_s,
+            Rule::Positive,
+        );
+        self.number(
+            path.field("warmup_s"),
+            what,
+            "warmup_s",
+            s.warmup_s,
+            Rule::NonNegative,
+        );
+        self.number(
+            path.field("drain_s"),
+            what,
+            "drain_s",
+            s.drain_s,
+            Rule::NonNegative,
+        );
+        if s.warmup_s.is_finite() && s.duration_s.is_finite() && s.warmup_s >= s.duration_s {
+            self.report(
+                path.field("warmup_s"),
+                Invalid::BadNumber {
+                    what: what.into(),
+                    field: "warmup_s".into(),
+                    value: s.warmup_s.to_string(),
+                    rule: "less than duration_s, or nothing is measured",
+                },
+            );
+        }
+        for (i, fault) in s.faults.iter().enumerate() {
+            self.fault(&path.field("faults").index(i), i, fault);
+        }
+    }
+
+    fn fault(&mut self, path: &FieldPath, i: usize, fault: &Fault) {
+        let what = format!("fault {} ({})", i + 1, fault.kind_name());
+        if let Some(node) = fault.node() {
+            self.resolve(path.field("node"), &what, node);
+        }
+        if let Some(link) = fault.link()
+            && !self.link_exists(link)
+        {
+            self.report(
+                path.field("link"),
+                Invalid::UnknownNode {
+                    what: format!("{what}: link \"{} -> {}\"", link.from, link.to),
+                    node: format!("{} -> {}", link.from, link.to),
+                    known: "links that exist in the design; draw it or correct the names".into(),
+                },
+            );
+        }
+        match *fault {
+            Fault::Crash { at_s, for_s, .. } => {
+                self.number(path.field("at_s"), &what, "at_s", at_s, Rule::NonNegative);
+                self.number(path.field("for_s"), &what, "for_s", for_s, Rule::Positive);
+            }
+            Fault::SlowDown {
+                at_s,
+                for_s,
+                factor,
+                ..
+            } => {
+                self.number(path.field("at_s"), &what, "at_s", at_s, Rule::NonNegative);
+                self.number(path.field("for_s"), &what, "for_s", for_s, Rule::Positive);
+                self.number(
+                    path.field("factor"),
+                    &what,
+                    "factor",
+                    factor,
+                    Rule::Positive,
+                );
+            }
+            Fault::Drop { fraction, .. } | Fault::Error { fraction, .. } => {
+                self.number(
+                    path.field("fraction"),
+                    &what,
+                    "fraction",
+                    fraction,
+                    Rule::Probability,
+                );
+            }
+            Fault::Poison {
+                fraction,
+                restart_s,
+                ..
+            } => {
+                self.number(
+                    path.field("fraction"),
+                    &what,
+                    "fraction",
+                    fraction,
+                    Rule::Probability,
+                );
+                self.number(
+                    path.field("restart_s"),
+                    &what,
+                    "restart_s",
+                    restart_s,
+                    Rule::NonNegative,
+                );
+            }
+        }
+    }
+
+    fn link_exists(&self, r: &LinkRef) -> bool {
+        self.design
+            .links
+            .iter()
+            .any(|l| l.from == r.from && l.to == r.to)
+    }
+
+    fn thresholds(&mut self, path: &FieldPath, t: &Thresholds) {
+        let what = "thresholds";
+        self.number(
+            path.field("long_running_ms"),
+            what,
+            "long_running_ms",
+            t.long_running_ms,
+            Rule::NonNegative,
+        );
+        self.number(
+            path.field("saturation"),
+            what,
+            "saturation",
+            t.saturation,
+            Rule::Probability,
+        );
+        self.number(
+            path.field("blocked_share"),
+            what,
+            "blocked_share",
+            t.blocked_share,
+            Rule::Probability,
+        );
+    }
+}
+
+const ASYNC_CONSUMPTION: &str =
+    "asynchronous consumption (async_request links, or event links from a broker to a subscriber)";
+const REQUEST_RESPONSE: &str = "request-response links (sync, async_request)";
+
+/// Which kinds of node each style may join. Returns the rule, in words,
+/// when `from -> to` breaks it.
+fn kind_rule_violation(style: Style, from: &NodeKind, to: &NodeKind) -> Option<&'static str> {
+    use NodeKind::{Broker, Client, DataStore, Service};
+    let caller = matches!(from, Service(_) | Client);
+    let ok = match style {
+        Style::Sync => caller && matches!(to, Service(_) | DataStore(_)),
+        Style::AsyncRequest => caller && matches!(to, Service(_)),
+        Style::Event => {
+            (caller && matches!(to, Broker(_) | Service(_)))
+                || (matches!(from, Broker(_)) && matches!(to, Service(_)))
+        }
+        Style::CommonData => {
+            (caller && matches!(to, DataStore(_)))
+                || (matches!(from, DataStore(_)) && matches!(to, Service(_)))
+        }
+    };
+    (!ok).then_some(match style {
+        Style::Sync => "a sync call goes from a service or client to a service or data store",
+        Style::AsyncRequest => {
+            "an async_request goes from a service or client to a service (name the queue with `via`)"
+        }
+        Style::Event => {
+            "an event goes from a publisher (service or client) to a broker or a subscribing service, or from a broker to a subscribing service"
+        }
+        Style::CommonData => {
+            "common_data goes from a writer (service or client) to a data store, or from a data store to a service that polls it"
+        }
+    })
+}
