@@ -22,7 +22,25 @@ macro_rules! examples {
 }
 
 /// Every built-in example, in the order they are listed.
-pub const EXAMPLES: &[Example] = examples!["fraud-check-blocking",];
+pub const EXAMPLES: &[Example] = examples![
+    "fraud-check-blocking",
+    "fraud-check-background",
+    "warehouse-fulfilment-blocking",
+    "warehouse-fulfilment-async",
+    "customer-registered-just-id",
+    "customer-registered-detailed",
+    "stockist-prices-sequential",
+    "stockist-prices-parallel",
+    "stock-check-no-timeout",
+    "stock-check-timeout",
+    "pricing-grid-unbounded-retries",
+    "pricing-grid-dead-letter",
+    "order-saga-choreography",
+    "order-saga-orchestration",
+    "product-importer-file-drop",
+    "shared-order-table",
+    "store-and-trading-shared-data",
+];
 
 /// The example the app opens when started without a file.
 pub const DEFAULT_EXAMPLE: &str = "fraud-check-blocking";
@@ -42,4 +60,39 @@ impl Example {
 /// The example called `slug`.
 pub fn find(slug: &str) -> Option<&'static Example> {
     EXAMPLES.iter().find(|e| e.slug == slug)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_example_loads_is_canonical_and_says_what_it_teaches() {
+        for example in EXAMPLES {
+            let design = example
+                .design()
+                .unwrap_or_else(|e| panic!("{} does not load: {e}", example.slug));
+            assert!(
+                !design.description.is_empty(),
+                "{} has no description",
+                example.slug
+            );
+            let canonical = file::to_string(&design).expect("serialises");
+            assert!(
+                canonical == example.text,
+                "{} is not in canonical form: run `archsim fmt` on it",
+                example.slug
+            );
+        }
+    }
+
+    #[test]
+    fn slugs_are_unique_and_the_default_exists() {
+        let mut slugs: Vec<&str> = EXAMPLES.iter().map(|e| e.slug).collect();
+        slugs.sort_unstable();
+        slugs.dedup();
+        assert_eq!(slugs.len(), EXAMPLES.len());
+        assert!(find(DEFAULT_EXAMPLE).is_some());
+        assert_eq!(EXAMPLES[0].slug, DEFAULT_EXAMPLE);
+    }
 }
