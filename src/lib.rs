@@ -8,3 +8,4 @@
 
 pub mod library;
 pub mod model;
+pub mod sim;

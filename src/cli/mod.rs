@@ -8,6 +8,8 @@ mod check;
 mod examples;
 mod fmt;
 mod input;
+mod json;
+mod simulate;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -45,6 +47,8 @@ enum Command {
     Examples(examples::Args),
     /// Rewrite designs in canonical form (stable order, defaults left out).
     Fmt(fmt::Args),
+    /// Simulate a design and print what happened to its requests.
+    Simulate(simulate::Args),
 }
 
 /// Parses the command line and runs it.
@@ -54,6 +58,7 @@ pub fn run() -> ExitCode {
         Some(Command::Check(args)) => check::run(&args),
         Some(Command::Examples(args)) => examples::run(&args),
         Some(Command::Fmt(args)) => fmt::run(&args),
+        Some(Command::Simulate(args)) => simulate::run(&args),
         None => open_app(cli.file),
     };
     ExitCode::from(code)

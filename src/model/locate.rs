@@ -10,8 +10,9 @@
 use super::path::{FieldPath, PathSeg};
 
 /// For each path, the 1-based (line, column) of the deepest part of it found
-/// in `text`: the field name for a field, the element for a list index.
-/// `None` when not even its first step is present (a defaulted field).
+/// in `text`: the field name for a field, the element for a list index; for
+/// a field left out (defaulted), the value that would contain it. `None`
+/// only when the text holds no value at all.
 pub(crate) fn locate(text: &str, paths: &[&FieldPath]) -> Vec<Option<(usize, usize)>> {
     let mut offsets = vec![None; paths.len()];
     let wants: Vec<Want<'_>> = paths
@@ -402,7 +403,8 @@ mod tests {
             at(root.field("nodes").index(0).field("notes")),
             Some((7, 9))
         );
-        assert_eq!(at(root.field("scenario")), None);
+        // A defaulted top-level field: the design's opening parenthesis.
+        assert_eq!(at(root.field("scenario")), Some((2, 1)));
     }
 
     #[test]

@@ -1,0 +1,226 @@
+//! Request-response over a link: sending, network latency, timeouts,
+//! retries with backoff, repeated calls, and who is told when a call ends.
+
+use rand::RngExt as _;
+
+use super::super::plan::{Ix, PKind};
+use super::super::time::Nanos;
+use super::super::trace::HopKind;
+use super::Engine;
+use super::events::{Cause, Ev, Outcome};
+use super::state::{Call, Caller, Job, Msg, Work};
+use crate::model::Style;
+
+impl Engine<'_> {
+    /// Starts a call over `link` for `caller`; `repeats` further calls
+    /// follow each success (`calls_per_request` above one).
+    pub(crate) fn start_call(
+        &mut self,
+        caller: Caller,
+        link: Ix,
+        op: Option<Ix>,
+        flow: Ix,
+        repeats: u32,
+    ) -> Ix {
+        let (c, _) = self.calls.insert(Call {
+            link,
+            op,
+            caller,
+            flow,
+            attempt: 0,
+            repeats_left: repeats,
+        });
+        self.flow_add(flow);
+        let acc = &mut self.links[link as usize];
+        acc.in_flight += 1;
+        acc.max_in_flight = acc.max_in_flight.max(acc.in_flight);
+        self.send_attempt(c);
+        c
+    }
+
+    /// Sends (or re-sends) the request of a call.
+    pub(crate) fn send_attempt(&mut self, c: Ix) {
+        let Some(call) = self.calls.get(c) else {
+            return;
+        };
+        let (link, flow, attempt) = (call.link, call.flow, call.attempt);
+        let op = call.op.or(self.plan.links[link as usize].to_op);
+        let epoch = self.calls.epoch(c);
+        let l = &self.plan.links[link as usize];
+        let acc = &mut self.links[link as usize];
+        acc.messages += 1;
+        if attempt > 0 {
+            acc.retries += 1;
+        }
+        let now = self.now;
+        if let Some(timeout) = l.timeout {
+            self.events
+                .push(now.saturating_add(timeout), Ev::Timeout { call: c, epoch });
+        }
+        let rng = &mut self.rng_links[link as usize];
+        let arrives = now.saturating_add(l.latency);
+        if l.drop_p > 0.0 && rng.random::<f64>() < l.drop_p {
+            self.links[link as usize].lost += 1;
+            self.record_hop(link, false, HopKind::Lost, flow, now, arrives);
+            return;
+        }
+        if l.error_p > 0.0 && rng.random::<f64>() < l.error_p {
+            self.record_hop(link, false, HopKind::Request, flow, now, arrives);
+            let back = arrives.saturating_add(l.latency);
+            self.respond(
+                link,
+                flow,
+                c,
+                epoch,
+                Outcome::failed(Cause::Error, l.to),
+                back,
+            );
+            return;
+        }
+        let poison = l.poison_p > 0.0 && rng.random::<f64>() < l.poison_p;
+        let mut at = arrives;
+        if let Some(via) = l.via
+            && let PKind::Broker { delivery, .. } = &self.plan.nodes[via as usize].kind
+        {
+            at = at.saturating_add(delivery.sample(&mut self.rng_nodes[via as usize], 1.0));
+        }
+        let (m, _) = self.msgs.insert(Msg {
+            link,
+            op,
+            flow,
+            reply: Some((c, epoch)),
+            poison,
+            deliveries: 1,
+            pulled_from: l.via,
+        });
+        self.flow_add(flow);
+        self.record_hop(link, false, HopKind::Request, flow, now, at);
+        self.events.push(at, Ev::Arrive { msg: m });
+    }
+
+    /// Schedules the answer to call `(call, epoch)` to arrive at `at`.
+    pub(crate) fn respond(
+        &mut self,
+        link: Ix,
+        flow: Ix,
+        call: Ix,
+        epoch: u32,
+        outcome: Outcome,
+        at: Nanos,
+    ) {
+        let kind = if outcome.is_ok() {
+            HopKind::Response
+        } else {
+            HopKind::Error
+        };
+        let sent = at.saturating_sub(self.plan.links[link as usize].latency);
+        self.record_hop(link, true, kind, flow, sent, at);
+        self.events.push(
+            at,
+            Ev::Response {
+                call,
+                epoch,
+                outcome,
+            },
+        );
+    }
+
+    /// The answer to an attempt arrived.
+    pub(crate) fn on_response(&mut self, c: Ix, epoch: u32, outcome: Outcome) {
+        if !self.calls.is_current(c, epoch) {
+            // A late answer to an attempt that timed out: ignored.
+            return;
+        }
+        let Some(call) = self.calls.get(c) else {
+            return;
+        };
+        let (link, flow) = (call.link, call.flow);
+        let l = &self.plan.links[link as usize];
+        if outcome.is_ok() && l.style == Style::AsyncRequest {
+            // The response is new work for the caller, correlated with the
+            // request; the call ends when it has been handled.
+            let epoch = self.calls.bump(c);
+            let job = Job {
+                node: l.from,
+                work: Work::HandleResponse { call: c, epoch },
+                flow,
+                link: None,
+                reply: None,
+                arrived: self.now,
+                measured: self.in_window(self.now),
+                step: 0,
+                pending: 0,
+                poison: false,
+                deliveries: 1,
+                pulled_from: None,
+            };
+            self.add_job(job);
+            return;
+        }
+        self.attempt_finished(c, outcome);
+    }
+
+    /// The caller stopped waiting for an attempt.
+    pub(crate) fn on_timeout(&mut self, c: Ix, epoch: u32) {
+        if !self.calls.is_current(c, epoch) {
+            return;
+        }
+        let Some(call) = self.calls.get(c) else {
+            return;
+        };
+        let link = call.link;
+        self.links[link as usize].timeouts += 1;
+        let to = self.plan.links[link as usize].to;
+        self.attempt_finished(c, Outcome::failed(Cause::Timeout, to));
+    }
+
+    /// An attempt ended: repeat after a success, retry after a failure, or
+    /// end the call.
+    pub(crate) fn attempt_finished(&mut self, c: Ix, outcome: Outcome) {
+        let Some(call) = self.calls.get_mut(c) else {
+            return;
+        };
+        let l = &self.plan.links[call.link as usize];
+        if outcome.is_ok() {
+            if call.repeats_left > 0 {
+                call.repeats_left -= 1;
+                call.attempt = 0;
+                self.calls.bump(c);
+                self.send_attempt(c);
+            } else {
+                self.finish_call(c, outcome);
+            }
+        } else if call.attempt < l.retries {
+            call.attempt += 1;
+            let exponent = i32::try_from(call.attempt - 1).unwrap_or(i32::MAX);
+            let wait = l.backoff as f64 * l.backoff_multiplier.powi(exponent);
+            let wait = if wait.is_finite() {
+                wait.min(u64::MAX as f64) as Nanos
+            } else {
+                Nanos::MAX
+            };
+            let epoch = self.calls.bump(c);
+            self.events
+                .push(self.now.saturating_add(wait), Ev::Retry { call: c, epoch });
+        } else {
+            let link = call.link;
+            self.links[link as usize].errors += 1;
+            self.finish_call(c, outcome);
+        }
+    }
+
+    /// The call is over; tell whoever waits.
+    fn finish_call(&mut self, c: Ix, outcome: Outcome) {
+        let Some(call) = self.calls.remove(c) else {
+            return;
+        };
+        let acc = &mut self.links[call.link as usize];
+        acc.in_flight = acc.in_flight.saturating_sub(1);
+        match call.caller {
+            Caller::Client => self.client_answered(call.flow, outcome),
+            Caller::Job { job, epoch } => self.sync_call_ended(job, epoch, outcome),
+            Caller::Detached => {}
+        }
+        self.flow_done(call.flow);
+    }
+}

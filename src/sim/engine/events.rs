@@ -1,0 +1,168 @@
+//! The future event list: what happens next, in time order, ties broken by
+//! the order of scheduling so that runs are deterministic.
+
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+
+use super::super::plan::Ix;
+use super::super::time::Nanos;
+
+/// Why a call, a job or a request failed, as the results count it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Cause {
+    /// The callee (or something it called) was down.
+    Down,
+    /// The caller stopped waiting.
+    Timeout,
+    /// The callee answered with an error.
+    Error,
+    /// A full queue turned the request away.
+    Rejected,
+}
+
+/// How a call ended: success, or the cause and the node where the failure
+/// started (for naming the root of a cascade).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Outcome {
+    pub failure: Option<Cause>,
+    pub root: Ix,
+}
+
+impl Outcome {
+    pub(crate) const OK: Outcome = Outcome {
+        failure: None,
+        root: 0,
+    };
+
+    pub(crate) fn failed(cause: Cause, root: Ix) -> Self {
+        Self {
+            failure: Some(cause),
+            root,
+        }
+    }
+
+    pub(crate) fn is_ok(self) -> bool {
+        self.failure.is_none()
+    }
+}
+
+/// A change in a node's condition.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum NodeChange {
+    /// One more reason to be down (an outage or a crash window starts).
+    Down,
+    /// One reason fewer (it ends).
+    Up,
+    /// A slow-down window starts (multiply service times) or ends (divide).
+    Slow(f32),
+    Fast(f32),
+}
+
+/// Everything that can happen.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Ev {
+    /// The next open-workload request of an entry point.
+    Arrival {
+        entry: Ix,
+    },
+    /// A closed-workload user finished thinking and sends a request.
+    UserSends {
+        entry: Ix,
+    },
+    /// A message (request, event, write, delivery) reaches its link's
+    /// destination.
+    Arrive {
+        msg: Ix,
+    },
+    /// A response reaches the caller of a call.
+    Response {
+        call: Ix,
+        epoch: u32,
+        outcome: Outcome,
+    },
+    /// A call's timeout fires.
+    Timeout {
+        call: Ix,
+        epoch: u32,
+    },
+    /// A call's backoff is over: try again.
+    Retry {
+        call: Ix,
+        epoch: u32,
+    },
+    /// A job's own work is finished.
+    WorkDone {
+        job: Ix,
+    },
+    /// A node's condition changes.
+    Node {
+        node: Ix,
+        change: NodeChange,
+    },
+    /// An alternating up/down availability process flips.
+    Flip {
+        node: Ix,
+    },
+    /// A worker killed by a poison message is back.
+    WorkerBack {
+        node: Ix,
+    },
+    /// Measurement starts (end of warm-up) or stops (end of duration).
+    MeasureStart,
+    MeasureEnd,
+    /// A time-series bucket ends.
+    Tick,
+    /// The trace samples node states.
+    TraceSample,
+}
+
+#[derive(Debug)]
+struct Scheduled {
+    at: Nanos,
+    seq: u64,
+    ev: Ev,
+}
+
+impl PartialEq for Scheduled {
+    fn eq(&self, other: &Self) -> bool {
+        (self.at, self.seq) == (other.at, other.seq)
+    }
+}
+impl Eq for Scheduled {}
+impl PartialOrd for Scheduled {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Scheduled {
+    fn cmp(&self, other: &Self) -> Ordering {
+        // BinaryHeap is a max-heap: reverse for earliest first.
+        (other.at, other.seq).cmp(&(self.at, self.seq))
+    }
+}
+
+/// A priority queue of events by time, FIFO among equal times.
+#[derive(Debug, Default)]
+pub(crate) struct EventQueue {
+    heap: BinaryHeap<Scheduled>,
+    seq: u64,
+}
+
+impl EventQueue {
+    pub(crate) fn push(&mut self, at: Nanos, ev: Ev) {
+        self.seq += 1;
+        self.heap.push(Scheduled {
+            at,
+            seq: self.seq,
+            ev,
+        });
+    }
+
+    pub(crate) fn pop(&mut self) -> Option<(Nanos, Ev)> {
+        self.heap.pop().map(|s| (s.at, s.ev))
+    }
+
+    pub(crate) fn peek_time(&self) -> Option<Nanos> {
+        self.heap.peek().map(|s| s.at)
+    }
+}

@@ -1,0 +1,223 @@
+//! One-way messages: events through brokers (or straight to subscribers),
+//! asynchronous requests sent by a job, common data written to a store and
+//! read by pollers, dead letters; and the trace of every hop.
+
+use rand::RngExt as _;
+
+use super::super::plan::{Ix, PKind};
+use super::super::time::Nanos;
+use super::super::trace::{Hop, HopKind};
+use super::Engine;
+use super::events::Ev;
+use super::state::{Caller, Msg};
+use crate::model::Style;
+
+impl Engine<'_> {
+    /// A job finished its own work: issue its operation's non-blocking
+    /// links (asynchronous requests, events, writes), each as many times
+    /// as `calls_per_request` says.
+    pub(crate) fn send_one_way(&mut self, op: Ix, j: Ix) {
+        let Some(flow) = self.jobs.get(j).map(|job| job.flow) else {
+            return;
+        };
+        let plan = self.plan;
+        for &link in &plan.ops[op as usize].one_way {
+            let n = self.draw_calls(link);
+            for _ in 0..n {
+                match plan.links[link as usize].style {
+                    Style::AsyncRequest => {
+                        self.start_call(Caller::Detached, link, None, flow, 0);
+                    }
+                    _ => self.send_message(link, flow),
+                }
+            }
+        }
+    }
+
+    /// Sends a one-way message (an event or a write) over `link`.
+    pub(crate) fn send_message(&mut self, link: Ix, flow: Ix) {
+        let now = self.now;
+        let l = &self.plan.links[link as usize];
+        self.links[link as usize].messages += 1;
+        let arrives = now.saturating_add(l.latency);
+        let rng = &mut self.rng_links[link as usize];
+        if l.drop_p > 0.0 && rng.random::<f64>() < l.drop_p {
+            self.links[link as usize].lost += 1;
+            self.record_hop(link, false, HopKind::Lost, flow, now, arrives);
+            return;
+        }
+        let poison = l.poison_p > 0.0 && rng.random::<f64>() < l.poison_p;
+        let (m, _) = self.msgs.insert(Msg {
+            link,
+            op: l.to_op,
+            flow,
+            reply: None,
+            poison,
+            deliveries: 1,
+            pulled_from: None,
+        });
+        self.flow_add(flow);
+        self.record_hop(link, false, HopKind::Event, flow, now, arrives);
+        self.events.push(arrives, Ev::Arrive { msg: m });
+    }
+
+    /// A message reached the end of its link.
+    pub(crate) fn on_arrive(&mut self, m: Ix) {
+        let Some(&msg) = self.msgs.get(m) else { return };
+        let to = self.plan.links[msg.link as usize].to;
+        match self.plan.nodes[to as usize].kind {
+            PKind::Broker { .. } => {
+                self.msgs.remove(m);
+                self.publish(to, msg.flow, msg.poison);
+                self.flow_done(msg.flow);
+            }
+            PKind::Service | PKind::Store { .. } => self.deliver_to_station(m, msg, to),
+            PKind::Client => {
+                self.msgs.remove(m);
+                self.flow_done(msg.flow);
+            }
+        }
+    }
+
+    /// A broker received a message: every subscription gets its own copy
+    /// after the broker's delivery latency and the subscription link's
+    /// network latency.
+    fn publish(&mut self, broker: Ix, flow: Ix, poison: bool) {
+        self.brokers[broker as usize].published += 1;
+        let plan = self.plan;
+        let PKind::Broker {
+            delivery,
+            subscriptions,
+            ..
+        } = &plan.nodes[broker as usize].kind
+        else {
+            return;
+        };
+        for &sub in subscriptions {
+            let l = &plan.links[sub as usize];
+            self.links[sub as usize].messages += 1;
+            let delay = delivery.sample(&mut self.rng_nodes[broker as usize], 1.0);
+            let at = self.now.saturating_add(delay).saturating_add(l.latency);
+            let rng = &mut self.rng_links[sub as usize];
+            let poisoned = poison || (l.poison_p > 0.0 && rng.random::<f64>() < l.poison_p);
+            self.deliver_copy(sub, flow, poisoned, broker, at);
+        }
+    }
+
+    /// A write reached a store: every reader sees it at its next poll,
+    /// plus the store's read latency and the link's network latency.
+    pub(crate) fn publish_to_readers(&mut self, store: Ix, flow: Ix) {
+        let plan = self.plan;
+        let PKind::Store {
+            readers,
+            poll,
+            read_op,
+            ..
+        } = &plan.nodes[store as usize].kind
+        else {
+            return;
+        };
+        let read = &plan.ops[*read_op as usize].work;
+        for &reader in readers {
+            let l = &plan.links[reader as usize];
+            self.links[reader as usize].messages += 1;
+            let phase = self.poll_phase[reader as usize];
+            let next_poll = next_tick(self.now, phase, *poll);
+            let read_time = read.sample(&mut self.rng_nodes[store as usize], 1.0);
+            let at = next_poll
+                .saturating_add(read_time)
+                .saturating_add(l.latency);
+            self.deliver_copy(reader, flow, false, store, at);
+        }
+    }
+
+    /// Schedules a copy of a message to be pulled over `link` from `source`
+    /// (a broker or store) at `at`.
+    fn deliver_copy(&mut self, link: Ix, flow: Ix, poison: bool, source: Ix, at: Nanos) {
+        let (m, _) = self.msgs.insert(Msg {
+            link,
+            op: self.plan.links[link as usize].to_op,
+            flow,
+            reply: None,
+            poison,
+            deliveries: 1,
+            pulled_from: Some(source),
+        });
+        self.flow_add(flow);
+        let sent = at.saturating_sub(self.plan.links[link as usize].latency);
+        self.record_hop(link, false, HopKind::Event, flow, sent, at);
+        self.events.push(at, Ev::Arrive { msg: m });
+    }
+
+    /// A message given up after its last delivery goes to the dead-letter
+    /// queue, where it waits for people (or for the queue's own
+    /// subscribers, if it has any).
+    pub(crate) fn dead_letter(&mut self, dlq: Ix, flow: Ix) {
+        self.brokers[dlq as usize].dead_lettered += 1;
+        let has_subscribers = matches!(
+            &self.plan.nodes[dlq as usize].kind,
+            PKind::Broker { subscriptions, .. } if !subscriptions.is_empty()
+        );
+        if has_subscribers {
+            self.publish(dlq, flow, false);
+        } else {
+            let st = &mut self.stations[dlq as usize];
+            st.touch(self.now);
+            st.backlog += 1;
+            st.max_backlog = st.max_backlog.max(st.backlog);
+        }
+    }
+
+    /// Records a hop in the trace, if tracing and inside the window.
+    #[inline]
+    pub(crate) fn record_hop(
+        &mut self,
+        link: Ix,
+        backwards: bool,
+        kind: HopKind,
+        flow: Ix,
+        sent: Nanos,
+        arrives: Nanos,
+    ) {
+        let Some(rec) = &mut self.trace else { return };
+        if arrives < rec.trace.from || sent > rec.trace.to {
+            return;
+        }
+        if rec.trace.hops.len() >= rec.window.max_hops {
+            rec.trace.hops_dropped += 1;
+            return;
+        }
+        rec.trace.hops.push(Hop {
+            sent,
+            arrives,
+            link,
+            backwards,
+            kind,
+            flow,
+        });
+    }
+}
+
+/// The first poll at or after `now` of a clock that ticks every `period`
+/// starting at `phase`.
+fn next_tick(now: Nanos, phase: Nanos, period: Nanos) -> Nanos {
+    if now <= phase {
+        return phase;
+    }
+    let periods = (now - phase).div_ceil(period);
+    phase.saturating_add(periods.saturating_mul(period))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::next_tick;
+
+    #[test]
+    fn a_write_is_read_at_the_next_poll() {
+        assert_eq!(next_tick(0, 3, 10), 3);
+        assert_eq!(next_tick(3, 3, 10), 3);
+        assert_eq!(next_tick(4, 3, 10), 13);
+        assert_eq!(next_tick(13, 3, 10), 13);
+        assert_eq!(next_tick(25, 3, 10), 33);
+    }
+}

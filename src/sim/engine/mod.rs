@@ -1,0 +1,331 @@
+//! The discrete-event engine: one run of a compiled design with one seed.
+//!
+//! The semantics (docs/simulation.md) live in the handler modules:
+//! [`load`] (arrivals), [`calls`] (request-response, retries, timeouts),
+//! [`messaging`] (events, brokers, common data), [`work`] (queues, workers,
+//! failures of a node), and [`report`] (turning accumulators into results).
+
+mod calls;
+pub(crate) mod events;
+mod load;
+mod messaging;
+mod report;
+mod slab;
+pub(crate) mod state;
+mod work;
+
+use std::sync::atomic::Ordering;
+use std::time::Instant;
+
+use rand::SeedableRng;
+use rand_pcg::Pcg64Mcg;
+
+use self::events::{Ev, EventQueue};
+use self::slab::Slab;
+use self::state::{BrokerAcc, Call, EntryAcc, Flow, Job, LinkAcc, Msg, Station, StationTotals};
+use super::RunInfo;
+use super::options::{Limits, RunControl};
+use super::plan::{Plan, stable_key};
+use super::results::Results;
+use super::time::{Nanos, from_s};
+use super::trace::{TimeSeries, Trace, TraceWindow};
+use crate::model::Design;
+
+/// Everything one run produced.
+#[derive(Debug)]
+pub(crate) struct RunOutput {
+    pub results: Results<f64>,
+    pub info: RunInfo,
+    pub series: Option<TimeSeries>,
+    pub trace: Option<Trace>,
+}
+
+/// Why a run stopped before its natural end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Stop {
+    Events,
+    Live,
+    WallTime,
+    Cancelled,
+}
+
+/// Per-bucket recording for the charts.
+#[derive(Debug)]
+pub(crate) struct SeriesRecorder {
+    pub width: Nanos,
+    pub buckets: usize,
+    pub series: TimeSeries,
+    pub previous: Vec<StationTotals>,
+    pub latency: Vec<Vec<hdrhistogram::Histogram<u64>>>,
+}
+
+/// Trace recording in a window.
+#[derive(Debug)]
+pub(crate) struct TraceRecorder {
+    pub window: TraceWindow,
+    pub trace: Trace,
+}
+
+/// One run in progress.
+pub(crate) struct Engine<'a> {
+    pub(crate) plan: &'a Plan,
+    pub(crate) design: &'a Design,
+    pub(crate) now: Nanos,
+    pub(crate) events: EventQueue,
+    pub(crate) stations: Vec<Station>,
+    pub(crate) jobs: Slab<Job>,
+    pub(crate) calls: Slab<Call>,
+    pub(crate) msgs: Slab<Msg>,
+    pub(crate) flows: Slab<Flow>,
+    pub(crate) rng_nodes: Vec<Pcg64Mcg>,
+    pub(crate) rng_links: Vec<Pcg64Mcg>,
+    pub(crate) rng_entries: Vec<Pcg64Mcg>,
+    /// Offset of each common-data reader's polling clock.
+    pub(crate) poll_phase: Vec<Nanos>,
+    pub(crate) entries: Vec<EntryAcc>,
+    pub(crate) links: Vec<LinkAcc>,
+    pub(crate) brokers: Vec<BrokerAcc>,
+    pub(crate) measuring: bool,
+    pub(crate) window_start: Vec<StationTotals>,
+    pub(crate) window_end: Vec<StationTotals>,
+    pub(crate) series: Option<SeriesRecorder>,
+    pub(crate) trace: Option<TraceRecorder>,
+    pub(crate) load_multiplier: f64,
+    limits: Limits,
+    control: RunControl,
+    processed: u64,
+    stop: Option<Stop>,
+}
+
+impl<'a> Engine<'a> {
+    /// Prepares a run of `plan` (compiled from `design`) with `seed`.
+    pub(crate) fn new(
+        plan: &'a Plan,
+        design: &'a Design,
+        seed: u64,
+        options: &super::SimOptions,
+    ) -> Self {
+        let stream = |key: u64| {
+            Pcg64Mcg::seed_from_u64(stable_key(&[&seed.to_le_bytes(), &key.to_le_bytes()]))
+        };
+        let mut rng_links: Vec<Pcg64Mcg> = plan.links.iter().map(|l| stream(l.key)).collect();
+        let poll_phase = plan
+            .links
+            .iter()
+            .zip(rng_links.iter_mut())
+            .map(|(l, rng)| match &plan.nodes[l.from as usize].kind {
+                super::plan::PKind::Store { poll, .. } => rand::RngExt::random_range(rng, 0..*poll),
+                _ => 0,
+            })
+            .collect();
+        let series = options.series_buckets.map(|buckets| {
+            let buckets = buckets.max(1) as usize;
+            let width = (plan.duration / buckets as u64).max(1);
+            SeriesRecorder {
+                width,
+                buckets,
+                series: TimeSeries {
+                    bucket_s: super::time::to_s(width),
+                    ..TimeSeries::default()
+                },
+                previous: vec![StationTotals::default(); plan.nodes.len()],
+                latency: (0..plan.entries.len())
+                    .map(|_| (0..buckets).map(|_| state::latency_histogram(2)).collect())
+                    .collect(),
+            }
+        });
+        let trace = options.trace.map(|window| TraceRecorder {
+            window,
+            trace: Trace {
+                from: from_s(window.from_s),
+                to: from_s(window.to_s),
+                ..Trace::default()
+            },
+        });
+        Self {
+            plan,
+            design,
+            now: 0,
+            events: EventQueue::default(),
+            stations: plan.nodes.iter().map(|_| Station::new()).collect(),
+            jobs: Slab::default(),
+            calls: Slab::default(),
+            msgs: Slab::default(),
+            flows: Slab::default(),
+            rng_nodes: plan.nodes.iter().map(|n| stream(n.key)).collect(),
+            rng_links,
+            rng_entries: plan.entries.iter().map(|e| stream(e.key)).collect(),
+            poll_phase,
+            entries: plan.entries.iter().map(|_| EntryAcc::new()).collect(),
+            links: vec![LinkAcc::default(); plan.links.len()],
+            brokers: vec![BrokerAcc::default(); plan.nodes.len()],
+            measuring: false,
+            window_start: Vec::new(),
+            window_end: Vec::new(),
+            series,
+            trace,
+            load_multiplier: options.load_multiplier,
+            limits: options.limits,
+            control: options.control.clone(),
+            processed: 0,
+            stop: None,
+        }
+    }
+
+    /// Runs to the end (duration plus drain) or until a limit stops it.
+    pub(crate) fn run(mut self) -> RunOutput {
+        let started = Instant::now();
+        self.schedule_start();
+        let end = self.plan.duration.saturating_add(self.plan.drain);
+        while let Some((at, ev)) = self.events.pop() {
+            if at > end {
+                break;
+            }
+            self.now = at;
+            self.processed += 1;
+            self.dispatch(ev);
+            if self.processed & 0x3FFF == 0 && self.check_control(started) {
+                break;
+            }
+            if self.jobs.live() + self.calls.live() + self.msgs.live() > self.limits.max_live {
+                self.stop = Some(Stop::Live);
+                break;
+            }
+            if self.processed >= self.limits.max_events {
+                self.stop = Some(Stop::Events);
+                break;
+            }
+            if self.flows.live() == 0
+                && self.now >= self.plan.duration
+                && self.idle_after_arrivals()
+            {
+                break;
+            }
+        }
+        self.control
+            .progress_ns
+            .store(self.now.min(end), Ordering::Relaxed);
+        let wall = started.elapsed();
+        self.finish(wall)
+    }
+
+    /// Whether nothing but bookkeeping events remain once arrivals stopped.
+    fn idle_after_arrivals(&self) -> bool {
+        self.events.peek_time().is_none_or(|_| {
+            self.jobs.live() == 0 && self.msgs.live() == 0 && self.calls.live() == 0
+        })
+    }
+
+    /// Every 16k events: publish progress, honour cancel and the wall-time
+    /// limit. Returns whether to stop.
+    fn check_control(&mut self, started: Instant) -> bool {
+        self.control.progress_ns.store(self.now, Ordering::Relaxed);
+        if self.control.cancel.load(Ordering::Relaxed) {
+            self.stop = Some(Stop::Cancelled);
+        } else if self
+            .limits
+            .max_wall
+            .is_some_and(|max| started.elapsed() > max)
+        {
+            self.stop = Some(Stop::WallTime);
+        }
+        self.stop.is_some()
+    }
+
+    fn schedule_start(&mut self) {
+        self.events.push(self.plan.warmup, Ev::MeasureStart);
+        self.events.push(self.plan.duration, Ev::MeasureEnd);
+        if let Some(s) = &self.series {
+            for k in 1..=s.buckets as u64 {
+                self.events.push(k * s.width, Ev::Tick);
+            }
+        }
+        if let Some(t) = &self.trace {
+            let n = u64::from(t.window.samples.max(1));
+            let span = t.trace.to.saturating_sub(t.trace.from);
+            for k in 0..=n {
+                self.events
+                    .push(t.trace.from + span * k / n, Ev::TraceSample);
+            }
+        }
+        self.schedule_node_faults();
+        self.schedule_arrivals();
+    }
+
+    fn dispatch(&mut self, ev: Ev) {
+        match ev {
+            Ev::Arrival { entry } => self.on_arrival(entry),
+            Ev::UserSends { entry } => self.send_entry_request(entry),
+            Ev::Arrive { msg } => self.on_arrive(msg),
+            Ev::Response {
+                call,
+                epoch,
+                outcome,
+            } => self.on_response(call, epoch, outcome),
+            Ev::Timeout { call, epoch } => self.on_timeout(call, epoch),
+            Ev::Retry { call, epoch } => {
+                if self.calls.is_current(call, epoch) {
+                    self.send_attempt(call);
+                }
+            }
+            Ev::WorkDone { job } => self.on_work_done(job),
+            Ev::Node { node, change } => self.on_node_change(node, change),
+            Ev::Flip { node } => self.on_flip(node),
+            Ev::WorkerBack { node } => self.on_worker_back(node),
+            Ev::MeasureStart => {
+                self.measuring = true;
+                self.window_start = self.snapshot();
+            }
+            Ev::MeasureEnd => {
+                self.measuring = false;
+                self.window_end = self.snapshot();
+            }
+            Ev::Tick => self.on_tick(),
+            Ev::TraceSample => self.on_trace_sample(),
+        }
+    }
+
+    /// Cumulative totals of every station, integrated up to now.
+    fn snapshot(&mut self) -> Vec<StationTotals> {
+        let now = self.now;
+        self.stations
+            .iter_mut()
+            .map(|s| {
+                s.touch(now);
+                s.totals
+            })
+            .collect()
+    }
+
+    /// Whether `t` lies in the measurement window.
+    pub(crate) fn in_window(&self, t: Nanos) -> bool {
+        t >= self.plan.warmup && t < self.plan.duration
+    }
+
+    /// One more live thing (call, message, job) for a flow.
+    #[inline]
+    pub(crate) fn flow_add(&mut self, flow: u32) {
+        if let Some(f) = self.flows.get_mut(flow) {
+            f.outstanding += 1;
+        }
+    }
+
+    /// One live thing of a flow fewer; the flow completes at zero.
+    #[inline]
+    pub(crate) fn flow_done(&mut self, flow: u32) {
+        let Some(f) = self.flows.get_mut(flow) else {
+            return;
+        };
+        f.outstanding = f.outstanding.saturating_sub(1);
+        if f.outstanding == 0 {
+            let (entry, start, measured) = (f.entry, f.start, f.measured);
+            self.flows.remove(flow);
+            if measured {
+                let us = (self.now - start) / 1_000;
+                self.entries[entry as usize]
+                    .flow_completion
+                    .saturating_record(us.max(1));
+            }
+        }
+    }
+}

@@ -1,0 +1,437 @@
+//! From accumulators to results: time series ticks, trace samples, the
+//! final per-entry/service/link/broker figures, and warnings that name the
+//! cause when a run had to be stopped.
+
+use petgraph::algo::tarjan_scc;
+use petgraph::graph::DiGraph;
+
+use super::super::plan::{Ix, PKind};
+use super::super::results::{
+    BrokerResult, EntryResult, Failures, LinkResult, Percentiles, Results, RootCause, ServiceResult,
+};
+use super::super::time::{NS_PER_MS, NS_PER_S, Nanos};
+use super::super::trace::{EntrySeries, NodeSample, NodeSeries};
+use super::super::{RunInfo, Warning, WarningKind};
+use super::events::Cause;
+use super::state::StationTotals;
+use super::{Engine, RunOutput, Stop};
+use crate::model::Style;
+
+impl Engine<'_> {
+    /// A time-series bucket ended: record each node's averages over it.
+    pub(crate) fn on_tick(&mut self) {
+        let now = self.now;
+        let Some(rec) = &mut self.series else { return };
+        let width = rec.width as f64;
+        if rec.series.nodes.is_empty() {
+            rec.series.nodes = vec![NodeSeries::default(); self.stations.len()];
+        }
+        for (n, st) in self.stations.iter_mut().enumerate() {
+            st.touch(now);
+            let (prev, cur) = (rec.previous[n], st.totals);
+            let avg = |a: f64, b: f64| ((b - a) / width) as f32;
+            let s = &mut rec.series.nodes[n];
+            s.busy.push(avg(prev.busy_area, cur.busy_area));
+            s.processing
+                .push(avg(prev.processing_area, cur.processing_area));
+            s.waiting
+                .push(avg(prev.waiting_direct_area, cur.waiting_direct_area));
+            s.backlog.push(avg(prev.backlog_area, cur.backlog_area));
+            rec.previous[n] = cur;
+        }
+    }
+
+    /// Counts an answer to a client in its time bucket.
+    pub(crate) fn record_series_answer(&mut self, entry: Ix, ok: bool, latency: Nanos) {
+        let now = self.now;
+        let Some(rec) = &mut self.series else { return };
+        let bucket = (now / rec.width) as usize;
+        if bucket >= rec.buckets {
+            return;
+        }
+        if rec.series.entries.is_empty() {
+            rec.series.entries = (0..self.plan.entries.len())
+                .map(|_| EntrySeries {
+                    succeeded: vec![0; rec.buckets],
+                    failed: vec![0; rec.buckets],
+                    ..EntrySeries::default()
+                })
+                .collect();
+        }
+        let s = &mut rec.series.entries[entry as usize];
+        if ok {
+            s.succeeded[bucket] += 1;
+            rec.latency[entry as usize][bucket].saturating_record((latency / 1_000).max(1));
+        } else {
+            s.failed[bucket] += 1;
+        }
+    }
+
+    /// Samples every node's state for the animation.
+    pub(crate) fn on_trace_sample(&mut self) {
+        let now = self.now;
+        let Some(rec) = &mut self.trace else { return };
+        rec.trace.sample_times.push(now);
+        rec.trace.samples.push(
+            self.stations
+                .iter()
+                .map(|s| NodeSample {
+                    busy: s.busy,
+                    processing: s.processing,
+                    waiting: s.queue.len() as u32 + s.parked.len() as u32,
+                    backlog: s.backlog,
+                    down: s.down > 0,
+                })
+                .collect(),
+        );
+    }
+
+    /// Turns the run's accumulators into results.
+    pub(crate) fn finish(mut self, wall: std::time::Duration) -> RunOutput {
+        let end = self.now;
+        if self.window_start.is_empty() {
+            self.window_start = self.snapshot();
+        }
+        if self.window_end.is_empty() {
+            self.window_end = self.snapshot();
+        }
+        let window_ns = (self.plan.duration.min(end.max(self.plan.warmup)))
+            .saturating_sub(self.plan.warmup)
+            .max(1) as f64;
+        let window_s = window_ns / NS_PER_S;
+        let results = Results {
+            entry_points: self.entry_results(window_s),
+            services: self.service_results(window_ns),
+            links: self.link_results(),
+            brokers: self.broker_results(window_ns),
+        };
+        let mut warnings = Vec::new();
+        if let Some(stop) = self.stop {
+            warnings.push(self.describe_stop(stop));
+        }
+        warnings.extend(self.redelivery_warnings());
+        let info = RunInfo {
+            seed: 0,
+            simulated_s: end as f64 / NS_PER_S,
+            events: self.processed,
+            wall_ms: wall.as_secs_f64() * 1e3,
+            warnings,
+        };
+        let series = self.series.take().map(|mut rec| {
+            for (e, hists) in rec.latency.iter().enumerate() {
+                if let Some(s) = rec.series.entries.get_mut(e) {
+                    s.p50_ms = hists.iter().map(|h| quantile_ms(h, 0.5)).collect();
+                    s.p99_ms = hists.iter().map(|h| quantile_ms(h, 0.99)).collect();
+                }
+            }
+            rec.series
+        });
+        RunOutput {
+            results,
+            info,
+            series,
+            trace: self.trace.take().map(|t| t.trace),
+        }
+    }
+
+    fn entry_results(&self, window_s: f64) -> Vec<EntryResult<f64>> {
+        self.plan
+            .entries
+            .iter()
+            .zip(&self.entries)
+            .zip(&self.design.entry_points)
+            .map(|((_, acc), ep)| {
+                let failed: u64 = acc.failed.iter().sum();
+                let unfinished = acc.attempted.saturating_sub(acc.succeeded + failed);
+                let count = |c: Cause| acc.failed[c as usize] as f64;
+                let mut roots: Vec<RootCause<f64>> = acc
+                    .roots
+                    .iter()
+                    .map(|&(n, c)| RootCause {
+                        node: self.design.nodes[n as usize].id.to_string(),
+                        failures: c as f64,
+                    })
+                    .collect();
+                roots.sort_by(|a, b| a.node.cmp(&b.node));
+                EntryResult {
+                    name: ep.name.clone(),
+                    attempted: acc.attempted as f64,
+                    succeeded: acc.succeeded as f64,
+                    failed: Failures {
+                        down: count(Cause::Down),
+                        timeout: count(Cause::Timeout),
+                        error: count(Cause::Error),
+                        rejected: count(Cause::Rejected),
+                        unfinished: unfinished as f64,
+                    },
+                    throughput_per_s: acc.succeeded as f64 / window_s,
+                    availability: if acc.attempted > 0 {
+                        acc.succeeded as f64 / acc.attempted as f64
+                    } else {
+                        f64::NAN
+                    },
+                    latency_ms: percentiles(&acc.latency),
+                    flow_completion_ms: percentiles(&acc.flow_completion),
+                    root_causes: roots,
+                }
+            })
+            .collect()
+    }
+
+    fn service_results(&self, window_ns: f64) -> Vec<ServiceResult<f64>> {
+        self.plan
+            .nodes
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| matches!(n.kind, PKind::Service | PKind::Store { .. }))
+            .map(|(i, node)| {
+                let d = delta(&self.window_start[i], &self.window_end[i]);
+                let workers = if node.workers == u32::MAX {
+                    f64::NAN
+                } else {
+                    f64::from(node.workers)
+                };
+                let occupancy = d.busy_area / (window_ns * workers);
+                let utilisation = d.processing_area / (window_ns * workers);
+                ServiceResult {
+                    node: self.design.nodes[i].id.to_string(),
+                    occupancy,
+                    utilisation,
+                    blocked_share: if d.busy_area > 0.0 {
+                        (d.busy_area - d.processing_area) / d.busy_area
+                    } else {
+                        0.0
+                    },
+                    mean_queue: d.waiting_direct_area / window_ns,
+                    max_queue: f64::from(self.stations[i].max_waiting),
+                    arrival_rate_per_s: d.arrivals as f64 / (window_ns / NS_PER_S),
+                    handled: d.handled as f64,
+                    mean_in_system: d.in_system_area / window_ns,
+                    mean_sojourn_ms: if self.stations[i].totals.sojourn_n > 0 {
+                        self.stations[i].totals.sojourn_sum_ns
+                            / self.stations[i].totals.sojourn_n as f64
+                            / NS_PER_MS
+                    } else {
+                        f64::NAN
+                    },
+                }
+            })
+            .collect()
+    }
+
+    fn link_results(&self) -> Vec<LinkResult<f64>> {
+        self.design
+            .links
+            .iter()
+            .zip(&self.links)
+            .map(|(l, acc)| LinkResult {
+                link: l.label(),
+                messages: acc.messages as f64,
+                max_in_flight: f64::from(acc.max_in_flight),
+                timeouts: acc.timeouts as f64,
+                errors: acc.errors as f64,
+                retries: acc.retries as f64,
+                lost: acc.lost as f64,
+                redeliveries: acc.redeliveries as f64,
+            })
+            .collect()
+    }
+
+    fn broker_results(&self, window_ns: f64) -> Vec<BrokerResult<f64>> {
+        self.plan
+            .nodes
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| matches!(n.kind, PKind::Broker { .. }))
+            .map(|(i, _)| {
+                let d = delta(&self.window_start[i], &self.window_end[i]);
+                BrokerResult {
+                    node: self.design.nodes[i].id.to_string(),
+                    published: self.brokers[i].published as f64,
+                    mean_backlog: d.backlog_area / window_ns,
+                    max_backlog: f64::from(self.stations[i].max_backlog),
+                    dead_lettered: self.brokers[i].dead_lettered as f64,
+                }
+            })
+            .collect()
+    }
+
+    /// Says why the run stopped early, naming the likely cause.
+    pub(crate) fn describe_stop(&self, stop: Stop) -> Warning {
+        let at = format!("{:.1} s", self.now as f64 / NS_PER_S);
+        let (kind, what) = match stop {
+            Stop::Cancelled => {
+                return Warning {
+                    kind: WarningKind::Cancelled,
+                    node: None,
+                    message: format!(
+                        "the run was cancelled at {at} of simulated time; results cover the time simulated so far"
+                    ),
+                };
+            }
+            Stop::WallTime => (
+                WarningKind::WallTime,
+                format!(
+                    "the run took longer than its wall-time limit and stopped at {at} of simulated time"
+                ),
+            ),
+            Stop::Events => (
+                WarningKind::EventLimit,
+                format!(
+                    "the run stopped at {at} after {} events (the limit)",
+                    self.processed
+                ),
+            ),
+            Stop::Live => (
+                WarningKind::InFlightLimit,
+                format!(
+                    "the run stopped at {at} with {} requests and messages in flight (the limit)",
+                    self.jobs.live() + self.calls.live() + self.msgs.live()
+                ),
+            ),
+        };
+        let (node, cause) = match self.amplifying_cycle() {
+            Some(cycle) => (None, format!("messages multiply in a cycle: {cycle}")),
+            None => match self.fastest_growing_queue() {
+                Some((n, text)) => (Some(self.design.nodes[n].id.to_string()), text),
+                None => (
+                    None,
+                    "no queue grew; the design is simply large for the limit".into(),
+                ),
+            },
+        };
+        Warning {
+            kind,
+            node,
+            message: format!("{what}: {cause}"),
+        }
+    }
+
+    /// A cycle of non-blocking links (events, asynchronous requests,
+    /// common data), through which one message can trigger itself again.
+    fn amplifying_cycle(&self) -> Option<String> {
+        let mut g = DiGraph::<Ix, ()>::with_capacity(self.plan.nodes.len(), self.plan.links.len());
+        let ix: Vec<_> = (0..self.plan.nodes.len() as Ix)
+            .map(|n| g.add_node(n))
+            .collect();
+        for l in &self.plan.links {
+            if l.style != Style::Sync {
+                g.add_edge(ix[l.from as usize], ix[l.to as usize], ());
+            }
+        }
+        let scc = tarjan_scc(&g)
+            .into_iter()
+            .find(|c| c.len() > 1 || c.first().is_some_and(|&n| g.contains_edge(n, n)))?;
+        let mut names: Vec<&str> = scc
+            .iter()
+            .rev()
+            .map(|&n| self.design.nodes[g[n] as usize].id.as_str())
+            .collect();
+        if let Some(&first) = names.first() {
+            names.push(first);
+        }
+        Some(names.join(" -> "))
+    }
+
+    /// The node with the most requests waiting, with its arrival rate and
+    /// capacity, when it has any waiting.
+    fn fastest_growing_queue(&self) -> Option<(usize, String)> {
+        let (n, st) = self
+            .stations
+            .iter()
+            .enumerate()
+            .max_by_key(|(_, s)| s.queue.len() + s.parked.len() + s.backlog as usize)?;
+        let waiting = st.queue.len() + st.parked.len() + st.backlog as usize;
+        if waiting == 0 {
+            return None;
+        }
+        let elapsed_s = (self.now as f64 / NS_PER_S).max(1e-9);
+        let arrivals = st.totals.arrivals as f64 / elapsed_s;
+        let node = &self.design.nodes[n];
+        let name = if node.name.is_empty() {
+            node.id.as_str()
+        } else {
+            &node.name
+        };
+        let workers = self.plan.nodes[n].workers;
+        let capacity = if st.totals.handled > 0 && st.totals.busy_area > 0.0 && workers != u32::MAX
+        {
+            let hold_s = st.totals.busy_area / st.totals.handled as f64 / NS_PER_S;
+            Some(f64::from(workers) / hold_s)
+        } else {
+            None
+        };
+        let text = match capacity {
+            Some(c) => format!(
+                "queue at {name} grew without bound: arrivals {arrivals:.0}/s > capacity {c:.0}/s ({waiting} waiting)"
+            ),
+            None => format!(
+                "queue at {name} grew without bound ({waiting} waiting, arrivals {arrivals:.0}/s)"
+            ),
+        };
+        Some((n, text))
+    }
+
+    /// Links where consumed messages kept coming back with no limit.
+    fn redelivery_warnings(&self) -> Vec<Warning> {
+        const MANY: u32 = 5;
+        self.plan
+            .links
+            .iter()
+            .zip(&self.links)
+            .zip(&self.design.links)
+            .filter(|((l, acc), _)| l.max_deliveries.is_none() && acc.max_deliveries_seen >= MANY)
+            .map(|((l, acc), dl)| Warning {
+                kind: WarningKind::EndlessRedelivery,
+                node: Some(self.design.nodes[l.to as usize].id.to_string()),
+                message: format!(
+                    "link \"{}\": a message was delivered {} times and came back each time ({} redeliveries in all); with no max_deliveries a poison message keeps killing workers: set max_deliveries and a dead_letter queue",
+                    dl.label(),
+                    acc.max_deliveries_seen,
+                    acc.redeliveries
+                ),
+            })
+            .collect()
+    }
+}
+
+fn delta(a: &StationTotals, b: &StationTotals) -> StationTotals {
+    StationTotals {
+        busy_area: b.busy_area - a.busy_area,
+        processing_area: b.processing_area - a.processing_area,
+        waiting_direct_area: b.waiting_direct_area - a.waiting_direct_area,
+        in_system_area: b.in_system_area - a.in_system_area,
+        backlog_area: b.backlog_area - a.backlog_area,
+        arrivals: b.arrivals - a.arrivals,
+        handled: b.handled - a.handled,
+        sojourn_sum_ns: b.sojourn_sum_ns - a.sojourn_sum_ns,
+        sojourn_n: b.sojourn_n - a.sojourn_n,
+    }
+}
+
+fn quantile_ms(h: &hdrhistogram::Histogram<u64>, q: f64) -> f64 {
+    if h.is_empty() {
+        f64::NAN
+    } else {
+        h.value_at_quantile(q) as f64 / 1e3
+    }
+}
+
+fn percentiles(h: &hdrhistogram::Histogram<u64>) -> Percentiles<f64> {
+    if h.is_empty() {
+        return Percentiles {
+            mean: f64::NAN,
+            p50: f64::NAN,
+            p95: f64::NAN,
+            p99: f64::NAN,
+            max: f64::NAN,
+        };
+    }
+    Percentiles {
+        mean: h.mean() / 1e3,
+        p50: quantile_ms(h, 0.5),
+        p95: quantile_ms(h, 0.95),
+        p99: quantile_ms(h, 0.99),
+        max: h.max() as f64 / 1e3,
+    }
+}

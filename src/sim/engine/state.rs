@@ -1,0 +1,231 @@
+//! The things alive during a run (flows, messages, calls, jobs) and the
+//! per-node, per-link and per-entry accumulators.
+
+use std::collections::VecDeque;
+
+use hdrhistogram::Histogram;
+
+use super::super::plan::Ix;
+use super::super::time::Nanos;
+use super::events::Cause;
+
+/// One entry-point request and everything it triggered. Lives until all of
+/// that work is done (`outstanding` reaches zero).
+#[derive(Debug)]
+pub(crate) struct Flow {
+    pub entry: Ix,
+    pub start: Nanos,
+    /// Arrived inside the measurement window.
+    pub measured: bool,
+    /// Calls, messages and jobs of this flow still alive.
+    pub outstanding: u32,
+    /// The client has its answer.
+    pub client_done: bool,
+}
+
+/// A message travelling along a link, or waiting in a broker for its
+/// consumer to come back.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Msg {
+    pub link: Ix,
+    /// The operation it runs at its destination.
+    pub op: Option<Ix>,
+    pub flow: Ix,
+    /// The call waiting for the answer, if any.
+    pub reply: Option<(Ix, u32)>,
+    pub poison: bool,
+    /// How many times it has been delivered (1 on the first delivery).
+    pub deliveries: u32,
+    /// The broker or store the consumer pulls it from: pulled messages wait
+    /// there (not in the consumer's queue) and survive the consumer's
+    /// outages when the source is durable.
+    pub pulled_from: Option<Ix>,
+}
+
+/// Who waits for a call to end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Caller {
+    /// An entry point's client.
+    Client,
+    /// A job blocked on this sync call.
+    Job { job: Ix, epoch: u32 },
+    /// Nobody waits (an asynchronous request from a job).
+    Detached,
+}
+
+/// A request-response interaction over a link, through its retries and
+/// repeats.
+#[derive(Debug)]
+pub(crate) struct Call {
+    pub link: Ix,
+    pub op: Option<Ix>,
+    pub caller: Caller,
+    pub flow: Ix,
+    /// Retries used so far in the current repetition.
+    pub attempt: u32,
+    /// Further calls to make after this one succeeds.
+    pub repeats_left: u32,
+}
+
+/// What a job does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Work {
+    /// Run an operation: own work, then its calls.
+    Op(Ix),
+    /// Handle the response to an asynchronous request.
+    HandleResponse { call: Ix, epoch: u32 },
+}
+
+/// A request being served (or waiting to be) at a service or store.
+#[derive(Debug)]
+pub(crate) struct Job {
+    pub node: Ix,
+    pub work: Work,
+    pub flow: Ix,
+    /// The link it came over (for the response's latency and redelivery).
+    pub link: Option<Ix>,
+    pub reply: Option<(Ix, u32)>,
+    pub arrived: Nanos,
+    pub measured: bool,
+    /// Index of the next sync step to start.
+    pub step: u32,
+    /// Sync calls of the current step still under way.
+    pub pending: u32,
+    pub poison: bool,
+    pub deliveries: u32,
+    pub pulled_from: Option<Ix>,
+}
+
+/// Time-weighted areas and counters of a station, cumulative since the
+/// start; differences between two snapshots give window averages.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct StationTotals {
+    pub busy_area: f64,
+    pub processing_area: f64,
+    pub waiting_direct_area: f64,
+    pub in_system_area: f64,
+    pub backlog_area: f64,
+    pub arrivals: u64,
+    pub handled: u64,
+    pub sojourn_sum_ns: f64,
+    pub sojourn_n: u64,
+}
+
+/// A node's live state.
+#[derive(Debug, Default)]
+pub(crate) struct Station {
+    pub busy: u32,
+    pub processing: u32,
+    /// Workers lost to poison messages, until they restart.
+    pub lost: u32,
+    pub queue: VecDeque<Ix>,
+    /// Waiting jobs that came directly (not pulled from a broker or store).
+    pub waiting_direct: u32,
+    /// Messages waiting at this node as a broker or store.
+    pub backlog: u32,
+    /// Messages parked here (as a consumer) while it is down.
+    pub parked: Vec<Ix>,
+    /// Reasons to be down (outage process, crash windows).
+    pub down: u32,
+    /// Whether the up/down availability process is in a down period.
+    pub outage: bool,
+    pub slow: f64,
+    pub max_waiting: u32,
+    pub max_backlog: u32,
+    pub totals: StationTotals,
+    last: Nanos,
+}
+
+impl Station {
+    pub(crate) fn new() -> Self {
+        Self {
+            slow: 1.0,
+            ..Self::default()
+        }
+    }
+
+    /// Integrates the areas up to `now`; call before every change.
+    #[inline]
+    pub(crate) fn touch(&mut self, now: Nanos) {
+        let dt = now.saturating_sub(self.last) as f64;
+        if dt > 0.0 {
+            let t = &mut self.totals;
+            t.busy_area += f64::from(self.busy) * dt;
+            t.processing_area += f64::from(self.processing) * dt;
+            t.waiting_direct_area += f64::from(self.waiting_direct) * dt;
+            t.in_system_area += (f64::from(self.busy) + self.queue.len() as f64) * dt;
+            t.backlog_area += f64::from(self.backlog) * dt;
+            self.last = now;
+        }
+    }
+
+    /// Workers free to start a job.
+    #[inline]
+    pub(crate) fn free_workers(&self, workers: u32) -> u32 {
+        workers.saturating_sub(self.busy.saturating_add(self.lost))
+    }
+}
+
+/// Latency histogram in microseconds, from 1 µs to an hour, with `sigfig`
+/// significant digits: bounded memory whatever the run length.
+pub(crate) fn latency_histogram(sigfig: u8) -> Histogram<u64> {
+    Histogram::new_with_bounds(1, 3_600_000_000, sigfig)
+        .expect("constant histogram bounds and 1..=5 significant digits are valid")
+}
+
+/// Per-entry-point accumulators.
+#[derive(Debug)]
+pub(crate) struct EntryAcc {
+    pub attempted: u64,
+    pub succeeded: u64,
+    pub failed: [u64; 4],
+    pub latency: Histogram<u64>,
+    pub flow_completion: Histogram<u64>,
+    /// Failures by root node.
+    pub roots: Vec<(Ix, u64)>,
+    /// Closed workload: users that have not yet sent their first request.
+    pub users: u32,
+}
+
+impl EntryAcc {
+    pub(crate) fn new() -> Self {
+        Self {
+            attempted: 0,
+            succeeded: 0,
+            failed: [0; 4],
+            latency: latency_histogram(3),
+            flow_completion: latency_histogram(3),
+            roots: Vec::new(),
+            users: 0,
+        }
+    }
+
+    pub(crate) fn fail(&mut self, cause: Cause, root: Ix) {
+        self.failed[cause as usize] += 1;
+        match self.roots.iter_mut().find(|(n, _)| *n == root) {
+            Some((_, c)) => *c += 1,
+            None => self.roots.push((root, 1)),
+        }
+    }
+}
+
+/// Per-link accumulators.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct LinkAcc {
+    pub messages: u64,
+    pub in_flight: u32,
+    pub max_in_flight: u32,
+    pub timeouts: u64,
+    pub errors: u64,
+    pub retries: u64,
+    pub lost: u64,
+    pub redeliveries: u64,
+    pub max_deliveries_seen: u32,
+}
+
+/// Per-broker accumulators (indexed by node).
+#[derive(Debug, Default, Clone)]
+pub(crate) struct BrokerAcc {
+    pub published: u64,
+    pub dead_lettered: u64,
+}

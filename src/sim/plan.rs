@@ -1,0 +1,440 @@
+//! The design compiled for the engine: every reference resolved to an index,
+//! every distribution prepared, every operation's calls laid out in order.
+//!
+//! Building a plan from a validated design cannot fail; the engine then runs
+//! without strings, maps or allocation on its hot path.
+
+use std::collections::HashMap;
+
+use super::sampler::Sampler;
+use super::time::{self, Nanos};
+use crate::model::{Access, Arrival, Availability, Design, Fault, Load, NodeKind, Style, WhenDown};
+
+/// Index of a node, link or operation in the plan (same order as the
+/// design for nodes and links).
+pub(crate) type Ix = u32;
+
+/// The compiled design.
+#[derive(Debug)]
+pub(crate) struct Plan {
+    pub nodes: Vec<PNode>,
+    pub links: Vec<PLink>,
+    pub ops: Vec<POp>,
+    pub entries: Vec<PEntry>,
+    pub node_faults: Vec<NodeFault>,
+    pub duration: Nanos,
+    pub warmup: Nanos,
+    pub drain: Nanos,
+}
+
+/// What the engine needs to know about a node.
+#[derive(Debug)]
+pub(crate) struct PNode {
+    pub kind: PKind,
+    /// Workers (services), connections (stores); `u32::MAX`: unlimited.
+    pub workers: u32,
+    pub queue_capacity: Option<u32>,
+    pub availability: Availability,
+    pub when_down: WhenDown,
+    pub error_rate: f64,
+    /// Stable key from the node id, for per-node random streams that stay
+    /// the same when other nodes are added or removed.
+    pub key: u64,
+}
+
+#[derive(Debug)]
+pub(crate) enum PKind {
+    Service,
+    Broker {
+        durable: bool,
+        delivery: Sampler,
+        /// Subscription links (broker -> service).
+        subscriptions: Vec<Ix>,
+    },
+    Store {
+        /// Common-data reader links (store -> service).
+        readers: Vec<Ix>,
+        poll: Nanos,
+        /// The store's read operation (its read latency), used by pollers.
+        read_op: Ix,
+    },
+    Client,
+}
+
+/// An operation: own work, then one-way sends, then sync steps.
+#[derive(Debug)]
+pub(crate) struct POp {
+    pub work: Sampler,
+    /// A second piece of work after the first (a store's read-write).
+    pub extra_work: Option<Sampler>,
+    /// `async_request`, `event` and `common_data` links, issued together.
+    pub one_way: Vec<Ix>,
+    /// `sync` calls: steps in order; the links in a step run in parallel.
+    pub steps: Vec<Vec<Ix>>,
+}
+
+/// A link, with faults folded in.
+#[derive(Debug)]
+pub(crate) struct PLink {
+    pub from: Ix,
+    pub to: Ix,
+    pub style: Style,
+    /// The operation the message runs at its destination, where the
+    /// destination runs operations (services and stores).
+    pub to_op: Option<Ix>,
+    pub via: Option<Ix>,
+    pub latency: Nanos,
+    pub timeout: Option<Nanos>,
+    pub retries: u32,
+    pub backoff: Nanos,
+    pub backoff_multiplier: f64,
+    pub max_deliveries: Option<u32>,
+    pub dead_letter: Option<Ix>,
+    /// Whole calls per request, and the probability of one more.
+    pub calls_whole: u32,
+    pub calls_extra_p: f64,
+    pub response_work: Sampler,
+    pub drop_p: f64,
+    pub error_p: f64,
+    pub poison_p: f64,
+    pub poison_restart: Nanos,
+    /// Whether the link is a subscription or an asynchronous request whose
+    /// failed consumption is redelivered rather than answered.
+    pub redelivers: bool,
+    pub key: u64,
+}
+
+/// An entry point.
+#[derive(Debug)]
+pub(crate) struct PEntry {
+    pub link: Ix,
+    pub op: Ix,
+    pub load: PLoad,
+    pub key: u64,
+}
+
+#[derive(Debug)]
+pub(crate) enum PLoad {
+    Open { poisson: bool, rate_per_s: f64 },
+    Closed { users: u32, think: Sampler },
+}
+
+/// A scheduled change to a node: a crash window or a slow-down window.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct NodeFault {
+    pub node: Ix,
+    pub from: Nanos,
+    pub until: Nanos,
+    /// `None`: crash; `Some(k)`: service times multiplied by k.
+    pub slow_factor: Option<f64>,
+}
+
+impl Plan {
+    /// Compiles a validated design. `duration_s` overrides the scenario's.
+    pub(crate) fn new(design: &Design, duration_s: Option<f64>) -> Self {
+        let index: HashMap<&str, Ix> = design
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.id.as_str(), i as Ix))
+            .collect();
+        let node_ix = |id: &crate::model::NodeId| index.get(id.as_str()).copied().unwrap_or(0);
+
+        let mut ops: Vec<POp> = Vec::new();
+        let mut op_by_name: HashMap<(Ix, &str), Ix> = HashMap::new();
+        let mut first_op: Vec<Option<Ix>> = vec![None; design.nodes.len()];
+        let mut store_ops: Vec<Option<(Ix, Ix, Ix)>> = vec![None; design.nodes.len()];
+        for (n, node) in design.nodes.iter().enumerate() {
+            let n = n as Ix;
+            let mut add = |work: Sampler, extra_work: Option<Sampler>| {
+                ops.push(POp {
+                    work,
+                    extra_work,
+                    one_way: Vec::new(),
+                    steps: Vec::new(),
+                });
+                (ops.len() - 1) as Ix
+            };
+            match &node.kind {
+                NodeKind::Service(s) => {
+                    for op in &s.operations {
+                        let ix = add(Sampler::new(&op.service_time), None);
+                        op_by_name.insert((n, op.name.as_str()), ix);
+                        first_op[n as usize].get_or_insert(ix);
+                    }
+                }
+                NodeKind::DataStore(d) => {
+                    let read = add(Sampler::new(&d.read_latency), None);
+                    let write = add(Sampler::new(&d.write_latency), None);
+                    let both = add(
+                        Sampler::new(&d.read_latency),
+                        Some(Sampler::new(&d.write_latency)),
+                    );
+                    store_ops[n as usize] = Some((read, write, both));
+                    first_op[n as usize] = Some(both);
+                }
+                NodeKind::Broker(_) | NodeKind::Client => {}
+            }
+        }
+        let resolve_op = |node: Ix, name: Option<&str>| -> Option<Ix> {
+            match name {
+                Some(name) => op_by_name.get(&(node, name)).copied(),
+                None => first_op[node as usize],
+            }
+        };
+
+        let mut links = Vec::with_capacity(design.links.len());
+        for (i, l) in design.links.iter().enumerate() {
+            let from = node_ix(&l.from);
+            let to = node_ix(&l.to);
+            let to_node = &design.nodes[to as usize];
+            let to_op = match (&to_node.kind, store_ops[to as usize]) {
+                (NodeKind::DataStore(_), Some((read, write, both))) => Some(match l.style {
+                    Style::CommonData => write,
+                    _ => match l.access {
+                        Access::Read => read,
+                        Access::Write => write,
+                        Access::ReadWrite => both,
+                    },
+                }),
+                _ => resolve_op(to, l.to_op.as_deref()),
+            };
+            let from_is_broker = matches!(design.nodes[from as usize].kind, NodeKind::Broker(_));
+            let calls = l.calls_per_request.max(0.0);
+            links.push(PLink {
+                from,
+                to,
+                style: l.style,
+                to_op,
+                via: l.via.as_ref().map(node_ix),
+                latency: time::from_ms(l.latency_ms),
+                timeout: l.timeout_ms.map(time::from_ms),
+                retries: l.retries,
+                backoff: time::from_ms(l.backoff_ms),
+                backoff_multiplier: l.backoff_multiplier,
+                max_deliveries: l.max_deliveries,
+                dead_letter: l.dead_letter.as_ref().map(node_ix),
+                calls_whole: calls.floor().min(u32::MAX as f64) as u32,
+                calls_extra_p: calls - calls.floor(),
+                response_work: Sampler::new(&l.response_work),
+                drop_p: 0.0,
+                error_p: 0.0,
+                poison_p: 0.0,
+                poison_restart: 0,
+                redelivers: (l.style == Style::Event && from_is_broker)
+                    || (l.style == Style::AsyncRequest && l.via.is_some()),
+                key: stable_key(&[
+                    l.from.as_str().as_bytes(),
+                    b"->",
+                    l.to.as_str().as_bytes(),
+                    &(i as u64).to_le_bytes(),
+                ]),
+            });
+        }
+
+        // Calls of each operation, in file order; sync calls grouped into
+        // steps (a parallel group is one step at its first member's place).
+        let mut group_step: HashMap<(Ix, u32), usize> = HashMap::new();
+        for (i, l) in design.links.iter().enumerate() {
+            let from = node_ix(&l.from);
+            let Some(op) = (match &design.nodes[from as usize].kind {
+                NodeKind::Service(_) => resolve_op(from, l.from_op.as_deref()),
+                _ => None,
+            }) else {
+                continue;
+            };
+            let op_calls = &mut ops[op as usize];
+            let link = i as Ix;
+            match l.style {
+                Style::Sync => match l.parallel_group {
+                    Some(g) => match group_step.get(&(op, g)) {
+                        Some(&step) => op_calls.steps[step].push(link),
+                        None => {
+                            group_step.insert((op, g), op_calls.steps.len());
+                            op_calls.steps.push(vec![link]);
+                        }
+                    },
+                    None => op_calls.steps.push(vec![link]),
+                },
+                _ => op_calls.one_way.push(link),
+            }
+        }
+
+        let mut nodes: Vec<PNode> = design
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(n, node)| {
+                let key = stable_key(&[node.id.as_str().as_bytes()]);
+                let base = PNode {
+                    kind: PKind::Client,
+                    workers: u32::MAX,
+                    queue_capacity: None,
+                    availability: node.availability(),
+                    when_down: WhenDown::Refuse,
+                    error_rate: 0.0,
+                    key,
+                };
+                match &node.kind {
+                    NodeKind::Service(s) => PNode {
+                        kind: PKind::Service,
+                        workers: s.workers.max(1),
+                        queue_capacity: s.queue_capacity,
+                        when_down: s.when_down,
+                        error_rate: s.error_rate,
+                        ..base
+                    },
+                    NodeKind::Broker(b) => PNode {
+                        kind: PKind::Broker {
+                            durable: b.durable,
+                            delivery: Sampler::new(&b.delivery_latency),
+                            subscriptions: Vec::new(),
+                        },
+                        ..base
+                    },
+                    NodeKind::DataStore(d) => {
+                        let read_op = store_ops[n].map_or(0, |(read, _, _)| read);
+                        PNode {
+                            kind: PKind::Store {
+                                readers: Vec::new(),
+                                poll: time::from_s(d.poll_interval_s).max(1),
+                                read_op,
+                            },
+                            workers: d.connections.unwrap_or(u32::MAX).max(1),
+                            ..base
+                        }
+                    }
+                    NodeKind::Client => base,
+                }
+            })
+            .collect();
+        for (i, l) in links.iter().enumerate() {
+            match &mut nodes[l.from as usize].kind {
+                PKind::Broker { subscriptions, .. } => subscriptions.push(i as Ix),
+                PKind::Store { readers, .. } if l.style == Style::CommonData => {
+                    readers.push(i as Ix)
+                }
+                _ => {}
+            }
+        }
+
+        let mut node_faults = Vec::new();
+        for fault in &design.scenario.faults {
+            let matching = |from: &crate::model::NodeId, to: &crate::model::NodeId| {
+                design
+                    .links
+                    .iter()
+                    .enumerate()
+                    .filter(move |(_, l)| &l.from == from && &l.to == to)
+                    .map(|(i, _)| i)
+                    .collect::<Vec<_>>()
+            };
+            match fault {
+                Fault::Crash { node, at_s, for_s } => node_faults.push(NodeFault {
+                    node: node_ix(node),
+                    from: time::from_s(*at_s),
+                    until: time::from_s(at_s + for_s),
+                    slow_factor: None,
+                }),
+                Fault::SlowDown {
+                    node,
+                    at_s,
+                    for_s,
+                    factor,
+                } => node_faults.push(NodeFault {
+                    node: node_ix(node),
+                    from: time::from_s(*at_s),
+                    until: time::from_s(at_s + for_s),
+                    slow_factor: Some(*factor),
+                }),
+                Fault::Drop { link, fraction } => {
+                    for i in matching(&link.from, &link.to) {
+                        links[i].drop_p = combine(links[i].drop_p, *fraction);
+                    }
+                }
+                Fault::Error { link, fraction } => {
+                    for i in matching(&link.from, &link.to) {
+                        links[i].error_p = combine(links[i].error_p, *fraction);
+                    }
+                }
+                Fault::Poison {
+                    link,
+                    fraction,
+                    restart_s,
+                } => {
+                    for i in matching(&link.from, &link.to) {
+                        links[i].poison_p = combine(links[i].poison_p, *fraction);
+                        links[i].poison_restart = time::from_s(*restart_s);
+                    }
+                }
+            }
+        }
+
+        let entries = design
+            .entry_points
+            .iter()
+            .filter_map(|e| {
+                let link = design.entry_link(e)?.0 as Ix;
+                let target = node_ix(&e.target);
+                let op = resolve_op(
+                    target,
+                    e.operation
+                        .as_deref()
+                        .or(design.links[link as usize].to_op.as_deref()),
+                )
+                .or(links[link as usize].to_op)?;
+                let load = match &e.load {
+                    Load::Open {
+                        arrival,
+                        rate_per_s,
+                    } => PLoad::Open {
+                        poisson: *arrival == Arrival::Poisson,
+                        rate_per_s: *rate_per_s,
+                    },
+                    Load::Closed { users, think_time } => PLoad::Closed {
+                        users: *users,
+                        think: Sampler::new(think_time),
+                    },
+                };
+                Some(PEntry {
+                    link,
+                    op,
+                    load,
+                    key: stable_key(&[b"entry:", e.name.as_bytes()]),
+                })
+            })
+            .collect();
+
+        let scenario = &design.scenario;
+        Plan {
+            nodes,
+            links,
+            ops,
+            entries,
+            node_faults,
+            duration: time::from_s(duration_s.unwrap_or(scenario.duration_s)),
+            warmup: time::from_s(scenario.warmup_s),
+            drain: time::from_s(scenario.drain_s),
+        }
+    }
+}
+
+/// Two independent chances of failure combined.
+fn combine(p: f64, q: f64) -> f64 {
+    1.0 - (1.0 - p) * (1.0 - q)
+}
+
+/// FNV-1a over the parts: a stable 64-bit key for seeding per-entity random
+/// streams (std's hasher is randomly keyed per process).
+pub(crate) fn stable_key(parts: &[&[u8]]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for &b in *part {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        h ^= 0xff;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
