@@ -84,7 +84,7 @@ impl Engine<'_> {
         {
             at = at.saturating_add(delivery.sample(&mut self.rng_nodes[via as usize], 1.0));
         }
-        let (m, _) = self.msgs.insert(Msg {
+        let m = self.put_msg(Msg {
             link,
             op,
             flow,

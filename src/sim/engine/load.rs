@@ -116,6 +116,7 @@ impl Engine<'_> {
                 None => {
                     acc.succeeded += 1;
                     acc.latency.saturating_record((latency / 1_000).max(1));
+                    acc.latency_sum_ns += latency as f64;
                 }
                 Some(cause) => acc.fail(cause, outcome.root),
             }

@@ -47,7 +47,7 @@ impl Engine<'_> {
             return;
         }
         let poison = l.poison_p > 0.0 && rng.random::<f64>() < l.poison_p;
-        let (m, _) = self.msgs.insert(Msg {
+        let m = self.put_msg(Msg {
             link,
             op: l.to_op,
             flow,
@@ -67,13 +67,13 @@ impl Engine<'_> {
         let to = self.plan.links[msg.link as usize].to;
         match self.plan.nodes[to as usize].kind {
             PKind::Broker { .. } => {
-                self.msgs.remove(m);
+                self.take_msg(m);
                 self.publish(to, msg.flow, msg.poison);
                 self.flow_done(msg.flow);
             }
             PKind::Service | PKind::Store { .. } => self.deliver_to_station(m, msg, to),
             PKind::Client => {
-                self.msgs.remove(m);
+                self.take_msg(m);
                 self.flow_done(msg.flow);
             }
         }
@@ -134,7 +134,7 @@ impl Engine<'_> {
     /// Schedules a copy of a message to be pulled over `link` from `source`
     /// (a broker or store) at `at`.
     fn deliver_copy(&mut self, link: Ix, flow: Ix, poison: bool, source: Ix, at: Nanos) {
-        let (m, _) = self.msgs.insert(Msg {
+        let m = self.put_msg(Msg {
             link,
             op: self.plan.links[link as usize].to_op,
             flow,
@@ -165,6 +165,27 @@ impl Engine<'_> {
             st.touch(self.now);
             st.backlog += 1;
             st.max_backlog = st.max_backlog.max(st.backlog);
+        }
+    }
+
+    /// Stores a message on its way; a one-way message (no call waits for
+    /// it) counts as in flight on its link until it is taken.
+    pub(crate) fn put_msg(&mut self, msg: Msg) -> Ix {
+        if msg.reply.is_none() {
+            let acc = &mut self.links[msg.link as usize];
+            acc.in_flight += 1;
+            acc.max_in_flight = acc.max_in_flight.max(acc.in_flight);
+        }
+        self.msgs.insert(msg).0
+    }
+
+    /// Removes a message that arrived, was turned away or was lost.
+    pub(crate) fn take_msg(&mut self, m: Ix) {
+        if let Some(msg) = self.msgs.remove(m)
+            && msg.reply.is_none()
+        {
+            let acc = &mut self.links[msg.link as usize];
+            acc.in_flight = acc.in_flight.saturating_sub(1);
         }
     }
 

@@ -321,10 +321,10 @@ impl<'a> Engine<'a> {
             let (entry, start, measured) = (f.entry, f.start, f.measured);
             self.flows.remove(flow);
             if measured {
-                let us = (self.now - start) / 1_000;
-                self.entries[entry as usize]
-                    .flow_completion
-                    .saturating_record(us.max(1));
+                let ns = self.now - start;
+                let acc = &mut self.entries[entry as usize];
+                acc.flow_completion.saturating_record((ns / 1_000).max(1));
+                acc.flow_completion_sum_ns += ns as f64;
             }
         }
     }

@@ -170,8 +170,11 @@ impl Engine<'_> {
                     } else {
                         f64::NAN
                     },
-                    latency_ms: percentiles(&acc.latency),
-                    flow_completion_ms: percentiles(&acc.flow_completion),
+                    latency_ms: percentiles(&acc.latency, acc.latency_sum_ns),
+                    flow_completion_ms: percentiles(
+                        &acc.flow_completion,
+                        acc.flow_completion_sum_ns,
+                    ),
                     root_causes: roots,
                 }
             })
@@ -417,7 +420,9 @@ fn quantile_ms(h: &hdrhistogram::Histogram<u64>, q: f64) -> f64 {
     }
 }
 
-fn percentiles(h: &hdrhistogram::Histogram<u64>) -> Percentiles<f64> {
+/// Percentiles from the histogram (resolution 0.1 %), the mean from the
+/// exact sum.
+fn percentiles(h: &hdrhistogram::Histogram<u64>, sum_ns: f64) -> Percentiles<f64> {
     if h.is_empty() {
         return Percentiles {
             mean: f64::NAN,
@@ -428,7 +433,7 @@ fn percentiles(h: &hdrhistogram::Histogram<u64>) -> Percentiles<f64> {
         };
     }
     Percentiles {
-        mean: h.mean() / 1e3,
+        mean: sum_ns / h.len() as f64 / NS_PER_MS,
         p50: quantile_ms(h, 0.5),
         p95: quantile_ms(h, 0.95),
         p99: quantile_ms(h, 0.99),

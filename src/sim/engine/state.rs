@@ -179,8 +179,12 @@ pub(crate) struct EntryAcc {
     pub attempted: u64,
     pub succeeded: u64,
     pub failed: [u64; 4],
+    /// Latencies of successes in µs (percentiles), and their exact sum in
+    /// ns (the mean, free of the histogram's bucket rounding).
     pub latency: Histogram<u64>,
+    pub latency_sum_ns: f64,
     pub flow_completion: Histogram<u64>,
+    pub flow_completion_sum_ns: f64,
     /// Failures by root node.
     pub roots: Vec<(Ix, u64)>,
     /// Closed workload: users that have not yet sent their first request.
@@ -194,7 +198,9 @@ impl EntryAcc {
             succeeded: 0,
             failed: [0; 4],
             latency: latency_histogram(3),
+            latency_sum_ns: 0.0,
             flow_completion: latency_histogram(3),
+            flow_completion_sum_ns: 0.0,
             roots: Vec::new(),
             users: 0,
         }

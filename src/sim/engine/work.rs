@@ -32,7 +32,7 @@ impl Engine<'_> {
                 self.stations[node as usize].parked.push(m);
                 return;
             }
-            self.msgs.remove(m);
+            self.take_msg(m);
             match msg.reply {
                 Some((call, epoch))
                     if self.plan.nodes[node as usize].when_down == WhenDown::Refuse =>
@@ -57,7 +57,7 @@ impl Engine<'_> {
             && st.free_workers(pnode.workers) == 0
             && st.waiting_direct >= cap
         {
-            self.msgs.remove(m);
+            self.take_msg(m);
             if let Some((call, epoch)) = msg.reply {
                 let back = self.now + self.plan.links[msg.link as usize].latency;
                 self.respond(
@@ -74,7 +74,7 @@ impl Engine<'_> {
         }
         let Some(op) = msg.op else {
             // Nothing to run there (validation makes this impossible).
-            self.msgs.remove(m);
+            self.take_msg(m);
             self.flow_done(msg.flow);
             return;
         };
@@ -92,7 +92,7 @@ impl Engine<'_> {
             deliveries: msg.deliveries,
             pulled_from: msg.pulled_from,
         };
-        self.msgs.remove(m);
+        self.take_msg(m);
         self.add_job(job);
         self.flow_done(msg.flow);
     }
@@ -343,7 +343,7 @@ impl Engine<'_> {
         let acc = &mut self.links[link as usize];
         acc.redeliveries += 1;
         acc.max_deliveries_seen = acc.max_deliveries_seen.max(job.deliveries + 1);
-        let (m, _) = self.msgs.insert(Msg {
+        let m = self.put_msg(Msg {
             link,
             op: Some(op),
             flow: job.flow,
