@@ -33,7 +33,9 @@ impl Engine<'_> {
         self.flow_add(flow);
         let acc = &mut self.links[link as usize];
         acc.in_flight += 1;
-        acc.max_in_flight = acc.max_in_flight.max(acc.in_flight);
+        if self.measuring {
+            acc.max_in_flight = acc.max_in_flight.max(acc.in_flight);
+        }
         self.send_attempt(c);
         c
     }

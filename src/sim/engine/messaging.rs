@@ -174,7 +174,9 @@ impl Engine<'_> {
         if msg.reply.is_none() {
             let acc = &mut self.links[msg.link as usize];
             acc.in_flight += 1;
-            acc.max_in_flight = acc.max_in_flight.max(acc.in_flight);
+            if self.measuring {
+                acc.max_in_flight = acc.max_in_flight.max(acc.in_flight);
+            }
         }
         self.msgs.insert(msg).0
     }

@@ -49,6 +49,16 @@ pub(crate) enum Stop {
     Cancelled,
 }
 
+/// The cumulative counters at one instant: the difference between the
+/// snapshots at the start and end of measurement is what the results
+/// report, so every figure covers the same window.
+#[derive(Debug, Clone)]
+pub(crate) struct Snapshot {
+    pub stations: Vec<StationTotals>,
+    pub links: Vec<LinkAcc>,
+    pub brokers: Vec<BrokerAcc>,
+}
+
 /// Per-bucket recording for the charts.
 #[derive(Debug)]
 pub(crate) struct SeriesRecorder {
@@ -86,8 +96,8 @@ pub(crate) struct Engine<'a> {
     pub(crate) links: Vec<LinkAcc>,
     pub(crate) brokers: Vec<BrokerAcc>,
     pub(crate) measuring: bool,
-    pub(crate) window_start: Vec<StationTotals>,
-    pub(crate) window_end: Vec<StationTotals>,
+    pub(crate) window_start: Option<Snapshot>,
+    pub(crate) window_end: Option<Snapshot>,
     pub(crate) series: Option<SeriesRecorder>,
     pub(crate) trace: Option<TraceRecorder>,
     pub(crate) load_multiplier: f64,
@@ -160,8 +170,8 @@ impl<'a> Engine<'a> {
             links: vec![LinkAcc::default(); plan.links.len()],
             brokers: vec![BrokerAcc::default(); plan.nodes.len()],
             measuring: false,
-            window_start: Vec::new(),
-            window_end: Vec::new(),
+            window_start: None,
+            window_end: None,
             series,
             trace,
             load_multiplier: options.load_multiplier,
@@ -195,10 +205,7 @@ impl<'a> Engine<'a> {
                 self.stop = Some(Stop::Events);
                 break;
             }
-            if self.flows.live() == 0
-                && self.now >= self.plan.duration
-                && self.idle_after_arrivals()
-            {
+            if self.drained() {
                 break;
             }
         }
@@ -209,11 +216,18 @@ impl<'a> Engine<'a> {
         self.finish(wall)
     }
 
-    /// Whether nothing but bookkeeping events remain once arrivals stopped.
-    fn idle_after_arrivals(&self) -> bool {
-        self.events.peek_time().is_none_or(|_| {
-            self.jobs.live() == 0 && self.msgs.live() == 0 && self.calls.live() == 0
-        })
+    /// Whether the run can end before its drain time: arrivals have
+    /// stopped, nothing is alive, and no bookkeeping (series ticks, the
+    /// end of measurement) is left at or before the duration.
+    fn drained(&self) -> bool {
+        self.now >= self.plan.duration
+            && self.jobs.live() == 0
+            && self.msgs.live() == 0
+            && self.calls.live() == 0
+            && self
+                .events
+                .peek_time()
+                .is_none_or(|t| t > self.plan.duration)
     }
 
     /// Every 16k events: publish progress, honour cancel and the wall-time
@@ -274,27 +288,32 @@ impl<'a> Engine<'a> {
             Ev::WorkerBack { node } => self.on_worker_back(node),
             Ev::MeasureStart => {
                 self.measuring = true;
-                self.window_start = self.snapshot();
+                self.window_start = Some(self.snapshot());
             }
             Ev::MeasureEnd => {
                 self.measuring = false;
-                self.window_end = self.snapshot();
+                self.window_end = Some(self.snapshot());
             }
             Ev::Tick => self.on_tick(),
             Ev::TraceSample => self.on_trace_sample(),
         }
     }
 
-    /// Cumulative totals of every station, integrated up to now.
-    fn snapshot(&mut self) -> Vec<StationTotals> {
+    /// Every cumulative counter, integrated up to now.
+    pub(crate) fn snapshot(&mut self) -> Snapshot {
         let now = self.now;
-        self.stations
-            .iter_mut()
-            .map(|s| {
-                s.touch(now);
-                s.totals
-            })
-            .collect()
+        Snapshot {
+            stations: self
+                .stations
+                .iter_mut()
+                .map(|s| {
+                    s.touch(now);
+                    s.totals
+                })
+                .collect(),
+            links: self.links.clone(),
+            brokers: self.brokers.clone(),
+        }
     }
 
     /// Whether `t` lies in the measurement window.

@@ -14,7 +14,7 @@ use super::super::trace::{EntrySeries, NodeSample, NodeSeries};
 use super::super::{RunInfo, Warning, WarningKind};
 use super::events::Cause;
 use super::state::StationTotals;
-use super::{Engine, RunOutput, Stop};
+use super::{Engine, RunOutput, Snapshot, Stop};
 use crate::model::Style;
 
 impl Engine<'_> {
@@ -89,21 +89,23 @@ impl Engine<'_> {
     /// Turns the run's accumulators into results.
     pub(crate) fn finish(mut self, wall: std::time::Duration) -> RunOutput {
         let end = self.now;
-        if self.window_start.is_empty() {
-            self.window_start = self.snapshot();
-        }
-        if self.window_end.is_empty() {
-            self.window_end = self.snapshot();
-        }
+        let start = match self.window_start.take() {
+            Some(s) => s,
+            None => self.snapshot(),
+        };
+        let end_snap = match self.window_end.take() {
+            Some(s) => s,
+            None => self.snapshot(),
+        };
         let window_ns = (self.plan.duration.min(end.max(self.plan.warmup)))
             .saturating_sub(self.plan.warmup)
             .max(1) as f64;
         let window_s = window_ns / NS_PER_S;
         let results = Results {
             entry_points: self.entry_results(window_s),
-            services: self.service_results(window_ns),
-            links: self.link_results(),
-            brokers: self.broker_results(window_ns),
+            services: self.service_results(&start, &end_snap, window_ns),
+            links: self.link_results(&start, &end_snap),
+            brokers: self.broker_results(&start, &end_snap, window_ns),
         };
         let mut warnings = Vec::new();
         if let Some(stop) = self.stop {
@@ -181,14 +183,19 @@ impl Engine<'_> {
             .collect()
     }
 
-    fn service_results(&self, window_ns: f64) -> Vec<ServiceResult<f64>> {
+    fn service_results(
+        &self,
+        start: &Snapshot,
+        end: &Snapshot,
+        window_ns: f64,
+    ) -> Vec<ServiceResult<f64>> {
         self.plan
             .nodes
             .iter()
             .enumerate()
             .filter(|(_, n)| matches!(n.kind, PKind::Service | PKind::Store { .. }))
             .map(|(i, node)| {
-                let d = delta(&self.window_start[i], &self.window_end[i]);
+                let d = delta(&start.stations[i], &end.stations[i]);
                 let workers = if node.workers == u32::MAX {
                     f64::NAN
                 } else {
@@ -222,11 +229,12 @@ impl Engine<'_> {
             .collect()
     }
 
-    fn link_results(&self) -> Vec<LinkResult<f64>> {
+    fn link_results(&self, start: &Snapshot, end: &Snapshot) -> Vec<LinkResult<f64>> {
         self.design
             .links
             .iter()
-            .zip(&self.links)
+            .zip(end.links.iter().zip(&start.links))
+            .map(|(l, (end, start))| (l, end.since(start)))
             .map(|(l, acc)| LinkResult {
                 link: l.label(),
                 messages: acc.messages as f64,
@@ -240,20 +248,26 @@ impl Engine<'_> {
             .collect()
     }
 
-    fn broker_results(&self, window_ns: f64) -> Vec<BrokerResult<f64>> {
+    fn broker_results(
+        &self,
+        start: &Snapshot,
+        end: &Snapshot,
+        window_ns: f64,
+    ) -> Vec<BrokerResult<f64>> {
         self.plan
             .nodes
             .iter()
             .enumerate()
             .filter(|(_, n)| matches!(n.kind, PKind::Broker { .. }))
             .map(|(i, _)| {
-                let d = delta(&self.window_start[i], &self.window_end[i]);
+                let d = delta(&start.stations[i], &end.stations[i]);
+                let counts = end.brokers[i].since(&start.brokers[i]);
                 BrokerResult {
                     node: self.design.nodes[i].id.to_string(),
-                    published: self.brokers[i].published as f64,
+                    published: counts.published as f64,
                     mean_backlog: d.backlog_area / window_ns,
                     max_backlog: f64::from(self.stations[i].max_backlog),
-                    dead_lettered: self.brokers[i].dead_lettered as f64,
+                    dead_lettered: counts.dead_lettered as f64,
                 }
             })
             .collect()
@@ -364,12 +378,14 @@ impl Engine<'_> {
         } else {
             None
         };
+        let arrivals = significant(arrivals);
         let text = match capacity {
             Some(c) => format!(
-                "queue at {name} grew without bound: arrivals {arrivals:.0}/s > capacity {c:.0}/s ({waiting} waiting)"
+                "queue at {name} grew without bound: arrivals {arrivals}/s > capacity {}/s ({waiting} waiting)",
+                significant(c)
             ),
             None => format!(
-                "queue at {name} grew without bound ({waiting} waiting, arrivals {arrivals:.0}/s)"
+                "queue at {name} grew without bound ({waiting} waiting, arrivals {arrivals}/s)"
             ),
         };
         Some((n, text))
@@ -395,6 +411,17 @@ impl Engine<'_> {
                 ),
             })
             .collect()
+    }
+}
+
+/// A rate with three significant digits, as people read it.
+fn significant(x: f64) -> String {
+    if x >= 100.0 {
+        format!("{x:.0}")
+    } else if x >= 10.0 {
+        format!("{x:.1}")
+    } else {
+        format!("{x:.2}")
     }
 }
 

@@ -229,9 +229,34 @@ pub(crate) struct LinkAcc {
     pub max_deliveries_seen: u32,
 }
 
+impl LinkAcc {
+    /// The counts since `earlier`; maxima as they stand.
+    pub(crate) fn since(&self, earlier: &LinkAcc) -> LinkAcc {
+        LinkAcc {
+            messages: self.messages - earlier.messages,
+            timeouts: self.timeouts - earlier.timeouts,
+            errors: self.errors - earlier.errors,
+            retries: self.retries - earlier.retries,
+            lost: self.lost - earlier.lost,
+            redeliveries: self.redeliveries - earlier.redeliveries,
+            ..self.clone()
+        }
+    }
+}
+
 /// Per-broker accumulators (indexed by node).
 #[derive(Debug, Default, Clone)]
 pub(crate) struct BrokerAcc {
     pub published: u64,
     pub dead_lettered: u64,
+}
+
+impl BrokerAcc {
+    /// The counts since `earlier`.
+    pub(crate) fn since(&self, earlier: &BrokerAcc) -> BrokerAcc {
+        BrokerAcc {
+            published: self.published - earlier.published,
+            dead_lettered: self.dead_lettered - earlier.dead_lettered,
+        }
+    }
 }

@@ -1,0 +1,520 @@
+//! What the simulation does with faults, runaway designs and its own
+//! options: behaviour a user relies on beyond the textbook cases.
+
+use std::path::Path;
+use std::sync::atomic::Ordering;
+
+use archsim::library;
+use archsim::model::{
+    Availability, Broker, BrokerKind, Design, Distribution, Fault, Link, LinkRef, Node, NodeKind,
+    Position, Style, WhenDown, file,
+};
+use archsim::sim::{self, Limits, SimOptions, SimReport, TraceWindow, WarningKind};
+
+fn oracle(name: &str) -> Design {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/oracle")
+        .join(format!("{name}.archsim.ron"));
+    file::load(&path).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn example(slug: &str) -> Design {
+    library::find(slug)
+        .expect("example exists")
+        .design()
+        .expect("example loads")
+}
+
+fn run(d: &Design, options: SimOptions) -> SimReport {
+    sim::simulate(d, &options).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn quick(d: &Design) -> SimReport {
+    run(d, SimOptions::default())
+}
+
+fn svc_mut<'d>(d: &'d mut Design, id: &str) -> &'d mut archsim::model::Service {
+    match &mut d.node_mut(&id.into()).expect("node").kind {
+        NodeKind::Service(s) => s,
+        _ => panic!("{id} is not a service"),
+    }
+}
+
+fn json_without_wall_time(r: &SimReport) -> String {
+    let mut r = r.clone();
+    for run in &mut r.runs {
+        run.wall_ms = 0.0;
+    }
+    serde_json::to_string(&r).expect("serialisable")
+}
+
+#[test]
+fn the_same_seed_gives_identical_results_and_another_seed_different_ones() {
+    let d = example("fraud-check-blocking");
+    let options = || SimOptions {
+        replications: 3,
+        ..SimOptions::default()
+    };
+    let a = run(&d, options());
+    let b = run(&d, options());
+    assert_eq!(json_without_wall_time(&a), json_without_wall_time(&b));
+    let c = run(
+        &d,
+        SimOptions {
+            seed: Some(d.scenario.seed + 100),
+            ..options()
+        },
+    );
+    assert_ne!(json_without_wall_time(&a), json_without_wall_time(&c));
+}
+
+#[test]
+fn every_shipped_example_simulates_without_warnings_of_runaway() {
+    for ex in library::EXAMPLES {
+        let d = ex.design().expect("loads");
+        let r = quick(&d);
+        for w in r.warnings() {
+            assert!(
+                !matches!(
+                    w.kind,
+                    WarningKind::InFlightLimit | WarningKind::EventLimit | WarningKind::WallTime
+                ),
+                "{}: {}",
+                ex.slug,
+                w.message
+            );
+        }
+        for e in &r.results.entry_points {
+            assert!(
+                e.attempted.mean > 0.0,
+                "{}: {} got no requests",
+                ex.slug,
+                e.name
+            );
+        }
+    }
+}
+
+#[test]
+fn an_event_cycle_that_multiplies_messages_is_stopped_and_named() {
+    let mut d = oracle("tandem-events");
+    let mut back = Link::new("second", "first", Style::Event);
+    back.calls_per_request = 2.0;
+    d.links.push(back);
+    let r = run(
+        &d,
+        SimOptions {
+            limits: Limits {
+                max_live: 20_000,
+                ..Limits::default()
+            },
+            ..SimOptions::default()
+        },
+    );
+    let w = r.warnings();
+    let stop = w
+        .iter()
+        .find(|w| w.kind == WarningKind::InFlightLimit)
+        .expect("stopped by the in-flight limit");
+    assert!(
+        stop.message.contains("cycle")
+            && stop.message.contains("first")
+            && stop.message.contains("second"),
+        "{}",
+        stop.message
+    );
+    assert!(
+        r.results.entry_points[0].attempted.mean > 0.0,
+        "results so far are returned"
+    );
+}
+
+#[test]
+fn arrivals_above_capacity_are_stopped_with_the_rates_named() {
+    let mut d = oracle("mm1-rho-0.5");
+    d.entry_points[0].load = archsim::model::Load::Open {
+        arrival: archsim::model::Arrival::Poisson,
+        rate_per_s: 20.0,
+    };
+    let r = run(
+        &d,
+        SimOptions {
+            limits: Limits {
+                max_live: 5_000,
+                ..Limits::default()
+            },
+            ..SimOptions::default()
+        },
+    );
+    let w = r.warnings();
+    let stop = w.first().expect("a warning");
+    assert_eq!(stop.kind, WarningKind::InFlightLimit);
+    assert_eq!(stop.node.as_deref(), Some("server"));
+    // One worker at 100 ms serves 10/s; 20/s arrive. The message gives
+    // both rates as measured.
+    assert!(
+        stop.message
+            .contains("queue at Server grew without bound: arrivals "),
+        "{}",
+        stop.message
+    );
+    let rates: Vec<f64> = stop
+        .message
+        .split(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .filter_map(|t| t.parse().ok())
+        .collect();
+    let (arrivals, capacity) = (rates[rates.len() - 3], rates[rates.len() - 2]);
+    assert!(
+        (arrivals - 20.0).abs() < 2.0 && (capacity - 10.0).abs() < 1.0,
+        "{}",
+        stop.message
+    );
+}
+
+#[test]
+fn a_crash_fails_requests_at_the_crashed_node_and_names_it_as_root() {
+    let mut d = example("fraud-check-blocking");
+    for n in &mut d.nodes {
+        if let NodeKind::Service(s) = &mut n.kind {
+            s.availability = Availability::Always;
+        }
+    }
+    d.scenario.faults.push(Fault::Crash {
+        node: "payment".into(),
+        at_s: 30.0,
+        for_s: 11.0,
+    });
+    let r = quick(&d);
+    let e = &r.results.entry_points[0];
+    let measured_s = d.scenario.duration_s - d.scenario.warmup_s;
+    let share = e.failed.down.mean / e.attempted.mean;
+    assert!(
+        (share - 11.0 / measured_s).abs() < 0.02,
+        "down share {share}, crash covers {}",
+        11.0 / measured_s
+    );
+    assert_eq!(e.root_causes.len(), 1);
+    assert_eq!(e.root_causes[0].node, "payment");
+}
+
+#[test]
+fn retries_turn_a_failure_probability_p_into_p_to_the_power_of_attempts() {
+    let mut d = oracle("mm1-rho-0.5");
+    d.links[0].retries = 2;
+    d.scenario.faults.push(Fault::Error {
+        link: LinkRef {
+            from: "client".into(),
+            to: "server".into(),
+        },
+        fraction: 0.3,
+    });
+    let r = run(
+        &d,
+        SimOptions {
+            replications: 5,
+            ..SimOptions::default()
+        },
+    );
+    let e = &r.results.entry_points[0];
+    let failure = 1.0 - e.availability.mean;
+    let h = e.availability.ci95.expect("interval");
+    assert!(
+        (failure - 0.3f64.powi(3)).abs() <= 1.5 * h,
+        "failure {failure} ± {h}, expected 0.3^3"
+    );
+    assert!(r.results.links[0].retries.mean > 0.0);
+}
+
+#[test]
+fn a_silent_node_times_out_its_callers_but_keeps_working() {
+    let mut d = oracle("chain-sync-4");
+    svc_mut(&mut d, "b").when_down = WhenDown::NoResponse;
+    d.links[1].timeout_ms = Some(50.0);
+    d.scenario.faults.push(Fault::SlowDown {
+        node: "b".into(),
+        at_s: 100.0,
+        for_s: 20.0,
+        factor: 200.0,
+    });
+    let r = quick(&d);
+    let e = &r.results.entry_points[0];
+    assert!(e.failed.timeout.mean > 500.0, "{:?}", e.failed);
+    let ab = &r.results.links[1];
+    assert_eq!(ab.timeouts.mean, e.failed.timeout.mean);
+    // The callee finished the orphaned requests too: b handled what reached it.
+    let b = r
+        .results
+        .services
+        .iter()
+        .find(|s| s.node == "b")
+        .expect("b");
+    let c = r
+        .results
+        .services
+        .iter()
+        .find(|s| s.node == "c")
+        .expect("c");
+    assert!(c.handled.mean > 0.9 * b.handled.mean);
+}
+
+/// A publisher, a broker and a subscriber that crashes for a while.
+fn crashing_subscriber(durable: bool) -> Design {
+    let mut d = oracle("subscriber-fast");
+    if let NodeKind::Broker(Broker { durable: flag, .. }) =
+        &mut d.node_mut(&"topic".into()).expect("topic").kind
+    {
+        *flag = durable;
+    }
+    d.scenario.faults.push(Fault::Crash {
+        node: "subscriber".into(),
+        at_s: 50.0,
+        for_s: 30.0,
+    });
+    d
+}
+
+#[test]
+fn a_durable_broker_keeps_messages_for_a_consumer_that_is_down() {
+    let r = quick(&crashing_subscriber(true));
+    let published = r.results.brokers[0].published.mean;
+    let sub = r
+        .results
+        .services
+        .iter()
+        .find(|s| s.node == "subscriber")
+        .expect("sub");
+    let link = &r.results.links[2];
+    assert_eq!(link.lost.mean, 0.0, "nothing lost");
+    assert!(
+        r.results.brokers[0].max_backlog.mean > 400.0,
+        "30 s of messages waited"
+    );
+    // Everything published during the measured window was consumed by the
+    // end (the drain), including what waited out the crash.
+    assert!(
+        sub.handled.mean >= published * 0.95,
+        "{} of {published}",
+        sub.handled.mean
+    );
+    let flow = &r.results.entry_points[0].flow_completion_ms;
+    assert!(
+        flow.max.mean > 25_000.0,
+        "some flows waited out the crash: {flow:?}"
+    );
+}
+
+#[test]
+fn a_non_durable_broker_loses_messages_for_a_consumer_that_is_down() {
+    let r = quick(&crashing_subscriber(false));
+    let lost = r.results.links[2].lost.mean;
+    // 20 per second for 30 seconds.
+    assert!((lost - 600.0).abs() < 100.0, "lost {lost}");
+}
+
+/// The pricing grid: a poisoned subscription, with or without a limit.
+fn poisoned(max_deliveries: Option<u32>) -> Design {
+    let mut d = oracle("subscriber-fast");
+    d.nodes.push(Node {
+        id: "dlq".into(),
+        name: "DLQ".into(),
+        pos: Position::default(),
+        notes: String::new(),
+        kind: NodeKind::Broker(Broker {
+            kind: BrokerKind::Queue,
+            durable: true,
+            delivery_latency: Distribution::ZERO,
+            retention_s: None,
+        }),
+    });
+    d.links[2].max_deliveries = max_deliveries;
+    d.links[2].dead_letter = max_deliveries.map(|_| "dlq".into());
+    d.scenario.faults.push(Fault::Poison {
+        link: LinkRef {
+            from: "topic".into(),
+            to: "subscriber".into(),
+        },
+        fraction: 0.01,
+        restart_s: 2.0,
+    });
+    d
+}
+
+#[test]
+fn poison_without_a_retry_limit_keeps_killing_workers_and_is_warned_about() {
+    let r = quick(&poisoned(None));
+    let w = r.warnings();
+    let endless = w
+        .iter()
+        .find(|w| w.kind == WarningKind::EndlessRedelivery)
+        .expect("warned");
+    assert!(
+        endless.message.contains("topic -> subscriber"),
+        "{}",
+        endless.message
+    );
+    assert!(r.results.links[2].redeliveries.mean > 100.0);
+}
+
+#[test]
+fn poison_with_a_retry_limit_goes_to_the_dead_letter_queue() {
+    let r = quick(&poisoned(Some(3)));
+    assert!(
+        r.warnings()
+            .iter()
+            .all(|w| w.kind != WarningKind::EndlessRedelivery)
+    );
+    let dlq = r
+        .results
+        .brokers
+        .iter()
+        .find(|b| b.node == "dlq")
+        .expect("dlq");
+    let published = r.results.brokers[0].published.mean;
+    // About 1 % of messages are poison; each is tried three times.
+    assert!(
+        (dlq.dead_lettered.mean - 0.01 * published).abs() < 0.005 * published + 10.0,
+        "dead-lettered {} of {published}",
+        dlq.dead_lettered.mean
+    );
+    // Two redeliveries per dead letter, up to the few poison messages (0.2/s,
+    // each living about 4 s) that straddle the edges of the measured window.
+    let redeliveries = r.results.links[2].redeliveries.mean;
+    assert!(
+        (redeliveries - 2.0 * dlq.dead_lettered.mean).abs() <= 6.0,
+        "{redeliveries} redeliveries for {} dead letters",
+        dlq.dead_lettered.mean
+    );
+}
+
+#[test]
+fn a_full_queue_rejects_requests() {
+    let mut d = oracle("mm1-rho-0.8");
+    svc_mut(&mut d, "server").queue_capacity = Some(2);
+    let r = quick(&d);
+    let e = &r.results.entry_points[0];
+    assert!(e.failed.rejected.mean > 0.0);
+    let s = r
+        .results
+        .services
+        .iter()
+        .find(|s| s.node == "server")
+        .expect("server");
+    assert!(s.max_queue.mean <= 2.0);
+    // M/M/1/K with K = 3 in the system: the blocking probability is
+    // (1 - rho) rho^K / (1 - rho^(K+1)).
+    let rho: f64 = 0.8;
+    let blocking = (1.0 - rho) * rho.powi(3) / (1.0 - rho.powi(4));
+    let share = e.failed.rejected.mean / e.attempted.mean;
+    assert!(
+        (share - blocking).abs() < 0.02,
+        "rejected {share}, M/M/1/3 says {blocking}"
+    );
+}
+
+#[test]
+fn the_trace_holds_the_window_and_no_more_than_asked() {
+    let d = example("fraud-check-blocking");
+    let window = TraceWindow {
+        from_s: 20.0,
+        to_s: 25.0,
+        max_hops: 1_000,
+        samples: 50,
+    };
+    let r = run(
+        &d,
+        SimOptions {
+            trace: Some(window),
+            ..SimOptions::default()
+        },
+    );
+    let trace = r.trace.expect("traced");
+    assert_eq!(trace.hops.len(), 1_000, "capped");
+    assert!(trace.hops_dropped > 0);
+    assert!(
+        trace
+            .hops
+            .iter()
+            .all(|h| h.arrives >= trace.from && h.sent <= trace.to)
+    );
+    assert_eq!(trace.samples.len(), 51);
+    assert!(trace.samples.iter().all(|s| s.len() == d.nodes.len()));
+    let mid = (trace.from + trace.to) / 2;
+    assert!(trace.nodes_at(mid).is_some());
+    let untraced = quick(&d);
+    assert!(untraced.trace.is_none());
+}
+
+#[test]
+fn the_series_count_every_answer_in_its_bucket() {
+    let d = oracle("mm1-rho-0.5");
+    let r = run(
+        &d,
+        SimOptions {
+            series_buckets: Some(40),
+            ..SimOptions::default()
+        },
+    );
+    let s = r.series.expect("series");
+    assert_eq!(s.nodes.len(), d.nodes.len());
+    assert_eq!(s.nodes[1].busy.len(), 40);
+    let e = &s.entries[0];
+    let total: u32 = e.succeeded.iter().sum();
+    // Buckets cover the whole duration, warm-up included.
+    let measured = r.results.entry_points[0].succeeded.mean;
+    assert!(f64::from(total) >= measured, "{total} < {measured}");
+    let mean_busy: f32 = s.nodes[1].busy.iter().sum::<f32>() / 40.0;
+    assert!(
+        (mean_busy - 0.5).abs() < 0.05,
+        "server busy {mean_busy} at rho 0.5"
+    );
+}
+
+#[test]
+fn a_cancelled_run_stops_and_says_so() {
+    let d = oracle("mm1-rho-0.8");
+    let options = SimOptions::default();
+    options.control.cancel.store(true, Ordering::Relaxed);
+    let r = run(&d, options);
+    assert!(
+        r.warnings()
+            .iter()
+            .any(|w| w.kind == WarningKind::Cancelled)
+    );
+    assert!(r.runs[0].simulated_s < d.scenario.duration_s);
+}
+
+#[test]
+fn the_load_multiplier_scales_arrivals() {
+    let d = oracle("mm1-rho-0.5");
+    let base = quick(&d).results.entry_points[0].attempted.mean;
+    let doubled = run(
+        &d,
+        SimOptions {
+            load_multiplier: 1.5,
+            ..SimOptions::default()
+        },
+    )
+    .results
+    .entry_points[0]
+        .attempted
+        .mean;
+    assert!((doubled / base - 1.5).abs() < 0.05, "{base} -> {doubled}");
+}
+
+#[test]
+fn invalid_designs_and_options_are_refused_with_a_reason() {
+    let mut d = oracle("mm1-rho-0.5");
+    assert!(matches!(
+        sim::simulate(
+            &d,
+            &SimOptions {
+                replications: 0,
+                ..SimOptions::default()
+            }
+        ),
+        Err(sim::SimError::BadOption(_))
+    ));
+    svc_mut(&mut d, "server").workers = 0;
+    let err = sim::simulate(&d, &SimOptions::default()).expect_err("invalid");
+    assert!(err.to_string().contains("0 workers"), "{err}");
+}
