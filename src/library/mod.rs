@@ -1,6 +1,10 @@
 //! The built-in example designs, compiled into the binary so the app and the
 //! command line find them from any directory.
 
+mod synthetic;
+
+pub use synthetic::{SyntheticSpec, synthetic};
+
 use crate::model::{Design, LoadError, file};
 
 /// One built-in example: its file name and text.
@@ -16,7 +20,7 @@ macro_rules! examples {
     ($($slug:literal),* $(,)?) => {
         &[$(Example {
             slug: $slug,
-            text: include_str!(concat!("../examples/", $slug, ".archsim.ron")),
+            text: include_str!(concat!("../../examples/", $slug, ".archsim.ron")),
         }),*]
     };
 }
