@@ -100,7 +100,8 @@ pub struct EntryResult<V> {
     /// Client-visible latency of successful requests, ms.
     pub latency_ms: Percentiles<V>,
     /// Time until all work the request triggered (asynchronous and events
-    /// included) had finished, ms, for requests whose work all finished.
+    /// included) had finished, ms, for successful requests whose work all
+    /// finished within the run.
     pub flow_completion_ms: Percentiles<V>,
     /// Failures by the node where they started (a cascade's root).
     pub root_causes: Vec<RootCause<V>>,

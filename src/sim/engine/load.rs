@@ -80,6 +80,7 @@ impl Engine<'_> {
             measured,
             outstanding: 0,
             client_done: false,
+            client_ok: false,
         });
         if measured {
             self.entries[e as usize].attempted += 1;
@@ -108,6 +109,7 @@ impl Engine<'_> {
             return;
         };
         f.client_done = true;
+        f.client_ok = outcome.is_ok();
         let (e, start, measured) = (f.entry, f.start, f.measured);
         let latency = self.now - start;
         let acc = &mut self.entries[e as usize];

@@ -337,8 +337,7 @@ impl<'a> Engine<'a> {
         };
         f.outstanding = f.outstanding.saturating_sub(1);
         if f.outstanding == 0 {
-            let (entry, start, measured) = (f.entry, f.start, f.measured);
-            self.flows.remove(flow);
+            let (entry, start, measured) = (f.entry, f.start, f.measured && f.client_ok);
             if measured {
                 let ns = self.now - start;
                 let acc = &mut self.entries[entry as usize];

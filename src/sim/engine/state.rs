@@ -21,6 +21,8 @@ pub(crate) struct Flow {
     pub outstanding: u32,
     /// The client has its answer.
     pub client_done: bool,
+    /// The answer was a success (flow completion is measured for those).
+    pub client_ok: bool,
 }
 
 /// A message travelling along a link, or waiting in a broker for its
