@@ -6,6 +6,8 @@
 //! designs. The desktop app (feature `gui`) and the command line are thin
 //! layers over it. See ARCHITECTURE.md for the map.
 
+pub mod advice;
+pub mod analysis;
 pub mod library;
 pub mod model;
 pub mod sim;

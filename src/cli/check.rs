@@ -1,8 +1,16 @@
-//! `archsim check`: validate designs.
+//! `archsim check`: validate designs and report their findings.
+//!
+//! Exit 0 when every file is valid and no finding reaches `--fail-on`,
+//! 1 when some finding does, 2 when a file is invalid.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use super::{EXIT_INVALID, EXIT_OK, input};
+use archsim::analysis::{self, Analysis, Finding, Severity};
+use archsim::model::{Design, LoadError};
+use archsim::sim::{self, SimOptions};
+use serde::Serialize;
+
+use super::{EXIT_FOUND, EXIT_INVALID, EXIT_OK, input, json};
 
 /// Arguments of `archsim check`.
 #[derive(Debug, clap::Args)]
@@ -10,26 +18,230 @@ pub struct Args {
     /// Design files (or built-in example names) to check.
     #[arg(required = true)]
     files: Vec<PathBuf>,
+    /// Exit 1 when a finding is at least this severe.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    fail_on: FailOn,
+    /// Also simulate each design and add the dynamic findings (saturation,
+    /// blocked workers, growing queues, cascades).
+    #[arg(long)]
+    simulate: bool,
+    /// Print each finding's explanation and suggestions too.
+    #[arg(long)]
+    explain: bool,
+    /// Print JSON (docs/cli-json.md) instead of text.
+    #[arg(long)]
+    json: bool,
 }
 
-/// Checks every file; reports each problem as `file:line:col: message` on
-/// stderr.
+/// The `--fail-on` threshold.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum FailOn {
+    Info,
+    Warning,
+    Error,
+}
+
+impl From<FailOn> for Severity {
+    fn from(f: FailOn) -> Self {
+        match f {
+            FailOn::Info => Severity::Info,
+            FailOn::Warning => Severity::Warning,
+            FailOn::Error => Severity::Error,
+        }
+    }
+}
+
+/// What `check` found in one file.
+#[derive(Serialize)]
+struct FileReport {
+    file: String,
+    valid: bool,
+    /// Load and validation errors, `file:line:col: message` each.
+    errors: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    analysis: Option<AnalysisView>,
+}
+
+/// An analysis with links written as `from -> to` for readers.
+#[derive(Serialize)]
+struct AnalysisView {
+    findings: Vec<FindingView>,
+    entry_points: Vec<archsim::analysis::EntrySummary>,
+}
+
+#[derive(Serialize)]
+struct FindingView {
+    id: String,
+    #[serde(flatten)]
+    finding: Finding,
+    link_labels: Vec<String>,
+}
+
+/// Checks every file; prints a report; returns the exit code.
 pub fn run(args: &Args) -> u8 {
+    let threshold = Severity::from(args.fail_on);
     let mut code = EXIT_OK;
+    let mut reports = Vec::new();
     for path in &args.files {
-        match input::load(path) {
-            Ok(design) => println!(
-                "{}: valid ({} nodes, {} links, {} entry points)",
-                path.display(),
-                design.nodes.len(),
-                design.links.len(),
-                design.entry_points.len()
-            ),
-            Err(err) => {
-                input::report(path, &err);
-                code = EXIT_INVALID;
+        let report = check_one(path, args.simulate);
+        if !report.valid {
+            code = EXIT_INVALID;
+        } else if code == EXIT_OK
+            && report
+                .analysis
+                .as_ref()
+                .is_some_and(|a| a.findings.iter().any(|f| f.finding.severity >= threshold))
+        {
+            code = EXIT_FOUND;
+        }
+        if !args.json {
+            print_text(path, &report, args.explain);
+        }
+        reports.push(report);
+    }
+    if args.json {
+        #[derive(Serialize)]
+        struct Body {
+            fail_on: Severity,
+            files: Vec<FileReport>,
+        }
+        println!(
+            "{}",
+            json::to_string(
+                "check",
+                &Body {
+                    fail_on: threshold,
+                    files: reports
+                }
+            )
+        );
+    }
+    code
+}
+
+fn check_one(path: &Path, simulate: bool) -> FileReport {
+    let file = path.display().to_string();
+    let design = match input::load(path) {
+        Ok(d) => d,
+        Err(e) => {
+            return FileReport {
+                file,
+                valid: false,
+                errors: error_lines(path, &e),
+                analysis: None,
+            };
+        }
+    };
+    let mut analysis = analysis::analyse(&design);
+    let mut errors = Vec::new();
+    if simulate {
+        match sim::simulate(
+            &design,
+            &SimOptions {
+                series_buckets: Some(40),
+                ..SimOptions::default()
+            },
+        ) {
+            Ok(report) => analysis.extend(analysis::analyse_run(&design, &report)),
+            Err(e) => errors.push(format!("{file}: cannot simulate: {e}")),
+        }
+    }
+    FileReport {
+        file,
+        valid: errors.is_empty(),
+        errors,
+        analysis: Some(view(&design, analysis)),
+    }
+}
+
+fn view(design: &Design, analysis: Analysis) -> AnalysisView {
+    AnalysisView {
+        findings: analysis
+            .findings
+            .into_iter()
+            .map(|f| FindingView {
+                id: f.id(),
+                link_labels: f
+                    .links
+                    .iter()
+                    .filter_map(|&l| design.link(l))
+                    .map(|l| l.label())
+                    .collect(),
+                finding: f,
+            })
+            .collect(),
+        entry_points: analysis.entry_points,
+    }
+}
+
+fn error_lines(path: &Path, e: &LoadError) -> Vec<String> {
+    let mut lines: Vec<String> = e.to_string().lines().map(str::to_owned).collect();
+    if let LoadError::Read { source, .. } = e
+        && source.kind() == std::io::ErrorKind::NotFound
+    {
+        lines.push(format!(
+            "hint: no file {} and no built-in example of that name; `archsim examples` lists them",
+            path.display()
+        ));
+    }
+    lines
+}
+
+fn print_text(path: &Path, report: &FileReport, explain: bool) {
+    for e in &report.errors {
+        eprintln!("{e}");
+    }
+    let Some(analysis) = &report.analysis else {
+        return;
+    };
+    let count = |s: Severity| {
+        analysis
+            .findings
+            .iter()
+            .filter(|f| f.finding.severity == s)
+            .count()
+    };
+    println!(
+        "{}: valid; {} errors, {} warnings, {} info",
+        path.display(),
+        count(Severity::Error),
+        count(Severity::Warning),
+        count(Severity::Info)
+    );
+    for f in &analysis.findings {
+        let finding = &f.finding;
+        println!(
+            "  {:<7}  {:<22}  {}",
+            finding.severity.as_str(),
+            finding.rule.id(),
+            finding.title
+        );
+        if explain {
+            for line in wrap(&finding.explanation, 88) {
+                println!("{:33}{line}", "");
+            }
+            for s in &finding.suggestions {
+                println!("{:33}suggest {}: {}", "", s.id, s.description);
             }
         }
     }
-    code
+}
+
+/// Splits `text` into lines of at most `width` characters at spaces.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
 }

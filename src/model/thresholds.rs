@@ -10,6 +10,12 @@ use serde::{Deserialize, Serialize};
 pub struct Thresholds {
     /// `long-blocking-chain` warns from this many `sync` hops in a row.
     pub max_sync_hops: u32,
+    /// `temporal-coupling` warns when an entry point needs at least this
+    /// many services and stores up at once.
+    pub coupling_set_size: u32,
+    /// `temporal-coupling` also warns when the services an entry point
+    /// needs cost it at least this much availability (0.01: one point).
+    pub availability_loss: f64,
     /// `long-running-sync` flags sync calls to work taking longer than this
     /// (mean), ms.
     pub long_running_ms: f64,
@@ -26,6 +32,8 @@ impl Default for Thresholds {
     fn default() -> Self {
         Self {
             max_sync_hops: 3,
+            coupling_set_size: 4,
+            availability_loss: 0.01,
             long_running_ms: 1000.0,
             spof_entry_points: 2,
             saturation: 0.85,

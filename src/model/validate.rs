@@ -749,6 +749,13 @@ impl<'d> Checker<'d> {
     fn thresholds(&mut self, path: &FieldPath, t: &Thresholds) {
         let what = "thresholds";
         self.number(
+            path.field("availability_loss"),
+            what,
+            "availability_loss",
+            t.availability_loss,
+            Rule::Probability,
+        );
+        self.number(
             path.field("long_running_ms"),
             what,
             "long_running_ms",

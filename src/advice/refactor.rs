@@ -1,0 +1,472 @@
+//! The refactorings: each a pure transformation of a design into a new,
+//! valid design.
+
+use serde::Serialize;
+
+use crate::model::{
+    Broker, BrokerKind, Design, Distribution, Link, LinkIdx, Node, NodeId, NodeKind, Position,
+    Style, Technology,
+};
+
+/// A change to a design that addresses a finding.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Refactor {
+    /// A sync call whose answer is not needed becomes an event to the same
+    /// service.
+    ConvertToEvent {
+        /// The sync link.
+        link: LinkIdx,
+    },
+    /// A sync call and everything below it leave the critical path: the
+    /// caller publishes an event to a new broker the callee subscribes to.
+    MoveToBackground {
+        /// The sync link to cut.
+        link: LinkIdx,
+    },
+    /// Independent sync calls made one after another run in parallel.
+    Parallelize {
+        /// The calls, all from one operation.
+        links: Vec<LinkIdx>,
+    },
+    /// A sync call becomes an asynchronous request through a new queue: the
+    /// caller's worker is released while the callee works.
+    IntroduceQueue {
+        /// The sync link.
+        link: LinkIdx,
+    },
+    /// The data a subscriber calls back for goes into the event; the
+    /// callback disappears.
+    EnrichEvent {
+        /// The subscriber's sync call back to the publisher.
+        callback: LinkIdx,
+    },
+    /// A request-response call gets a timeout.
+    AddTimeout {
+        /// The link.
+        link: LinkIdx,
+        /// The timeout, ms.
+        timeout_ms: f64,
+    },
+    /// Consumption gets a delivery limit and a dead-letter queue.
+    AddRetryLimitAndDlq {
+        /// The consuming link.
+        link: LinkIdx,
+        /// Deliveries before a message is given up.
+        max_deliveries: u32,
+    },
+}
+
+/// Why a refactoring cannot be applied to a design.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum RefactorError {
+    /// The design has no such link (it came from another design).
+    #[error("the design has no link number {0}")]
+    NoSuchLink(usize),
+    /// The link is not of the kind the refactoring changes.
+    #[error("link \"{link}\": {why}")]
+    NotApplicable {
+        /// The link.
+        link: String,
+        /// What is wrong.
+        why: &'static str,
+    },
+}
+
+/// The size an event grows by when it carries the data a subscriber used to
+/// call back for, unless the design says more.
+const ENRICHED_PAYLOAD_BYTES: u64 = 1_024;
+
+impl Refactor {
+    /// The refactoring's kind, as a stable id.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::ConvertToEvent { .. } => "convert-to-event",
+            Self::MoveToBackground { .. } => "move-to-background",
+            Self::Parallelize { .. } => "parallelize",
+            Self::IntroduceQueue { .. } => "introduce-queue",
+            Self::EnrichEvent { .. } => "enrich-event",
+            Self::AddTimeout { .. } => "add-timeout",
+            Self::AddRetryLimitAndDlq { .. } => "add-retry-limit-and-dlq",
+        }
+    }
+
+    /// The links the refactoring changes.
+    pub fn links(&self) -> Vec<LinkIdx> {
+        match self {
+            Self::Parallelize { links } => links.clone(),
+            Self::ConvertToEvent { link }
+            | Self::MoveToBackground { link }
+            | Self::IntroduceQueue { link }
+            | Self::AddTimeout { link, .. }
+            | Self::AddRetryLimitAndDlq { link, .. } => vec![*link],
+            Self::EnrichEvent { callback } => vec![*callback],
+        }
+    }
+
+    /// A stable id within the design: `kind:from->to[,from->to]`.
+    pub fn id(&self, design: &Design) -> String {
+        let links: Vec<String> = self
+            .links()
+            .iter()
+            .filter_map(|&l| design.link(l))
+            .map(|l| format!("{}->{}", l.from, l.to))
+            .collect();
+        format!("{}:{}", self.kind(), links.join(","))
+    }
+
+    /// What the refactoring does, in a sentence.
+    pub fn describe(&self, design: &Design) -> String {
+        let name = |id: &NodeId| design.display_name(id).to_owned();
+        let ends = |l: LinkIdx| {
+            design
+                .link(l)
+                .map(|l| (name(&l.from), name(&l.to)))
+                .unwrap_or_default()
+        };
+        match self {
+            Self::ConvertToEvent { link } => {
+                let (a, b) = ends(*link);
+                format!("{a} publishes an event for {b} instead of calling it and waiting")
+            }
+            Self::MoveToBackground { link } => {
+                let (a, b) = ends(*link);
+                format!(
+                    "move {b} (and what it calls) to the background: {a} publishes an event to a new broker that {b} consumes"
+                )
+            }
+            Self::Parallelize { links } => {
+                let callees: Vec<String> = links.iter().map(|&l| ends(l).1).collect();
+                let caller = links.first().map(|&l| ends(l).0).unwrap_or_default();
+                format!(
+                    "{caller} calls {} in parallel instead of one after another",
+                    callees.join(", ")
+                )
+            }
+            Self::IntroduceQueue { link } => {
+                let (a, b) = ends(*link);
+                format!(
+                    "{a} sends its request to {b} through a queue and handles the response when it comes, instead of waiting"
+                )
+            }
+            Self::EnrichEvent { callback } => {
+                let (a, b) = ends(*callback);
+                format!("put the data {a} fetches from {b} into the event, and drop the callback")
+            }
+            Self::AddTimeout { link, timeout_ms } => {
+                let (a, b) = ends(*link);
+                format!("{a} stops waiting for {b} after {timeout_ms} ms")
+            }
+            Self::AddRetryLimitAndDlq {
+                link,
+                max_deliveries,
+            } => {
+                let (_, b) = ends(*link);
+                format!(
+                    "give up a message {b} failed {max_deliveries} times and move it to a dead-letter queue, where people can inspect and replay it"
+                )
+            }
+        }
+    }
+
+    /// The design with the refactoring applied. The result is valid
+    /// whenever the input is.
+    pub fn apply(&self, design: &Design) -> Result<Design, RefactorError> {
+        for &l in &self.links() {
+            if design.link(l).is_none() {
+                return Err(RefactorError::NoSuchLink(l.0));
+            }
+        }
+        let mut d = design.clone();
+        match self {
+            Self::ConvertToEvent { link } => {
+                expect_sync(&d, *link)?;
+                expect_service_target(&d, *link)?;
+                let old = d.links[link.0].clone();
+                d.links[link.0] = one_way(&old, &old.from, &old.to, old.technology);
+            }
+            Self::MoveToBackground { link } => {
+                expect_sync(&d, *link)?;
+                expect_service_target(&d, *link)?;
+                let old = d.links[link.0].clone();
+                let broker = add_broker(
+                    &mut d,
+                    &format!("{}_events", old.from),
+                    &format!("{} Events", design.display_name(&old.from)),
+                    between(design, &old.from, &old.to),
+                    Broker {
+                        kind: BrokerKind::Log,
+                        durable: true,
+                        delivery_latency: Distribution::LogNormal {
+                            mean_ms: 5.0,
+                            sd_ms: 2.0,
+                        },
+                        retention_s: Some(7.0 * 24.0 * 3600.0),
+                    },
+                );
+                let mut publish = one_way(&old, &old.from, &broker, Technology::Kafka);
+                publish.to_op = None;
+                let mut subscribe = one_way(&old, &broker, &old.to, Technology::Kafka);
+                subscribe.from_op = None;
+                d.links[link.0] = publish;
+                d.links.insert(link.0 + 1, subscribe);
+            }
+            Self::Parallelize { links } => {
+                let Some(first) = links.first().and_then(|&l| d.link(l)) else {
+                    return Err(RefactorError::NoSuchLink(0));
+                };
+                let (from, from_op) = (first.from.clone(), first.from_op.clone());
+                for &l in links {
+                    expect_sync(&d, l)?;
+                    let link = &d.links[l.0];
+                    if link.from != from || link.from_op != from_op {
+                        return Err(RefactorError::NotApplicable {
+                            link: link.label(),
+                            why: "parallel calls must come from one operation",
+                        });
+                    }
+                }
+                let group = d
+                    .links
+                    .iter()
+                    .filter(|l| l.from == from && l.from_op == from_op)
+                    .filter_map(|l| l.parallel_group)
+                    .max()
+                    .map_or(1, |g| g + 1);
+                for &l in links {
+                    d.links[l.0].parallel_group = Some(group);
+                }
+            }
+            Self::IntroduceQueue { link } => {
+                expect_sync(&d, *link)?;
+                expect_service_target(&d, *link)?;
+                let old = d.links[link.0].clone();
+                let queue = add_broker(
+                    &mut d,
+                    &format!("{}_requests", old.to),
+                    &format!("{} Requests", design.display_name(&old.to)),
+                    between(design, &old.from, &old.to),
+                    Broker {
+                        kind: BrokerKind::Queue,
+                        durable: true,
+                        delivery_latency: Distribution::Constant { ms: 2.0 },
+                        retention_s: None,
+                    },
+                );
+                let expected = crate::analysis::graph::DesignGraph::new(design);
+                let latencies = expected.expected_latencies_ms();
+                let wait = expected.call_latency_ms(*link, &latencies);
+                let l = &mut d.links[link.0];
+                l.style = Style::AsyncRequest;
+                l.via = Some(queue);
+                l.technology = Technology::RabbitMq;
+                l.parallel_group = None;
+                l.response_work = Distribution::Constant { ms: 1.0 };
+                // Waiting no longer holds a worker: allow for slow work.
+                l.timeout_ms = Some(nice_ms(old.timeout_ms.unwrap_or(0.0).max(4.0 * wait)));
+            }
+            Self::EnrichEvent { callback } => {
+                expect_sync(&d, *callback)?;
+                let cb = d.links[callback.0].clone();
+                // Events of the publisher (the callee) that reach the
+                // subscriber (the caller), directly or through a broker,
+                // carry the data from now on.
+                let reaches_subscriber = |l: &Link| {
+                    l.from == cb.to
+                        && l.style == Style::Event
+                        && (l.to == cb.from || subscribes(&design.links, &l.to, &cb.from))
+                };
+                let mut enriched = 0;
+                for l in d.links.iter_mut().filter(|l| reaches_subscriber(l)) {
+                    l.payload_bytes =
+                        l.payload_bytes.max(cb.payload_bytes) + ENRICHED_PAYLOAD_BYTES;
+                    enriched += 1;
+                }
+                if enriched == 0 {
+                    return Err(RefactorError::NotApplicable {
+                        link: cb.label(),
+                        why: "the callee publishes no event that reaches the caller",
+                    });
+                }
+                d.links.remove(callback.0);
+            }
+            Self::AddTimeout { link, timeout_ms } => {
+                let l = &mut d.links[link.0];
+                if !matches!(l.style, Style::Sync | Style::AsyncRequest) {
+                    return Err(RefactorError::NotApplicable {
+                        link: l.label(),
+                        why: "only request-response links have timeouts",
+                    });
+                }
+                l.timeout_ms = Some(*timeout_ms);
+            }
+            Self::AddRetryLimitAndDlq {
+                link,
+                max_deliveries,
+            } => {
+                let l = d.links[link.0].clone();
+                let source = match (&l.style, &l.via) {
+                    (Style::AsyncRequest, Some(via)) => via.clone(),
+                    (Style::Event, _)
+                        if d.node(&l.from).is_some_and(|n| n.as_broker().is_some()) =>
+                    {
+                        l.from.clone()
+                    }
+                    _ => {
+                        return Err(RefactorError::NotApplicable {
+                            link: l.label(),
+                            why: "only consumption from a broker is redelivered",
+                        });
+                    }
+                };
+                let dlq = match &l.dead_letter {
+                    Some(existing) => existing.clone(),
+                    None => {
+                        let mut at = design.node(&source).map(|n| n.pos).unwrap_or_default();
+                        at.y += 120.0;
+                        add_broker(
+                            &mut d,
+                            &format!("{source}_dlq"),
+                            &format!("{} Dead Letters", design.display_name(&source)),
+                            at,
+                            Broker {
+                                kind: BrokerKind::Queue,
+                                durable: true,
+                                delivery_latency: Distribution::ZERO,
+                                retention_s: None,
+                            },
+                        )
+                    }
+                };
+                let l = &mut d.links[link.0];
+                l.max_deliveries = Some(*max_deliveries);
+                l.dead_letter = Some(dlq);
+            }
+        }
+        Ok(d)
+    }
+}
+
+/// Whether `subscriber` subscribes to `broker`.
+fn subscribes(links: &[Link], broker: &NodeId, subscriber: &NodeId) -> bool {
+    links
+        .iter()
+        .any(|l| &l.from == broker && &l.to == subscriber && l.style == Style::Event)
+}
+
+fn expect_sync(d: &Design, link: LinkIdx) -> Result<(), RefactorError> {
+    let l = &d.links[link.0];
+    if l.style == Style::Sync {
+        Ok(())
+    } else {
+        Err(RefactorError::NotApplicable {
+            link: l.label(),
+            why: "it is not a sync call",
+        })
+    }
+}
+
+fn expect_service_target(d: &Design, link: LinkIdx) -> Result<(), RefactorError> {
+    let l = &d.links[link.0];
+    if d.node(&l.to).is_some_and(|n| n.as_service().is_some()) {
+        Ok(())
+    } else {
+        Err(RefactorError::NotApplicable {
+            link: l.label(),
+            why: "only calls to a service can become asynchronous",
+        })
+    }
+}
+
+/// A one-way link replacing `old`: same operations, network latency, notes
+/// and payload; nothing that only request-response has.
+fn one_way(old: &Link, from: &NodeId, to: &NodeId, technology: Technology) -> Link {
+    let mut l = Link::new(from.clone(), to.clone(), Style::Event);
+    l.from_op = old.from_op.clone();
+    l.to_op = old.to_op.clone();
+    l.technology = technology;
+    l.latency_ms = old.latency_ms;
+    l.calls_per_request = old.calls_per_request;
+    l.payload_bytes = old.payload_bytes;
+    l.notes = old.notes.clone();
+    l
+}
+
+/// Adds a broker with an id based on `id` (made unique), returns its id.
+fn add_broker(d: &mut Design, id: &str, name: &str, pos: Position, broker: Broker) -> NodeId {
+    let id = d.fresh_node_id(id);
+    d.nodes.push(Node {
+        id: id.clone(),
+        name: name.to_owned(),
+        pos,
+        notes: "Added by an archsim refactoring.".into(),
+        kind: NodeKind::Broker(broker),
+    });
+    id
+}
+
+/// Half way between two nodes on the canvas, a little below the line so
+/// labels do not overlap.
+fn between(d: &Design, a: &NodeId, b: &NodeId) -> Position {
+    let (pa, pb) = (
+        d.node(a).map(|n| n.pos).unwrap_or_default(),
+        d.node(b).map(|n| n.pos).unwrap_or_default(),
+    );
+    Position {
+        x: (pa.x + pb.x) / 2.0,
+        y: (pa.y + pb.y) / 2.0 + 80.0,
+    }
+}
+
+/// A round number at least `ms`: 1, 2 or 5 times a power of ten.
+pub(crate) fn nice_ms(ms: f64) -> f64 {
+    if !(ms.is_finite() && ms > 0.0) {
+        return 100.0;
+    }
+    let magnitude = 10f64.powf(ms.log10().floor());
+    [1.0, 2.0, 2.5, 5.0, 10.0]
+        .iter()
+        .map(|k| k * magnitude)
+        .find(|&v| v >= ms)
+        .unwrap_or(10.0 * magnitude)
+}
+
+/// A suggestion as people and scripts see it: the refactoring with its id
+/// and description for one design.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Suggestion {
+    /// Stable id, e.g. `move-to-background:payment->fraud_detection`.
+    pub id: String,
+    /// The refactoring's kind.
+    pub kind: &'static str,
+    /// What it does.
+    pub description: String,
+    /// The transformation itself.
+    #[serde(skip)]
+    pub refactor: Refactor,
+}
+
+impl Suggestion {
+    /// Describes `refactor` for `design`.
+    pub fn new(design: &Design, refactor: Refactor) -> Self {
+        Self {
+            id: refactor.id(design),
+            kind: refactor.kind(),
+            description: refactor.describe(design),
+            refactor,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::nice_ms;
+
+    #[test]
+    fn timeouts_are_rounded_up_to_numbers_people_write() {
+        assert_eq!(nice_ms(87.0), 100.0);
+        assert_eq!(nice_ms(120.0), 200.0);
+        assert_eq!(nice_ms(240.0), 250.0);
+        assert_eq!(nice_ms(3100.0), 5000.0);
+        assert_eq!(nice_ms(0.0), 100.0);
+    }
+}

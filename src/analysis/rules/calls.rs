@@ -1,0 +1,79 @@
+//! Request-response calls: timeouts and answers nobody needs.
+
+use super::{Ctx, duration_ms};
+use crate::advice::Refactor;
+use crate::advice::nice_ms;
+use crate::analysis::{Finding, RuleId, Severity};
+use crate::model::{LinkIdx, Style};
+
+/// Shortest timeout archsim proposes, ms.
+const MIN_TIMEOUT_MS: f64 = 100.0;
+
+pub(super) fn no_timeout(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+    for (i, link) in ctx.design.links.iter().enumerate() {
+        if !matches!(link.style, Style::Sync | Style::AsyncRequest) || link.timeout_ms.is_some() {
+            continue;
+        }
+        let l = LinkIdx(i);
+        let expected = ctx.g.call_latency_ms(l, &ctx.latencies);
+        // Three times the expected wait leaves room for variance; no timeout
+        // shorter than a tenth of a second.
+        let timeout_ms = nice_ms((3.0 * expected).max(MIN_TIMEOUT_MS));
+        let blocking = link.style == Style::Sync;
+        out.push(Finding {
+            rule: RuleId::NoTimeout,
+            severity: if blocking { Severity::Warning } else { Severity::Info },
+            entry_point: None,
+            title: format!("{} waits for {} with no timeout", ctx.name(&link.from), ctx.name(&link.to)),
+            explanation: format!(
+                "Every request-response needs a timeout. If {} stops answering (it hangs, or the answer is lost), {} {} for ever{}. A timeout turns an omission into a failure the caller can handle; about {} (three times the expected {}) leaves room for normal variation.",
+                ctx.name(&link.to),
+                ctx.name(&link.from),
+                if blocking { "keeps a worker waiting" } else { "keeps the request's state" },
+                if blocking { ", and once every worker waits, it stops serving anything" } else { "" },
+                duration_ms(timeout_ms),
+                duration_ms(expected),
+            ),
+            nodes: vec![link.from.clone(), link.to.clone()],
+            links: vec![l],
+            suggestions: vec![ctx.suggest(Refactor::AddTimeout { link: l, timeout_ms })],
+        });
+    }
+}
+
+pub(super) fn response_not_needed(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+    for (i, link) in ctx.design.links.iter().enumerate() {
+        if link.style != Style::Sync || link.needs_response {
+            continue;
+        }
+        let l = LinkIdx(i);
+        let to_service = ctx
+            .design
+            .node(&link.to)
+            .is_some_and(|n| n.as_service().is_some());
+        out.push(Finding {
+            rule: RuleId::ResponseNotNeeded,
+            severity: Severity::Warning,
+            entry_point: None,
+            title: format!(
+                "{} waits for {}'s answer but does not use it",
+                ctx.name(&link.from),
+                ctx.name(&link.to)
+            ),
+            explanation: format!(
+                "A synchronous call whose answer nobody needs couples {} to {} in time for nothing: the caller waits, holds a worker, and fails if {} is down. Announce what happened with an event instead; {} reacts when it can.",
+                ctx.name(&link.from),
+                ctx.name(&link.to),
+                ctx.name(&link.to),
+                ctx.name(&link.to)
+            ),
+            nodes: vec![link.from.clone(), link.to.clone()],
+            links: vec![l],
+            suggestions: if to_service {
+                vec![ctx.suggest(Refactor::ConvertToEvent { link: l })]
+            } else {
+                Vec::new()
+            },
+        });
+    }
+}

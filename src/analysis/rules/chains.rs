@@ -1,0 +1,195 @@
+//! Blocking calls: long chains, cycles, calls made one after another that
+//! could run together, and long work behind a sync call.
+
+use super::coupling::background_candidates;
+use super::{Ctx, duration_ms};
+use crate::advice::Refactor;
+use crate::analysis::{Finding, RuleId, Severity};
+use crate::model::{LinkIdx, NodeId, NodeKind, Style};
+
+pub(super) fn long_blocking_chain(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+    let max = ctx.thresholds.max_sync_hops as usize;
+    for e in &ctx.entries {
+        let hops = e.chain_links.len();
+        if hops < max.max(1) {
+            continue;
+        }
+        let title = format!(
+            "{} runs a chain of {hops} blocking calls through {} services: {}",
+            e.entry_point,
+            e.chain.len(),
+            ctx.path(&e.chain)
+        );
+        let explanation = format!(
+            "Each caller in the chain holds a worker and a connection open while everything below it works: about {:.1} connections are held open along this chain at once at the entry point's rate, and a request spends about {} on it. Any of the {} services or {hops} network hops failing or slowing fails or slows the request, and a slow service at the end backs up every service above it (resource contention, connection exhaustion). Shorten the chain: move work the answer does not depend on to the background, or make calls asynchronous.",
+            e.held_connections,
+            duration_ms(e.chain_latency_ms),
+            e.chain.len(),
+        );
+        let suggestions = background_candidates(ctx, e, &e.chain_links)
+            .into_iter()
+            .rev()
+            .map(|r| ctx.suggest(r))
+            .collect();
+        out.push(Finding {
+            rule: RuleId::LongBlockingChain,
+            severity: Severity::Warning,
+            entry_point: Some(e.entry_point.clone()),
+            title,
+            explanation,
+            nodes: e.chain.clone(),
+            links: e.chain_links.clone(),
+            suggestions,
+        });
+    }
+}
+
+pub(super) fn sync_cycle(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+    let g = ctx.g;
+    for cycle in g.sync_cycles() {
+        let mut nodes: Vec<NodeId> = Vec::new();
+        for &v in &cycle {
+            let id = &ctx.design.nodes[g.node(v).0].id;
+            if !nodes.contains(id) {
+                nodes.push(id.clone());
+            }
+        }
+        let links: Vec<LinkIdx> = cycle
+            .iter()
+            .flat_map(|&v| g.sync_calls(v))
+            .filter(|(_, w)| cycle.contains(w))
+            .map(|(l, _)| l)
+            .collect();
+        let timeouts = links.iter().all(|&l| ctx.link(l).timeout_ms.is_some());
+        out.push(Finding {
+            rule: RuleId::SyncCycle,
+            severity: if timeouts { Severity::Warning } else { Severity::Error },
+            entry_point: None,
+            title: format!("{} call each other synchronously in a cycle", ctx.path(&nodes)),
+            explanation: format!(
+                "A request can come back to a service that is already waiting for it. Under load every worker can end up waiting on a call queued behind other waiting workers: thread starvation, and a deadlock that only timeouts break{}. Break the cycle: one direction becomes an event or an asynchronous request.",
+                if timeouts { "" } else { " (some calls in this cycle have none)" }
+            ),
+            nodes,
+            links: links.clone(),
+            suggestions: links
+                .iter()
+                .filter(|&&l| ctx.design.node(&ctx.link(l).to).is_some_and(|n| n.as_service().is_some()))
+                .map(|&link| ctx.suggest(Refactor::IntroduceQueue { link }))
+                .collect(),
+        });
+    }
+}
+
+pub(super) fn sequential_fanout(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+    let g = ctx.g;
+    let reach = g.sync_reachability();
+    for v in g.graph.node_indices() {
+        // Calls outside any parallel group, one after another.
+        let sequential: Vec<(LinkIdx, petgraph::graph::NodeIndex)> = g
+            .sync_calls(v)
+            .into_iter()
+            .filter(|(l, _)| ctx.link(*l).parallel_group.is_none())
+            .collect();
+        if sequential.len() < 2 {
+            continue;
+        }
+        // Keep calls to different nodes that do not reach each other: none
+        // can be waiting for another's work.
+        let mut independent: Vec<(LinkIdx, petgraph::graph::NodeIndex)> = Vec::new();
+        for (l, w) in sequential {
+            let clashes = independent.iter().any(|&(_, x)| {
+                g.node(x) == g.node(w)
+                    || reach[x.index()].contains(w.index())
+                    || reach[w.index()].contains(x.index())
+            });
+            if !clashes {
+                independent.push((l, w));
+            }
+        }
+        if independent.len() < 2 {
+            continue;
+        }
+        let caller = &ctx.design.nodes[g.node(v).0];
+        let callees: Vec<NodeId> = independent
+            .iter()
+            .map(|&(_, w)| ctx.design.nodes[g.node(w).0].id.clone())
+            .collect();
+        let costs: Vec<f64> = independent
+            .iter()
+            .map(|&(l, _)| ctx.link(l).calls_per_request * g.call_latency_ms(l, &ctx.latencies))
+            .collect();
+        let sum: f64 = costs.iter().sum();
+        let slowest = costs.iter().copied().fold(0.0, f64::max);
+        let links: Vec<LinkIdx> = independent.iter().map(|&(l, _)| l).collect();
+        let mut nodes = vec![caller.id.clone()];
+        nodes.extend(callees.iter().cloned());
+        out.push(Finding {
+            rule: RuleId::SequentialFanout,
+            severity: Severity::Warning,
+            entry_point: None,
+            title: format!(
+                "{} calls {} one after another, though none depends on another",
+                ctx.name(&caller.id),
+                callees.iter().map(|c| ctx.name(c)).collect::<Vec<_>>().join(", ")
+            ),
+            explanation: format!(
+                "Calls made in sequence cost the sum of their latencies (about {}); made in parallel they cost about the slowest one (at least {}, a little more since the slowest of several varies). If none needs another's answer, issue them together and wait for all.",
+                duration_ms(sum),
+                duration_ms(slowest)
+            ),
+            nodes,
+            links: links.clone(),
+            suggestions: vec![ctx.suggest(Refactor::Parallelize { links })],
+        });
+    }
+}
+
+pub(super) fn long_running_sync(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+    let g = ctx.g;
+    for (i, link) in ctx.design.links.iter().enumerate() {
+        let l = LinkIdx(i);
+        if link.style != Style::Sync
+            || !ctx
+                .design
+                .node(&link.to)
+                .is_some_and(|n| matches!(n.kind, NodeKind::Service(_)))
+        {
+            continue;
+        }
+        // The callee's own work is long, or the whole call outlasts the
+        // caller's patience. (A call that is slow only because of what the
+        // callee calls is flagged there, not here.)
+        let own = g.callee(l).map_or(0.0, |v| g.own_work_ms(v));
+        let wait = g.call_latency_ms(l, &ctx.latencies);
+        let over_timeout = link.timeout_ms.is_some_and(|t| wait > t);
+        if own <= ctx.thresholds.long_running_ms && !over_timeout {
+            continue;
+        }
+        let why = match link.timeout_ms {
+            Some(t) if over_timeout => format!(
+                "takes about {} on average, longer than the caller's timeout of {}: most calls time out while the work goes on",
+                duration_ms(wait),
+                duration_ms(t)
+            ),
+            _ => format!("takes about {} on average", duration_ms(wait)),
+        };
+        out.push(Finding {
+            rule: RuleId::LongRunningSync,
+            severity: if over_timeout { Severity::Error } else { Severity::Warning },
+            entry_point: None,
+            title: format!(
+                "{} waits synchronously for {}, which {why}",
+                ctx.name(&link.from),
+                ctx.name(&link.to)
+            ),
+            explanation: format!(
+                "A synchronous call holds the caller's worker for the whole of the work. For long-running work (picking and packing, reports, batch jobs) that ties up workers and makes timeouts meaningless. Send the request asynchronously (through a queue) and let {} report back when it is done: the caller's worker is free in the meantime.",
+                ctx.name(&link.to)
+            ),
+            nodes: vec![link.from.clone(), link.to.clone()],
+            links: vec![l],
+            suggestions: vec![ctx.suggest(Refactor::IntroduceQueue { link: l })],
+        });
+    }
+}

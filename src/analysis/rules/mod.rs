@@ -1,0 +1,124 @@
+//! The static rules, grouped by what they look at.
+
+mod calls;
+mod chains;
+mod coupling;
+mod data;
+mod messaging;
+
+use serde::Serialize;
+
+use super::Finding;
+use super::graph::DesignGraph;
+use crate::advice::{Refactor, Suggestion};
+use crate::model::{Design, LinkIdx, NodeId, Thresholds};
+
+/// What one entry point depends on: the facts behind the coupling and chain
+/// findings, and what the app highlights when the entry point is chosen.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EntrySummary {
+    /// The entry point's name.
+    pub entry_point: String,
+    /// The node its requests arrive at.
+    pub target: NodeId,
+    /// Services and stores that must all be up for a request to succeed:
+    /// everything reached over `sync` links.
+    pub coupling_set: Vec<NodeId>,
+    /// The `sync` links among them.
+    pub coupling_links: Vec<LinkIdx>,
+    /// The product of their availabilities.
+    pub compound_availability: f64,
+    /// The availability of the entry's own node.
+    pub entry_availability: f64,
+    /// The longest chain of blocking calls, in order.
+    pub chain: Vec<NodeId>,
+    /// Its links.
+    pub chain_links: Vec<LinkIdx>,
+    /// Expected time a request spends on the chain, ms (own work and
+    /// network along it, with everything each hop waits for).
+    pub chain_latency_ms: f64,
+    /// Expected latency of the entry's operation with all its sync calls,
+    /// ms (parallel calls counted by their slowest mean).
+    pub expected_latency_ms: f64,
+    /// Connections held open along the chain at once, on average, at the
+    /// entry's arrival rate (Little's law on each hop's wait).
+    pub held_connections: f64,
+}
+
+/// What every rule may read.
+pub(crate) struct Ctx<'g, 'd> {
+    pub g: &'g DesignGraph<'d>,
+    pub design: &'d Design,
+    pub thresholds: &'d Thresholds,
+    /// Expected latency of every endpoint, ms.
+    pub latencies: Vec<f64>,
+    pub entries: Vec<EntrySummary>,
+}
+
+impl Ctx<'_, '_> {
+    /// The display name of a node.
+    pub fn name<'a>(&'a self, id: &'a NodeId) -> &'a str {
+        self.design.display_name(id)
+    }
+
+    /// Display names joined by arrows.
+    pub fn path(&self, ids: &[NodeId]) -> String {
+        ids.iter()
+            .map(|id| self.name(id))
+            .collect::<Vec<_>>()
+            .join(" → ")
+    }
+
+    /// A suggestion for this design.
+    pub fn suggest(&self, refactor: Refactor) -> Suggestion {
+        Suggestion::new(self.design, refactor)
+    }
+
+    /// The link at `l`.
+    pub fn link(&self, l: LinkIdx) -> &crate::model::Link {
+        &self.design.links[l.0]
+    }
+}
+
+/// Runs every static rule.
+pub(crate) fn run(g: &DesignGraph<'_>) -> (Vec<Finding>, Vec<EntrySummary>) {
+    let latencies = g.expected_latencies_ms();
+    let entries = coupling::summaries(g, &latencies);
+    let ctx = Ctx {
+        g,
+        design: g.design,
+        thresholds: &g.design.thresholds,
+        latencies,
+        entries,
+    };
+    let mut findings = Vec::new();
+    coupling::temporal_coupling(&ctx, &mut findings);
+    coupling::single_point_of_failure(&ctx, &mut findings);
+    chains::long_blocking_chain(&ctx, &mut findings);
+    chains::sync_cycle(&ctx, &mut findings);
+    chains::sequential_fanout(&ctx, &mut findings);
+    chains::long_running_sync(&ctx, &mut findings);
+    data::shared_writable_store(&ctx, &mut findings);
+    messaging::event_callback(&ctx, &mut findings);
+    messaging::unbounded_retries(&ctx, &mut findings);
+    messaging::technology_mismatch(&ctx, &mut findings);
+    calls::no_timeout(&ctx, &mut findings);
+    calls::response_not_needed(&ctx, &mut findings);
+    (findings, ctx.entries)
+}
+
+/// A percentage for people: `98.01 %`.
+pub(crate) fn percent(x: f64) -> String {
+    format!("{:.2} %", x * 100.0)
+}
+
+/// Milliseconds for people: `1.2 s`, `87 ms`, `0.4 ms`.
+pub(crate) fn duration_ms(ms: f64) -> String {
+    if ms >= 1000.0 {
+        format!("{:.1} s", ms / 1000.0)
+    } else if ms >= 10.0 {
+        format!("{ms:.0} ms")
+    } else {
+        format!("{ms:.1} ms")
+    }
+}
