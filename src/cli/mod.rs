@@ -10,6 +10,7 @@ mod fmt;
 mod input;
 mod json;
 mod simulate;
+mod suggest;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -41,7 +42,8 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Validate designs; exit 0 when all are valid, 2 when one is not.
+    /// Validate and analyse designs: exit 0 clean, 1 findings at or above
+    /// --fail-on, 2 invalid.
     Check(check::Args),
     /// List the built-in example designs, or write them to a folder.
     Examples(examples::Args),
@@ -49,6 +51,8 @@ enum Command {
     Fmt(fmt::Args),
     /// Simulate a design and print what happened to its requests.
     Simulate(simulate::Args),
+    /// Propose refactorings, each measured by simulating before and after.
+    Suggest(suggest::Args),
 }
 
 /// Parses the command line and runs it.
@@ -59,6 +63,7 @@ pub fn run() -> ExitCode {
         Some(Command::Examples(args)) => examples::run(&args),
         Some(Command::Fmt(args)) => fmt::run(&args),
         Some(Command::Simulate(args)) => simulate::run(&args),
+        Some(Command::Suggest(args)) => suggest::run(&args),
         None => open_app(cli.file),
     };
     ExitCode::from(code)

@@ -1,0 +1,166 @@
+//! `archsim suggest`: the refactorings for a design, each measured before
+//! and after; or one of them applied.
+
+use std::path::PathBuf;
+
+use archsim::advice::{self, Change, Evaluation};
+use archsim::analysis;
+use archsim::model::{Design, file};
+use archsim::sim::SimOptions;
+
+use super::{EXIT_INVALID, EXIT_OK, input, json};
+
+/// Arguments of `archsim suggest`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Design file (or built-in example name).
+    file: PathBuf,
+    /// Replications per simulation (same seeds before and after); two or
+    /// more give confidence intervals.
+    #[arg(long, short = 'r', default_value_t = 5, value_name = "R")]
+    replications: u32,
+    /// Seed of the first replication (default: the scenario's).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Simulated seconds of arrivals (default: the scenario's).
+    #[arg(long, value_name = "SECONDS")]
+    duration: Option<f64>,
+    /// Apply the suggestion with this id (as listed) instead of measuring;
+    /// needs --output.
+    #[arg(long, value_name = "ID", requires = "output")]
+    apply: Option<String>,
+    /// Where --apply writes the transformed design (canonical form).
+    #[arg(long, short = 'o', value_name = "OUT")]
+    output: Option<PathBuf>,
+    /// Print JSON (docs/cli-json.md) instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Measures (or applies) suggestions; exit 2 on invalid input.
+pub fn run(args: &Args) -> u8 {
+    let design = match input::load(&args.file) {
+        Ok(d) => d,
+        Err(e) => {
+            input::report(&args.file, &e);
+            return EXIT_INVALID;
+        }
+    };
+    if let (Some(id), Some(out)) = (&args.apply, &args.output) {
+        return apply(&design, id, out);
+    }
+    let options = SimOptions {
+        seed: args.seed,
+        duration_s: args.duration,
+        replications: args.replications,
+        ..SimOptions::default()
+    };
+    let advice = match advice::evaluate(&design, &options) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("{}: {e}", args.file.display());
+            return EXIT_INVALID;
+        }
+    };
+    if args.json {
+        println!("{}", json::to_string("suggestions", &advice));
+    } else {
+        print_text(&args.file.display().to_string(), &advice);
+    }
+    EXIT_OK
+}
+
+fn apply(design: &Design, id: &str, out: &std::path::Path) -> u8 {
+    let suggestions = advice::suggestions(&analysis::analyse(design));
+    let Some(suggestion) = suggestions.iter().find(|s| s.id == id) else {
+        eprintln!("no suggestion {id:?} for this design");
+        if suggestions.is_empty() {
+            eprintln!("the design has no suggestions");
+        } else {
+            eprintln!("its suggestions are:");
+            for s in &suggestions {
+                eprintln!("  {}", s.id);
+            }
+        }
+        return EXIT_INVALID;
+    };
+    let changed = match suggestion.refactor.apply(design) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("cannot apply {id}: {e}");
+            return EXIT_INVALID;
+        }
+    };
+    if let Err(e) = file::save(&changed, out) {
+        eprintln!("{e}");
+        return EXIT_INVALID;
+    }
+    println!(
+        "{}: {} ({})",
+        out.display(),
+        suggestion.description,
+        suggestion.id
+    );
+    EXIT_OK
+}
+
+fn print_text(file: &str, advice: &advice::Advice) {
+    println!(
+        "{file}: {} suggestions, each simulated with {} replications from seed {} and compared with the design as it is\n",
+        advice.evaluations.len(),
+        advice.replications,
+        advice.seed
+    );
+    for (rank, e) in advice.evaluations.iter().enumerate() {
+        print_one(rank + 1, e);
+    }
+}
+
+fn print_one(rank: usize, e: &Evaluation) {
+    println!("{rank}. {}  (benefit {:+.2})", e.suggestion.id, e.benefit);
+    println!("   {}", e.suggestion.description);
+    for line in &e.better {
+        println!("   better: {line}");
+    }
+    for line in &e.worse {
+        println!("   worse:  {line}");
+    }
+    if !e.findings_resolved.is_empty() {
+        println!("   resolves: {}", e.findings_resolved.join(", "));
+    }
+    if !e.findings_introduced.is_empty() {
+        println!("   introduces: {}", e.findings_introduced.join(", "));
+    }
+    for entry in &e.entry_points {
+        println!(
+            "   {:<20} p50 {}   p99 {}   availability {}   all work done p99 {}",
+            entry.entry_point,
+            ms(&entry.latency_p50_ms),
+            ms(&entry.latency_p99_ms),
+            percent(&entry.availability),
+            ms(&entry.flow_completion_p99_ms),
+        );
+    }
+    println!();
+}
+
+fn ms(c: &Change) -> String {
+    change(c, |v| format!("{v:.0}"), "ms")
+}
+
+fn percent(c: &Change) -> String {
+    change(c, |v| format!("{:.2}", v * 100.0), "%")
+}
+
+/// `before → after unit (±ci)` with the paired difference's interval.
+fn change(c: &Change, num: impl Fn(f64) -> String, unit: &str) -> String {
+    if c.before.mean.is_nan() && c.after.mean.is_nan() {
+        return "-".into();
+    }
+    let ci = c
+        .difference
+        .ci95
+        .map(|h| format!(" (change ±{})", num(h)))
+        .unwrap_or_default();
+    format!("{} → {} {unit}{ci}", num(c.before.mean), num(c.after.mean))
+}

@@ -1,0 +1,292 @@
+//! Findings and advice on the shipped examples, as a reader of the
+//! literature expects them.
+
+use std::collections::BTreeSet;
+
+use archsim::advice::{self, Evaluation};
+use archsim::analysis::{self, Severity};
+use archsim::library;
+use archsim::model::{Design, NodeKind, Style};
+use archsim::sim::SimOptions;
+
+fn example(slug: &str) -> Design {
+    library::find(slug)
+        .expect("example exists")
+        .design()
+        .expect("loads")
+}
+
+/// `rule:subject` of every finding at warning or above.
+fn warnings(slug: &str) -> BTreeSet<String> {
+    analysis::analyse(&example(slug))
+        .at_least(Severity::Warning)
+        .map(|f| f.id())
+        .collect()
+}
+
+fn set(ids: &[&str]) -> BTreeSet<String> {
+    ids.iter().map(|s| (*s).to_owned()).collect()
+}
+
+#[test]
+fn every_example_has_exactly_the_findings_the_literature_predicts() {
+    let expected: &[(&str, &[&str])] = &[
+        // Four services in a blocking chain: coupled to all four, and the
+        // chain is long.
+        (
+            "fraud-check-blocking",
+            &[
+                "temporal-coupling:place_order",
+                "long-blocking-chain:place_order",
+            ],
+        ),
+        // Fraud Detection in the background: the purchase needs two.
+        ("fraud-check-background", &[]),
+        // Hours of work behind a sync call with a shorter timeout.
+        (
+            "warehouse-fulfilment-blocking",
+            &["long-running-sync:order_processor"],
+        ),
+        ("warehouse-fulfilment-async", &[]),
+        // "Just an ID": the subscriber calls back for the data.
+        (
+            "customer-registered-just-id",
+            &["event-callback:notifications"],
+        ),
+        ("customer-registered-detailed", &[]),
+        // Three stockists one after another; in parallel they are still
+        // all needed at once.
+        (
+            "stockist-prices-sequential",
+            &[
+                "temporal-coupling:compare_prices",
+                "sequential-fanout:price_comparison",
+            ],
+        ),
+        (
+            "stockist-prices-parallel",
+            &["temporal-coupling:compare_prices"],
+        ),
+        ("stock-check-no-timeout", &["no-timeout:order_processor"]),
+        ("stock-check-timeout", &[]),
+        // Competing consumers, a poison message, no retry limit.
+        (
+            "pricing-grid-unbounded-retries",
+            &["unbounded-retries:pricing_grid"],
+        ),
+        ("pricing-grid-dead-letter", &[]),
+        ("order-saga-choreography", &[]),
+        ("order-saga-orchestration", &[]),
+        ("product-importer-file-drop", &[]),
+        // Two services writing one table, which both entry points need.
+        (
+            "shared-order-table",
+            &[
+                "shared-writable-store:orders",
+                "single-point-of-failure:orders",
+            ],
+        ),
+        (
+            "store-and-trading-shared-data",
+            &["single-point-of-failure:user_service"],
+        ),
+    ];
+    let covered: BTreeSet<&str> = expected.iter().map(|(s, _)| *s).collect();
+    for ex in library::EXAMPLES {
+        assert!(
+            covered.contains(ex.slug),
+            "no expectation written down for {}",
+            ex.slug
+        );
+    }
+    for (slug, ids) in expected {
+        assert_eq!(warnings(slug), set(ids), "{slug}");
+    }
+}
+
+#[test]
+fn the_blocking_fraud_check_is_a_chain_of_four_whose_availability_is_the_product() {
+    let d = example("fraud-check-blocking");
+    let a = analysis::analyse(&d);
+    let e = &a.entry_points[0];
+    assert_eq!(e.chain.len(), 4);
+    assert_eq!(e.chain_links.len(), 3);
+    let product: f64 = e
+        .coupling_set
+        .iter()
+        .map(|id| d.node(id).expect("node").availability().fraction_up())
+        .product();
+    assert_eq!(e.coupling_set.len(), 4);
+    assert!((e.compound_availability - product).abs() < 1e-12);
+    assert!((product - 0.995f64.powi(4)).abs() < 1e-12);
+    let chain = a
+        .findings
+        .iter()
+        .find(|f| f.rule == analysis::RuleId::LongBlockingChain)
+        .expect("long-blocking-chain");
+    assert_eq!(chain.nodes, e.chain);
+    assert!(chain.explanation.contains("connections"));
+}
+
+/// A design's shape: node ids with their kinds, and links as
+/// (from, to, style).
+type Structure = (
+    BTreeSet<(String, &'static str)>,
+    BTreeSet<(String, String, Style)>,
+);
+
+/// What a refactoring changes, without the numbers and positions it
+/// chooses.
+fn structure(d: &Design) -> Structure {
+    let nodes = d
+        .nodes
+        .iter()
+        .map(|n| {
+            let kind = match &n.kind {
+                NodeKind::Service(_) => "service",
+                NodeKind::Broker(_) => "broker",
+                NodeKind::DataStore(_) => "store",
+                NodeKind::Client => "client",
+            };
+            (n.id.to_string(), kind)
+        })
+        .collect();
+    let links = d
+        .links
+        .iter()
+        .map(|l| (l.from.to_string(), l.to.to_string(), l.style))
+        .collect();
+    (nodes, links)
+}
+
+fn top_suggestion(slug: &str) -> Evaluation {
+    let options = SimOptions {
+        replications: 5,
+        ..SimOptions::default()
+    };
+    let advice = advice::evaluate(&example(slug), &options).expect("evaluates");
+    advice.evaluations.into_iter().next().expect("a suggestion")
+}
+
+#[test]
+fn the_top_suggestion_for_each_before_example_gives_its_after_twin_and_measures_better() {
+    // (before, after, expected top refactoring, what must clearly improve)
+    let pairs: &[(&str, &str, &str, &[&str])] = &[
+        (
+            "fraud-check-blocking",
+            "fraud-check-background",
+            "move-to-background",
+            &["p99", "availability"],
+        ),
+        (
+            "warehouse-fulfilment-blocking",
+            "warehouse-fulfilment-async",
+            "introduce-queue",
+            &["p99", "availability"],
+        ),
+        (
+            "customer-registered-just-id",
+            "customer-registered-detailed",
+            "enrich-event",
+            &["flow"],
+        ),
+        (
+            "stockist-prices-sequential",
+            "stockist-prices-parallel",
+            "parallelize",
+            &["p99"],
+        ),
+        (
+            "stock-check-no-timeout",
+            "stock-check-timeout",
+            "add-timeout",
+            &["availability"],
+        ),
+        (
+            "pricing-grid-unbounded-retries",
+            "pricing-grid-dead-letter",
+            "add-retry-limit-and-dlq",
+            &["p99", "availability"],
+        ),
+    ];
+    for (before, after, kind, improves) in pairs {
+        let top = top_suggestion(before);
+        assert_eq!(
+            top.suggestion.kind, *kind,
+            "{before}: top suggestion {}",
+            top.suggestion.id
+        );
+        assert!(
+            top.design.problems().is_empty(),
+            "{before}: the result is valid"
+        );
+        assert_eq!(
+            structure(&top.design),
+            structure(&example(after)),
+            "{before} → {after}"
+        );
+        for entry in &top.entry_points {
+            for what in *improves {
+                let clear = match *what {
+                    "p99" => entry.latency_p99_ms.clearly_down(),
+                    "availability" => entry.availability.clearly_up(),
+                    "flow" => entry.flow_completion_p99_ms.clearly_down(),
+                    other => panic!("unknown improvement {other}"),
+                };
+                assert!(
+                    clear,
+                    "{before}: {what} of {} does not clearly improve: {entry:?}",
+                    entry.entry_point
+                );
+            }
+            assert!(
+                !entry.availability.clearly_down(),
+                "{before}: availability falls"
+            );
+        }
+        assert!(
+            !top.findings_resolved.is_empty(),
+            "{before}: resolves its finding"
+        );
+        assert!(
+            top.findings_introduced.is_empty(),
+            "{before}: introduces {:?}",
+            top.findings_introduced
+        );
+    }
+}
+
+#[test]
+fn moving_work_to_the_background_says_plainly_that_the_work_finishes_later() {
+    let top = top_suggestion("warehouse-fulfilment-blocking");
+    let e = &top.entry_points[0];
+    assert!(e.latency_p99_ms.clearly_down() && e.flow_completion_p99_ms.clearly_up());
+    assert!(
+        top.worse
+            .iter()
+            .any(|w| w.contains("takes longer to finish") && w.contains("background")),
+        "{:?}",
+        top.worse
+    );
+}
+
+#[test]
+fn every_suggestion_on_every_example_yields_a_valid_design() {
+    for ex in library::EXAMPLES {
+        let d = ex.design().expect("loads");
+        for s in advice::suggestions(&analysis::analyse(&d)) {
+            let after = s
+                .refactor
+                .apply(&d)
+                .unwrap_or_else(|e| panic!("{}: {}: {e}", ex.slug, s.id));
+            assert!(
+                after.problems().is_empty(),
+                "{}: {}: {:?}",
+                ex.slug,
+                s.id,
+                after.problems()
+            );
+            assert_ne!(after, d, "{}: {} changes nothing", ex.slug, s.id);
+        }
+    }
+}
