@@ -116,7 +116,12 @@ impl Refactor {
 
     /// What the refactoring does, in a sentence.
     pub fn describe(&self, design: &Design) -> String {
-        let name = |id: &NodeId| design.display_name(id).to_owned();
+        self.describe_with(design, &|id| design.display_name(id).to_owned())
+    }
+
+    /// What the refactoring does, with node names from `name` (callers that
+    /// describe many refactorings pass a constant-time lookup).
+    pub fn describe_with(&self, design: &Design, name: &dyn Fn(&NodeId) -> String) -> String {
         let ends = |l: LinkIdx| {
             design
                 .link(l)
@@ -448,10 +453,19 @@ pub struct Suggestion {
 impl Suggestion {
     /// Describes `refactor` for `design`.
     pub fn new(design: &Design, refactor: Refactor) -> Self {
+        Self::with_names(design, refactor, &|id| design.display_name(id).to_owned())
+    }
+
+    /// Describes `refactor`, with node names from `name`.
+    pub fn with_names(
+        design: &Design,
+        refactor: Refactor,
+        name: &dyn Fn(&NodeId) -> String,
+    ) -> Self {
         Self {
             id: refactor.id(design),
             kind: refactor.kind(),
-            description: refactor.describe(design),
+            description: refactor.describe_with(design, name),
             refactor,
         }
     }

@@ -15,7 +15,7 @@ use petgraph::Direction;
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
 
-use crate::model::{Access, Design, LinkIdx, NodeIdx, NodeKind, Style};
+use crate::model::{Access, Design, LinkIdx, Node, NodeId, NodeIdx, NodeKind, Style};
 
 /// One operation of a node (services), or the node itself (the rest).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -35,23 +35,43 @@ pub struct DesignGraph<'d> {
     endpoints: HashMap<Endpoint, NodeIndex>,
     /// Each link's edge.
     edges: Vec<EdgeIndex>,
+    /// Node index by id: rules look nodes up per link, so this must not be
+    /// a linear search.
+    ids: HashMap<&'d str, NodeIdx>,
+    /// Each node's endpoints.
+    by_node: Vec<Vec<NodeIndex>>,
+    /// Each endpoint's `sync` calls in file order: (link, callee).
+    sync_adjacency: Vec<Vec<(LinkIdx, NodeIndex)>>,
+    /// Every endpoint, callees before callers along `sync` links.
+    post_order: Vec<NodeIndex>,
 }
 
 impl<'d> DesignGraph<'d> {
     /// Builds the graph of a validated design.
     pub fn new(design: &'d Design) -> Self {
         let index = design.node_index();
+        let ids = design
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.id.as_str(), NodeIdx(i)))
+            .collect();
         let mut graph = DiGraph::with_capacity(design.nodes.len(), design.links.len());
         let mut endpoints = HashMap::new();
+        let mut by_node = Vec::with_capacity(design.nodes.len());
         for (n, node) in design.nodes.iter().enumerate() {
             let ops = node.as_service().map_or(1, |s| s.operations.len().max(1));
+            let mut own = Vec::with_capacity(ops);
             for op in 0..ops {
                 let e = Endpoint {
                     node: NodeIdx(n),
                     op,
                 };
-                endpoints.insert(e, graph.add_node(e));
+                let v = graph.add_node(e);
+                endpoints.insert(e, v);
+                own.push(v);
             }
+            by_node.push(own);
         }
         let op_index = |node: NodeIdx, name: Option<&str>| -> usize {
             match (design.nodes[node.0].as_service(), name) {
@@ -78,12 +98,55 @@ impl<'d> DesignGraph<'d> {
             }];
             edges.push(graph.add_edge(a, b, LinkIdx(i)));
         }
-        Self {
+        let mut sync_adjacency = vec![Vec::new(); graph.node_count()];
+        for e in graph.edge_references() {
+            if design.links[e.weight().0].style == Style::Sync {
+                sync_adjacency[e.source().index()].push((*e.weight(), e.target()));
+            }
+        }
+        for calls in &mut sync_adjacency {
+            calls.sort_by_key(|(l, _)| *l);
+        }
+        let mut g = Self {
             design,
             graph,
             endpoints,
             edges,
-        }
+            ids,
+            by_node,
+            sync_adjacency,
+            post_order: Vec::new(),
+        };
+        g.post_order = g.compute_post_order();
+        g
+    }
+
+    /// The node with id `id`, in constant time.
+    pub fn node_by_id(&self, id: &NodeId) -> Option<&'d Node> {
+        self.ids.get(id.as_str()).map(|&i| &self.design.nodes[i.0])
+    }
+
+    /// The index of the node with id `id`.
+    pub fn node_index(&self, id: &NodeId) -> Option<NodeIdx> {
+        self.ids.get(id.as_str()).copied()
+    }
+
+    /// The endpoints of a node.
+    pub fn endpoints_of(&self, node: NodeIdx) -> &[NodeIndex] {
+        self.by_node.get(node.0).map_or(&[], Vec::as_slice)
+    }
+
+    /// The `sync` links that arrive at a node (any of its operations).
+    pub fn sync_links_into(&self, node: NodeIdx) -> Vec<LinkIdx> {
+        let mut links: Vec<LinkIdx> = self
+            .endpoints_of(node)
+            .iter()
+            .flat_map(|&v| self.graph.edges_directed(v, Direction::Incoming))
+            .map(|e| *e.weight())
+            .filter(|&l| self.style(l) == Style::Sync)
+            .collect();
+        links.sort();
+        links
     }
 
     /// The vertex of an endpoint.
@@ -119,15 +182,10 @@ impl<'d> DesignGraph<'d> {
     }
 
     /// The `sync` calls an endpoint makes, in file order: (link, callee).
-    pub fn sync_calls(&self, v: NodeIndex) -> Vec<(LinkIdx, NodeIndex)> {
-        let mut calls: Vec<(LinkIdx, NodeIndex)> = self
-            .graph
-            .edges_directed(v, Direction::Outgoing)
-            .filter(|e| self.style(*e.weight()) == Style::Sync)
-            .map(|e| (*e.weight(), e.target()))
-            .collect();
-        calls.sort_by_key(|(l, _)| *l);
-        calls
+    pub fn sync_calls(&self, v: NodeIndex) -> &[(LinkIdx, NodeIndex)] {
+        self.sync_adjacency
+            .get(v.index())
+            .map_or(&[], Vec::as_slice)
     }
 
     /// Every endpoint reachable from `start` over `sync` links, `start`
@@ -139,7 +197,7 @@ impl<'d> DesignGraph<'d> {
         seen.insert(start.index());
         while let Some(v) = stack.pop() {
             order.push(v);
-            for (_, w) in self.sync_calls(v).into_iter().rev() {
+            for &(_, w) in self.sync_calls(v).iter().rev() {
                 if !seen.put(w.index()) {
                     stack.push(w);
                 }
@@ -216,11 +274,10 @@ impl<'d> DesignGraph<'d> {
             .map(|v| self.own_work_ms(v))
             .collect();
         let mut latency = own.clone();
-        let order = self.sync_post_order();
-        for v in order {
+        for &v in &self.post_order {
             let mut total = own[v.index()];
             let mut groups: Vec<(Option<u32>, f64)> = Vec::new();
-            for (link, _) in self.sync_calls(v) {
+            for &(link, _) in self.sync_calls(v) {
                 let l = &self.design.links[link.0];
                 let wait = self.call_latency_ms(link, &latency);
                 let cost = l.calls_per_request * l.timeout_ms.map_or(wait, |t| wait.min(t));
@@ -242,7 +299,7 @@ impl<'d> DesignGraph<'d> {
 
     /// Every vertex, callees before callers along `sync` links (cycles are
     /// broken where the walk closes them).
-    fn sync_post_order(&self) -> Vec<NodeIndex> {
+    fn compute_post_order(&self) -> Vec<NodeIndex> {
         let n = self.graph.node_count();
         let mut state = vec![0u8; n]; // 0 new, 1 on the stack, 2 done
         let mut order = Vec::with_capacity(n);
@@ -272,7 +329,7 @@ impl<'d> DesignGraph<'d> {
     }
 
     fn callees(&self, v: NodeIndex) -> Vec<NodeIndex> {
-        self.sync_calls(v).into_iter().map(|(_, w)| w).collect()
+        self.sync_calls(v).iter().map(|&(_, w)| w).collect()
     }
 
     /// The longest path of `sync` calls from `start`, by hops, with its
@@ -287,12 +344,12 @@ impl<'d> DesignGraph<'d> {
         }
         let mut best: HashMap<NodeIndex, (usize, Option<(LinkIdx, NodeIndex)>)> = HashMap::new();
         let mut done = FixedBitSet::with_capacity(self.graph.node_count());
-        for v in self.sync_post_order() {
+        for &v in &self.post_order {
             if !inside.contains(v.index()) {
                 continue;
             }
             let mut top = (0, None);
-            for (link, w) in self.sync_calls(v) {
+            for &(link, w) in self.sync_calls(v) {
                 if !done.contains(w.index()) {
                     continue; // w is v's ancestor in the walk: a cycle
                 }

@@ -47,10 +47,7 @@ pub(super) fn response_not_needed(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
             continue;
         }
         let l = LinkIdx(i);
-        let to_service = ctx
-            .design
-            .node(&link.to)
-            .is_some_and(|n| n.as_service().is_some());
+        let to_service = ctx.node(&link.to).is_some_and(|n| n.as_service().is_some());
         out.push(Finding {
             rule: RuleId::ResponseNotNeeded,
             severity: Severity::Warning,

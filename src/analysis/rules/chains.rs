@@ -28,7 +28,6 @@ pub(super) fn long_blocking_chain(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
         );
         let suggestions = background_candidates(ctx, e, &e.chain_links)
             .into_iter()
-            .rev()
             .map(|r| ctx.suggest(r))
             .collect();
         out.push(Finding {
@@ -58,7 +57,7 @@ pub(super) fn sync_cycle(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
             .iter()
             .flat_map(|&v| g.sync_calls(v))
             .filter(|(_, w)| cycle.contains(w))
-            .map(|(l, _)| l)
+            .map(|&(l, _)| l)
             .collect();
         let timeouts = links.iter().all(|&l| ctx.link(l).timeout_ms.is_some());
         out.push(Finding {
@@ -74,7 +73,7 @@ pub(super) fn sync_cycle(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
             links: links.clone(),
             suggestions: links
                 .iter()
-                .filter(|&&l| ctx.design.node(&ctx.link(l).to).is_some_and(|n| n.as_service().is_some()))
+                .filter(|&&l| ctx.node(&ctx.link(l).to).is_some_and(|n| n.as_service().is_some()))
                 .map(|&link| ctx.suggest(Refactor::IntroduceQueue { link }))
                 .collect(),
         });
@@ -88,7 +87,8 @@ pub(super) fn sequential_fanout(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
         // Calls outside any parallel group, one after another.
         let sequential: Vec<(LinkIdx, petgraph::graph::NodeIndex)> = g
             .sync_calls(v)
-            .into_iter()
+            .iter()
+            .copied()
             .filter(|(l, _)| ctx.link(*l).parallel_group.is_none())
             .collect();
         if sequential.len() < 2 {
@@ -151,7 +151,6 @@ pub(super) fn long_running_sync(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
         let l = LinkIdx(i);
         if link.style != Style::Sync
             || !ctx
-                .design
                 .node(&link.to)
                 .is_some_and(|n| matches!(n.kind, NodeKind::Service(_)))
         {

@@ -27,7 +27,7 @@ pub(super) fn summaries(g: &DesignGraph<'_>, latencies: &[f64]) -> Vec<EntrySumm
             let coupling_links: Vec<LinkIdx> = {
                 let mut links: Vec<LinkIdx> = closure
                     .iter()
-                    .flat_map(|&v| g.sync_calls(v).into_iter().map(|(l, _)| l))
+                    .flat_map(|&v| g.sync_calls(v).iter().map(|&(l, _)| l))
                     .collect();
                 links.sort();
                 links.dedup();
@@ -68,24 +68,30 @@ pub(super) fn summaries(g: &DesignGraph<'_>, latencies: &[f64]) -> Vec<EntrySumm
 
 /// Sync links below the entry's own calls, deepest first: the candidates
 /// for moving work to the background. The entry service's direct calls are
-/// what it answers with, so they stay.
+/// what it answers with, so they stay. The calls whose callee takes longest
+/// (with what it calls) come first: moving them saves the most time; only
+/// the first few are proposed.
 pub(super) fn background_candidates(
     ctx: &Ctx<'_, '_>,
     entry: &EntrySummary,
     links: &[LinkIdx],
 ) -> Vec<Refactor> {
-    links
+    const MOST: usize = 3;
+    let mut candidates: Vec<(f64, LinkIdx)> = links
         .iter()
         .filter(|&&l| {
             let link = ctx.link(l);
             link.style == Style::Sync
                 && link.from != entry.target
-                && ctx
-                    .design
-                    .node(&link.to)
-                    .is_some_and(|n| n.as_service().is_some())
+                && ctx.node(&link.to).is_some_and(|n| n.as_service().is_some())
         })
-        .map(|&link| Refactor::MoveToBackground { link })
+        .map(|&l| (ctx.g.call_latency_ms(l, &ctx.latencies), l))
+        .collect();
+    candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    candidates
+        .into_iter()
+        .take(MOST)
+        .map(|(_, link)| Refactor::MoveToBackground { link })
         .collect()
 }
 
@@ -163,12 +169,7 @@ pub(super) fn single_point_of_failure(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>)
                 ctx.name(node)
             ),
             nodes: vec![node.clone()],
-            links: ctx
-                .design
-                .links_to(node)
-                .filter(|(_, l)| l.style == Style::Sync)
-                .map(|(i, _)| i)
-                .collect(),
+            links: ctx.g.node_index(node).map(|n| ctx.g.sync_links_into(n)).unwrap_or_default(),
             suggestions: Vec::new(),
         });
     }

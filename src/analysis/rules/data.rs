@@ -9,7 +9,7 @@ use crate::model::{LinkIdx, NodeId, Style};
 pub(super) fn shared_writable_store(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     let mut writers: BTreeMap<&NodeId, (Vec<&NodeId>, Vec<LinkIdx>)> = BTreeMap::new();
     for (i, l) in ctx.design.links.iter().enumerate() {
-        let Some(store) = ctx.design.node(&l.to).filter(|n| n.as_store().is_some()) else {
+        let Some(store) = ctx.node(&l.to).filter(|n| n.as_store().is_some()) else {
             continue;
         };
         let writes = match l.style {
@@ -17,7 +17,7 @@ pub(super) fn shared_writable_store(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
             Style::Sync => l.access.writes(),
             _ => false,
         };
-        if writes && ctx.design.node(&l.from).is_some_and(|n| !n.is_client()) {
+        if writes && ctx.node(&l.from).is_some_and(|n| !n.is_client()) {
             let entry = writers.entry(&store.id).or_default();
             if !entry.0.contains(&&l.from) {
                 entry.0.push(&l.from);

@@ -20,7 +20,7 @@ pub(super) fn event_callback(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
         let Some((subscriber, _)) = g.graph.edge_endpoints(edge) else {
             continue;
         };
-        let Some(publisher) = ctx.design.node_index().get(&link.to).copied() else {
+        let Some(publisher) = g.node_index(&link.to) else {
             continue;
         };
         // Does the operation making this call run because the callee
@@ -60,12 +60,12 @@ pub(super) fn event_callback(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
 
 /// Whether `broker` receives events published by `publisher`.
 fn published_by(ctx: &Ctx<'_, '_>, broker: NodeIdx, publisher: NodeIdx) -> bool {
-    let d = ctx.design;
-    d.nodes[broker.0].as_broker().is_some()
-        && d.links.iter().any(|l| {
-            l.style == Style::Event
-                && l.to == d.nodes[broker.0].id
-                && l.from == d.nodes[publisher.0].id
+    let g = ctx.g;
+    ctx.design.nodes[broker.0].as_broker().is_some()
+        && g.endpoints_of(broker).iter().any(|&b| {
+            g.graph.edges_directed(b, Direction::Incoming).any(|e| {
+                ctx.link(*e.weight()).style == Style::Event && g.node(e.source()) == publisher
+            })
         })
 }
 

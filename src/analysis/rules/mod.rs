@@ -55,10 +55,13 @@ pub(crate) struct Ctx<'g, 'd> {
     pub entries: Vec<EntrySummary>,
 }
 
-impl Ctx<'_, '_> {
+impl<'d> Ctx<'_, 'd> {
     /// The display name of a node.
     pub fn name<'a>(&'a self, id: &'a NodeId) -> &'a str {
-        self.design.display_name(id)
+        match self.node(id) {
+            Some(n) if !n.name.is_empty() => &n.name,
+            _ => id.as_str(),
+        }
     }
 
     /// Display names joined by arrows.
@@ -71,7 +74,12 @@ impl Ctx<'_, '_> {
 
     /// A suggestion for this design.
     pub fn suggest(&self, refactor: Refactor) -> Suggestion {
-        Suggestion::new(self.design, refactor)
+        Suggestion::with_names(self.design, refactor, &|id| self.name(id).to_owned())
+    }
+
+    /// The node with id `id`, in constant time.
+    pub fn node(&self, id: &NodeId) -> Option<&'d crate::model::Node> {
+        self.g.node_by_id(id)
     }
 
     /// The link at `l`.
