@@ -125,3 +125,37 @@ fn simulate_refuses_bad_input_with_exit_2() {
         .code(2)
         .stderr(contains("warm-up"));
 }
+
+#[test]
+fn a_reader_that_stops_early_does_not_crash_archsim() {
+    // `archsim check --json | head -1`: the pipe closes under archsim.
+    use std::io::Read;
+    use std::process::{Command as Std, Stdio};
+    // Every example twice: far more than a pipe buffer (64 KB) of JSON.
+    let mut args: Vec<&str> = vec!["check", "--json"];
+    for _ in 0..2 {
+        args.extend(archsim::library::EXAMPLES.iter().map(|e| e.slug));
+    }
+    let mut child = Std::new(assert_cmd::cargo::cargo_bin("archsim"))
+        .args(&args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starts");
+    let mut first = [0u8; 1];
+    child
+        .stdout
+        .take()
+        .expect("piped")
+        .read_exact(&mut first)
+        .expect("some output");
+    // Dropping the read end closes the pipe.
+    let out = child.wait_with_output().expect("finishes");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(
+        out.status.code().is_some_and(|c| c <= 1),
+        "{:?}: {stderr}",
+        out.status
+    );
+}

@@ -10,6 +10,7 @@ use archsim::model::{Design, LoadError};
 use archsim::sim::{self, SimOptions};
 use serde::Serialize;
 
+use super::output::outln;
 use super::{EXIT_FOUND, EXIT_INVALID, EXIT_OK, input, json};
 
 /// Arguments of `archsim check`.
@@ -105,7 +106,7 @@ pub fn run(args: &Args) -> u8 {
             fail_on: Severity,
             files: Vec<FileReport>,
         }
-        println!(
+        outln!(
             "{}",
             json::to_string(
                 "check",
@@ -201,7 +202,7 @@ fn print_text(path: &Path, report: &FileReport, explain: bool) {
             .filter(|f| f.finding.severity == s)
             .count()
     };
-    println!(
+    outln!(
         "{}: valid; {} errors, {} warnings, {} info",
         path.display(),
         count(Severity::Error),
@@ -210,7 +211,7 @@ fn print_text(path: &Path, report: &FileReport, explain: bool) {
     );
     for f in &analysis.findings {
         let finding = &f.finding;
-        println!(
+        outln!(
             "  {:<7}  {:<22}  {}",
             finding.severity.as_str(),
             finding.rule.id(),
@@ -218,10 +219,10 @@ fn print_text(path: &Path, report: &FileReport, explain: bool) {
         );
         if explain {
             for line in wrap(&finding.explanation, 88) {
-                println!("{:33}{line}", "");
+                outln!("{:33}{line}", "");
             }
             for s in &finding.suggestions {
-                println!("{:33}suggest {}: {}", "", s.id, s.description);
+                outln!("{:33}suggest {}: {}", "", s.id, s.description);
             }
         }
     }

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use archsim::library::{self, EXAMPLES};
 use archsim::model::file;
 
+use super::output::outln;
 use super::{EXIT_INVALID, EXIT_OK};
 
 /// Arguments of `archsim examples`.
@@ -39,7 +40,7 @@ fn list() {
         } else {
             ""
         };
-        println!("{:width$}  {title}{default}", example.slug);
+        outln!("{:width$}  {title}{default}", example.slug);
     }
 }
 
@@ -54,7 +55,7 @@ fn write(dir: &std::path::Path) -> u8 {
             eprintln!("{}: cannot write: {e}", path.display());
             return EXIT_INVALID;
         }
-        println!("{}", path.display());
+        outln!("{}", path.display());
     }
     EXIT_OK
 }

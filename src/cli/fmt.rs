@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use archsim::model::file;
 
+use super::output::outln;
 use super::{EXIT_FOUND, EXIT_INVALID, EXIT_OK};
 
 /// Arguments of `archsim fmt`.
@@ -44,7 +45,7 @@ pub fn run(args: &Args) -> u8 {
             continue;
         }
         if args.check {
-            println!(
+            outln!(
                 "{}: not in canonical form (run `archsim fmt` on it)",
                 path.display()
             );
@@ -53,7 +54,7 @@ pub fn run(args: &Args) -> u8 {
             eprintln!("{}: cannot write: {e}", path.display());
             code = EXIT_INVALID;
         } else {
-            println!("{}: formatted", path.display());
+            outln!("{}: formatted", path.display());
         }
     }
     code

@@ -9,6 +9,7 @@ mod examples;
 mod fmt;
 mod input;
 mod json;
+mod output;
 mod simulate;
 mod suggest;
 

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use archsim::sim::{self, Estimate, SimOptions, SimReport};
 
+use super::output::outln;
 use super::{EXIT_INVALID, EXIT_OK, input, json};
 
 /// Arguments of `archsim simulate`.
@@ -57,9 +58,9 @@ pub fn run(args: &Args) -> u8 {
         eprintln!("warning: {}", w.message);
     }
     if args.json {
-        println!("{}", json::to_string("simulation", &report));
+        outln!("{}", json::to_string("simulation", &report));
     } else {
-        print!("{}", tables(&report));
+        outln!("{}", tables(&report).trim_end());
     }
     EXIT_OK
 }

@@ -8,6 +8,7 @@ use archsim::analysis;
 use archsim::model::{Design, file};
 use archsim::sim::SimOptions;
 
+use super::output::outln;
 use super::{EXIT_INVALID, EXIT_OK, input, json};
 
 /// Arguments of `archsim suggest`.
@@ -63,7 +64,7 @@ pub fn run(args: &Args) -> u8 {
         }
     };
     if args.json {
-        println!("{}", json::to_string("suggestions", &advice));
+        outln!("{}", json::to_string("suggestions", &advice));
     } else {
         print_text(&args.file.display().to_string(), &advice);
     }
@@ -95,7 +96,7 @@ fn apply(design: &Design, id: &str, out: &std::path::Path) -> u8 {
         eprintln!("{e}");
         return EXIT_INVALID;
     }
-    println!(
+    outln!(
         "{}: {} ({})",
         out.display(),
         suggestion.description,
@@ -105,7 +106,7 @@ fn apply(design: &Design, id: &str, out: &std::path::Path) -> u8 {
 }
 
 fn print_text(file: &str, advice: &advice::Advice) {
-    println!(
+    outln!(
         "{file}: {} suggestions, each simulated with {} replications from seed {} and compared with the design as it is\n",
         advice.evaluations.len(),
         advice.replications,
@@ -117,22 +118,22 @@ fn print_text(file: &str, advice: &advice::Advice) {
 }
 
 fn print_one(rank: usize, e: &Evaluation) {
-    println!("{rank}. {}  (benefit {:+.2})", e.suggestion.id, e.benefit);
-    println!("   {}", e.suggestion.description);
+    outln!("{rank}. {}  (benefit {:+.2})", e.suggestion.id, e.benefit);
+    outln!("   {}", e.suggestion.description);
     for line in &e.better {
-        println!("   better: {line}");
+        outln!("   better: {line}");
     }
     for line in &e.worse {
-        println!("   worse:  {line}");
+        outln!("   worse:  {line}");
     }
     if !e.findings_resolved.is_empty() {
-        println!("   resolves: {}", e.findings_resolved.join(", "));
+        outln!("   resolves: {}", e.findings_resolved.join(", "));
     }
     if !e.findings_introduced.is_empty() {
-        println!("   introduces: {}", e.findings_introduced.join(", "));
+        outln!("   introduces: {}", e.findings_introduced.join(", "));
     }
     for entry in &e.entry_points {
-        println!(
+        outln!(
             "   {:<20} p50 {}   p99 {}   availability {}   all work done p99 {}",
             entry.entry_point,
             ms(&entry.latency_p50_ms),
@@ -141,7 +142,7 @@ fn print_one(rank: usize, e: &Evaluation) {
             ms(&entry.flow_completion_p99_ms),
         );
     }
-    println!();
+    outln!();
 }
 
 fn ms(c: &Change) -> String {
