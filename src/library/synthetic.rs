@@ -39,8 +39,8 @@ impl Default for SyntheticSpec {
 }
 
 /// A valid design as `spec` says: services in a grid, calls only towards
-/// later services (so no cycle amplifies), a mix of every style through a
-/// broker per fifty services and a store per hundred. Each link is taken
+/// later services (so no cycle amplifies), a mix of every style, events and
+/// common data each through a broker or store of their own. Each link is taken
 /// with a probability chosen so that a request visits about ten services
 /// on average, whatever the size: the load per service stays stable.
 pub fn synthetic(spec: &SyntheticSpec) -> Design {
@@ -65,38 +65,6 @@ pub fn synthetic(spec: &SyntheticSpec) -> Design {
                     mean_ms: rng.random_range(1.0..4.0),
                 },
             )),
-        });
-    }
-    let brokers = n.div_ceil(50);
-    for b in 0..brokers {
-        d.nodes.push(Node {
-            id: format!("topic{b}").as_str().into(),
-            name: format!("Topic {b}"),
-            pos: at(b * 50 + 25, 330.0),
-            notes: String::new(),
-            kind: NodeKind::Broker(Broker {
-                kind: BrokerKind::Log,
-                durable: true,
-                delivery_latency: Distribution::Constant { ms: 2.0 },
-                retention_s: None,
-            }),
-        });
-    }
-    let stores = n.div_ceil(100);
-    for s in 0..stores {
-        d.nodes.push(Node {
-            id: format!("store{s}").as_str().into(),
-            name: format!("Store {s}"),
-            pos: at(s * 100 + 50, 330.0),
-            notes: String::new(),
-            kind: NodeKind::DataStore(DataStore {
-                kind: StoreKind::Database,
-                read_latency: Distribution::Constant { ms: 1.0 },
-                write_latency: Distribution::Constant { ms: 2.0 },
-                connections: Some(256),
-                poll_interval_s: 1.0,
-                availability: Default::default(),
-            }),
         });
     }
     // Each service makes `per_service` calls on average; taking each with
@@ -137,8 +105,23 @@ pub fn synthetic(spec: &SyntheticSpec) -> Design {
                 d.links.push(link(&from, &to, style));
                 made += 1;
             }
+            // A broker or store of its own for each pair: a shared one would
+            // hand every message to every subscriber, and loops among them
+            // would multiply messages without end.
             Style::Event => {
-                let topic = format!("topic{}", i / 50);
+                let topic = format!("topic{made}");
+                d.nodes.push(Node {
+                    id: topic.as_str().into(),
+                    name: format!("Topic {made}"),
+                    pos: at(i, 330.0),
+                    notes: String::new(),
+                    kind: NodeKind::Broker(Broker {
+                        kind: BrokerKind::Log,
+                        durable: true,
+                        delivery_latency: Distribution::Constant { ms: 2.0 },
+                        retention_s: None,
+                    }),
+                });
                 d.links.push(link(&from, &topic, style));
                 let mut sub = link(&topic, &to, style);
                 sub.calls_per_request = 1.0;
@@ -146,7 +129,21 @@ pub fn synthetic(spec: &SyntheticSpec) -> Design {
                 made += 2;
             }
             Style::CommonData => {
-                let store = format!("store{}", i / 100);
+                let store = format!("store{made}");
+                d.nodes.push(Node {
+                    id: store.as_str().into(),
+                    name: format!("Store {made}"),
+                    pos: at(i, 330.0),
+                    notes: String::new(),
+                    kind: NodeKind::DataStore(DataStore {
+                        kind: StoreKind::Database,
+                        read_latency: Distribution::Constant { ms: 1.0 },
+                        write_latency: Distribution::Constant { ms: 2.0 },
+                        connections: Some(256),
+                        poll_interval_s: 1.0,
+                        availability: Default::default(),
+                    }),
+                });
                 d.links.push(link(&from, &store, style));
                 let mut reader = link(&store, &to, style);
                 reader.calls_per_request = 1.0;
