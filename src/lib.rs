@@ -3,8 +3,12 @@
 //!
 //! The library is the whole product without a window: [`model`] is the
 //! design document and its file format, [`library`] the built-in example
-//! designs. The desktop app (feature `gui`) and the command line are thin
-//! layers over it. See ARCHITECTURE.md for the map.
+//! designs, [`visual`] the rules every picture of a design follows, and
+//! [`layout`] the automatic layered layout. The desktop app (feature `gui`,
+//! module `app`) and the command line are thin layers over it. See
+//! ARCHITECTURE.md for the map.
 
+pub mod layout;
 pub mod library;
 pub mod model;
+pub mod visual;
