@@ -8,6 +8,8 @@
 //! module `app`) and the command line are thin layers over it. See
 //! ARCHITECTURE.md for the map.
 
+#[cfg(feature = "gui")]
+pub mod app;
 pub mod layout;
 pub mod library;
 pub mod model;

@@ -205,6 +205,17 @@ pub fn style_color(style: Style, theme: Theme) -> Rgba {
     }
 }
 
+/// What a style means, in a few words, for legends: how the two sides
+/// depend on each other.
+pub fn style_meaning(style: Style) -> &'static str {
+    match style {
+        Style::Sync => "the caller waits, blocked, for the answer",
+        Style::AsyncRequest => "request through a queue; the answer comes back later",
+        Style::Event => "published; every subscriber gets a copy",
+        Style::CommonData => "written to a store; readers poll for it",
+    }
+}
+
 /// The outline of a node, one per kind, so the kind reads at a glance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum NodeShape {

@@ -1,0 +1,354 @@
+//! The inspector's building blocks: labelled rows that show validation
+//! problems beside their field, and field widgets that report what changed
+//! and whether the change is part of a continuous edit (dragging a number,
+//! typing) so that it becomes one undo step.
+
+use std::ops::RangeInclusive;
+
+use egui::{Align, DragValue, Response, RichText, TextEdit, Ui, emath::Numeric};
+
+use crate::model::{Availability, Distribution, FieldPath, Problem};
+
+use super::super::history::EditKey;
+
+/// A form being drawn: the design's problems to show beside fields, and
+/// what the user changed this frame.
+pub struct Form<'a> {
+    problems: &'a [Problem],
+    reveal: Option<&'a FieldPath>,
+    /// Set when a field changed: with the widget's id for continuous edits,
+    /// `None` for one-off changes (combo boxes, check boxes, buttons).
+    pub changed: Option<Option<EditKey>>,
+}
+
+impl<'a> Form<'a> {
+    /// A form showing `problems`; the field at `reveal` is scrolled into
+    /// view.
+    pub fn new(problems: &'a [Problem], reveal: Option<&'a FieldPath>) -> Self {
+        Self {
+            problems,
+            reveal,
+            changed: None,
+        }
+    }
+
+    /// Notes a one-off change (a button, a list edit).
+    pub fn discrete_change(&mut self) {
+        self.changed = Some(None);
+    }
+
+    fn record(&mut self, response: &Response, continuous: bool) {
+        if response.changed() {
+            self.changed = Some(continuous.then_some(response.id));
+        }
+    }
+
+    /// The problems of the element at `prefix` and everything inside it.
+    pub fn problems_within<'p>(
+        &self,
+        prefix: &'p FieldPath,
+    ) -> impl Iterator<Item = &'a Problem> + 'p
+    where
+        'a: 'p,
+    {
+        let problems = self.problems;
+        problems.iter().filter(move |p| p.path.starts_with(prefix))
+    }
+
+    /// One row of a two-column grid: `label`, the widget `add` makes, and
+    /// under it the problems found at `path`.
+    pub fn row(
+        &mut self,
+        ui: &mut Ui,
+        label: &str,
+        path: &FieldPath,
+        add: impl FnOnce(&mut Self, &mut Ui) -> Response,
+    ) {
+        let label = ui.label(label);
+        // Top-down: a grid cell is as tall as the space left below it, and
+        // the grid's own centred layout would push the widget to its middle.
+        let cell = egui::UiBuilder::new()
+            .id_salt(path)
+            .layout(egui::Layout::top_down(Align::Min));
+        let response = ui
+            .scope_builder(cell, |ui| add(self, ui))
+            .inner
+            .labelled_by(label.id);
+        if self.reveal == Some(path) {
+            response.scroll_to_me(Some(Align::Center));
+        }
+        ui.end_row();
+        self.problems_at(ui, path);
+    }
+
+    /// The problems found exactly at `path`, one grid row each.
+    pub fn problems_at(&self, ui: &mut Ui, path: &FieldPath) {
+        for problem in self.problems.iter().filter(|p| &p.path == path) {
+            ui.label("");
+            problem_label(ui, problem);
+            ui.end_row();
+        }
+    }
+
+    /// A one-line text field.
+    pub fn text(&mut self, ui: &mut Ui, value: &mut String) -> Response {
+        let response = ui.add(TextEdit::singleline(value).desired_width(f32::INFINITY));
+        self.record(&response, true);
+        response
+    }
+
+    /// A text field for notes.
+    pub fn multiline(&mut self, ui: &mut Ui, value: &mut String) -> Response {
+        let response = ui.add(
+            TextEdit::multiline(value)
+                .desired_rows(3)
+                .desired_width(f32::INFINITY),
+        );
+        self.record(&response, true);
+        response
+    }
+
+    /// A number, dragged or typed, with its unit.
+    pub fn number<N: Numeric>(
+        &mut self,
+        ui: &mut Ui,
+        value: &mut N,
+        unit: &str,
+        range: RangeInclusive<N>,
+        speed: f64,
+    ) -> Response {
+        let response = ui.add(DragValue::new(value).range(range).speed(speed).suffix(unit));
+        self.record(&response, true);
+        response
+    }
+
+    /// A duration in milliseconds.
+    pub fn ms(&mut self, ui: &mut Ui, value: &mut f64) -> Response {
+        self.number(ui, value, " ms", 0.0..=f64::MAX, 0.5)
+    }
+
+    /// A duration in seconds.
+    pub fn seconds(&mut self, ui: &mut Ui, value: &mut f64) -> Response {
+        self.number(ui, value, " s", 0.0..=f64::MAX, 0.1)
+    }
+
+    /// A probability or fraction, 0 to 1.
+    pub fn fraction(&mut self, ui: &mut Ui, value: &mut f64) -> Response {
+        let response = ui.add(
+            DragValue::new(value)
+                .range(0.0..=1.0)
+                .speed(0.001)
+                .max_decimals(4),
+        );
+        self.record(&response, true);
+        response
+    }
+
+    /// A check box.
+    pub fn checkbox(&mut self, ui: &mut Ui, value: &mut bool, text: &str) -> Response {
+        let response = ui.checkbox(value, text);
+        self.record(&response, false);
+        response
+    }
+
+    /// A choice among `options` (value and label).
+    pub fn combo<T: PartialEq + Clone>(
+        &mut self,
+        ui: &mut Ui,
+        value: &mut T,
+        options: &[(T, String)],
+    ) -> Response {
+        let before = value.clone();
+        let current = options
+            .iter()
+            .find(|(v, _)| v == value)
+            .map_or("—", |(_, label)| label.as_str());
+        let response = egui::ComboBox::from_id_salt("choice")
+            .selected_text(current)
+            .width(ui.available_width().clamp(80.0, 220.0))
+            .show_ui(ui, |ui| {
+                for (option, label) in options {
+                    ui.selectable_value(value, option.clone(), label);
+                }
+            })
+            .response;
+        if *value != before {
+            self.discrete_change();
+        }
+        response
+    }
+
+    /// A value that may be absent: a check box to have one, then the value.
+    pub fn optional<T: Copy>(
+        &mut self,
+        ui: &mut Ui,
+        value: &mut Option<T>,
+        default: T,
+        text: &str,
+        add: impl FnOnce(&mut Self, &mut Ui, &mut T) -> Response,
+    ) -> Response {
+        ui.horizontal(|ui| {
+            let mut on = value.is_some();
+            let check = self.checkbox(ui, &mut on, text);
+            if check.changed() {
+                *value = on.then_some(default);
+            }
+            match value {
+                Some(v) => add(self, ui, v),
+                None => check,
+            }
+        })
+        .inner
+    }
+
+    /// A distribution of durations: its kind, then its parameters in ms.
+    /// Changing the kind keeps the mean.
+    pub fn distribution(&mut self, ui: &mut Ui, d: &mut Distribution) -> Response {
+        ui.horizontal(|ui| {
+            let kinds =
+                ["Constant", "Exponential", "LogNormal", "Uniform"].map(|k| (k, k.to_owned()));
+            let mut kind = d.kind_name();
+            let combo = self.combo(ui, &mut kind, &kinds);
+            if kind != d.kind_name() {
+                *d = with_kind(d, kind);
+            }
+            match d {
+                Distribution::Constant { ms } => self.ms(ui, ms),
+                Distribution::Exponential { mean_ms } => {
+                    ui.label("mean");
+                    self.ms(ui, mean_ms)
+                }
+                Distribution::LogNormal { mean_ms, sd_ms } => {
+                    ui.label("mean");
+                    self.ms(ui, mean_ms);
+                    ui.label("sd");
+                    self.ms(ui, sd_ms)
+                }
+                Distribution::Uniform { min_ms, max_ms } => {
+                    ui.label("from");
+                    self.ms(ui, min_ms);
+                    ui.label("to");
+                    self.ms(ui, max_ms)
+                }
+            };
+            combo
+        })
+        .inner
+    }
+
+    /// How often a node is up: always, a fraction, or MTTF/MTTR.
+    pub fn availability(&mut self, ui: &mut Ui, a: &mut Availability) -> Response {
+        ui.horizontal(|ui| {
+            let kinds = [
+                ("always", "always up".to_owned()),
+                ("fraction", "fraction of time".to_owned()),
+                ("mttf", "MTTF / MTTR".to_owned()),
+            ];
+            let current = match a {
+                Availability::Always => "always",
+                Availability::Fraction(_) => "fraction",
+                Availability::Mttf { .. } => "mttf",
+            };
+            let mut kind = current;
+            let combo = self.combo(ui, &mut kind, &kinds);
+            if kind != current {
+                *a = match kind {
+                    "fraction" => Availability::Fraction(0.999),
+                    "mttf" => Availability::Mttf {
+                        mttf_s: 3600.0,
+                        mttr_s: 60.0,
+                    },
+                    _ => Availability::Always,
+                };
+            }
+            match a {
+                Availability::Always => {}
+                Availability::Fraction(f) => {
+                    self.fraction(ui, f);
+                    ui.weak("up");
+                }
+                Availability::Mttf { mttf_s, mttr_s } => {
+                    ui.label("MTTF");
+                    self.seconds(ui, mttf_s);
+                    ui.label("MTTR");
+                    self.seconds(ui, mttr_s);
+                }
+            }
+            combo
+        })
+        .inner
+    }
+
+    /// A name other things refer to (a node id, an operation name): edited
+    /// in a buffer and applied only when the field is left (Enter or a
+    /// click elsewhere) and `check` accepts it, so that references are
+    /// never renamed to a half-typed or taken name. Returns the new name
+    /// when it is applied.
+    pub fn committed_name(
+        &mut self,
+        ui: &mut Ui,
+        current: &str,
+        check: impl Fn(&str) -> Result<(), String>,
+    ) -> (Response, Option<String>) {
+        let buffer_id = ui.id().with("buffer");
+        let mut buffer = ui
+            .data_mut(|d| d.get_temp::<String>(buffer_id))
+            .unwrap_or_else(|| current.to_owned());
+        let inner = ui.vertical(|ui| {
+            let response = ui.add(TextEdit::singleline(&mut buffer).desired_width(f32::INFINITY));
+            let verdict = if buffer == current {
+                Ok(())
+            } else {
+                check(&buffer)
+            };
+            if let (Err(why), true) = (&verdict, response.has_focus()) {
+                ui.label(RichText::new(format!("⚠ {why}")).color(ui.visuals().error_fg_color));
+            }
+            (response, verdict)
+        });
+        let (response, verdict) = inner.inner;
+        let mut applied = None;
+        if response.has_focus() {
+            ui.data_mut(|d| d.insert_temp(buffer_id, buffer.clone()));
+        } else {
+            ui.data_mut(|d| d.remove::<String>(buffer_id));
+            if response.lost_focus() && buffer != current && verdict.is_ok() {
+                applied = Some(buffer);
+            }
+        }
+        (response, applied)
+    }
+}
+
+/// A problem's message in the error colour, wrapped.
+pub fn problem_label(ui: &mut Ui, problem: &Problem) {
+    ui.add(
+        egui::Label::new(RichText::new(format!("⚠ {problem}")).color(ui.visuals().error_fg_color))
+            .wrap(),
+    );
+}
+
+/// `d` as a distribution of kind `kind`, with the same mean.
+fn with_kind(d: &Distribution, kind: &str) -> Distribution {
+    let mean = d.mean_ms();
+    match kind {
+        "Constant" => Distribution::Constant { ms: mean },
+        "Exponential" => Distribution::Exponential { mean_ms: mean },
+        "LogNormal" => Distribution::LogNormal {
+            mean_ms: mean,
+            sd_ms: mean / 2.0,
+        },
+        _ => Distribution::Uniform {
+            min_ms: mean / 2.0,
+            max_ms: mean * 1.5,
+        },
+    }
+}
+
+/// Options for a combo box from values and their labels.
+pub fn options<T: Clone>(items: &[(T, &str)]) -> Vec<(T, String)> {
+    items
+        .iter()
+        .map(|(v, l)| (v.clone(), (*l).to_owned()))
+        .collect()
+}
