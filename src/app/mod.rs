@@ -134,6 +134,8 @@ pub struct ArchsimApp {
     message: Option<(String, Option<f64>)>,
     title: String,
     close_allowed: bool,
+    /// Whether a text field had the keyboard at the end of the last frame.
+    was_typing: bool,
     /// Decorations of the canvas from outside the editor (findings,
     /// playback), set before each frame.
     pub overlay: CanvasOverlay<'static>,
@@ -208,6 +210,7 @@ impl ArchsimApp {
             message,
             title: String::new(),
             close_allowed: false,
+            was_typing: false,
             overlay: CanvasOverlay::default(),
             startup_probe: None,
         }
@@ -269,7 +272,7 @@ impl ArchsimApp {
         let now = ui.input(|i| i.time);
         self.validation.update(&self.doc);
         let mut commands = if self.dialogs.is_empty() {
-            shortcuts::pressed(&ctx)
+            shortcuts::pressed(&ctx, self.was_typing)
         } else {
             Vec::new()
         };
@@ -627,6 +630,7 @@ impl ArchsimApp {
     /// Housekeeping after the frame: end continuous edits whose widget let
     /// go, drop selected things that no longer exist, autosave, title.
     fn end_frame(&mut self, ctx: &egui::Context, now: f64) {
+        self.was_typing = ctx.text_edit_focused();
         if let Some(key) = self.doc.open_session()
             && !ctx.memory(|m| m.has_focus(key))
             && !ctx.is_being_dragged(key)

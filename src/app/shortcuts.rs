@@ -54,8 +54,11 @@ pub fn for_command(command: &Command) -> Option<KeyboardShortcut> {
 
 /// The commands whose shortcuts were pressed this frame. None while a text
 /// field has focus: there, keys edit the text (and Ctrl+Z undoes typing).
-pub fn pressed(ctx: &egui::Context) -> Vec<Command> {
-    if ctx.text_edit_focused() {
+/// `was_typing` says whether one had focus in the previous frame: egui
+/// drops the focus on Escape before the frame runs, and that Escape only
+/// leaves the field.
+pub fn pressed(ctx: &egui::Context, was_typing: bool) -> Vec<Command> {
+    if was_typing || ctx.text_edit_focused() {
         return Vec::new();
     }
     ctx.input_mut(|input| {

@@ -69,6 +69,9 @@ pub struct Canvas {
     fit_pending: bool,
     hovered_node: Option<usize>,
     hovered_link: Option<usize>,
+    /// The node whose connect handle shows because the pointer is on the
+    /// node or on the handle itself.
+    handle_hover: Option<usize>,
     /// What dragging from a node does.
     pub tool: Tool,
     /// The style new links get when the two kinds allow it.
@@ -85,6 +88,7 @@ impl Default for Canvas {
             fit_pending: true,
             hovered_node: None,
             hovered_link: None,
+            handle_hover: None,
             tool: Tool::Select,
             new_link_style: Style::Sync,
         }
@@ -144,6 +148,7 @@ impl Canvas {
         self.fit_pending = true;
         self.hovered_node = None;
         self.hovered_link = None;
+        self.handle_hover = None;
     }
 
     /// Fits the design into view at the next frame.
@@ -333,16 +338,19 @@ impl Canvas {
         self.hovered_node = None;
         self.hovered_link = None;
         let Some(pos_on_screen) = widget.hover_pos() else {
+            self.handle_hover = None;
             return;
         };
+        // The handle sits just outside the node: keep showing it while the
+        // pointer travels from the node onto it.
+        let on_handle = self.handle_at(pos_on_screen, design, selection);
         let pos_in_graph = self.transform.graph_from_screen(pos_on_screen);
         self.hovered_node = node_at(design, pos_in_graph);
-        if self.hovered_node.is_none() {
+        self.handle_hover = self.hovered_node.or(on_handle);
+        if self.hovered_node.is_none() && on_handle.is_none() {
             self.hovered_link = self.link_at(pos_on_screen);
         }
-        if self.handle_at(pos_on_screen, design, selection).is_some()
-            || (self.tool == Tool::Connect && self.hovered_node.is_some())
-        {
+        if on_handle.is_some() || (self.tool == Tool::Connect && self.hovered_node.is_some()) {
             widget.ctx.set_cursor_icon(CursorIcon::Crosshair);
         }
     }
@@ -378,7 +386,7 @@ impl Canvas {
         if self.transform.zoom < 0.3 || self.tool == Tool::Connect {
             return Vec::new();
         }
-        let mut nodes: Vec<usize> = self.hovered_node.into_iter().collect();
+        let mut nodes: Vec<usize> = self.handle_hover.into_iter().collect();
         if let (1, Some(id)) = (selection.nodes.len(), selection.nodes.first())
             && let Some(i) = design.nodes.iter().position(|n| &n.id == id)
             && !nodes.contains(&i)

@@ -16,6 +16,8 @@ use super::super::history::EditKey;
 pub struct Form<'a> {
     problems: &'a [Problem],
     reveal: Option<&'a FieldPath>,
+    /// The paths whose problems were shown beside a field.
+    shown: Vec<FieldPath>,
     /// Set when a field changed: with the widget's id for continuous edits,
     /// `None` for one-off changes (combo boxes, check boxes, buttons).
     pub changed: Option<Option<EditKey>>,
@@ -28,6 +30,7 @@ impl<'a> Form<'a> {
         Self {
             problems,
             reveal,
+            shown: Vec::new(),
             changed: None,
         }
     }
@@ -43,16 +46,25 @@ impl<'a> Form<'a> {
         }
     }
 
-    /// The problems of the element at `prefix` and everything inside it.
-    pub fn problems_within<'p>(
-        &self,
-        prefix: &'p FieldPath,
-    ) -> impl Iterator<Item = &'a Problem> + 'p
-    where
-        'a: 'p,
-    {
-        let problems = self.problems;
-        problems.iter().filter(move |p| p.path.starts_with(prefix))
+    /// How many problems the element at `prefix` (and what is inside it)
+    /// has.
+    pub fn count_within(&self, prefix: &FieldPath) -> usize {
+        self.problems
+            .iter()
+            .filter(|p| p.path.starts_with(prefix))
+            .count()
+    }
+
+    /// Lists the problems at paths `belongs` accepts that no field showed
+    /// (a link naming an unknown node...), so none goes unseen.
+    pub fn unshown_ui(&self, ui: &mut Ui, belongs: impl Fn(&FieldPath) -> bool) {
+        for problem in self
+            .problems
+            .iter()
+            .filter(|p| belongs(&p.path) && !self.shown.contains(&p.path))
+        {
+            problem_label(ui, problem);
+        }
     }
 
     /// One row of a two-column grid: `label`, the widget `add` makes, and
@@ -82,7 +94,8 @@ impl<'a> Form<'a> {
     }
 
     /// The problems found exactly at `path`, one grid row each.
-    pub fn problems_at(&self, ui: &mut Ui, path: &FieldPath) {
+    pub fn problems_at(&mut self, ui: &mut Ui, path: &FieldPath) {
+        self.shown.push(path.clone());
         for problem in self.problems.iter().filter(|p| &p.path == path) {
             ui.label("");
             problem_label(ui, problem);

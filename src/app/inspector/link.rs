@@ -10,7 +10,7 @@ use crate::model::{Access, Design, Distribution, FieldPath, Node, NodeId, Style,
 use super::super::legend;
 use super::super::selection::Selection;
 use super::form::{Form, options};
-use super::{InspectorAction, InspectorEdit, problem_summary};
+use super::{InspectorAction, InspectorEdit, problem_count};
 
 /// Draws link `index`; pushes the edits made.
 pub fn link_ui(
@@ -42,7 +42,7 @@ pub fn link_ui(
         legend::style_swatch(ui, link.style, 56.0);
         ui.weak(link.style.description());
     });
-    problem_summary(ui, form, &base);
+    problem_count(ui, form, &base);
     ui.add_space(4.0);
 
     let request_response = matches!(link.style, Style::Sync | Style::AsyncRequest);
@@ -199,6 +199,7 @@ pub fn link_ui(
                 f.multiline(ui, &mut link.notes)
             });
         });
+    form.unshown_ui(ui, |p| p.starts_with(&base));
     if let Some(key) = form.changed
         && link != *original
         && link.style == original.style

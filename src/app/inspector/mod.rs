@@ -16,6 +16,8 @@ use egui::{ScrollArea, Ui};
 
 use crate::model::{Design, FieldPath, Link, Node, NodeId, Problem, Style};
 
+use super::validation::Owner;
+
 use super::edit;
 use super::history::EditKey;
 use super::selection::{Selection, Single};
@@ -146,7 +148,8 @@ impl Inspector {
                         link::link_ui(ui, &mut form, design, index, &mut actions);
                     }
                     _ if selection.is_empty() => {
-                        design::design_ui(ui, &mut form, design, &mut actions)
+                        design::design_ui(ui, &mut form, design, &mut actions);
+                        form.unshown_ui(ui, |p| Owner::of(p) == Owner::Design);
                     }
                     _ => several_ui(ui, &mut form, design, selection, &mut actions),
                 }
@@ -200,16 +203,15 @@ fn several_ui(
     }
 }
 
-/// A heading with the problems of everything under `path` listed below it,
-/// so none goes unseen even if its field is not on screen.
-fn problem_summary(ui: &mut Ui, form: &form::Form<'_>, path: &FieldPath) {
-    let problems: Vec<&Problem> = form.problems_within(path).collect();
-    if problems.is_empty() {
-        return;
+/// How many problems the element at `path` has; each is shown beside its
+/// field (or at the end of the pane).
+fn problem_count(ui: &mut Ui, form: &form::Form<'_>, path: &FieldPath) {
+    let count = form.count_within(path);
+    if count > 0 {
+        let text = format!(
+            "⚠ {count} problem{} to fix",
+            if count == 1 { "" } else { "s" }
+        );
+        ui.colored_label(ui.visuals().error_fg_color, text);
     }
-    egui::Frame::group(ui.style()).show(ui, |ui| {
-        for problem in problems {
-            form::problem_label(ui, problem);
-        }
-    });
 }

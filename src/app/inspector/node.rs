@@ -13,7 +13,7 @@ use super::super::edit::NewNode;
 use super::super::legend;
 use super::super::selection::Selection;
 use super::form::{Form, options};
-use super::{InspectorAction, InspectorEdit, problem_summary};
+use super::{InspectorAction, InspectorEdit, problem_count};
 
 /// Draws node `index`; pushes the edits made.
 pub fn node_ui(
@@ -34,7 +34,7 @@ pub fn node_ui(
         ui.heading(RichText::new(design.display_name(&node.id)).strong());
     });
     ui.weak(format!("{} · id {}", node.kind_name(), node.id));
-    problem_summary(ui, form, &base);
+    problem_count(ui, form, &base);
     ui.add_space(4.0);
     Grid::new("node")
         .num_columns(2)
@@ -92,6 +92,7 @@ pub fn node_ui(
         );
     }
     links_ui(ui, design, &original.id, actions);
+    form.unshown_ui(ui, |p| p.starts_with(&base));
     if let Some(key) = form.changed
         && node != *original
     {
@@ -248,7 +249,7 @@ fn operations_ui(
                 .num_columns(2)
                 .spacing([10.0, 6.0])
                 .show(ui, |ui| {
-                    form.row(ui, "Name", &op_path.field("name"), |f, ui| {
+                    form.row(ui, "Operation", &op_path.field("name"), |f, ui| {
                         let (response, renamed) = f.committed_name(ui, &op.name, |new| {
                             if new.trim().is_empty() {
                                 Err("an operation needs a name".into())
