@@ -693,3 +693,85 @@ fn the_overlay_paints_in_graph_coordinates() {
     frames(&mut h, 1);
     assert_eq!(*seen.lock().unwrap(), Some(h.state().canvas().transform()));
 }
+
+#[test]
+fn auto_layout_is_one_undo_step() {
+    let mut h = example();
+    let at = node_on_screen(&h, 3);
+    drag(&mut h, at, at + vec2(0.0, 120.0), Modifiers::NONE);
+    let before = h.state().document().design().clone();
+    h.get_by_label("View").click();
+    frames(&mut h, 2);
+    h.get_by_label("Auto layout").click();
+    frames(&mut h, 3);
+    let design = h.state().document().design();
+    let expected = archsim::layout::layered(&before);
+    let positions: Vec<_> = design.nodes.iter().map(|n| n.pos).collect();
+    assert_eq!(positions, expected);
+    // Every node is in view after the layout.
+    for i in 0..design.nodes.len() {
+        assert!(h.state().canvas().rect().contains(node_on_screen(&h, i)));
+    }
+    keys(&mut h, CTRL, Key::Z);
+    assert_eq!(h.state().document().design(), &before);
+}
+
+#[test]
+fn help_lists_the_shortcuts() {
+    let mut h = example();
+    h.get_by_label("Help").click();
+    frames(&mut h, 2);
+    h.get_by_label("Shortcuts").click();
+    frames(&mut h, 2);
+    assert_eq!(h.state().dialog(), Some(&Dialog::Shortcuts));
+    // Delete and Backspace both delete.
+    assert_eq!(h.query_all_by_label("Delete the selection").count(), 2);
+    // Shortcuts wait while a dialog is open.
+    keys(&mut h, CTRL, Key::A);
+    assert!(h.state().selection().is_empty());
+    h.get_by_label("Close").click();
+    frames(&mut h, 2);
+    assert!(h.state().dialog().is_none());
+}
+
+#[test]
+fn closing_the_window_with_unsaved_changes_asks_first() {
+    fn request_close(h: &mut Harness<'_, ArchsimApp>) -> bool {
+        h.input_mut()
+            .viewports
+            .entry(egui::ViewportId::ROOT)
+            .or_default()
+            .events
+            .push(egui::ViewportEvent::Close);
+        h.step();
+        let commands = &h.output().viewport_output[&egui::ViewportId::ROOT].commands;
+        !commands.contains(&egui::ViewportCommand::CancelClose)
+    }
+    let mut h = example();
+    assert!(request_close(&mut h), "nothing to lose: it closes");
+    h.get_by_role_and_label(egui::accesskit::Role::Button, "Service")
+        .click();
+    frames(&mut h, 2);
+    assert!(!request_close(&mut h), "the close was cancelled");
+    assert!(matches!(h.state().dialog(), Some(Dialog::Unsaved { .. })));
+    frames(&mut h, 1);
+    h.get_by_label("Discard").click();
+    frames(&mut h, 2);
+    assert!(request_close(&mut h), "after Discard it closes");
+}
+
+#[test]
+fn a_number_field_refuses_nan() {
+    let mut h = example();
+    let middle = node_on_screen(&h, 0).lerp(node_on_screen(&h, 1), 0.5);
+    click_at(&mut h, middle, Modifiers::NONE);
+    assert_eq!(h.state().selection().links.first(), Some(&0));
+    h.get_by_label("Latency").focus();
+    frames(&mut h, 1);
+    keys(&mut h, CTRL, Key::A);
+    h.get_by_label("Latency").type_text("nan");
+    frames(&mut h, 1);
+    keys(&mut h, Modifiers::NONE, Key::Enter);
+    assert_eq!(h.state().document().design().links[0].latency_ms, 20.0);
+    assert!(!h.state().document().is_dirty());
+}

@@ -350,6 +350,15 @@ pub fn rename_operation(design: &mut Design, node: &NodeId, old: &str, new: &str
     }
 }
 
+/// `base`, or `base_2`, `base_3`... : the first that `taken` says is free
+/// (for new operations and entry points).
+pub fn fresh_name(base: &str, taken: impl Fn(&str) -> bool) -> String {
+    std::iter::once(base.to_owned())
+        .chain((2..).map(|n| format!("{base}_{n}")))
+        .find(|name| !taken(name))
+        .unwrap_or_else(|| base.to_owned())
+}
+
 /// A place near `near` at least a node's height from every node, so nodes
 /// added one after another do not pile up on one spot.
 pub fn free_spot(design: &Design, near: Position) -> Position {

@@ -285,7 +285,10 @@ impl ArchsimApp {
         }) {
             commands.push(Command::OpenFile(path));
         }
-        if ctx.input(|i| i.viewport().close_requested()) && !self.close_allowed {
+        if ctx.input(|i| i.viewport().close_requested())
+            && !self.close_allowed
+            && self.doc.is_dirty()
+        {
             ctx.send_viewport_cmd(ViewportCommand::CancelClose);
             commands.push(Command::Quit);
         }

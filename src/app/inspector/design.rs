@@ -9,6 +9,7 @@ use crate::model::{
     Thresholds,
 };
 
+use super::super::edit;
 use super::form::{Form, options};
 use super::{InspectorAction, InspectorEdit};
 
@@ -137,18 +138,12 @@ fn entry_points_ui(
                     form.row(ui, "Calls", &path.field("target"), |f, ui| {
                         f.combo(ui, &mut entry.target, &targets)
                     });
-                    if let Some(service) = design.node(&entry.target).and_then(|n| n.as_service()) {
-                        let ops: Vec<(Option<String>, String)> =
-                            std::iter::once((None, "default (the first)".to_owned()))
-                                .chain(
-                                    service
-                                        .operations
-                                        .iter()
-                                        .map(|o| (Some(o.name.clone()), o.name.clone())),
-                                )
-                                .collect();
+                    if let Some(target) = design
+                        .node(&entry.target)
+                        .filter(|n| n.as_service().is_some())
+                    {
                         form.row(ui, "Operation", &path.field("operation"), |f, ui| {
-                            f.combo(ui, &mut entry.operation, &ops)
+                            f.operation(ui, target, &mut entry.operation)
                         });
                     }
                     load_rows(ui, form, &mut entry.load, &path.field("load"));
@@ -172,16 +167,7 @@ fn entry_points_ui(
             .map(|(_, l)| l.to.clone())
             .next()
             .unwrap_or_else(|| client.clone());
-        let name = (1..)
-            .map(|n| {
-                if n == 1 {
-                    "requests".to_owned()
-                } else {
-                    format!("requests_{n}")
-                }
-            })
-            .find(|n| entries.iter().all(|e| &e.name != n))
-            .unwrap_or_default();
+        let name = edit::fresh_name("requests", |n| entries.iter().any(|e| e.name == n));
         entries.push(EntryPoint {
             name,
             client: client.clone(),

@@ -7,7 +7,7 @@ use std::ops::RangeInclusive;
 
 use egui::{Align, DragValue, Response, RichText, TextEdit, Ui, emath::Numeric};
 
-use crate::model::{Availability, Distribution, FieldPath, Problem};
+use crate::model::{Availability, Distribution, FieldPath, Node, Problem};
 
 use super::super::history::EditKey;
 
@@ -130,7 +130,24 @@ impl<'a> Form<'a> {
         range: RangeInclusive<N>,
         speed: f64,
     ) -> Response {
-        let response = ui.add(DragValue::new(value).range(range).speed(speed).suffix(unit));
+        self.drag(ui, value, |v| {
+            DragValue::new(v).range(range).speed(speed).suffix(unit)
+        })
+    }
+
+    /// A drag value made by `make`; a typed "nan" or "inf" is refused (the
+    /// value stays), as no field of a design can hold one.
+    fn drag<N: Numeric>(
+        &mut self,
+        ui: &mut Ui,
+        value: &mut N,
+        make: impl FnOnce(&mut N) -> DragValue<'_>,
+    ) -> Response {
+        let before = *value;
+        let response = ui.add(make(value));
+        if !value.to_f64().is_finite() {
+            *value = before;
+        }
         self.record(&response, true);
         response
     }
@@ -147,14 +164,12 @@ impl<'a> Form<'a> {
 
     /// A probability or fraction, 0 to 1.
     pub fn fraction(&mut self, ui: &mut Ui, value: &mut f64) -> Response {
-        let response = ui.add(
-            DragValue::new(value)
+        self.drag(ui, value, |v| {
+            DragValue::new(v)
                 .range(0.0..=1.0)
                 .speed(0.001)
-                .max_decimals(4),
-        );
-        self.record(&response, true);
-        response
+                .max_decimals(4)
+        })
     }
 
     /// A check box.
@@ -212,6 +227,33 @@ impl<'a> Form<'a> {
             }
         })
         .inner
+    }
+
+    /// A count that may be unlimited: a "limit" check box, then the count.
+    pub fn optional_count(
+        &mut self,
+        ui: &mut Ui,
+        value: &mut Option<u32>,
+        default: u32,
+    ) -> Response {
+        self.optional(ui, value, default, "limit", |f, ui, v| {
+            f.number(ui, v, "", 0..=u32::MAX, 0.2)
+        })
+    }
+
+    /// The operation a call invokes (or comes from) on `node`: its first
+    /// by default, or one by name.
+    pub fn operation(&mut self, ui: &mut Ui, node: &Node, op: &mut Option<String>) -> Response {
+        let named = node
+            .as_service()
+            .into_iter()
+            .flat_map(|s| &s.operations)
+            .map(|o| (Some(o.name.clone()), o.name.clone()));
+        let choices: Vec<(Option<String>, String)> =
+            std::iter::once((None, "default (the first)".to_owned()))
+                .chain(named)
+                .collect();
+        self.combo(ui, op, &choices)
     }
 
     /// A distribution of durations: its kind, then its parameters in ms.

@@ -5,7 +5,7 @@
 
 use egui::{Grid, Response, RichText, Ui};
 
-use crate::model::{Access, Design, Distribution, FieldPath, Node, NodeId, Style, Technology};
+use crate::model::{Access, Design, Distribution, FieldPath, NodeId, Style, Technology};
 
 use super::super::legend;
 use super::super::selection::Selection;
@@ -85,12 +85,12 @@ pub fn link_ui(
             });
             if let Some(node) = from.filter(|n| n.as_service().is_some()) {
                 form.row(ui, "From operation", &base.field("from_op"), |f, ui| {
-                    operation_combo(f, ui, node, &mut link.from_op)
+                    f.operation(ui, node, &mut link.from_op)
                 });
             }
             if let Some(node) = to.filter(|n| n.as_service().is_some()) {
                 form.row(ui, "To operation", &base.field("to_op"), |f, ui| {
-                    operation_combo(f, ui, node, &mut link.to_op)
+                    f.operation(ui, node, &mut link.to_op)
                 });
             }
             if link.style == Style::AsyncRequest || link.via.is_some() {
@@ -133,11 +133,7 @@ pub fn link_ui(
                     ui,
                     "Max deliveries",
                     &base.field("max_deliveries"),
-                    |f, ui| {
-                        f.optional(ui, &mut link.max_deliveries, 5, "limit", |f, ui, v| {
-                            f.number(ui, v, "", 0..=u32::MAX, 0.1)
-                        })
-                    },
+                    |f, ui| f.optional_count(ui, &mut link.max_deliveries, 5),
                 );
             }
             if consumes_async || link.dead_letter.is_some() {
@@ -234,26 +230,6 @@ pub fn style_combo(form: &mut Form<'_>, ui: &mut Ui, style: &mut Style) -> Respo
         form.discrete_change();
     }
     response
-}
-
-/// The operation a link calls or is called from: the node's first by
-/// default, or a named one.
-fn operation_combo(
-    form: &mut Form<'_>,
-    ui: &mut Ui,
-    node: &Node,
-    op: &mut Option<String>,
-) -> Response {
-    let choices: Vec<(Option<String>, String)> =
-        std::iter::once((None, "default (the first)".to_owned()))
-            .chain(
-                node.as_service()
-                    .into_iter()
-                    .flat_map(|s| &s.operations)
-                    .map(|o| (Some(o.name.clone()), o.name.clone())),
-            )
-            .collect();
-    form.combo(ui, op, &choices)
 }
 
 #[cfg(test)]

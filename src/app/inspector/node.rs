@@ -9,7 +9,7 @@ use crate::model::{
 };
 use crate::visual::NodeShape;
 
-use super::super::edit::NewNode;
+use super::super::edit::{self, NewNode};
 use super::super::legend;
 use super::super::selection::Selection;
 use super::form::{Form, options};
@@ -140,11 +140,7 @@ fn kind_rows(ui: &mut Ui, form: &mut Form<'_>, kind: &mut NodeKind, path: &Field
                 ui,
                 "Queue capacity",
                 &path.field("queue_capacity"),
-                |f, ui| {
-                    f.optional(ui, &mut s.queue_capacity, 100, "limit", |f, ui, v| {
-                        f.number(ui, v, "", 0..=u32::MAX, 1.0)
-                    })
-                },
+                |f, ui| f.optional_count(ui, &mut s.queue_capacity, 100),
             );
             form.row(ui, "Availability", &path.field("availability"), |f, ui| {
                 f.availability(ui, &mut s.availability)
@@ -207,9 +203,7 @@ fn kind_rows(ui: &mut Ui, form: &mut Form<'_>, kind: &mut NodeKind, path: &Field
                 |f, ui| f.distribution(ui, &mut d.write_latency),
             );
             form.row(ui, "Connections", &path.field("connections"), |f, ui| {
-                f.optional(ui, &mut d.connections, 20, "limit", |f, ui, v| {
-                    f.number(ui, v, "", 0..=u32::MAX, 0.2)
-                })
+                f.optional_count(ui, &mut d.connections, 20)
             });
             form.row(
                 ui,
@@ -306,16 +300,7 @@ fn operations_ui(
         form.discrete_change();
     }
     if ui.button("Add operation").clicked() {
-        let name = (1..)
-            .map(|n| {
-                if n == 1 {
-                    "operation".to_owned()
-                } else {
-                    format!("operation_{n}")
-                }
-            })
-            .find(|n| operations.iter().all(|o| &o.name != n))
-            .unwrap_or_default();
+        let name = edit::fresh_name("operation", |n| operations.iter().any(|o| o.name == n));
         operations.push(Operation {
             name,
             service_time: Distribution::Exponential { mean_ms: 10.0 },
