@@ -35,10 +35,11 @@ pub struct LayoutOptions {
 
 impl Default for LayoutOptions {
     fn default() -> Self {
-        // Wide enough for the widest node (160) plus a readable link with
-        // its technology label; tall enough for two boxes and a gap.
+        // Wide enough for the widest node (160) plus a link long enough to
+        // show its style and technology label; tall enough for two boxes
+        // and a gap.
         Self {
-            layer_gap: 250.0,
+            layer_gap: 240.0,
             row_gap: 110.0,
         }
     }

@@ -320,6 +320,8 @@ pub struct Palette {
     pub highlight: Rgba,
     /// Marks on elements with validation problems.
     pub problem: Rgba,
+    /// "All is well" marks (a valid design).
+    pub ok: Rgba,
 }
 
 const LIGHT: Palette = Palette {
@@ -335,6 +337,7 @@ const LIGHT: Palette = Palette {
     selection: Rgba::hex(0x1F6FD1),
     highlight: Rgba::hex(0xE69F00),
     problem: Rgba::hex(0xC62828),
+    ok: Rgba::hex(0x2E7D32),
 };
 
 const DARK: Palette = Palette {
@@ -350,6 +353,7 @@ const DARK: Palette = Palette {
     selection: Rgba::hex(0x5AA9FF),
     highlight: Rgba::hex(0xF0B429),
     problem: Rgba::hex(0xFF6B6B),
+    ok: Rgba::hex(0x7BC67E),
 };
 
 impl Palette {

@@ -313,14 +313,15 @@ impl ArchsimApp {
         }
         Panel::left("palette")
             .resizable(false)
-            .exact_size(176.0)
+            .exact_size(168.0)
             .show(ui, |ui| {
                 commands.extend(palette::palette_ui(ui, &mut self.canvas))
             });
         let actions = Panel::right("inspector")
             .resizable(true)
-            .default_size(360.0)
-            .min_size(280.0)
+            .default_size(330.0)
+            .min_size(260.0)
+            .max_size(560.0)
             .show(ui, |ui| {
                 self.inspector.ui(
                     ui,

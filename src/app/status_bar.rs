@@ -5,6 +5,9 @@
 use egui::{RichText, Ui};
 
 use crate::model::FieldPath;
+use crate::visual::Palette;
+
+use super::canvas;
 
 use super::document::Document;
 use super::validation::Validation;
@@ -35,7 +38,8 @@ pub fn status_bar_ui(
         ui.separator();
         match validation.problems() {
             [] => {
-                ui.label(RichText::new("✔ valid").color(ui.visuals().selection.bg_fill));
+                let ok = Palette::of(canvas::theme_of(ui)).ok;
+                ui.label(RichText::new("✔ valid").color(canvas::paint::color(ok)));
             }
             problems @ [first, ..] => {
                 let text = format!("⚠ {} problem{}", problems.len(), plural(problems.len()));

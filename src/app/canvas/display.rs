@@ -50,6 +50,9 @@ pub struct LinkView {
     pub theme: Theme,
     /// Set every frame: the pointer is over it.
     pub hovered: bool,
+    /// For a request through a queue: where the queue is (graph units)
+    /// and its outline; the link is drawn through it.
+    pub via: Option<(Pos2, NodeShape)>,
 }
 
 /// A graph node as egui_graphs stores it.
@@ -94,7 +97,9 @@ impl DisplayNode<NodeView, LinkView, Directed, DefaultIx> for NodeDisplay {
         };
         let center = ctx.meta.canvas_to_screen_pos(self.pos);
         paint::node_shapes(ctx.ctx, &mut out, &look, center, ctx.meta.zoom);
-        out
+        // One shape per node: egui_graphs adds each shape separately, and
+        // each add takes egui's lock.
+        vec![Shape::Vec(out)]
     }
 
     fn update(&mut self, props: &NodeProps<NodeView>) {
@@ -134,18 +139,21 @@ impl LinkDisplay {
         self.order as f32 * 16.0
     }
 
-    /// The link's path in graph units.
-    fn path(&self, start: &GraphNode, end: &GraphNode) -> Option<Vec<Pos2>> {
+    /// The link's visible pieces in graph units: one line, or for a
+    /// request through a queue, one into the queue and one out of it.
+    fn pieces(&self, start: &GraphNode, end: &GraphNode) -> Option<Vec<Vec<Pos2>>> {
         let (a, b) = (start.location(), end.location());
         if start.id() == end.id() {
-            return Some(paint::self_loop(a, start.payload().shape));
+            return Some(vec![paint::self_loop(a, start.payload().shape)]);
         }
-        let (from, to) = paint::link_ends(
-            (a, start.payload().shape),
-            (b, end.payload().shape),
-            self.offset(),
-        )?;
-        Some(vec![from, to])
+        let (from, to) = ((a, start.payload().shape), (b, end.payload().shape));
+        if let Some(via) = self.view.via {
+            let (a, via_in) = paint::link_ends(from, via, self.offset())?;
+            let (via_out, b) = paint::link_ends(via, to, self.offset())?;
+            return Some(vec![vec![a, via_in], vec![via_out, b]]);
+        }
+        let (a, b) = paint::link_ends(from, to, self.offset())?;
+        Some(vec![vec![a, b]])
     }
 }
 
@@ -164,13 +172,18 @@ impl From<EdgeProps<LinkView>> for LinkDisplay {
 impl DisplayEdge<NodeView, LinkView, Directed, DefaultIx, NodeDisplay> for LinkDisplay {
     fn shapes(&mut self, start: &GraphNode, end: &GraphNode, ctx: &DrawContext<'_>) -> Vec<Shape> {
         self.zoom = ctx.meta.zoom;
-        let Some(path) = self.path(start, end) else {
+        let Some(pieces) = self.pieces(start, end) else {
             self.drawn = None;
             return Vec::new();
         };
-        let screen: Vec<Pos2> = path
+        let pieces: Vec<Vec<Pos2>> = pieces
             .iter()
-            .map(|p| ctx.meta.canvas_to_screen_pos(*p))
+            .map(|piece| {
+                piece
+                    .iter()
+                    .map(|p| ctx.meta.canvas_to_screen_pos(*p))
+                    .collect()
+            })
             .collect();
         let view = &self.view;
         let palette = Palette::of(view.theme);
@@ -188,7 +201,11 @@ impl DisplayEdge<NodeView, LinkView, Directed, DefaultIx, NodeDisplay> for LinkD
         };
         if let Some((color, extra)) = halo {
             let stroke = egui::Stroke::new(look.width * scale + extra * scale, paint::color(color));
-            out.push(Shape::line(screen.clone(), stroke));
+            out.extend(
+                pieces
+                    .iter()
+                    .map(|piece| Shape::line(piece.clone(), stroke)),
+            );
         }
         let stroke = LinkStroke {
             look,
@@ -196,9 +213,21 @@ impl DisplayEdge<NodeView, LinkView, Directed, DefaultIx, NodeDisplay> for LinkD
             scale: scale * view.emphasis.width_factor(),
             background: paint::color(palette.canvas),
         };
-        paint::link_shapes(&mut out, &screen, &stroke);
+        for (i, piece) in pieces.iter().enumerate() {
+            // Through a queue, the response comes back beside the first
+            // piece only: one return arrow per link.
+            let look = LinkLook {
+                return_arrow: look.return_arrow && i == 0,
+                ..look
+            };
+            paint::link_shapes(&mut out, piece, &LinkStroke { look, ..stroke });
+        }
         self.drawn = Some(look);
-        if let (&[from, to], Some(text)) = (screen.as_slice(), view.label)
+        let longest = pieces
+            .iter()
+            .filter_map(|piece| paint::longest_segment(piece))
+            .max_by(|x, y| x.0.distance(x.1).total_cmp(&y.0.distance(y.1)));
+        if let (Some((from, to)), Some(text)) = (longest, view.label)
             && (ctx.meta.zoom >= 0.55 || self.selected || view.hovered)
         {
             let colors = (
@@ -207,15 +236,16 @@ impl DisplayEdge<NodeView, LinkView, Directed, DefaultIx, NodeDisplay> for LinkD
             );
             paint::link_label_shapes(ctx.ctx, &mut out, from, to, text, colors, scale);
         }
-        if view.problem {
-            let middle = screen[screen.len() / 2];
+        if let (true, Some((from, to))) = (view.problem, longest) {
+            let middle = from + (to - from) * 0.5;
             out.push(Shape::circle_filled(
                 middle,
                 5.0 * scale,
                 paint::color(palette.problem),
             ));
         }
-        out
+        // One shape per link: see `NodeDisplay::shapes`.
+        vec![Shape::Vec(out)]
     }
 
     fn update(&mut self, props: &EdgeProps<LinkView>) {
@@ -226,8 +256,19 @@ impl DisplayEdge<NodeView, LinkView, Directed, DefaultIx, NodeDisplay> for LinkD
 
     fn is_inside(&self, start: &GraphNode, end: &GraphNode, pos: Pos2) -> bool {
         let tolerance = 6.0 / self.zoom.max(0.01);
-        self.path(start, end).is_some_and(|path| {
-            path.windows(2)
+        // Most links are nowhere near the pointer: rule them out cheaply.
+        let reach = tolerance + self.offset() + 120.0;
+        let mut bounds = egui::Rect::from_two_pos(start.location(), end.location());
+        if let Some((via, _)) = self.view.via {
+            bounds.extend_with(via);
+        }
+        if !bounds.expand(reach).contains(pos) {
+            return false;
+        }
+        self.pieces(start, end).is_some_and(|pieces| {
+            pieces
+                .iter()
+                .flat_map(|piece| piece.windows(2))
                 .any(|w| paint::distance_to_segment(pos, w[0], w[1]) <= tolerance)
         })
     }

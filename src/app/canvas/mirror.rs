@@ -72,10 +72,20 @@ impl Mirror {
             .iter()
             .map(|l| Some((index.get(&l.from)?.0, index.get(&l.to)?.0)))
             .collect();
+        let via = |link: &Link| {
+            let node = &design.nodes[index.get(link.via.as_ref()?)?.0];
+            Some((pos2(node.pos.x, node.pos.y), NodeShape::of(&node.kind)))
+        };
+        let links: Vec<LinkView> = design
+            .links
+            .iter()
+            .enumerate()
+            .map(|(i, link)| link_view(link, theme, validation.link_has_problem(i), via(link)))
+            .collect();
         if self.graph.node_count() == design.nodes.len() && ends == self.ends {
-            self.update(design, theme, validation);
+            self.update(design, links, theme, validation);
         } else {
-            self.rebuild(design, ends, theme, validation);
+            self.rebuild(design, links, ends, theme, validation);
         }
         self.synced = Some((revision, theme));
     }
@@ -83,6 +93,7 @@ impl Mirror {
     fn rebuild(
         &mut self,
         design: &Design,
+        links: Vec<LinkView>,
         ends: Vec<Option<(usize, usize)>>,
         theme: Theme,
         validation: &Validation,
@@ -92,14 +103,11 @@ impl Mirror {
             let view = node_view(node, theme, validation.node_has_problem(i));
             graph.add_node_with_location(view, pos2(node.pos.x, node.pos.y));
         }
-        let edges = design
-            .links
-            .iter()
+        let edges = links
+            .into_iter()
             .zip(&ends)
-            .enumerate()
-            .map(|(i, (link, ends))| {
+            .map(|(view, ends)| {
                 let (a, b) = (*ends)?;
-                let view = link_view(link, theme, validation.link_has_problem(i));
                 Some(graph.add_edge(NodeIndex::new(a), NodeIndex::new(b), view))
             })
             .collect();
@@ -111,16 +119,22 @@ impl Mirror {
         };
     }
 
-    fn update(&mut self, design: &Design, theme: Theme, validation: &Validation) {
+    fn update(
+        &mut self,
+        design: &Design,
+        links: Vec<LinkView>,
+        theme: Theme,
+        validation: &Validation,
+    ) {
         for (i, node) in design.nodes.iter().enumerate() {
             if let Some(n) = self.graph.node_mut(NodeIndex::new(i)) {
                 *n.payload_mut() = node_view(node, theme, validation.node_has_problem(i));
                 n.set_location(pos2(node.pos.x, node.pos.y));
             }
         }
-        for (i, link) in design.links.iter().enumerate() {
+        for (i, view) in links.into_iter().enumerate() {
             if let Some(e) = self.edge_of(i).and_then(|e| self.graph.edge_mut(e)) {
-                *e.payload_mut() = link_view(link, theme, validation.link_has_problem(i));
+                *e.payload_mut() = view;
             }
         }
     }
@@ -168,7 +182,12 @@ fn node_view(node: &Node, theme: Theme, problem: bool) -> NodeView {
     }
 }
 
-fn link_view(link: &Link, theme: Theme, problem: bool) -> LinkView {
+fn link_view(
+    link: &Link,
+    theme: Theme,
+    problem: bool,
+    via: Option<(egui::Pos2, NodeShape)>,
+) -> LinkView {
     LinkView {
         style: link.style,
         label: visual::link_label(link),
@@ -176,5 +195,6 @@ fn link_view(link: &Link, theme: Theme, problem: bool) -> LinkView {
         emphasis: Emphasis::Normal,
         theme,
         hovered: false,
+        via,
     }
 }

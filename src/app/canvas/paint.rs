@@ -156,6 +156,19 @@ fn arc(c: Pos2, rx: f32, ry: f32, from: f32, to: f32, steps: usize) -> impl Iter
     })
 }
 
+/// How many straight pieces draw an arc of radius `radius` screen points
+/// smoothly: fewer for small arcs, which is most of them in a zoomed-out
+/// view of a big design.
+fn arc_steps(radius: f32) -> usize {
+    if radius < 4.0 {
+        3
+    } else if radius < 12.0 {
+        6
+    } else {
+        10
+    }
+}
+
 /// The outline of a node, filled.
 fn outline(
     out: &mut Vec<Shape>,
@@ -165,7 +178,6 @@ fn outline(
     fill: Color32,
     stroke: Stroke,
 ) {
-    const STEPS: usize = 10;
     let c = rect.center();
     match shape {
         NodeShape::RoundedBox => out.push(Shape::Rect(RectShape::new(
@@ -178,33 +190,36 @@ fn outline(
         NodeShape::Queue => {
             let rx = (NodeShape::CYLINDER_CAP * zoom).min(rect.width() / 4.0);
             let ry = rect.height() / 2.0;
+            let steps = arc_steps(ry);
             let right = pos2(rect.right() - rx, c.y);
             let left = pos2(rect.left() + rx, c.y);
             let body =
-                arc(right, rx, ry, -90.0, 90.0, STEPS).chain(arc(left, rx, ry, 90.0, 270.0, STEPS));
+                arc(right, rx, ry, -90.0, 90.0, steps).chain(arc(left, rx, ry, 90.0, 270.0, steps));
             out.push(Shape::convex_polygon(body.collect(), fill, stroke));
             // The near end of the cylinder.
             out.push(Shape::line(
-                arc(right, rx, ry, 90.0, 270.0, STEPS).collect(),
+                arc(right, rx, ry, 90.0, 270.0, steps).collect(),
                 stroke,
             ));
         }
         NodeShape::Cylinder => {
             let ry = (NodeShape::CYLINDER_CAP * zoom).min(rect.height() / 4.0);
             let rx = rect.width() / 2.0;
+            let steps = arc_steps(rx);
             let top = pos2(c.x, rect.top() + ry);
             let bottom = pos2(c.x, rect.bottom() - ry);
             let body =
-                arc(top, rx, ry, 180.0, 360.0, STEPS).chain(arc(bottom, rx, ry, 0.0, 180.0, STEPS));
+                arc(top, rx, ry, 180.0, 360.0, steps).chain(arc(bottom, rx, ry, 0.0, 180.0, steps));
             out.push(Shape::convex_polygon(body.collect(), fill, stroke));
             // The lid's near rim.
             out.push(Shape::line(
-                arc(top, rx, ry, 0.0, 180.0, STEPS).collect(),
+                arc(top, rx, ry, 0.0, 180.0, steps).collect(),
                 stroke,
             ));
         }
         NodeShape::Person => {
             let r = rect.width() / 2.0;
+            let steps = arc_steps(r);
             out.push(Shape::circle_filled(c, r, fill));
             out.push(Shape::circle_stroke(c, r, stroke));
             let glyph = stroke.color;
@@ -219,7 +234,7 @@ fn outline(
                 0.4 * r,
                 180.0,
                 360.0,
-                STEPS,
+                steps,
             );
             out.push(Shape::convex_polygon(
                 shoulders.collect(),
@@ -353,12 +368,22 @@ pub fn link_shapes(out: &mut Vec<Shape>, path: &[Pos2], s: &LinkStroke) {
         stroke,
         s.background,
     );
-    if s.look.return_arrow && path.len() == 2 {
-        return_arrow(out, first, to, start_dir, s);
+    if s.look.return_arrow
+        && let Some((a, b)) = longest_segment(path)
+        && let Some(dir) = direction(a, b)
+    {
+        return_arrow(out, a, b, dir, s);
     }
     if s.look.broadcast {
         broadcast(out, first, start_dir, stroke, s.scale);
     }
+}
+
+/// The longest straight piece of `path`: where marks and labels go.
+pub fn longest_segment(path: &[Pos2]) -> Option<(Pos2, Pos2)> {
+    path.windows(2)
+        .map(|w| (w[0], w[1]))
+        .max_by(|x, y| x.0.distance(x.1).total_cmp(&y.0.distance(y.1)))
 }
 
 /// The unit vector from `a` to `b`, unless they (nearly) coincide.
@@ -373,23 +398,32 @@ fn perpendicular(dir: Vec2) -> Vec2 {
     vec2(-dir.y, dir.x)
 }
 
+/// The most dashes or dots one line is drawn with. A longer line gets a
+/// longer period instead: the pattern still reads, and a zoomed-out view
+/// of a big design does not turn into a hundred thousand dots.
+const MAX_PATTERN_ELEMENTS: f32 = 32.0;
+
+/// Patterns never get finer than this factor of their size at zoom 1, so
+/// that zoomed out a dashed line stays a few dashes, not a grey blur.
+const MIN_PATTERN_SCALE: f32 = 0.8;
+
 fn line(out: &mut Vec<Shape>, points: &[Pos2], pattern: LinePattern, stroke: Stroke, scale: f32) {
+    let length: f32 = points.windows(2).map(|w| w[0].distance(w[1])).sum();
+    let scale = scale.max(MIN_PATTERN_SCALE);
+    let stretch = |period: f32| (length / (period * MAX_PATTERN_ELEMENTS)).max(1.0);
     match (pattern, points) {
         (LinePattern::Solid, &[a, b]) => out.push(Shape::line_segment([a, b], stroke)),
         (LinePattern::Solid, _) => out.push(Shape::line(points.to_vec(), stroke)),
         (LinePattern::Dashed { dash, gap }, _) => {
-            out.extend(Shape::dashed_line(
-                points,
-                stroke,
-                dash * scale,
-                gap * scale,
-            ));
+            let k = scale * stretch((dash + gap) * scale);
+            out.extend(Shape::dashed_line(points, stroke, dash * k, gap * k));
         }
         (LinePattern::Dotted { spacing }, _) => {
+            let k = scale * stretch(spacing * scale);
             out.extend(Shape::dotted_line(
                 points,
                 stroke.color,
-                spacing * scale,
+                spacing * k,
                 stroke.width * 0.55,
             ));
         }
@@ -456,7 +490,7 @@ fn broadcast(out: &mut Vec<Shape>, from: Pos2, dir: Vec2, stroke: Stroke, scale:
         let r = radius * scale;
         let center = from - dir * (3.0 * scale);
         out.push(Shape::line(
-            arc(center, r, r, angle - 50.0, angle + 50.0, 8).collect(),
+            arc(center, r, r, angle - 50.0, angle + 50.0, arc_steps(r)).collect(),
             stroke,
         ));
     }

@@ -96,19 +96,6 @@ pub fn design_ui(
     }
 }
 
-/// Node ids with their names, for combo boxes.
-fn node_choices<'d>(
-    design: &'d Design,
-    keep: impl Fn(&crate::model::Node) -> bool + 'd,
-) -> Vec<(NodeId, String)> {
-    design
-        .nodes
-        .iter()
-        .filter(|n| keep(n))
-        .map(|n| (n.id.clone(), design.display_name(&n.id).to_owned()))
-        .collect()
-}
-
 fn entry_points_ui(
     ui: &mut Ui,
     form: &mut Form<'_>,
@@ -116,7 +103,6 @@ fn entry_points_ui(
     entries: &mut Vec<EntryPoint>,
 ) {
     let list = FieldPath::root().field("entry_points");
-    let clients = node_choices(design, |n| n.is_client());
     let mut remove = None;
     for (i, entry) in entries.iter_mut().enumerate() {
         let path = list.index(i);
@@ -129,14 +115,13 @@ fn entry_points_ui(
                         f.text(ui, &mut entry.name)
                     });
                     form.row(ui, "Client", &path.field("client"), |f, ui| {
-                        f.combo(ui, &mut entry.client, &clients)
+                        f.node(ui, design, &mut entry.client, |n| n.is_client())
                     });
                     let client = entry.client.clone();
-                    let targets = node_choices(design, move |n| {
-                        design.links_from(&client).any(|(_, l)| l.to == n.id)
-                    });
                     form.row(ui, "Calls", &path.field("target"), |f, ui| {
-                        f.combo(ui, &mut entry.target, &targets)
+                        f.node(ui, design, &mut entry.target, |n| {
+                            design.links_from(&client).any(|(_, l)| l.to == n.id)
+                        })
                     });
                     if let Some(target) = design
                         .node(&entry.target)
@@ -157,7 +142,7 @@ fn entry_points_ui(
         entries.remove(i);
         form.discrete_change();
     }
-    let Some((client, _)) = clients.first() else {
+    let Some(client) = design.nodes.iter().find(|n| n.is_client()).map(|n| &n.id) else {
         ui.weak("Add a client node to give the design an entry point.");
         return;
     };
@@ -258,21 +243,6 @@ fn scenario_ui(ui: &mut Ui, form: &mut Form<'_>, design: &Design, scenario: &mut
         });
     ui.strong("Faults");
     let list = path.field("faults");
-    let nodes = node_choices(design, |n| !n.is_client());
-    let mut pairs: Vec<(LinkRef, String)> = design
-        .links
-        .iter()
-        .map(|l| {
-            (
-                LinkRef {
-                    from: l.from.clone(),
-                    to: l.to.clone(),
-                },
-                l.label(),
-            )
-        })
-        .collect();
-    pairs.dedup_by(|a, b| a.0 == b.0);
     let mut remove = None;
     for (i, fault) in scenario.faults.iter_mut().enumerate() {
         let path = list.index(i);
@@ -281,7 +251,7 @@ fn scenario_ui(ui: &mut Ui, form: &mut Form<'_>, design: &Design, scenario: &mut
                 .num_columns(2)
                 .spacing([10.0, 6.0])
                 .show(ui, |ui| {
-                    fault_rows(ui, form, fault, &path, &nodes, &pairs);
+                    fault_rows(ui, form, fault, &path, design);
                 });
             if ui.button("Remove fault").clicked() {
                 remove = Some(i);
@@ -292,7 +262,7 @@ fn scenario_ui(ui: &mut Ui, form: &mut Form<'_>, design: &Design, scenario: &mut
         scenario.faults.remove(i);
         form.discrete_change();
     }
-    if let Some((node, _)) = nodes.first()
+    if let Some(node) = design.nodes.iter().find(|n| !n.is_client()).map(|n| &n.id)
         && ui.button("Add fault").clicked()
     {
         scenario.faults.push(Fault::Crash {
@@ -312,8 +282,7 @@ fn fault_rows(
     form: &mut Form<'_>,
     fault: &mut Fault,
     path: &FieldPath,
-    nodes: &[(NodeId, String)],
-    pairs: &[(LinkRef, String)],
+    design: &Design,
 ) {
     form.row(ui, "Fault", path, |f, ui| {
         let kinds: Vec<(&str, String)> =
@@ -321,14 +290,14 @@ fn fault_rows(
         let mut kind = fault.kind_name();
         let response = f.combo(ui, &mut kind, &kinds);
         if kind != fault.kind_name() {
-            *fault = with_kind(fault, kind, nodes, pairs);
+            *fault = with_kind(fault, kind, design);
         }
         response
     });
     match fault {
         Fault::Crash { node, at_s, for_s } => {
             form.row(ui, "Node", &path.field("node"), |f, ui| {
-                f.combo(ui, node, nodes)
+                f.node(ui, design, node, |n| !n.is_client())
             });
             form.row(ui, "At", &path.field("at_s"), |f, ui| f.seconds(ui, at_s));
             form.row(ui, "For", &path.field("for_s"), |f, ui| {
@@ -342,7 +311,7 @@ fn fault_rows(
             factor,
         } => {
             form.row(ui, "Node", &path.field("node"), |f, ui| {
-                f.combo(ui, node, nodes)
+                f.node(ui, design, node, |n| !n.is_client())
             });
             form.row(ui, "At", &path.field("at_s"), |f, ui| f.seconds(ui, at_s));
             form.row(ui, "For", &path.field("for_s"), |f, ui| {
@@ -354,7 +323,7 @@ fn fault_rows(
         }
         Fault::Drop { link, fraction } | Fault::Error { link, fraction } => {
             form.row(ui, "Link", &path.field("link"), |f, ui| {
-                f.combo(ui, link, pairs)
+                f.link(ui, design, link)
             });
             form.row(ui, "Fraction", &path.field("fraction"), |f, ui| {
                 f.fraction(ui, fraction)
@@ -366,7 +335,7 @@ fn fault_rows(
             restart_s,
         } => {
             form.row(ui, "Link", &path.field("link"), |f, ui| {
-                f.combo(ui, link, pairs)
+                f.link(ui, design, link)
             });
             form.row(ui, "Fraction", &path.field("fraction"), |f, ui| {
                 f.fraction(ui, fraction)
@@ -379,21 +348,27 @@ fn fault_rows(
 }
 
 /// `fault` turned into a fault of kind `kind`, keeping what it can.
-fn with_kind(
-    fault: &Fault,
-    kind: &str,
-    nodes: &[(NodeId, String)],
-    pairs: &[(LinkRef, String)],
-) -> Fault {
+fn with_kind(fault: &Fault, kind: &str, design: &Design) -> Fault {
     let node = fault
         .node()
         .cloned()
-        .or_else(|| nodes.first().map(|(n, _)| n.clone()))
+        .or_else(|| {
+            design
+                .nodes
+                .iter()
+                .find(|n| !n.is_client())
+                .map(|n| n.id.clone())
+        })
         .unwrap_or_else(|| NodeId::new("node"));
     let link = fault
         .link()
         .cloned()
-        .or_else(|| pairs.first().map(|(l, _)| l.clone()))
+        .or_else(|| {
+            design.links.first().map(|l| LinkRef {
+                from: l.from.clone(),
+                to: l.to.clone(),
+            })
+        })
         .unwrap_or(LinkRef {
             from: node.clone(),
             to: node.clone(),

@@ -7,9 +7,13 @@ use std::ops::RangeInclusive;
 
 use egui::{Align, DragValue, Response, RichText, TextEdit, Ui, emath::Numeric};
 
-use crate::model::{Availability, Distribution, FieldPath, Node, Problem};
+use crate::model::{Availability, Design, Distribution, FieldPath, LinkRef, Node, NodeId, Problem};
 
 use super::super::history::EditKey;
+
+/// Width of the kind chooser that starts a compound row (a distribution,
+/// an availability), so its parameters fit beside it.
+const COMPOUND_COMBO_WIDTH: f32 = 104.0;
 
 /// A form being drawn: the design's problems to show beside fields, and
 /// what the user changed this frame.
@@ -135,19 +139,16 @@ impl<'a> Form<'a> {
         })
     }
 
-    /// A drag value made by `make`; a typed "nan" or "inf" is refused (the
-    /// value stays), as no field of a design can hold one.
+    /// A drag value made by `make`, whose typed text must be a finite
+    /// number: "nan" or "inf" leave the value as it was (egui would clamp
+    /// them to the range), as no field of a design can hold one.
     fn drag<N: Numeric>(
         &mut self,
         ui: &mut Ui,
         value: &mut N,
         make: impl FnOnce(&mut N) -> DragValue<'_>,
     ) -> Response {
-        let before = *value;
-        let response = ui.add(make(value));
-        if !value.to_f64().is_finite() {
-            *value = before;
-        }
+        let response = ui.add(make(value).custom_parser(parse_finite));
         self.record(&response, true);
         response
     }
@@ -186,17 +187,43 @@ impl<'a> Form<'a> {
         value: &mut T,
         options: &[(T, String)],
     ) -> Response {
-        let before = value.clone();
+        let width = ui.available_width().clamp(80.0, 190.0);
+        self.combo_sized(ui, value, options, width)
+    }
+
+    /// A choice `width` wide, for the first widget of a compound row.
+    fn combo_sized<T: PartialEq + Clone>(
+        &mut self,
+        ui: &mut Ui,
+        value: &mut T,
+        options: &[(T, String)],
+        width: f32,
+    ) -> Response {
         let current = options
             .iter()
             .find(|(v, _)| v == value)
             .map_or("—", |(_, label)| label.as_str());
+        self.choose_sized(ui, value, current, width, || options.to_vec())
+    }
+
+    /// A choice among options that are costly to list (the nodes of a big
+    /// design): `options` runs only while the list is open; `current` is
+    /// the label of the value chosen now.
+    fn choose_sized<T: PartialEq + Clone>(
+        &mut self,
+        ui: &mut Ui,
+        value: &mut T,
+        current: &str,
+        width: f32,
+        options: impl FnOnce() -> Vec<(T, String)>,
+    ) -> Response {
+        let before = value.clone();
         let response = egui::ComboBox::from_id_salt("choice")
             .selected_text(current)
-            .width(ui.available_width().clamp(80.0, 220.0))
+            .width(width)
             .show_ui(ui, |ui| {
-                for (option, label) in options {
-                    ui.selectable_value(value, option.clone(), label);
+                for (option, label) in options() {
+                    ui.selectable_value(value, option, label);
                 }
             })
             .response;
@@ -204,6 +231,64 @@ impl<'a> Form<'a> {
             self.discrete_change();
         }
         response
+    }
+
+    /// A node of `design` that `keep` accepts.
+    pub fn node(
+        &mut self,
+        ui: &mut Ui,
+        design: &Design,
+        value: &mut NodeId,
+        keep: impl Fn(&Node) -> bool,
+    ) -> Response {
+        let current = design.display_name(value).to_owned();
+        let width = ui.available_width().clamp(80.0, 190.0);
+        self.choose_sized(ui, value, &current, width, || {
+            node_options(design, keep).collect()
+        })
+    }
+
+    /// A node of `design` that `keep` accepts, or none.
+    pub fn optional_node(
+        &mut self,
+        ui: &mut Ui,
+        design: &Design,
+        value: &mut Option<NodeId>,
+        keep: impl Fn(&Node) -> bool,
+    ) -> Response {
+        let current = value
+            .as_ref()
+            .map_or("none", |id| design.display_name(id))
+            .to_owned();
+        let width = ui.available_width().clamp(80.0, 190.0);
+        self.choose_sized(ui, value, &current, width, || {
+            std::iter::once((None, "none".to_owned()))
+                .chain(node_options(design, keep).map(|(id, name)| (Some(id), name)))
+                .collect()
+        })
+    }
+
+    /// A link of `design`, named by its two ends.
+    pub fn link(&mut self, ui: &mut Ui, design: &Design, value: &mut LinkRef) -> Response {
+        let current = format!("{} -> {}", value.from, value.to);
+        let width = ui.available_width().clamp(80.0, 190.0);
+        self.choose_sized(ui, value, &current, width, || {
+            let mut pairs: Vec<(LinkRef, String)> = design
+                .links
+                .iter()
+                .map(|l| {
+                    (
+                        LinkRef {
+                            from: l.from.clone(),
+                            to: l.to.clone(),
+                        },
+                        l.label(),
+                    )
+                })
+                .collect();
+            pairs.dedup_by(|a, b| a.0 == b.0);
+            pairs
+        })
     }
 
     /// A value that may be absent: a check box to have one, then the value.
@@ -215,7 +300,7 @@ impl<'a> Form<'a> {
         text: &str,
         add: impl FnOnce(&mut Self, &mut Ui, &mut T) -> Response,
     ) -> Response {
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             let mut on = value.is_some();
             let check = self.checkbox(ui, &mut on, text);
             if check.changed() {
@@ -259,11 +344,11 @@ impl<'a> Form<'a> {
     /// A distribution of durations: its kind, then its parameters in ms.
     /// Changing the kind keeps the mean.
     pub fn distribution(&mut self, ui: &mut Ui, d: &mut Distribution) -> Response {
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             let kinds =
                 ["Constant", "Exponential", "LogNormal", "Uniform"].map(|k| (k, k.to_owned()));
             let mut kind = d.kind_name();
-            let combo = self.combo(ui, &mut kind, &kinds);
+            let combo = self.combo_sized(ui, &mut kind, &kinds, COMPOUND_COMBO_WIDTH);
             if kind != d.kind_name() {
                 *d = with_kind(d, kind);
             }
@@ -293,7 +378,7 @@ impl<'a> Form<'a> {
 
     /// How often a node is up: always, a fraction, or MTTF/MTTR.
     pub fn availability(&mut self, ui: &mut Ui, a: &mut Availability) -> Response {
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             let kinds = [
                 ("always", "always up".to_owned()),
                 ("fraction", "fraction of time".to_owned()),
@@ -305,7 +390,7 @@ impl<'a> Form<'a> {
                 Availability::Mttf { .. } => "mttf",
             };
             let mut kind = current;
-            let combo = self.combo(ui, &mut kind, &kinds);
+            let combo = self.combo_sized(ui, &mut kind, &kinds, COMPOUND_COMBO_WIDTH);
             if kind != current {
                 *a = match kind {
                     "fraction" => Availability::Fraction(0.999),
@@ -381,6 +466,29 @@ pub fn problem_label(ui: &mut Ui, problem: &Problem) {
         egui::Label::new(RichText::new(format!("⚠ {problem}")).color(ui.visuals().error_fg_color))
             .wrap(),
     );
+}
+
+/// A typed number as egui reads it (spaces ignored, "−" for minus), if
+/// it is finite.
+fn parse_finite(text: &str) -> Option<f64> {
+    let text: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| if c == '−' { '-' } else { c })
+        .collect();
+    text.parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+/// The nodes of `design` that `keep` accepts, with their names.
+fn node_options<'d>(
+    design: &'d Design,
+    keep: impl Fn(&Node) -> bool + 'd,
+) -> impl Iterator<Item = (NodeId, String)> + 'd {
+    design
+        .nodes
+        .iter()
+        .filter(move |n| keep(n))
+        .map(|n| (n.id.clone(), design.display_name(&n.id).to_owned()))
 }
 
 /// `d` as a distribution of kind `kind`, with the same mean.

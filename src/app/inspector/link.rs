@@ -5,12 +5,13 @@
 
 use egui::{Grid, Response, RichText, Ui};
 
-use crate::model::{Access, Design, Distribution, FieldPath, NodeId, Style, Technology};
+use crate::model::{Access, Design, Distribution, FieldPath, Node, NodeId, Style, Technology};
 
 use super::super::legend;
 use super::super::selection::Selection;
 use super::form::{Form, options};
 use super::{InspectorAction, InspectorEdit, problem_count};
+use crate::visual::style_meaning;
 
 /// Draws link `index`; pushes the edits made.
 pub fn link_ui(
@@ -27,21 +28,22 @@ pub fn link_ui(
     let base = FieldPath::root().field("links").index(index);
     let from = design.node(&link.from);
     let to = design.node(&link.to);
+    // "From ──▶ To", the arrow drawn in the link's own style; each name
+    // selects its node.
     ui.horizontal_wrapped(|ui| {
-        for (id, arrow) in [(&link.from, " → "), (&link.to, "")] {
+        let mut end = |ui: &mut Ui, id: &NodeId| {
             if ui
                 .link(RichText::new(design.display_name(id)).heading())
                 .clicked()
             {
                 actions.push(InspectorAction::Select(Selection::only_node(id.clone())));
             }
-            ui.heading(arrow);
-        }
-    });
-    ui.horizontal(|ui| {
+        };
+        end(ui, &link.from);
         legend::style_swatch(ui, link.style, 56.0);
-        ui.weak(link.style.description());
+        end(ui, &link.to);
     });
+    ui.weak(format!("{}: {}", link.style, style_meaning(link.style)));
     problem_count(ui, form, &base);
     ui.add_space(4.0);
 
@@ -49,15 +51,6 @@ pub fn link_ui(
     let consumes_async = link.style == Style::AsyncRequest
         || (link.style == Style::Event && from.is_some_and(|n| n.as_broker().is_some()));
     let to_store = to.is_some_and(|n| n.as_store().is_some());
-    let brokers: Vec<(Option<NodeId>, String)> = std::iter::once((None, "none".to_owned()))
-        .chain(
-            design
-                .nodes
-                .iter()
-                .filter(|n| n.as_broker().is_some())
-                .map(|n| (Some(n.id.clone()), design.display_name(&n.id).to_owned())),
-        )
-        .collect();
 
     Grid::new("link")
         .num_columns(2)
@@ -95,7 +88,7 @@ pub fn link_ui(
             }
             if link.style == Style::AsyncRequest || link.via.is_some() {
                 form.row(ui, "Via queue", &base.field("via"), |f, ui| {
-                    f.combo(ui, &mut link.via, &brokers)
+                    f.optional_node(ui, design, &mut link.via, is_broker)
                 });
             }
             form.row(ui, "Latency", &base.field("latency_ms"), |f, ui| {
@@ -141,7 +134,7 @@ pub fn link_ui(
                     ui,
                     "Dead-letter queue",
                     &base.field("dead_letter"),
-                    |f, ui| f.combo(ui, &mut link.dead_letter, &brokers),
+                    |f, ui| f.optional_node(ui, design, &mut link.dead_letter, is_broker),
                 );
             }
             form.row(
@@ -208,6 +201,10 @@ pub fn link_ui(
             key,
         });
     }
+}
+
+fn is_broker(node: &Node) -> bool {
+    node.as_broker().is_some()
 }
 
 /// A style chooser whose items show each style's drawing.

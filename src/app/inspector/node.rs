@@ -319,13 +319,13 @@ fn links_ui(ui: &mut Ui, design: &Design, id: &NodeId, actions: &mut Vec<Inspect
     ui.add_space(8.0);
     ui.strong("Links");
     for (index, link) in outgoing {
-        let text = format!("→ {} ({})", design.display_name(&link.to), link.style);
+        let text = format!("to {} ({})", design.display_name(&link.to), link.style);
         if ui.link(text).clicked() {
             actions.push(InspectorAction::Select(Selection::only_link(index.0)));
         }
     }
     for (index, link) in incoming {
-        let text = format!("← {} ({})", design.display_name(&link.from), link.style);
+        let text = format!("from {} ({})", design.display_name(&link.from), link.style);
         if ui.link(text).clicked() {
             actions.push(InspectorAction::Select(Selection::only_link(index.0)));
         }
