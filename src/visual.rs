@@ -479,6 +479,7 @@ pub fn node_caption(node: &Node) -> String {
 /// report hover texts.
 pub fn node_facts(node: &Node) -> Vec<(&'static str, String)> {
     let mut facts = vec![
+        ("name", node.name.clone()),
         ("kind", node.kind_name().to_owned()),
         ("id", node.id.to_string()),
     ];
@@ -535,7 +536,7 @@ pub fn link_facts(link: &Link) -> Vec<(&'static str, String)> {
         ("link", link.label()),
         (
             "style",
-            format!("{} ({})", link.style, link.style.description()),
+            format!("{}: {}", link.style, style_meaning(link.style)),
         ),
         ("technology", link.technology.label().to_owned()),
         ("latency", format_ms(link.latency_ms)),

@@ -775,3 +775,41 @@ fn a_number_field_refuses_nan() {
     assert_eq!(h.state().document().design().links[0].latency_ms, 20.0);
     assert!(!h.state().document().is_dirty());
 }
+
+#[test]
+fn ctrl_wheel_zooms_about_the_pointer_and_wheel_pans() {
+    /// Runs a frame per event with time moving on: egui smooths the wheel
+    /// over time, so with a frozen clock nothing would scroll.
+    fn wheel(h: &mut Harness<'_, ArchsimApp>, delta: egui::Vec2, modifiers: Modifiers) {
+        for i in 0..12 {
+            let t = h.input().time.unwrap_or(0.0) + 1.0 / 60.0;
+            h.input_mut().time = Some(t);
+            if i == 0 {
+                h.input_mut().events.push(Event::MouseWheel {
+                    unit: egui::MouseWheelUnit::Point,
+                    delta,
+                    phase: egui::TouchPhase::Move,
+                    modifiers,
+                });
+            }
+            h.step();
+        }
+    }
+    let mut h = example();
+    let before = h.state().canvas().transform();
+    let at = node_on_screen(&h, 2);
+    h.event(Event::PointerMoved(at));
+    frames(&mut h, 1);
+    wheel(&mut h, vec2(0.0, 60.0), CTRL);
+    let zoomed = h.state().canvas().transform();
+    assert!(zoomed.zoom > before.zoom * 1.05, "{before:?} -> {zoomed:?}");
+    // The node under the pointer stays under it.
+    assert!(node_on_screen(&h, 2).distance(at) < 2.0);
+    wheel(&mut h, vec2(0.0, -60.0), Modifiers::NONE);
+    let panned = h.state().canvas().transform();
+    assert_eq!(panned.zoom, zoomed.zoom);
+    assert!(
+        panned.offset.y < zoomed.offset.y - 30.0,
+        "{zoomed:?} -> {panned:?}"
+    );
+}

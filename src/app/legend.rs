@@ -19,6 +19,7 @@ pub fn style_swatch(ui: &mut Ui, style: Style, width: f32) -> Response {
         color: paint::color(style_color(style, theme)),
         scale: 1.0,
         background: paint::color(Palette::of(theme).canvas),
+        marks: true,
     };
     let mut shapes = Vec::new();
     let y = rect.center().y;
@@ -57,10 +58,11 @@ pub fn paint_kind_icon(ui: &Ui, shape: NodeShape, rect: Rect) {
     ui.painter().extend(shapes);
 }
 
-/// The legend, floating in the bottom-left corner of the canvas.
-pub fn legend_ui(ctx: &egui::Context, canvas_rect: Rect) {
+/// The legend, floating in the bottom-left corner of the canvas. Returns
+/// how tall it is.
+pub fn legend_ui(ctx: &egui::Context, canvas_rect: Rect) -> f32 {
     if !canvas_rect.is_positive() {
-        return;
+        return 0.0;
     }
     egui::Area::new(egui::Id::new("legend"))
         .pivot(Align2::LEFT_BOTTOM)
@@ -92,5 +94,8 @@ pub fn legend_ui(ctx: &egui::Context, canvas_rect: Rect) {
                         });
                     });
             });
-        });
+        })
+        .response
+        .rect
+        .height()
 }

@@ -350,9 +350,13 @@ impl ArchsimApp {
                 drop_hint(ui, self.canvas.rect());
             }
         });
-        if self.settings.legend {
-            legend::legend_ui(&ctx, self.canvas.rect());
-        }
+        // The legend is drawn after the canvas (it floats over it); the
+        // next fit keeps the design clear of it.
+        self.canvas.covered_bottom = if self.settings.legend {
+            legend::legend_ui(&ctx, self.canvas.rect()) + 20.0
+        } else {
+            0.0
+        };
         self.apply(actions, &mut commands);
         if let Some(answer) = self
             .dialogs

@@ -212,6 +212,7 @@ impl DisplayEdge<NodeView, LinkView, Directed, DefaultIx, NodeDisplay> for LinkD
             color: paint::color(style_color(view.style, view.theme).faded(view.emphasis.opacity())),
             scale: scale * view.emphasis.width_factor(),
             background: paint::color(palette.canvas),
+            marks: ctx.meta.zoom >= paint::MARKS_MIN_ZOOM,
         };
         for (i, piece) in pieces.iter().enumerate() {
             // Through a queue, the response comes back beside the first

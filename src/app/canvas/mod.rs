@@ -66,7 +66,8 @@ pub struct Canvas {
     rect: Rect,
     /// The transform of the last frame.
     transform: ScreenFromGraph,
-    fit_pending: bool,
+    /// Fit the design into view in this many frames (`Some(0)`: now).
+    fit_pending: Option<u8>,
     hovered_node: Option<usize>,
     hovered_link: Option<usize>,
     /// The node whose connect handle shows because the pointer is on the
@@ -76,6 +77,9 @@ pub struct Canvas {
     pub tool: Tool,
     /// The style new links get when the two kinds allow it.
     pub new_link_style: Style,
+    /// Height at the bottom of the canvas covered by something (the
+    /// legend) that fitting keeps the design clear of.
+    pub covered_bottom: f32,
 }
 
 impl Default for Canvas {
@@ -85,12 +89,13 @@ impl Default for Canvas {
             gesture: Gesture::Idle,
             rect: Rect::NOTHING,
             transform: ScreenFromGraph::default(),
-            fit_pending: true,
+            fit_pending: Some(1),
             hovered_node: None,
             hovered_link: None,
             handle_hover: None,
             tool: Tool::Select,
             new_link_style: Style::Sync,
+            covered_bottom: 0.0,
         }
     }
 }
@@ -141,11 +146,12 @@ pub fn theme_of(ui: &Ui) -> Theme {
 
 impl Canvas {
     /// Forgets the view of the previous document: the next frame rebuilds
-    /// the graph and fits the new design.
+    /// the graph, the one after fits the new design (once what floats over
+    /// the canvas has its size).
     pub fn reset(&mut self) {
         self.mirror.reset();
         self.gesture = Gesture::Idle;
-        self.fit_pending = true;
+        self.fit_pending = Some(1);
         self.hovered_node = None;
         self.hovered_link = None;
         self.handle_hover = None;
@@ -153,7 +159,7 @@ impl Canvas {
 
     /// Fits the design into view at the next frame.
     pub fn request_fit(&mut self) {
-        self.fit_pending = true;
+        self.fit_pending = Some(0);
     }
 
     /// Cancels the gesture or tool under way; false when there was none
@@ -257,9 +263,17 @@ impl Canvas {
         if widget.contains_pointer() && scroll != egui::Vec2::ZERO && !blocking {
             view::pan_by(ui, self.rect, scroll);
         }
-        if self.fit_pending {
-            view::fit(ui, self.rect, doc.design());
-            self.fit_pending = false;
+        match self.fit_pending {
+            Some(0) => {
+                let mut free = self.rect;
+                if self.covered_bottom < free.height() * 0.4 {
+                    free.max.y -= self.covered_bottom;
+                }
+                view::fit(ui, free, doc.design());
+                self.fit_pending = None;
+            }
+            Some(frames) => self.fit_pending = Some(frames - 1),
+            None => {}
         }
         self.transform = view::transform(ui, self.rect);
         self.begin_gesture(ui, &widget, doc.design(), selection);
@@ -558,6 +572,7 @@ impl Canvas {
                         color: paint::color(visual::style_color(style, theme)),
                         scale: paint::stroke_scale(self.transform.zoom),
                         background: paint::color(palette.canvas),
+                        marks: true,
                     };
                     let mut shapes = Vec::new();
                     let path = [

@@ -24,8 +24,13 @@ pub fn color(c: Rgba) -> Color32 {
 /// The factor for stroke widths and line patterns at `zoom`: they grow and
 /// shrink with the drawing, but only so far.
 pub fn stroke_scale(zoom: f32) -> f32 {
-    zoom.clamp(0.55, 1.6)
+    zoom.clamp(0.4, 1.6)
 }
+
+/// Below this zoom a link's small marks (return arrow, broadcast arcs)
+/// are left out: they would be bigger than the gaps between the nodes of
+/// a zoomed-out design and hide more than they say.
+pub const MARKS_MIN_ZOOM: f32 = 0.25;
 
 /// Text smaller than this many points on screen is not drawn: it could not
 /// be read, and laying it out would only cost time.
@@ -330,6 +335,9 @@ pub struct LinkStroke {
     pub scale: f32,
     /// The canvas colour, to fill hollow arrow heads.
     pub background: Color32,
+    /// Whether to draw the return arrow and broadcast marks of the style
+    /// (see [`MARKS_MIN_ZOOM`]).
+    pub marks: bool,
 }
 
 /// Paints a link along `path` (screen points; first and last on the
@@ -368,13 +376,14 @@ pub fn link_shapes(out: &mut Vec<Shape>, path: &[Pos2], s: &LinkStroke) {
         stroke,
         s.background,
     );
-    if s.look.return_arrow
+    if s.marks
+        && s.look.return_arrow
         && let Some((a, b)) = longest_segment(path)
         && let Some(dir) = direction(a, b)
     {
         return_arrow(out, a, b, dir, s);
     }
-    if s.look.broadcast {
+    if s.marks && s.look.broadcast {
         broadcast(out, first, start_dir, stroke, s.scale);
     }
 }
@@ -583,6 +592,7 @@ mod tests {
             color: Color32::RED,
             scale: 1.0,
             background: Color32::WHITE,
+            marks: true,
         };
         link_shapes(&mut out, &[pos2(0.0, 0.0), pos2(200.0, 0.0)], &s);
         out
