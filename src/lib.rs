@@ -3,11 +3,19 @@
 //!
 //! The library is the whole product without a window: [`model`] is the
 //! design document and its file format, [`library`] the built-in example
-//! designs. The desktop app (feature `gui`) and the command line are thin
-//! layers over it. See ARCHITECTURE.md for the map.
+//! designs, [`sim`] the discrete-event simulation, [`analysis`] the
+//! findings, [`advice`] the refactorings measured before and after,
+//! [`visual`] the rules every picture of a design follows, and [`layout`]
+//! the automatic layered layout. The desktop app (feature `gui`,
+//! module `app`) and the command line are thin layers over it. See
+//! ARCHITECTURE.md for the map.
 
 pub mod advice;
 pub mod analysis;
+#[cfg(feature = "gui")]
+pub mod app;
+pub mod layout;
 pub mod library;
 pub mod model;
 pub mod sim;
+pub mod visual;

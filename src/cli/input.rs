@@ -17,7 +17,8 @@ pub fn load(arg: &Path) -> Result<Design, LoadError> {
     file::load(arg)
 }
 
-fn example_named(arg: &Path) -> Option<&'static library::Example> {
+/// The built-in example `arg` names (with or without `.archsim.ron`).
+pub fn example_named(arg: &Path) -> Option<&'static library::Example> {
     let name = arg.to_str()?;
     let slug = name
         .strip_suffix(&format!(".{}", file::EXTENSION))

@@ -70,10 +70,36 @@ pub fn run() -> ExitCode {
     ExitCode::from(code)
 }
 
+/// Opens the desktop app on `file`: a design file, or a built-in example
+/// by name; the default example without one. A file that does not load
+/// opens an empty design with the error in a dialog.
+#[cfg(feature = "gui")]
+fn open_app(file: Option<PathBuf>) -> u8 {
+    use archsim::app::{self, Start};
+    let start = match file {
+        None => Start::default(),
+        Some(path) if path.exists() => Start::File(path),
+        Some(path) => match input::example_named(&path) {
+            Some(example) => Start::Example(example.slug),
+            None => Start::File(path),
+        },
+    };
+    match app::run(start) {
+        Ok(()) => EXIT_OK,
+        Err(e) => {
+            eprintln!("archsim: cannot open the window: {e}");
+            EXIT_INVALID
+        }
+    }
+}
+
+/// Without the `gui` feature there is no app: say so, and how to use the
+/// command line instead.
+#[cfg(not(feature = "gui"))]
 fn open_app(file: Option<PathBuf>) -> u8 {
     let _ = file;
     eprintln!(
-        "archsim: the desktop app is not built yet; use a subcommand (`archsim --help`), e.g. `archsim check fraud-check-blocking`"
+        "archsim: the desktop app is not in this build (built without the `gui` feature); use a subcommand (`archsim --help`), e.g. `archsim check fraud-check-blocking`"
     );
     EXIT_OK
 }

@@ -783,6 +783,12 @@ const ASYNC_CONSUMPTION: &str =
     "asynchronous consumption (async_request links, or event links from a broker to a subscriber)";
 const REQUEST_RESPONSE: &str = "request-response links (sync, async_request)";
 
+/// Whether a link of `style` may go from a node of kind `from` to one of
+/// kind `to`, so the editor offers only styles that make sense there.
+pub fn style_allowed(style: Style, from: &NodeKind, to: &NodeKind) -> bool {
+    kind_rule_violation(style, from, to).is_none()
+}
+
 /// Which kinds of node each style may join. Returns the rule, in words,
 /// when `from -> to` breaks it.
 fn kind_rule_violation(style: Style, from: &NodeKind, to: &NodeKind) -> Option<&'static str> {

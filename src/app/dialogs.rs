@@ -1,0 +1,174 @@
+//! Modal dialogs: unsaved changes, errors, crash recovery, shortcuts,
+//! about. One is shown at a time; the app keeps a queue.
+
+use egui::{Id, Modal, RichText, Ui};
+
+use super::autosave::Recoverable;
+use super::command::Command;
+use super::shortcuts;
+
+/// A dialog waiting for the user.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Dialog {
+    /// `then` would throw away unsaved changes: Save, Discard or Cancel.
+    Unsaved {
+        /// What the user asked for.
+        then: Command,
+    },
+    /// Something went wrong; the message says what and where.
+    Error {
+        /// One line: what failed.
+        title: String,
+        /// The details (for load errors: `file:line:col: ...`).
+        message: String,
+    },
+    /// A crashed session left a copy of its design.
+    Recover(Recoverable),
+    /// Help ▸ Shortcuts.
+    Shortcuts,
+    /// Help ▸ About.
+    About,
+}
+
+/// What the user answered.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Answer {
+    /// Save, then carry out the command.
+    SaveThen(Command),
+    /// Carry out the command, dropping the changes.
+    DiscardThen(Command),
+    /// Open the crashed session's copy.
+    Recover(Recoverable),
+    /// Delete the crashed session's copy.
+    DeleteRecovery(Recoverable),
+    /// Close the dialog, doing nothing.
+    Close,
+}
+
+/// Shows `dialog`; returns the answer once the user gives one.
+pub fn dialog_ui(ctx: &egui::Context, dialog: &Dialog) -> Option<Answer> {
+    let mut answer = None;
+    let modal = Modal::new(Id::new("archsim-dialog")).show(ctx, |ui| {
+        ui.set_max_width(520.0);
+        answer = match dialog {
+            Dialog::Unsaved { then } => unsaved_ui(ui, then),
+            Dialog::Error { title, message } => error_ui(ui, title, message),
+            Dialog::Recover(found) => recover_ui(ui, found),
+            Dialog::Shortcuts => shortcuts_ui(ui),
+            Dialog::About => about_ui(ui),
+        };
+    });
+    // Escape or a click outside: cancel. Never deletes anything.
+    if answer.is_none() && modal.should_close() {
+        answer = Some(Answer::Close);
+    }
+    answer
+}
+
+fn unsaved_ui(ui: &mut Ui, then: &Command) -> Option<Answer> {
+    ui.heading("Unsaved changes");
+    ui.label(format!(
+        "The design has changes that are not saved. Save them before “{}”?",
+        then.describe()
+    ));
+    ui.add_space(8.0);
+    ui.horizontal(|ui| {
+        if ui.button("Save").clicked() {
+            Some(Answer::SaveThen(then.clone()))
+        } else if ui.button("Discard").clicked() {
+            Some(Answer::DiscardThen(then.clone()))
+        } else if ui.button("Cancel").clicked() {
+            Some(Answer::Close)
+        } else {
+            None
+        }
+    })
+    .inner
+}
+
+fn error_ui(ui: &mut Ui, title: &str, message: &str) -> Option<Answer> {
+    ui.heading(title);
+    egui::ScrollArea::vertical()
+        .max_height(300.0)
+        .show(ui, |ui| {
+            ui.label(RichText::new(message).monospace());
+        });
+    ui.add_space(8.0);
+    ui.button("OK").clicked().then_some(Answer::Close)
+}
+
+fn recover_ui(ui: &mut Ui, found: &Recoverable) -> Option<Answer> {
+    ui.heading("Recover unsaved work?");
+    ui.label(format!(
+        "archsim did not close properly last time. It kept a copy of “{}” with changes that were not saved.",
+        found.info.title
+    ));
+    if let Some(original) = &found.info.original {
+        ui.weak(format!(
+            "Saving the recovered design writes to {}.",
+            original.display()
+        ));
+    }
+    ui.add_space(8.0);
+    ui.horizontal(|ui| {
+        if ui.button("Recover").clicked() {
+            Some(Answer::Recover(found.clone()))
+        } else if ui
+            .button("Discard")
+            .on_hover_text("Delete the copy")
+            .clicked()
+        {
+            Some(Answer::DeleteRecovery(found.clone()))
+        } else if ui
+            .button("Later")
+            .on_hover_text("Keep the copy; ask again next time")
+            .clicked()
+        {
+            Some(Answer::Close)
+        } else {
+            None
+        }
+    })
+    .inner
+}
+
+fn shortcuts_ui(ui: &mut Ui) -> Option<Answer> {
+    ui.heading("Keyboard shortcuts");
+    ui.weak("Shortcuts do nothing while you type in a text field.");
+    egui::Grid::new("shortcuts")
+        .num_columns(2)
+        .striped(true)
+        .show(ui, |ui| {
+            for s in shortcuts::table() {
+                ui.monospace(ui.ctx().format_shortcut(&s.keys));
+                ui.label(s.command.describe());
+                ui.end_row();
+            }
+        });
+    ui.add_space(6.0);
+    ui.strong("On the canvas");
+    egui::Grid::new("gestures")
+        .num_columns(2)
+        .striped(true)
+        .show(ui, |ui| {
+            for (gesture, effect) in shortcuts::GESTURES {
+                ui.label(*gesture);
+                ui.label(*effect);
+                ui.end_row();
+            }
+        });
+    ui.add_space(8.0);
+    ui.button("Close").clicked().then_some(Answer::Close)
+}
+
+fn about_ui(ui: &mut Ui) -> Option<Answer> {
+    ui.heading(format!("archsim {}", env!("CARGO_PKG_VERSION")));
+    ui.label(env!("CARGO_PKG_DESCRIPTION"));
+    ui.add_space(4.0);
+    ui.label(
+        "Draw services and the links between them, tag every link with its communication style, \
+         and see where the design is fragile.",
+    );
+    ui.add_space(8.0);
+    ui.button("Close").clicked().then_some(Answer::Close)
+}

@@ -1,0 +1,152 @@
+//! File dialogs and the list of recent files.
+//!
+//! Native dialogs block the UI thread and need a desktop portal, so the app
+//! only sees them through [`FileDialogs`]; tests pass scripted answers.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::file::EXTENSION;
+
+/// Asks the user for a file to open or a place to save. `None`: cancelled.
+pub trait FileDialogs {
+    /// A design to open, starting in `dir` when known.
+    fn open_design(&mut self, dir: Option<&Path>) -> Option<PathBuf>;
+    /// Where to save a design, starting in `dir` with `file_name` filled in.
+    fn save_design(&mut self, dir: Option<&Path>, file_name: &str) -> Option<PathBuf>;
+}
+
+/// The operating system's dialogs (through the XDG desktop portal on Linux).
+#[derive(Debug, Default)]
+pub struct NativeDialogs;
+
+impl NativeDialogs {
+    fn dialog(dir: Option<&Path>) -> rfd::FileDialog {
+        let dialog = rfd::FileDialog::new()
+            .add_filter("archsim design", &["ron"])
+            .add_filter("all files", &["*"]);
+        match dir {
+            Some(d) => dialog.set_directory(d),
+            None => dialog,
+        }
+    }
+}
+
+impl FileDialogs for NativeDialogs {
+    fn open_design(&mut self, dir: Option<&Path>) -> Option<PathBuf> {
+        Self::dialog(dir).set_title("Open design").pick_file()
+    }
+
+    fn save_design(&mut self, dir: Option<&Path>, file_name: &str) -> Option<PathBuf> {
+        Self::dialog(dir)
+            .set_title("Save design")
+            .set_file_name(file_name)
+            .save_file()
+            .map(with_design_extension)
+    }
+}
+
+/// `path`, with `.archsim.ron` added when it has no `.ron` extension, so a
+/// design saved as "orders" is found again by Open.
+pub fn with_design_extension(path: PathBuf) -> PathBuf {
+    if path.extension().is_some_and(|e| e == "ron") {
+        return path;
+    }
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".");
+    name.push(EXTENSION);
+    path.with_file_name(name)
+}
+
+/// A file name for a design called `title`: `orders.archsim.ron`.
+pub fn file_name_for(title: &str) -> String {
+    let stem: String = title
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let stem = stem.trim_matches('-');
+    let stem = if stem.is_empty() { "design" } else { stem };
+    format!("{stem}.{EXTENSION}")
+}
+
+/// The designs opened or saved most recently, newest first; kept across
+/// restarts by the app's persistence.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RecentFiles {
+    paths: Vec<PathBuf>,
+}
+
+impl RecentFiles {
+    /// How many files the list keeps.
+    const MAX: usize = 10;
+
+    /// Puts `path` first.
+    pub fn add(&mut self, path: &Path) {
+        self.paths.retain(|p| p != path);
+        self.paths.insert(0, path.to_owned());
+        self.paths.truncate(Self::MAX);
+    }
+
+    /// Forgets `path` (it could not be opened).
+    pub fn remove(&mut self, path: &Path) {
+        self.paths.retain(|p| p != path);
+    }
+
+    /// The files, newest first.
+    pub fn paths(&self) -> &[PathBuf] {
+        &self.paths
+    }
+
+    /// The folder of the newest file, where dialogs start.
+    pub fn last_dir(&self) -> Option<&Path> {
+        self.paths.first().and_then(|p| p.parent())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recent_files_keep_the_newest_first_without_repeats() {
+        let mut r = RecentFiles::default();
+        for i in 0..12 {
+            r.add(Path::new(&format!("/d/{i}.archsim.ron")));
+        }
+        r.add(Path::new("/d/5.archsim.ron"));
+        assert_eq!(r.paths().len(), RecentFiles::MAX);
+        assert_eq!(r.paths()[0], Path::new("/d/5.archsim.ron"));
+        assert_eq!(
+            r.paths()
+                .iter()
+                .filter(|p| p.ends_with("5.archsim.ron"))
+                .count(),
+            1
+        );
+        assert_eq!(r.last_dir(), Some(Path::new("/d")));
+    }
+
+    #[test]
+    fn saved_files_get_the_design_extension() {
+        assert_eq!(
+            with_design_extension(PathBuf::from("/d/orders")),
+            PathBuf::from("/d/orders.archsim.ron")
+        );
+        assert_eq!(
+            with_design_extension(PathBuf::from("/d/o.archsim.ron")),
+            PathBuf::from("/d/o.archsim.ron")
+        );
+        assert_eq!(
+            file_name_for("Order flow: v2"),
+            "order-flow--v2.archsim.ron"
+        );
+        assert_eq!(file_name_for("  "), "design.archsim.ron");
+    }
+}

@@ -1,0 +1,101 @@
+//! The legend (what each line and shape means) and the small pictures of
+//! styles and node kinds that the palette and the inspector reuse. All are
+//! painted by the canvas's own painters, so they match the diagram.
+
+use egui::{Align2, Rect, Response, Sense, Ui, Vec2, pos2, vec2};
+
+use crate::model::Style;
+use crate::visual::{Emphasis, NodeShape, Palette, link_look, style_color, style_meaning};
+
+use super::canvas::{self, paint};
+use super::edit::NewNode;
+
+/// Paints a short link of `style` in a `width`-wide strip, as on the canvas.
+pub fn style_swatch(ui: &mut Ui, style: Style, width: f32) -> Response {
+    let (rect, response) = ui.allocate_exact_size(vec2(width, 18.0), Sense::hover());
+    let theme = canvas::theme_of(ui);
+    let stroke = paint::LinkStroke {
+        look: link_look(style),
+        color: paint::color(style_color(style, theme)),
+        scale: 1.0,
+        background: paint::color(Palette::of(theme).canvas),
+        marks: true,
+    };
+    let mut shapes = Vec::new();
+    let y = rect.center().y;
+    paint::link_shapes(
+        &mut shapes,
+        &[pos2(rect.left() + 4.0, y), pos2(rect.right() - 2.0, y)],
+        &stroke,
+    );
+    ui.painter_at(rect.expand(2.0)).extend(shapes);
+    response
+}
+
+/// Paints a node of `shape`, without its name, in a box of `size`.
+pub fn kind_icon(ui: &mut Ui, shape: NodeShape, size: Vec2) -> Response {
+    let (rect, response) = ui.allocate_exact_size(size, Sense::hover());
+    paint_kind_icon(ui, shape, rect);
+    response
+}
+
+/// Paints a node of `shape`, without its name, fitted into `rect`.
+pub fn paint_kind_icon(ui: &Ui, shape: NodeShape, rect: Rect) {
+    let (w, h) = shape.size();
+    let zoom = (rect.width() / w).min(rect.height() / h);
+    let look = paint::NodeLook {
+        shape,
+        label: "",
+        caption: "",
+        theme: canvas::theme_of(ui),
+        emphasis: Emphasis::Normal,
+        selected: false,
+        hovered: false,
+        problem: false,
+    };
+    let mut shapes = Vec::new();
+    paint::node_shapes(ui.ctx(), &mut shapes, &look, rect.center(), zoom);
+    ui.painter().extend(shapes);
+}
+
+/// The legend, floating in the bottom-left corner of the canvas. Returns
+/// how tall it is.
+pub fn legend_ui(ctx: &egui::Context, canvas_rect: Rect) -> f32 {
+    if !canvas_rect.is_positive() {
+        return 0.0;
+    }
+    egui::Area::new(egui::Id::new("legend"))
+        .pivot(Align2::LEFT_BOTTOM)
+        .fixed_pos(canvas_rect.left_bottom() + vec2(10.0, -10.0))
+        .order(egui::Order::Middle)
+        .show(ctx, |ui| {
+            egui::Frame::popup(ui.style()).show(ui, |ui| {
+                egui::CollapsingHeader::new("Legend")
+                    .default_open(true)
+                    .show(ui, |ui| {
+                        egui::Grid::new("legend-styles")
+                            .num_columns(3)
+                            .spacing([8.0, 2.0])
+                            .show(ui, |ui| {
+                                for style in Style::ALL {
+                                    style_swatch(ui, style, 56.0);
+                                    ui.strong(style.as_str());
+                                    ui.label(style_meaning(style));
+                                    ui.end_row();
+                                }
+                            });
+                        ui.add_space(4.0);
+                        ui.horizontal(|ui| {
+                            for kind in NewNode::ALL {
+                                kind_icon(ui, kind.shape(), vec2(26.0, 18.0));
+                                ui.label(kind.label());
+                                ui.add_space(6.0);
+                            }
+                        });
+                    });
+            });
+        })
+        .response
+        .rect
+        .height()
+}

@@ -1,0 +1,754 @@
+//! The desktop app: an editor for designs (feature `gui`).
+//!
+//! This is the only part of archsim that uses egui. [`ArchsimApp`] is the
+//! `eframe::App`; each panel is a module with a `*_ui` function or a
+//! struct with a `ui` method: [`menu`], [`palette`] (left), [`canvas`]
+//! (middle), [`inspector`] (right), [`status_bar`], [`legend`],
+//! [`dialogs`]. The open design lives in a [`document::Document`] (design,
+//! file, unsaved changes, undo history); the canvas and inspector are views
+//! of it. Every action the user can take is a [`command::Command`], carried
+//! out in one place and guarded against losing unsaved work.
+//!
+//! Everything that touches the outside world is injected through
+//! [`Environment`] (file dialogs, the data folder for autosaves), and time
+//! is egui's input time, so tests drive the real app headless.
+
+pub mod autosave;
+pub mod canvas;
+pub mod command;
+pub mod dialogs;
+pub mod document;
+pub mod edit;
+pub mod files;
+pub mod history;
+pub mod inspector;
+pub mod legend;
+pub mod menu;
+pub mod palette;
+pub mod selection;
+pub mod shortcuts;
+pub mod status_bar;
+pub mod validation;
+
+use std::collections::VecDeque;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use egui::{Panel, Ui, ViewportCommand};
+use serde::{Deserialize, Serialize};
+
+use crate::library;
+use crate::model::{Design, LoadError, file};
+
+use autosave::{Autosave, Recoverable};
+use canvas::{Canvas, CanvasOverlay};
+use command::{Command, ThemeChoice};
+use dialogs::{Answer, Dialog};
+use document::{Document, Origin};
+use files::{FileDialogs, NativeDialogs, RecentFiles};
+use inspector::{Inspector, InspectorAction, InspectorEdit};
+use selection::Selection;
+use validation::{Owner, Validation};
+
+/// The application id: names the data folder and the window class.
+pub const APP_ID: &str = "archsim";
+
+/// The key the settings are persisted under.
+const SETTINGS_KEY: &str = "archsim-settings";
+
+/// How long a status-bar message stays, seconds.
+const MESSAGE_SECONDS: f64 = 6.0;
+
+/// What the app uses from the outside world, so tests can replace it.
+pub struct Environment {
+    /// The folder for autosaves and crash recovery; `None` turns autosave
+    /// off (benchmarks).
+    pub data_dir: Option<PathBuf>,
+    /// Open and save dialogs.
+    pub dialogs: Box<dyn FileDialogs>,
+}
+
+impl Environment {
+    /// The real thing: native dialogs and the app's data folder.
+    pub fn native() -> Self {
+        Self {
+            data_dir: eframe::storage_dir(APP_ID),
+            dialogs: Box::new(NativeDialogs),
+        }
+    }
+}
+
+/// What the app opens at start.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Start {
+    /// A built-in example.
+    Example(&'static str),
+    /// A design file (an error dialog if it does not load).
+    File(PathBuf),
+    /// A new, empty design.
+    Empty,
+}
+
+impl Default for Start {
+    fn default() -> Self {
+        Self::Example(library::DEFAULT_EXAMPLE)
+    }
+}
+
+/// What the app remembers between runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// Recently opened and saved files.
+    pub recent: RecentFiles,
+    /// Whether the legend is shown.
+    pub legend: bool,
+    /// Light, dark or system.
+    pub theme: ThemeChoice,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            recent: RecentFiles::default(),
+            legend: true,
+            theme: ThemeChoice::System,
+        }
+    }
+}
+
+/// The desktop app.
+pub struct ArchsimApp {
+    env: Environment,
+    doc: Document,
+    selection: Selection,
+    /// The revision the selection was last checked against.
+    selection_revision: u64,
+    canvas: Canvas,
+    inspector: Inspector,
+    validation: Validation,
+    settings: Settings,
+    theme_applied: Option<ThemeChoice>,
+    autosave: Option<Autosave>,
+    dialogs: VecDeque<Dialog>,
+    message: Option<(String, Option<f64>)>,
+    title: String,
+    close_allowed: bool,
+    /// Whether a text field had the keyboard at the end of the last frame.
+    was_typing: bool,
+    /// Decorations of the canvas from outside the editor (findings,
+    /// playback), set before each frame.
+    pub overlay: CanvasOverlay<'static>,
+    /// When set, the first frame reports how long start-up took and closes
+    /// the window (for measuring cold start).
+    startup_probe: Option<Instant>,
+}
+
+impl ArchsimApp {
+    /// The app with `start` open, the world reached through `env`, and the
+    /// `settings` remembered from last time. Offers to recover the work of
+    /// a session that crashed.
+    pub fn new(env: Environment, start: Start, settings: Settings) -> Self {
+        let mut dialogs = VecDeque::new();
+        let mut message = None;
+        let doc = match &start {
+            Start::Empty => Document::new(Design::new("Untitled design"), Origin::Untitled),
+            Start::Example(slug) => match library::find(slug).map(|e| e.design()) {
+                Some(Ok(design)) => Document::new(design, Origin::Example(slug)),
+                Some(Err(e)) => {
+                    dialogs.push_back(load_error(Path::new(slug), &e));
+                    empty_document()
+                }
+                None => {
+                    dialogs.push_back(Dialog::Error {
+                        title: "Unknown example".into(),
+                        message: format!("There is no built-in example called {slug}."),
+                    });
+                    empty_document()
+                }
+            },
+            Start::File(path) => match file::load(path) {
+                Ok(design) => Document::new(design, Origin::File(path.clone())),
+                Err(e) => {
+                    dialogs.push_back(load_error(path, &e));
+                    empty_document()
+                }
+            },
+        };
+        let mut settings = settings;
+        if let (Start::File(path), Origin::File(_)) = (&start, doc.origin()) {
+            settings.recent.add(path);
+        }
+        let autosave = env
+            .data_dir
+            .as_deref()
+            .and_then(|dir| match Autosave::start(dir) {
+                Ok((autosave, found)) => {
+                    dialogs.extend(found.into_iter().map(Dialog::Recover));
+                    Some(autosave)
+                }
+                Err(e) => {
+                    message = Some((
+                        format!("Autosave is off: cannot use {}: {e}", dir.display()),
+                        None,
+                    ));
+                    None
+                }
+            });
+        Self {
+            env,
+            selection_revision: doc.revision(),
+            doc,
+            selection: Selection::default(),
+            canvas: Canvas::default(),
+            inspector: Inspector::default(),
+            validation: Validation::default(),
+            settings,
+            theme_applied: None,
+            autosave,
+            dialogs,
+            message,
+            title: String::new(),
+            close_allowed: false,
+            was_typing: false,
+            overlay: CanvasOverlay::default(),
+            startup_probe: None,
+        }
+    }
+
+    /// The open document.
+    pub fn document(&self) -> &Document {
+        &self.doc
+    }
+
+    /// What is selected.
+    pub fn selection(&self) -> &Selection {
+        &self.selection
+    }
+
+    /// The canvas (its transform, what it drew).
+    pub fn canvas(&self) -> &Canvas {
+        &self.canvas
+    }
+
+    /// The dialog shown, if any.
+    pub fn dialog(&self) -> Option<&Dialog> {
+        self.dialogs.front()
+    }
+
+    /// The window title: file name, and a • when there are unsaved changes.
+    pub fn window_title(&self) -> String {
+        let mark = if self.doc.is_dirty() { " •" } else { "" };
+        format!("{}{mark} — archsim", self.doc.display_name())
+    }
+
+    /// What is remembered between runs.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// Where this session's autosave copy is written, when autosave is on.
+    pub fn autosave_path(&self) -> Option<PathBuf> {
+        self.autosave.as_ref().map(Autosave::copy_path)
+    }
+
+    /// Ends the session cleanly: the autosave copy is removed, so the next
+    /// start offers no recovery. Called when the window closes.
+    pub fn clean_exit(&mut self) {
+        if let Some(autosave) = self.autosave.take()
+            && let Err(e) = autosave.clean_exit()
+        {
+            eprintln!("archsim: cannot remove the autosave: {e}");
+        }
+    }
+
+    /// Draws one frame and handles its input.
+    pub fn frame_ui(&mut self, ui: &mut Ui) {
+        let ctx = ui.ctx().clone();
+        if self.theme_applied != Some(self.settings.theme) {
+            ctx.set_theme(self.settings.theme.preference());
+            self.theme_applied = Some(self.settings.theme);
+        }
+        let now = ui.input(|i| i.time);
+        self.validation.update(&self.doc);
+        let mut commands = if self.dialogs.is_empty() {
+            shortcuts::pressed(&ctx, self.was_typing)
+        } else {
+            Vec::new()
+        };
+        if let Some(path) = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_owned())
+                .find(|p| !p.as_os_str().is_empty())
+        }) {
+            commands.push(Command::OpenFile(path));
+        }
+        if ctx.input(|i| i.viewport().close_requested())
+            && !self.close_allowed
+            && self.doc.is_dirty()
+        {
+            ctx.send_viewport_cmd(ViewportCommand::CancelClose);
+            commands.push(Command::Quit);
+        }
+
+        let menu_state = menu::MenuState {
+            can_undo: self.doc.can_undo(),
+            can_redo: self.doc.can_redo(),
+            has_selection: !self.selection.is_empty(),
+            recent: self.settings.recent.paths(),
+            legend: self.settings.legend,
+            theme: self.settings.theme,
+        };
+        Panel::top("menu").show(ui, |ui| commands.extend(menu::menu_ui(ui, &menu_state)));
+        let message = self.current_message(now);
+        let go_to = Panel::bottom("status")
+            .show(ui, |ui| {
+                status_bar::status_bar_ui(ui, &self.doc, &self.validation, message.as_deref())
+            })
+            .inner;
+        if let Some(path) = go_to {
+            self.go_to_problem(path);
+        }
+        Panel::left("palette")
+            .resizable(false)
+            .exact_size(168.0)
+            .show(ui, |ui| {
+                commands.extend(palette::palette_ui(ui, &mut self.canvas))
+            });
+        let actions = Panel::right("inspector")
+            .resizable(true)
+            .default_size(330.0)
+            .min_size(260.0)
+            .max_size(560.0)
+            .show(ui, |ui| {
+                self.inspector.ui(
+                    ui,
+                    self.doc.design(),
+                    &self.selection,
+                    self.validation.problems(),
+                )
+            })
+            .inner;
+        egui::CentralPanel::no_frame().show(ui, |ui| {
+            let response = self.canvas.ui(
+                ui,
+                &mut self.doc,
+                &mut self.selection,
+                &self.validation,
+                &self.overlay,
+            );
+            if response.rename {
+                self.inspector.focus_name = true;
+            }
+            if let Some(text) = response.message {
+                self.message = Some((text, Some(now)));
+            }
+            self.zoom_controls_ui(ui);
+            if ctx.input(|i| !i.raw.hovered_files.is_empty()) {
+                drop_hint(ui, self.canvas.rect());
+            }
+        });
+        // The legend is drawn after the canvas (it floats over it); the
+        // next fit keeps the design clear of it.
+        self.canvas.covered_bottom = if self.settings.legend {
+            legend::legend_ui(&ctx, self.canvas.rect()) + 20.0
+        } else {
+            0.0
+        };
+        self.apply(actions, &mut commands);
+        if let Some(answer) = self
+            .dialogs
+            .front()
+            .and_then(|d| dialogs::dialog_ui(&ctx, d))
+        {
+            self.dialogs.pop_front();
+            self.answer(&ctx, answer);
+        }
+        for command in commands {
+            self.run(&ctx, command);
+        }
+        self.end_frame(&ctx, now);
+    }
+
+    /// The status message, while it is fresh.
+    fn current_message(&mut self, now: f64) -> Option<String> {
+        let (text, since) = self.message.as_mut()?;
+        let since = *since.get_or_insert(now);
+        if now - since > MESSAGE_SECONDS {
+            self.message = None;
+            return None;
+        }
+        Some(text.clone())
+    }
+
+    fn say(&mut self, text: impl Into<String>) {
+        self.message = Some((text.into(), None));
+    }
+
+    /// Zoom buttons in the canvas's top-right corner.
+    fn zoom_controls_ui(&mut self, ui: &mut Ui) {
+        let rect = self.canvas.rect();
+        if !rect.is_positive() {
+            return;
+        }
+        let mut fit = false;
+        egui::Area::new(egui::Id::new("zoom-controls"))
+            .pivot(egui::Align2::RIGHT_TOP)
+            .fixed_pos(rect.right_top() + egui::vec2(-10.0, 10.0))
+            .order(egui::Order::Middle)
+            .show(ui.ctx(), |ui| {
+                egui::Frame::popup(ui.style()).show(ui, |ui| {
+                    ui.horizontal(|ui| {
+                        if ui.button("−").on_hover_text("Zoom out").clicked() {
+                            self.canvas.zoom_by(ui, 1.0 / 1.25);
+                        }
+                        ui.label(format!("{:.0}%", self.canvas.transform().zoom * 100.0));
+                        if ui.button("+").on_hover_text("Zoom in").clicked() {
+                            self.canvas.zoom_by(ui, 1.25);
+                        }
+                        fit = ui
+                            .button("Fit")
+                            .on_hover_text("Fit the design into view (F)")
+                            .clicked();
+                    });
+                });
+            });
+        if fit {
+            self.canvas.request_fit();
+        }
+    }
+
+    fn apply(&mut self, actions: Vec<InspectorAction>, commands: &mut Vec<Command>) {
+        for action in actions {
+            match action {
+                InspectorAction::Edit { edit, key } => {
+                    if let InspectorEdit::RenameNode { old, new } = &edit
+                        && self.selection.nodes.remove(old)
+                    {
+                        self.selection.nodes.insert(new.clone());
+                    }
+                    self.doc.edit(key, |d| edit.apply(d));
+                }
+                InspectorAction::Select(selection) => self.selection = selection,
+                InspectorAction::Delete => commands.push(Command::Delete),
+            }
+        }
+    }
+
+    /// Selects what the problem at `path` is about and shows its field.
+    fn go_to_problem(&mut self, path: crate::model::FieldPath) {
+        self.selection = match Owner::of(&path) {
+            Owner::Node(i) => self
+                .doc
+                .design()
+                .nodes
+                .get(i)
+                .map(|n| Selection::only_node(n.id.clone()))
+                .unwrap_or_default(),
+            Owner::Link(i) => Selection::only_link(i),
+            Owner::Design => Selection::default(),
+        };
+        self.inspector.reveal = Some(path);
+    }
+
+    /// Carries out `command`, first asking what to do with unsaved changes
+    /// if it would replace the design.
+    fn run(&mut self, ctx: &egui::Context, command: Command) {
+        if command.replaces_document() && self.doc.is_dirty() {
+            self.dialogs.push_back(Dialog::Unsaved { then: command });
+        } else {
+            self.execute(ctx, command);
+        }
+    }
+
+    fn execute(&mut self, ctx: &egui::Context, command: Command) {
+        match command {
+            Command::New => self.replace(empty_document()),
+            Command::Open => {
+                let dir = self.doc.path().and_then(Path::parent).map(Path::to_owned);
+                let dir = dir
+                    .as_deref()
+                    .or(self.settings.recent.last_dir())
+                    .map(Path::to_owned);
+                if let Some(path) = self.env.dialogs.open_design(dir.as_deref()) {
+                    self.run(ctx, Command::OpenFile(path));
+                }
+            }
+            Command::OpenFile(path) => self.open_file(&path),
+            Command::OpenExample(slug) => match library::find(slug).map(|e| e.design()) {
+                Some(Ok(design)) => self.replace(Document::new(design, Origin::Example(slug))),
+                Some(Err(e)) => self.dialogs.push_back(load_error(Path::new(slug), &e)),
+                None => {}
+            },
+            Command::Save => {
+                self.save();
+            }
+            Command::SaveAs => {
+                self.save_as();
+            }
+            Command::Quit => {
+                self.close_allowed = true;
+                ctx.send_viewport_cmd(ViewportCommand::Close);
+            }
+            Command::Undo => {
+                if self.doc.undo() {
+                    self.selection.links.clear();
+                }
+            }
+            Command::Redo => {
+                if self.doc.redo() {
+                    self.selection.links.clear();
+                }
+            }
+            Command::Delete => {
+                let (nodes, links) = (self.selection.nodes.clone(), self.selection.links.clone());
+                self.doc.edit(None, |d| edit::delete(d, &nodes, &links));
+                self.selection.clear();
+            }
+            Command::SelectAll => self.selection = Selection::all(self.doc.design()),
+            Command::Fit => self.canvas.request_fit(),
+            Command::AutoLayout => {
+                let positions = crate::layout::layered(self.doc.design());
+                if self.doc.edit(None, |d| edit::set_positions(d, &positions)) {
+                    self.canvas.request_fit();
+                }
+            }
+            Command::ToggleLegend => self.settings.legend = !self.settings.legend,
+            Command::SetTheme(theme) => self.settings.theme = theme,
+            Command::ShowShortcuts => self.dialogs.push_back(Dialog::Shortcuts),
+            Command::ShowAbout => self.dialogs.push_back(Dialog::About),
+            Command::Cancel => {
+                if !self.canvas.cancel() {
+                    self.selection.clear();
+                }
+            }
+            Command::AddNode(kind) => {
+                let at = edit::free_spot(self.doc.design(), self.canvas.visible_center());
+                let mut added = None;
+                self.doc
+                    .edit(None, |d| added = Some(edit::add_node(d, kind, at)));
+                if let Some(id) = added {
+                    self.selection = Selection::only_node(id);
+                }
+            }
+        }
+    }
+
+    fn answer(&mut self, ctx: &egui::Context, answer: Answer) {
+        match answer {
+            Answer::SaveThen(command) => {
+                if self.save() {
+                    self.execute(ctx, command);
+                }
+            }
+            Answer::DiscardThen(command) => self.execute(ctx, command),
+            Answer::Recover(found) => match file::load(&found.design) {
+                Ok(design) => {
+                    let (original, title) = (found.info.original.clone(), found.info.title.clone());
+                    self.replace(Document::recovered(design, original, title));
+                    self.forget(&found);
+                    self.say("Recovered the unsaved design. Save it to keep it.");
+                }
+                Err(e) => self.dialogs.push_back(load_error(&found.design, &e)),
+            },
+            Answer::DeleteRecovery(found) => self.forget(&found),
+            Answer::Close => {}
+        }
+    }
+
+    fn forget(&mut self, found: &Recoverable) {
+        let Some(dir) = self.env.data_dir.clone() else {
+            return;
+        };
+        if let Err(e) = found.forget(&dir) {
+            self.say(format!("Cannot delete the recovered copy: {e}"));
+        }
+    }
+
+    /// Makes `doc` the open document, with a fresh view.
+    fn replace(&mut self, doc: Document) {
+        self.doc = doc;
+        self.selection.clear();
+        self.canvas.reset();
+        self.inspector = Inspector::default();
+    }
+
+    fn open_file(&mut self, path: &Path) {
+        match file::load(path) {
+            Ok(design) => {
+                self.replace(Document::new(design, Origin::File(path.to_owned())));
+                self.settings.recent.add(path);
+            }
+            Err(e) => {
+                if matches!(&e, LoadError::Read { source, .. } if source.kind() == std::io::ErrorKind::NotFound)
+                {
+                    self.settings.recent.remove(path);
+                }
+                self.dialogs.push_back(load_error(path, &e));
+            }
+        }
+    }
+
+    /// Saves to the document's file, or asks where. Returns whether it saved.
+    fn save(&mut self) -> bool {
+        match self.doc.path().map(Path::to_owned) {
+            Some(path) => self.save_to(&path),
+            None => self.save_as(),
+        }
+    }
+
+    /// Asks where, then saves. Returns whether it saved.
+    fn save_as(&mut self) -> bool {
+        let name = self
+            .doc
+            .path()
+            .and_then(Path::file_name)
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| files::file_name_for(&self.doc.design().name));
+        let dir = self.doc.path().and_then(Path::parent).map(Path::to_owned);
+        let dir = dir
+            .as_deref()
+            .or(self.settings.recent.last_dir())
+            .map(Path::to_owned);
+        match self.env.dialogs.save_design(dir.as_deref(), &name) {
+            Some(path) => self.save_to(&path),
+            None => false,
+        }
+    }
+
+    fn save_to(&mut self, path: &Path) -> bool {
+        match self.doc.save_to(path) {
+            Ok(()) => {
+                self.settings.recent.add(path);
+                self.say(format!("Saved {}", path.display()));
+                true
+            }
+            Err(e) => {
+                self.dialogs.push_back(Dialog::Error {
+                    title: "Cannot save".into(),
+                    message: e.to_string(),
+                });
+                false
+            }
+        }
+    }
+
+    /// Housekeeping after the frame: end continuous edits whose widget let
+    /// go, drop selected things that no longer exist, autosave, title.
+    fn end_frame(&mut self, ctx: &egui::Context, now: f64) {
+        self.was_typing = ctx.text_edit_focused();
+        if let Some(key) = self.doc.open_session()
+            && !ctx.memory(|m| m.has_focus(key))
+            && !ctx.is_being_dragged(key)
+        {
+            self.doc.close_session();
+        }
+        if self.selection_revision != self.doc.revision() {
+            self.selection.retain_existing(self.doc.design());
+            self.selection_revision = self.doc.revision();
+        }
+        if let Some(autosave) = &mut self.autosave
+            && let Err(e) = autosave.tick(now, &self.doc)
+        {
+            self.message = Some((format!("Autosave failed: {e}"), Some(now)));
+        }
+        let title = self.window_title();
+        if title != self.title {
+            ctx.send_viewport_cmd(ViewportCommand::Title(title.clone()));
+            self.title = title;
+        }
+        if let Some(started) = self.startup_probe.take() {
+            eprintln!(
+                "archsim: first frame drawn {:.0} ms after start",
+                started.elapsed().as_secs_f64() * 1000.0
+            );
+            self.close_allowed = true;
+            ctx.send_viewport_cmd(ViewportCommand::Close);
+        }
+    }
+}
+
+fn empty_document() -> Document {
+    Document::new(Design::new("Untitled design"), Origin::Untitled)
+}
+
+/// The dialog for a design that does not load; the message names the
+/// file, line and column.
+fn load_error(path: &Path, e: &LoadError) -> Dialog {
+    Dialog::Error {
+        title: format!("Cannot open {}", path.display()),
+        message: e.to_string(),
+    }
+}
+
+/// A hint over the canvas while files are dragged over the window.
+fn drop_hint(ui: &Ui, rect: egui::Rect) {
+    let painter = ui.painter_at(rect);
+    painter.rect_filled(rect, 0.0, ui.visuals().extreme_bg_color.gamma_multiply(0.8));
+    painter.text(
+        rect.center(),
+        egui::Align2::CENTER_CENTER,
+        "Drop a design file to open it",
+        egui::FontId::proportional(20.0),
+        ui.visuals().strong_text_color(),
+    );
+}
+
+impl eframe::App for ArchsimApp {
+    fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
+        self.frame_ui(ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, SETTINGS_KEY, &self.settings);
+    }
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        self.clean_exit();
+    }
+
+    fn persist_egui_memory(&self) -> bool {
+        // Pan and zoom come from the design and the Fit on open; stale
+        // view state from an earlier run would only fight them.
+        false
+    }
+
+    fn clear_color(&self, visuals: &egui::Visuals) -> [f32; 4] {
+        visuals.panel_fill.to_normalized_gamma_f32()
+    }
+}
+
+/// Opens the app window on `start` and runs it until it is closed.
+///
+/// With the environment variable `ARCHSIM_STARTUP_PROBE` set, the app
+/// prints how long it took from this call to the first drawn frame and
+/// closes: the cold-start measurement.
+pub fn run(start: Start) -> Result<(), String> {
+    let started = Instant::now();
+    let probe = std::env::var_os("ARCHSIM_STARTUP_PROBE").is_some();
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("archsim")
+            .with_app_id(APP_ID)
+            .with_inner_size([1280.0, 800.0])
+            .with_min_inner_size([720.0, 480.0])
+            .with_drag_and_drop(true),
+        ..Default::default()
+    };
+    eframe::run_native(
+        APP_ID,
+        options,
+        Box::new(move |cc| {
+            let settings = cc
+                .storage
+                .and_then(|s| eframe::get_value(s, SETTINGS_KEY))
+                .unwrap_or_default();
+            let mut app = ArchsimApp::new(Environment::native(), start, settings);
+            app.startup_probe = probe.then_some(started);
+            Ok(Box::new(app))
+        }),
+    )
+    .map_err(|e| e.to_string())
+}

@@ -1,0 +1,624 @@
+//! The visual language of archsim diagrams, in one place.
+//!
+//! Every picture of a design — the desktop canvas, its legend, the SVG in a
+//! report — draws from these rules, so a style looks the same everywhere and
+//! a change here changes it everywhere. Nothing here knows how to paint:
+//! colours are plain sRGB tuples, lengths are plain numbers, and the painters
+//! (egui in `app`, SVG in `report`) turn them into pixels.
+//!
+//! The four communication styles are told apart by line pattern, arrow head
+//! and marks, not by colour alone, so the diagram reads the same for people
+//! who cannot tell the colours apart and when printed in grey. The colours
+//! come from the Okabe–Ito palette, chosen to stay distinct under the common
+//! forms of colour blindness.
+
+use crate::model::{Availability, Distribution, Link, Node, NodeKind, Style, Technology};
+
+/// A colour in sRGB with straight (not premultiplied) alpha.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Rgba {
+    /// Red, 0–255.
+    pub r: u8,
+    /// Green, 0–255.
+    pub g: u8,
+    /// Blue, 0–255.
+    pub b: u8,
+    /// Opacity, 0 (transparent) – 255 (opaque).
+    pub a: u8,
+}
+
+impl Rgba {
+    /// An opaque colour.
+    pub const fn rgb(r: u8, g: u8, b: u8) -> Self {
+        Self { r, g, b, a: 255 }
+    }
+
+    /// `0xRRGGBB` as an opaque colour, so palettes read like CSS.
+    pub const fn hex(rgb: u32) -> Self {
+        Self::rgb((rgb >> 16) as u8, (rgb >> 8) as u8, rgb as u8)
+    }
+
+    /// The same colour with its opacity multiplied by `factor` (0–1).
+    pub fn faded(self, factor: f32) -> Self {
+        let a = (f32::from(self.a) * factor.clamp(0.0, 1.0)).round() as u8;
+        Self { a, ..self }
+    }
+
+    /// `#rrggbb`, for SVG and CSS (opacity is written separately there).
+    pub fn to_hex(self) -> String {
+        format!("#{:02x}{:02x}{:02x}", self.r, self.g, self.b)
+    }
+}
+
+/// Light or dark background. Every colour has a variant for each, chosen
+/// for contrast against that background.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Theme {
+    /// Dark text on a light canvas (also the theme of printed reports).
+    #[default]
+    Light,
+    /// Light text on a dark canvas.
+    Dark,
+}
+
+/// How an element is emphasised in one picture: findings highlight the
+/// nodes and links they are about and dim the rest; playback dims what is
+/// idle. Drawing code applies it the same way everywhere.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Emphasis {
+    /// Drawn as usual.
+    #[default]
+    Normal,
+    /// Drawn bolder, with the highlight colour around it.
+    Highlighted,
+    /// Drawn faint, so the emphasised elements stand out.
+    Dimmed,
+}
+
+impl Emphasis {
+    /// The opacity factor for the element's colours.
+    pub fn opacity(self) -> f32 {
+        match self {
+            Self::Dimmed => 0.22,
+            Self::Normal | Self::Highlighted => 1.0,
+        }
+    }
+
+    /// The factor for the element's stroke widths.
+    pub fn width_factor(self) -> f32 {
+        match self {
+            Self::Highlighted => 1.7,
+            Self::Normal | Self::Dimmed => 1.0,
+        }
+    }
+}
+
+/// How a link's line is stroked. Lengths are in points on screen at zoom 1
+/// (painters scale them with the stroke), so a pattern stays recognisable.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum LinePattern {
+    /// One continuous line.
+    Solid,
+    /// Dashes of `dash` separated by `gap`.
+    Dashed {
+        /// Length of each dash.
+        dash: f32,
+        /// Length of each gap.
+        gap: f32,
+    },
+    /// Round dots `spacing` apart.
+    Dotted {
+        /// Distance between dot centres.
+        spacing: f32,
+    },
+}
+
+/// The mark at the receiving end of a link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ArrowHead {
+    /// A solid triangle: the caller hands over control and waits.
+    Filled,
+    /// Two strokes, a chevron: something is sent and the sender moves on.
+    Open,
+    /// A triangle outline: a fact is published.
+    Hollow,
+}
+
+/// Everything that decides how a link of one style is drawn. The canvas, the
+/// legend and the report all draw a style from its `LinkLook`, so what the
+/// legend shows is what the diagram shows.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LinkLook {
+    /// The style this look draws.
+    pub style: Style,
+    /// Line pattern.
+    pub pattern: LinePattern,
+    /// Mark at the receiving end.
+    pub head: ArrowHead,
+    /// Stroke width in points at zoom 1.
+    pub width: f32,
+    /// A small arrow running back beside the line: the response that comes
+    /// back later (asynchronous request-response).
+    pub return_arrow: bool,
+    /// Radio-wave arcs at the sending end: the message is broadcast to
+    /// whoever subscribes (events).
+    pub broadcast: bool,
+}
+
+/// How links of `style` are drawn.
+pub fn link_look(style: Style) -> LinkLook {
+    match style {
+        Style::Sync => LinkLook {
+            style,
+            pattern: LinePattern::Solid,
+            head: ArrowHead::Filled,
+            width: 2.2,
+            return_arrow: false,
+            broadcast: false,
+        },
+        Style::AsyncRequest => LinkLook {
+            style,
+            pattern: LinePattern::Dashed {
+                dash: 9.0,
+                gap: 5.0,
+            },
+            head: ArrowHead::Open,
+            width: 2.0,
+            return_arrow: true,
+            broadcast: false,
+        },
+        Style::Event => LinkLook {
+            style,
+            pattern: LinePattern::Dotted { spacing: 6.0 },
+            head: ArrowHead::Hollow,
+            width: 2.4,
+            return_arrow: false,
+            broadcast: true,
+        },
+        Style::CommonData => LinkLook {
+            style,
+            pattern: LinePattern::Dashed {
+                dash: 3.0,
+                gap: 3.0,
+            },
+            head: ArrowHead::Open,
+            width: 1.3,
+            return_arrow: false,
+            broadcast: false,
+        },
+    }
+}
+
+/// The colour of links of `style`: Okabe–Ito vermillion (sync: blocking,
+/// the style to watch), blue (async request), bluish green (event) and
+/// reddish purple (common data), each adjusted for contrast on `theme`.
+pub fn style_color(style: Style, theme: Theme) -> Rgba {
+    match (style, theme) {
+        (Style::Sync, Theme::Light) => Rgba::hex(0xD55E00),
+        (Style::Sync, Theme::Dark) => Rgba::hex(0xF58A4B),
+        (Style::AsyncRequest, Theme::Light) => Rgba::hex(0x0072B2),
+        (Style::AsyncRequest, Theme::Dark) => Rgba::hex(0x56B4E9),
+        (Style::Event, Theme::Light) => Rgba::hex(0x008766),
+        (Style::Event, Theme::Dark) => Rgba::hex(0x2FC49C),
+        (Style::CommonData, Theme::Light) => Rgba::hex(0xA8558A),
+        (Style::CommonData, Theme::Dark) => Rgba::hex(0xE69BC9),
+    }
+}
+
+/// What a style means, in a few words, for legends: how the two sides
+/// depend on each other.
+pub fn style_meaning(style: Style) -> &'static str {
+    match style {
+        Style::Sync => "the caller waits, blocked, for the answer",
+        Style::AsyncRequest => "request through a queue; the answer comes back later",
+        Style::Event => "published; every subscriber gets a copy",
+        Style::CommonData => "written to a store; readers poll for it",
+    }
+}
+
+/// The outline of a node, one per kind, so the kind reads at a glance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NodeShape {
+    /// A service: a rounded box.
+    RoundedBox,
+    /// A broker: a cylinder on its side, the classic picture of a queue.
+    Queue,
+    /// A data store: an upright cylinder, the classic picture of a database.
+    Cylinder,
+    /// A client: a circle with a person in it, the name below.
+    Person,
+}
+
+impl NodeShape {
+    /// The shape of nodes of `kind`.
+    pub fn of(kind: &NodeKind) -> Self {
+        match kind {
+            NodeKind::Service(_) => Self::RoundedBox,
+            NodeKind::Broker(_) => Self::Queue,
+            NodeKind::DataStore(_) => Self::Cylinder,
+            NodeKind::Client => Self::Person,
+        }
+    }
+
+    /// Width and height of the outline in graph units (for a person, the
+    /// circle; its name goes below).
+    pub fn size(self) -> (f32, f32) {
+        match self {
+            Self::RoundedBox => (160.0, 60.0),
+            Self::Queue => (150.0, 54.0),
+            Self::Cylinder => (124.0, 76.0),
+            Self::Person => (52.0, 52.0),
+        }
+    }
+
+    /// How far the drawing reaches beyond the outline's bottom edge, in
+    /// graph units (a person's name), so fitting the view keeps it visible.
+    pub fn label_below(self) -> f32 {
+        match self {
+            Self::Person => 22.0,
+            Self::RoundedBox | Self::Queue | Self::Cylinder => 0.0,
+        }
+    }
+
+    /// The half-height of the elliptic ends of cylinders, graph units.
+    pub const CYLINDER_CAP: f32 = 9.0;
+
+    /// The distance from the centre to the outline in direction `dir`
+    /// (any length), in graph units: where a link touching the node starts
+    /// or ends. Boxes and cylinders are treated as their bounding box.
+    pub fn boundary_distance(self, dir: (f32, f32)) -> f32 {
+        let (w, h) = self.size();
+        let (dx, dy) = dir;
+        let len = (dx * dx + dy * dy).sqrt();
+        if !len.is_finite() || len == 0.0 {
+            return 0.0;
+        }
+        let (ux, uy) = (dx / len, dy / len);
+        match self {
+            Self::Person => w / 2.0,
+            Self::RoundedBox | Self::Queue | Self::Cylinder => {
+                let tx = if ux.abs() > f32::EPSILON {
+                    (w / 2.0) / ux.abs()
+                } else {
+                    f32::INFINITY
+                };
+                let ty = if uy.abs() > f32::EPSILON {
+                    (h / 2.0) / uy.abs()
+                } else {
+                    f32::INFINITY
+                };
+                tx.min(ty)
+            }
+        }
+    }
+}
+
+/// The colours of the canvas and of everything on it, for one theme.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Palette {
+    /// The canvas background.
+    pub canvas: Rgba,
+    /// The dot grid on the canvas.
+    pub grid: Rgba,
+    /// Node names and labels.
+    pub text: Rgba,
+    /// Secondary text (captions under names).
+    pub text_muted: Rgba,
+    /// Node outlines.
+    pub node_stroke: Rgba,
+    /// Fill of services.
+    pub service_fill: Rgba,
+    /// Fill of brokers.
+    pub broker_fill: Rgba,
+    /// Fill of data stores.
+    pub store_fill: Rgba,
+    /// Fill of clients.
+    pub client_fill: Rgba,
+    /// Outline and halo of selected elements.
+    pub selection: Rgba,
+    /// Halo of highlighted elements (findings, drop targets).
+    pub highlight: Rgba,
+    /// Marks on elements with validation problems.
+    pub problem: Rgba,
+    /// "All is well" marks (a valid design).
+    pub ok: Rgba,
+}
+
+const LIGHT: Palette = Palette {
+    canvas: Rgba::hex(0xFAFAF7),
+    grid: Rgba::hex(0xD9D9D2),
+    text: Rgba::hex(0x1B2430),
+    text_muted: Rgba::hex(0x5A6472),
+    node_stroke: Rgba::hex(0x4A5566),
+    service_fill: Rgba::hex(0xE6EDF7),
+    broker_fill: Rgba::hex(0xF5EDD6),
+    store_fill: Rgba::hex(0xE2EFE6),
+    client_fill: Rgba::hex(0xEEE6F4),
+    selection: Rgba::hex(0x1F6FD1),
+    highlight: Rgba::hex(0xE69F00),
+    problem: Rgba::hex(0xC62828),
+    ok: Rgba::hex(0x2E7D32),
+};
+
+const DARK: Palette = Palette {
+    canvas: Rgba::hex(0x1B1D21),
+    grid: Rgba::hex(0x34373D),
+    text: Rgba::hex(0xE6E9EE),
+    text_muted: Rgba::hex(0xA3ABB8),
+    node_stroke: Rgba::hex(0x9AA5B5),
+    service_fill: Rgba::hex(0x27313F),
+    broker_fill: Rgba::hex(0x3A3322),
+    store_fill: Rgba::hex(0x213729),
+    client_fill: Rgba::hex(0x332A3D),
+    selection: Rgba::hex(0x5AA9FF),
+    highlight: Rgba::hex(0xF0B429),
+    problem: Rgba::hex(0xFF6B6B),
+    ok: Rgba::hex(0x7BC67E),
+};
+
+impl Palette {
+    /// The palette of `theme`.
+    pub fn of(theme: Theme) -> &'static Palette {
+        match theme {
+            Theme::Light => &LIGHT,
+            Theme::Dark => &DARK,
+        }
+    }
+
+    /// The fill of nodes of `shape`.
+    pub fn fill(&self, shape: NodeShape) -> Rgba {
+        match shape {
+            NodeShape::RoundedBox => self.service_fill,
+            NodeShape::Queue => self.broker_fill,
+            NodeShape::Cylinder => self.store_fill,
+            NodeShape::Person => self.client_fill,
+        }
+    }
+}
+
+/// A duration in milliseconds, the way people say it: `0.5 ms`, `15 ms`,
+/// `1.5 s`, `2 min`.
+pub fn format_ms(ms: f64) -> String {
+    if !ms.is_finite() {
+        return format!("{ms} ms");
+    }
+    if ms >= 60_000.0 {
+        format!("{} min", trim_number(ms / 60_000.0))
+    } else if ms >= 1000.0 {
+        format!("{} s", trim_number(ms / 1000.0))
+    } else {
+        format!("{} ms", trim_number(ms))
+    }
+}
+
+/// A number with at most two decimals and no trailing zeros.
+fn trim_number(v: f64) -> String {
+    let s = format!("{v:.2}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    s.to_owned()
+}
+
+/// A distribution in words: `LogNormal, mean 25 ms, sd 10 ms`.
+pub fn describe_distribution(d: &Distribution) -> String {
+    match *d {
+        Distribution::Constant { ms } => format!("constant {}", format_ms(ms)),
+        Distribution::Exponential { mean_ms } => {
+            format!("exponential, mean {}", format_ms(mean_ms))
+        }
+        Distribution::LogNormal { mean_ms, sd_ms } => format!(
+            "log-normal, mean {}, sd {}",
+            format_ms(mean_ms),
+            format_ms(sd_ms)
+        ),
+        Distribution::Uniform { min_ms, max_ms } => {
+            format!("uniform {} – {}", format_ms(min_ms), format_ms(max_ms))
+        }
+    }
+}
+
+/// An availability in words: `99.5% up`, `up 99% (MTTF 1 h, MTTR 36 s)`.
+pub fn describe_availability(a: &Availability) -> String {
+    match *a {
+        Availability::Always => "always up".into(),
+        Availability::Fraction(f) => format!("{}% up", trim_number(f * 100.0)),
+        Availability::Mttf { mttf_s, mttr_s } => format!(
+            "{}% up (MTTF {}, MTTR {})",
+            trim_number(a.fraction_up() * 100.0),
+            format_ms(mttf_s * 1000.0),
+            format_ms(mttr_s * 1000.0)
+        ),
+    }
+}
+
+/// The short line under a node's name: the one or two facts that matter
+/// most for its kind.
+pub fn node_caption(node: &Node) -> String {
+    match &node.kind {
+        NodeKind::Service(s) => {
+            let mut caption = format!(
+                "{} worker{}",
+                s.workers,
+                if s.workers == 1 { "" } else { "s" }
+            );
+            if let Some(op) = s.operations.first() {
+                caption.push_str(" · ");
+                caption.push_str(&format_ms(op.service_time.mean_ms()));
+            }
+            if s.availability != Availability::Always {
+                caption.push_str(" · ");
+                caption.push_str(&trim_number(s.availability.fraction_up() * 100.0));
+                caption.push('%');
+            }
+            caption
+        }
+        NodeKind::Broker(b) => {
+            let kind = match b.kind {
+                crate::model::BrokerKind::Log => "log",
+                crate::model::BrokerKind::Queue => "queue",
+            };
+            if b.durable {
+                kind.to_owned()
+            } else {
+                format!("{kind} · not durable")
+            }
+        }
+        NodeKind::DataStore(d) => {
+            let kind = match d.kind {
+                crate::model::StoreKind::Database => "database",
+                crate::model::StoreKind::Cache => "cache",
+                crate::model::StoreKind::FileShare => "file share",
+                crate::model::StoreKind::DataLake => "data lake",
+            };
+            format!("{kind} · {}", format_ms(d.read_latency.mean_ms()))
+        }
+        NodeKind::Client => String::new(),
+    }
+}
+
+/// The key properties of a node, as label and value, for tooltips and
+/// report hover texts.
+pub fn node_facts(node: &Node) -> Vec<(&'static str, String)> {
+    let mut facts = vec![
+        ("name", node.name.clone()),
+        ("kind", node.kind_name().to_owned()),
+        ("id", node.id.to_string()),
+    ];
+    match &node.kind {
+        NodeKind::Service(s) => {
+            facts.push(("workers", s.workers.to_string()));
+            if let Some(cap) = s.queue_capacity {
+                facts.push(("queue capacity", cap.to_string()));
+            }
+            for op in &s.operations {
+                facts.push((
+                    "service time",
+                    format!("{}: {}", op.name, describe_distribution(&op.service_time)),
+                ));
+            }
+            facts.push(("availability", describe_availability(&s.availability)));
+            if s.error_rate > 0.0 {
+                facts.push((
+                    "error rate",
+                    format!("{}%", trim_number(s.error_rate * 100.0)),
+                ));
+            }
+        }
+        NodeKind::Broker(b) => {
+            facts.push(("durable", if b.durable { "yes" } else { "no" }.into()));
+            facts.push((
+                "delivery latency",
+                describe_distribution(&b.delivery_latency),
+            ));
+        }
+        NodeKind::DataStore(d) => {
+            facts.push(("read latency", describe_distribution(&d.read_latency)));
+            facts.push(("write latency", describe_distribution(&d.write_latency)));
+            if let Some(c) = d.connections {
+                facts.push(("connections", c.to_string()));
+            }
+            facts.push(("availability", describe_availability(&d.availability)));
+        }
+        NodeKind::Client => {}
+    }
+    facts
+}
+
+/// The label drawn on a link: its technology, or nothing when it is
+/// "other" (a label that says nothing only adds clutter).
+pub fn link_label(link: &Link) -> Option<&'static str> {
+    (link.technology != Technology::Other).then(|| link.technology.label())
+}
+
+/// The key properties of a link, as label and value, for tooltips and
+/// report hover texts.
+pub fn link_facts(link: &Link) -> Vec<(&'static str, String)> {
+    let mut facts = vec![
+        ("link", link.label()),
+        (
+            "style",
+            format!("{}: {}", link.style, style_meaning(link.style)),
+        ),
+        ("technology", link.technology.label().to_owned()),
+        ("latency", format_ms(link.latency_ms)),
+    ];
+    if let Some(t) = link.timeout_ms {
+        facts.push(("timeout", format_ms(t)));
+    } else if link.style == Style::Sync {
+        facts.push(("timeout", "none: waits for ever".into()));
+    }
+    if link.retries > 0 {
+        facts.push((
+            "retries",
+            format!(
+                "{} (backoff {} ×{})",
+                link.retries,
+                format_ms(link.backoff_ms),
+                trim_number(link.backoff_multiplier)
+            ),
+        ));
+    }
+    if link.calls_per_request != 1.0 {
+        facts.push(("calls per request", trim_number(link.calls_per_request)));
+    }
+    if let Some(g) = link.parallel_group {
+        facts.push(("parallel group", g.to_string()));
+    }
+    facts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_style_has_its_own_pattern_or_head() {
+        // Told apart without colour: no two styles share pattern and head
+        // and marks.
+        for (i, a) in Style::ALL.iter().enumerate() {
+            for b in &Style::ALL[i + 1..] {
+                let (la, lb) = (link_look(*a), link_look(*b));
+                assert!(
+                    la.pattern != lb.pattern
+                        || la.head != lb.head
+                        || la.return_arrow != lb.return_arrow
+                        || la.broadcast != lb.broadcast,
+                    "{a} and {b} look alike"
+                );
+                assert_eq!(la.style, *a);
+            }
+        }
+    }
+
+    #[test]
+    fn style_colours_differ_within_each_theme() {
+        for theme in [Theme::Light, Theme::Dark] {
+            let colours: std::collections::HashSet<_> =
+                Style::ALL.iter().map(|s| style_color(*s, theme)).collect();
+            assert_eq!(colours.len(), 4);
+        }
+    }
+
+    #[test]
+    fn boundary_distance_hits_the_box_edges() {
+        let shape = NodeShape::RoundedBox;
+        let (w, h) = shape.size();
+        assert_eq!(shape.boundary_distance((1.0, 0.0)), w / 2.0);
+        assert_eq!(shape.boundary_distance((0.0, -3.0)), h / 2.0);
+        assert_eq!(shape.boundary_distance((0.0, 0.0)), 0.0);
+        assert_eq!(NodeShape::Person.boundary_distance((1.0, 1.0)), 26.0);
+    }
+
+    #[test]
+    fn durations_read_naturally() {
+        assert_eq!(format_ms(15.0), "15 ms");
+        assert_eq!(format_ms(0.25), "0.25 ms");
+        assert_eq!(format_ms(1500.0), "1.5 s");
+        assert_eq!(format_ms(120_000.0), "2 min");
+    }
+
+    #[test]
+    fn faded_scales_opacity() {
+        assert_eq!(Rgba::hex(0x102030).faded(0.5).a, 128);
+        assert_eq!(Rgba::hex(0x102030).to_hex(), "#102030");
+    }
+}

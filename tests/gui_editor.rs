@@ -1,0 +1,815 @@
+//! The desktop editor, driven headless through egui_kittest: menus,
+//! palette, canvas gestures (as raw pointer events), inspector, undo,
+//! files, the unsaved-changes guard, shortcuts, autosave and recovery.
+//!
+//! The harness is stepped a fixed number of frames: the graph view asks
+//! for a repaint every frame, so it never "settles".
+#![cfg(feature = "gui")]
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+use std::sync::{Arc, Mutex};
+
+use archsim::app::autosave::Autosave;
+use archsim::app::canvas::CanvasOverlay;
+use archsim::app::dialogs::Dialog;
+use archsim::app::document::Origin;
+use archsim::app::files::FileDialogs;
+use archsim::app::{ArchsimApp, Environment, Settings, Start};
+use archsim::model::{LinkIdx, Style, file};
+use archsim::visual::link_look;
+use egui::{Event, Key, Modifiers, PointerButton, Pos2, pos2, vec2};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+
+/// File dialogs that answer from a script, and count how often they were
+/// asked.
+#[derive(Clone, Default)]
+struct Scripted {
+    answers: Rc<RefCell<VecDeque<Option<PathBuf>>>>,
+}
+
+impl Scripted {
+    fn answer(&self, path: Option<&Path>) {
+        self.answers
+            .borrow_mut()
+            .push_back(path.map(Path::to_owned));
+    }
+}
+
+impl FileDialogs for Scripted {
+    fn open_design(&mut self, _dir: Option<&Path>) -> Option<PathBuf> {
+        self.answers.borrow_mut().pop_front().flatten()
+    }
+
+    fn save_design(&mut self, _dir: Option<&Path>, _name: &str) -> Option<PathBuf> {
+        self.answers.borrow_mut().pop_front().flatten()
+    }
+}
+
+const CTRL: Modifiers = Modifiers {
+    alt: false,
+    ctrl: true,
+    shift: false,
+    mac_cmd: false,
+    command: true,
+};
+
+const CTRL_SHIFT: Modifiers = Modifiers {
+    shift: true,
+    ..CTRL
+};
+
+fn app(start: Start, dialogs: &Scripted, data_dir: Option<&Path>) -> ArchsimApp {
+    let env = Environment {
+        data_dir: data_dir.map(Path::to_owned),
+        dialogs: Box::new(dialogs.clone()),
+    };
+    // The legend is off so its labels do not shadow the inspector's.
+    let settings = Settings {
+        legend: false,
+        ..Settings::default()
+    };
+    ArchsimApp::new(env, start, settings)
+}
+
+fn harness(app: ArchsimApp) -> Harness<'static, ArchsimApp> {
+    let mut h = Harness::builder()
+        .with_size(vec2(1280.0, 800.0))
+        .build_ui_state(|ui, app: &mut ArchsimApp| app.frame_ui(ui), app);
+    h.input_mut().time = Some(0.0);
+    frames(&mut h, 3);
+    h
+}
+
+fn example() -> Harness<'static, ArchsimApp> {
+    harness(app(Start::default(), &Scripted::default(), None))
+}
+
+/// Runs the queued events, then `n` more frames.
+fn frames(h: &mut Harness<'_, ArchsimApp>, n: usize) {
+    h.step();
+    h.run_steps(n);
+}
+
+/// Where node `i` is drawn on screen.
+fn node_on_screen(h: &Harness<'_, ArchsimApp>, i: usize) -> Pos2 {
+    let app = h.state();
+    let n = &app.document().design().nodes[i];
+    app.canvas()
+        .transform()
+        .screen_from_graph(pos2(n.pos.x, n.pos.y))
+}
+
+/// Where node `i`'s connect handle is on screen (right edge, outside).
+fn handle_on_screen(h: &Harness<'_, ArchsimApp>, i: usize) -> Pos2 {
+    let app = h.state();
+    let n = &app.document().design().nodes[i];
+    let shape = archsim::visual::NodeShape::of(&n.kind);
+    let edge = pos2(n.pos.x + shape.size().0 / 2.0, n.pos.y);
+    app.canvas().transform().screen_from_graph(edge) + vec2(9.0, 0.0)
+}
+
+fn button(h: &Harness<'_, ArchsimApp>, pos: Pos2, pressed: bool, modifiers: Modifiers) {
+    h.event(Event::PointerButton {
+        pos,
+        button: PointerButton::Primary,
+        pressed,
+        modifiers,
+    });
+}
+
+fn click_at(h: &mut Harness<'_, ArchsimApp>, pos: Pos2, modifiers: Modifiers) {
+    h.event(Event::PointerMoved(pos));
+    h.event(Event::ModifiersChanged(modifiers));
+    button(h, pos, true, modifiers);
+    button(h, pos, false, modifiers);
+    h.event(Event::ModifiersChanged(Modifiers::NONE));
+    frames(h, 2);
+}
+
+/// Presses at `from`, moves to `to` in steps, releases.
+fn drag(h: &mut Harness<'_, ArchsimApp>, from: Pos2, to: Pos2, modifiers: Modifiers) {
+    h.event(Event::PointerMoved(from));
+    h.event(Event::ModifiersChanged(modifiers));
+    frames(h, 1);
+    button(h, from, true, modifiers);
+    frames(h, 1);
+    for i in 1..=8 {
+        h.event(Event::PointerMoved(from + (to - from) * (i as f32 / 8.0)));
+        frames(h, 0);
+    }
+    button(h, to, false, modifiers);
+    h.event(Event::ModifiersChanged(Modifiers::NONE));
+    frames(h, 2);
+}
+
+fn keys(h: &mut Harness<'_, ArchsimApp>, modifiers: Modifiers, key: Key) {
+    h.key_press_modifiers(modifiers, key);
+    frames(h, 2);
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn it_opens_on_the_default_example_fitted_to_the_view() {
+    let h = example();
+    let app = h.state();
+    assert_eq!(
+        app.document().origin(),
+        &Origin::Example("fraud-check-blocking")
+    );
+    let canvas = app.canvas().rect();
+    for i in 0..app.document().design().nodes.len() {
+        assert!(
+            canvas.contains(node_on_screen(&h, i)),
+            "node {i} is outside the view"
+        );
+    }
+    assert!(h.state().window_title().starts_with("fraud-check-blocking"));
+}
+
+#[test]
+fn an_example_opens_from_the_menu() {
+    let mut h = harness(app(Start::Empty, &Scripted::default(), None));
+    assert!(h.state().document().design().nodes.is_empty());
+    h.get_by_label("File").click();
+    frames(&mut h, 2);
+    h.get_by_label_contains("Examples").click();
+    frames(&mut h, 2);
+    h.get_by_label("fraud-check-blocking").click();
+    frames(&mut h, 3);
+    let doc = h.state().document();
+    assert_eq!(doc.origin(), &Origin::Example("fraud-check-blocking"));
+    assert_eq!(doc.design().nodes.len(), 5);
+}
+
+#[test]
+fn a_service_is_added_from_the_palette_and_selected() {
+    let mut h = example();
+    h.get_by_role_and_label(egui::accesskit::Role::Button, "Service")
+        .click();
+    frames(&mut h, 2);
+    let app = h.state();
+    let design = app.document().design();
+    assert_eq!(design.nodes.len(), 6);
+    let added = &design.nodes[5];
+    assert_eq!(added.id.as_str(), "service");
+    assert!(app.selection().nodes.contains(&added.id));
+    assert!(
+        app.canvas().rect().contains(node_on_screen(&h, 5)),
+        "added in view"
+    );
+    assert!(app.document().is_dirty());
+}
+
+#[test]
+fn dragging_from_a_handle_connects_two_nodes() {
+    let mut h = example();
+    // Shopper (0) -> Payment (2): a client may call a service.
+    let at = node_on_screen(&h, 0);
+    click_at(&mut h, at, Modifiers::NONE);
+    let (from, to) = (handle_on_screen(&h, 0), node_on_screen(&h, 2));
+    drag(&mut h, from, to, Modifiers::NONE);
+    let app = h.state();
+    let design = app.document().design();
+    assert_eq!(design.links.len(), 5);
+    let link = &design.links[4];
+    assert_eq!(
+        (link.from.as_str(), link.to.as_str()),
+        ("shopper", "payment")
+    );
+    assert_eq!(link.style, Style::Sync);
+    assert!(
+        app.selection().links.contains(&4),
+        "the new link is selected"
+    );
+    // The drag did not move anything.
+    assert_eq!(design.nodes[0].pos.x, 0.0);
+}
+
+#[test]
+fn the_connect_tool_connects_from_anywhere_on_a_node() {
+    let mut h = example();
+    h.get_by_label("Connect tool").click();
+    frames(&mut h, 2);
+    let (from, to) = (node_on_screen(&h, 4), node_on_screen(&h, 1));
+    drag(&mut h, from, to, Modifiers::NONE);
+    let design = h.state().document().design();
+    assert_eq!(design.links.len(), 5);
+    assert_eq!(design.links[4].from.as_str(), "customer");
+    // Escape leaves the tool: dragging a node moves it again.
+    keys(&mut h, Modifiers::NONE, Key::Escape);
+    let before = h.state().document().design().nodes[1].pos;
+    let at = node_on_screen(&h, 1);
+    drag(&mut h, at, at + vec2(0.0, 60.0), Modifiers::NONE);
+    assert!(h.state().document().design().nodes[1].pos.y > before.y);
+}
+
+#[test]
+fn changing_a_link_style_draws_it_like_the_legend() {
+    let mut h = example();
+    let middle = node_on_screen(&h, 1).lerp(node_on_screen(&h, 2), 0.5);
+    click_at(&mut h, middle, Modifiers::NONE);
+    assert_eq!(
+        h.state()
+            .selection()
+            .links
+            .iter()
+            .copied()
+            .collect::<Vec<_>>(),
+        vec![1]
+    );
+    assert_eq!(
+        h.state().canvas().drawn_link_look(LinkIdx(1)),
+        Some(link_look(Style::Sync))
+    );
+    h.get_by_label("Style").click();
+    frames(&mut h, 2);
+    h.get_by_label("event").click();
+    frames(&mut h, 3);
+    let app = h.state();
+    assert_eq!(app.document().design().links[1].style, Style::Event);
+    // Timeouts mean nothing for events: cleared, so the design stays valid.
+    assert_eq!(app.document().design().links[1].timeout_ms, None);
+    assert!(app.document().design().problems().is_empty());
+    let drawn = app.canvas().drawn_link_look(LinkIdx(1)).expect("drawn");
+    assert_eq!(
+        drawn,
+        link_look(Style::Event),
+        "drawn as the legend draws events"
+    );
+    assert!(drawn.broadcast && !drawn.return_arrow);
+}
+
+#[test]
+fn dragging_a_node_moves_it_in_one_undo_step() {
+    let mut h = example();
+    let original = h.state().document().design().clone();
+    let zoom = h.state().canvas().transform().zoom;
+    let at = node_on_screen(&h, 2);
+    drag(&mut h, at, at + vec2(0.0, 80.0), Modifiers::NONE);
+    let moved = h.state().document().design().nodes[2].pos;
+    assert!(
+        (moved.y - (original.nodes[2].pos.y + 80.0 / zoom)).abs() < 0.5,
+        "{moved:?}"
+    );
+    assert_eq!(moved.x, original.nodes[2].pos.x);
+    keys(&mut h, CTRL, Key::Z);
+    assert_eq!(h.state().document().design(), &original);
+    assert!(
+        !h.state().document().can_undo(),
+        "the whole drag was one step"
+    );
+}
+
+#[test]
+fn undo_and_redo_restore_exactly() {
+    let mut h = example();
+    let original = h.state().document().design().clone();
+    // Three edits: add a node, move it, delete a link.
+    h.get_by_role_and_label(egui::accesskit::Role::Button, "Broker")
+        .click();
+    frames(&mut h, 2);
+    let at = node_on_screen(&h, 5);
+    drag(&mut h, at, at + vec2(40.0, 40.0), Modifiers::NONE);
+    let middle = node_on_screen(&h, 2).lerp(node_on_screen(&h, 3), 0.5);
+    click_at(&mut h, middle, Modifiers::NONE);
+    keys(&mut h, Modifiers::NONE, Key::Delete);
+    let edited = h.state().document().design().clone();
+    assert_eq!((edited.nodes.len(), edited.links.len()), (6, 3));
+    for _ in 0..3 {
+        keys(&mut h, CTRL, Key::Z);
+    }
+    assert_eq!(h.state().document().design(), &original);
+    assert!(!h.state().document().is_dirty());
+    for _ in 0..2 {
+        keys(&mut h, CTRL_SHIFT, Key::Z);
+    }
+    keys(&mut h, CTRL, Key::Y);
+    assert_eq!(h.state().document().design(), &edited);
+}
+
+#[test]
+fn typing_a_name_is_one_undo_step() {
+    let mut h = example();
+    let at = node_on_screen(&h, 3);
+    click_at(&mut h, at, Modifiers::NONE);
+    let name = h.get_by_label("Name");
+    name.focus();
+    frames(&mut h, 1);
+    keys(&mut h, CTRL, Key::A);
+    for text in ["R", "isk", " check"] {
+        h.get_by_label("Name").type_text(text);
+        frames(&mut h, 1);
+    }
+    assert_eq!(h.state().document().design().nodes[3].name, "Risk check");
+    // Leave the field, then undo: the whole typing goes at once.
+    keys(&mut h, Modifiers::NONE, Key::Escape);
+    keys(&mut h, CTRL, Key::Z);
+    assert_eq!(
+        h.state().document().design().nodes[3].name,
+        "Fraud Detection"
+    );
+}
+
+#[test]
+fn save_and_reopen_keeps_positions() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("orders.archsim.ron");
+    let dialogs = Scripted::default();
+    let mut h = harness(app(Start::default(), &dialogs, None));
+    let at = node_on_screen(&h, 1);
+    drag(&mut h, at, at + vec2(30.0, 90.0), Modifiers::NONE);
+    let moved = h.state().document().design().clone();
+    assert!(h.state().window_title().contains('•'));
+    dialogs.answer(Some(&target));
+    keys(&mut h, CTRL, Key::S);
+    let app = h.state();
+    assert!(!app.document().is_dirty());
+    assert_eq!(app.document().path(), Some(target.as_path()));
+    assert!(!app.window_title().contains('•'));
+    assert_eq!(app.settings().recent.paths()[0], target);
+    // Open it again through the dialog, in a fresh app.
+    let dialogs = Scripted::default();
+    let mut h = harness(app_with_empty(&dialogs));
+    dialogs.answer(Some(&target));
+    keys(&mut h, CTRL, Key::O);
+    let reopened = h.state().document().design();
+    assert_eq!(reopened, &moved);
+    assert_eq!(reopened.nodes[1].pos, moved.nodes[1].pos);
+}
+
+fn app_with_empty(dialogs: &Scripted) -> ArchsimApp {
+    app(Start::Empty, dialogs, None)
+}
+
+#[test]
+fn unsaved_changes_are_marked_and_guarded() {
+    let dialogs = Scripted::default();
+    let mut h = harness(app(Start::default(), &dialogs, None));
+    assert!(h.query_by_label("• unsaved").is_none());
+    h.get_by_role_and_label(egui::accesskit::Role::Button, "Client")
+        .click();
+    frames(&mut h, 2);
+    assert!(h.state().window_title().contains('•'));
+    assert!(h.query_by_label("• unsaved").is_some());
+    let edited = h.state().document().design().clone();
+    // New asks; Cancel keeps the design.
+    keys(&mut h, CTRL, Key::N);
+    assert!(matches!(h.state().dialog(), Some(Dialog::Unsaved { .. })));
+    h.get_by_label("Cancel").click();
+    frames(&mut h, 2);
+    assert!(h.state().dialog().is_none());
+    assert_eq!(h.state().document().design(), &edited);
+    // New asks; Discard throws the changes away.
+    keys(&mut h, CTRL, Key::N);
+    h.get_by_label("Discard").click();
+    frames(&mut h, 2);
+    assert!(h.state().document().design().nodes.is_empty());
+    assert!(!h.state().document().is_dirty());
+}
+
+#[test]
+fn save_in_the_guard_saves_then_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("kept.archsim.ron");
+    let dialogs = Scripted::default();
+    let mut h = harness(app(Start::default(), &dialogs, None));
+    h.get_by_role_and_label(egui::accesskit::Role::Button, "Service")
+        .click();
+    frames(&mut h, 2);
+    let edited = h.state().document().design().clone();
+    keys(&mut h, CTRL, Key::N);
+    dialogs.answer(Some(&target));
+    h.get_by_label("Save").click();
+    frames(&mut h, 2);
+    assert_eq!(file::load(&target).unwrap(), edited);
+    assert!(h.state().document().design().nodes.is_empty(), "then New");
+}
+
+#[test]
+fn a_cancelled_save_dialog_keeps_the_design() {
+    let dialogs = Scripted::default();
+    let mut h = harness(app(Start::default(), &dialogs, None));
+    h.get_by_role_and_label(egui::accesskit::Role::Button, "Service")
+        .click();
+    frames(&mut h, 2);
+    keys(&mut h, CTRL, Key::N);
+    dialogs.answer(None);
+    h.get_by_label("Save").click();
+    frames(&mut h, 2);
+    assert_eq!(h.state().document().design().nodes.len(), 6);
+    assert!(h.state().document().is_dirty());
+}
+
+#[test]
+fn shortcuts_work_but_not_while_typing() {
+    let mut h = example();
+    keys(&mut h, CTRL, Key::A);
+    assert_eq!(h.state().selection().nodes.len(), 5);
+    assert_eq!(h.state().selection().links.len(), 4);
+    keys(&mut h, Modifiers::NONE, Key::Escape);
+    assert!(h.state().selection().is_empty());
+    // Zoom in, then F fits again.
+    let fitted = h.state().canvas().transform();
+    h.get_by_label("+").click();
+    frames(&mut h, 2);
+    assert!(h.state().canvas().transform().zoom > fitted.zoom);
+    keys(&mut h, Modifiers::NONE, Key::F);
+    assert_eq!(h.state().canvas().transform(), fitted);
+    // Delete in a text field edits the text, not the design.
+    let at = node_on_screen(&h, 4);
+    click_at(&mut h, at, Modifiers::NONE);
+    h.get_by_label("Name").focus();
+    frames(&mut h, 1);
+    keys(&mut h, Modifiers::NONE, Key::Delete);
+    keys(&mut h, CTRL, Key::A);
+    assert_eq!(h.state().document().design().nodes.len(), 5);
+    assert_eq!(
+        h.state().selection().nodes.len(),
+        1,
+        "Ctrl+A selected the text, not the design"
+    );
+    // Out of the field, Delete deletes the node and its link.
+    keys(&mut h, Modifiers::NONE, Key::Escape);
+    assert_eq!(
+        h.state().selection().nodes.len(),
+        1,
+        "Escape only left the field"
+    );
+    keys(&mut h, Modifiers::NONE, Key::Delete);
+    let design = h.state().document().design();
+    assert_eq!((design.nodes.len(), design.links.len()), (4, 3));
+}
+
+#[test]
+fn autosave_is_offered_after_a_crash_and_not_after_a_clean_exit() {
+    let data = tempfile::tempdir().unwrap();
+    let dialogs = Scripted::default();
+    let mut h = harness(app(Start::default(), &dialogs, Some(data.path())));
+    h.get_by_role_and_label(egui::accesskit::Role::Button, "Data store")
+        .click();
+    frames(&mut h, 2);
+    let edited = h.state().document().design().clone();
+    let copy = h.state().autosave_path().expect("autosave is on");
+    assert!(!copy.exists(), "nothing written before the interval");
+    h.input_mut().time = Some(Autosave::INTERVAL_S + 1.0);
+    frames(&mut h, 1);
+    assert!(copy.exists(), "written after the interval");
+    assert_eq!(file::load(&copy).unwrap(), edited);
+    drop(h); // a crash: no clean exit
+
+    let mut h = harness(app(Start::default(), &dialogs, Some(data.path())));
+    assert!(matches!(h.state().dialog(), Some(Dialog::Recover(_))));
+    h.get_by_label("Recover").click();
+    frames(&mut h, 2);
+    let recovered = h.state();
+    assert_eq!(recovered.document().design(), &edited);
+    assert!(recovered.document().is_dirty());
+    assert!(matches!(
+        recovered.document().origin(),
+        Origin::Recovered { .. }
+    ));
+    // The recovered copy was taken over by this session.
+    h.state_mut().clean_exit();
+    drop(h);
+
+    let h = harness(app(Start::default(), &dialogs, Some(data.path())));
+    assert!(
+        h.state().dialog().is_none(),
+        "nothing to recover after a clean exit"
+    );
+}
+
+#[test]
+fn a_broken_file_shows_where_it_is_broken() {
+    let dir = tempfile::tempdir().unwrap();
+    let broken = write(
+        dir.path(),
+        "broken.archsim.ron",
+        "(\n    format: 1,\n    name: \"x\",\n    nodes: [(id: \"a\", name: \"A\", kind: Client]\n)\n",
+    );
+    let h = harness(app(Start::File(broken.clone()), &Scripted::default(), None));
+    let Some(Dialog::Error { message, .. }) = h.state().dialog() else {
+        panic!("no error dialog: {:?}", h.state().dialog());
+    };
+    assert!(
+        message.starts_with(&format!("{}:4:", broken.display())),
+        "{message}"
+    );
+    assert!(
+        h.query_by_label_contains("broken.archsim.ron:4:").is_some(),
+        "shown"
+    );
+    assert!(
+        h.state().document().design().nodes.is_empty(),
+        "nothing opened"
+    );
+
+    // Opening it from the menu while another design is open keeps that one.
+    let dialogs = Scripted::default();
+    let mut h = harness(app(Start::default(), &dialogs, None));
+    dialogs.answer(Some(&broken));
+    keys(&mut h, CTRL, Key::O);
+    assert!(matches!(h.state().dialog(), Some(Dialog::Error { .. })));
+    assert_eq!(h.state().document().design().nodes.len(), 5);
+    h.get_by_label("OK").click();
+    frames(&mut h, 2);
+    assert!(h.state().dialog().is_none());
+}
+
+#[test]
+fn a_file_dropped_on_the_window_opens() {
+    #[derive(Debug)]
+    struct Dropped(PathBuf);
+    impl egui::DroppedFile for Dropped {
+        fn path(&self) -> &Path {
+            &self.0
+        }
+        fn bytes(&self) -> Result<Vec<u8>, String> {
+            std::fs::read(&self.0).map_err(|e| e.to_string())
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let example = archsim::library::find("fraud-check-blocking").unwrap();
+    let path = write(dir.path(), "dropped.archsim.ron", example.text);
+    let mut h = harness(app(Start::Empty, &Scripted::default(), None));
+    h.input_mut()
+        .dropped_files
+        .push(Arc::new(Dropped(path.clone())));
+    frames(&mut h, 2);
+    assert_eq!(h.state().document().path(), Some(path.as_path()));
+    assert_eq!(h.state().document().design().nodes.len(), 5);
+}
+
+#[test]
+fn double_click_adds_a_service_and_shift_drag_selects_a_box() {
+    let mut h = example();
+    let empty = node_on_screen(&h, 2) + vec2(0.0, 150.0);
+    h.event(Event::PointerMoved(empty));
+    for _ in 0..2 {
+        button(&h, empty, true, Modifiers::NONE);
+        button(&h, empty, false, Modifiers::NONE);
+    }
+    frames(&mut h, 2);
+    let design = h.state().document().design();
+    assert_eq!(design.nodes.len(), 6, "double-click added a node");
+    assert!(h.state().selection().nodes.contains(&design.nodes[5].id));
+    // Its name field has the keyboard: one Escape leaves it, the next
+    // clears the selection.
+    keys(&mut h, Modifiers::NONE, Key::Escape);
+    assert_eq!(h.state().selection().nodes.len(), 1);
+    keys(&mut h, Modifiers::NONE, Key::Escape);
+    assert!(h.state().selection().is_empty());
+    // A box around Payment and Fraud Detection.
+    let a = node_on_screen(&h, 2) + vec2(-70.0, -40.0);
+    let b = node_on_screen(&h, 3) + vec2(70.0, 40.0);
+    let pan = h.state().canvas().transform();
+    drag(&mut h, a, b, Modifiers::SHIFT);
+    let selected: Vec<&str> = h
+        .state()
+        .selection()
+        .nodes
+        .iter()
+        .map(|id| id.as_str())
+        .collect();
+    assert_eq!(selected, vec!["fraud_detection", "payment"]);
+    assert_eq!(
+        h.state().canvas().transform(),
+        pan,
+        "box selection does not pan"
+    );
+}
+
+#[test]
+fn dragging_empty_canvas_pans_and_stays_panned() {
+    let mut h = example();
+    let before = h.state().canvas().transform();
+    let from = node_on_screen(&h, 2) + vec2(0.0, 150.0);
+    drag(&mut h, from, from + vec2(100.0, 50.0), Modifiers::NONE);
+    frames(&mut h, 5);
+    let after = h.state().canvas().transform();
+    assert_eq!(after.zoom, before.zoom);
+    assert!(
+        (after.offset - before.offset - vec2(100.0, 50.0)).length() < 1.0,
+        "{after:?}"
+    );
+    assert!(!h.state().document().is_dirty());
+}
+
+#[test]
+fn the_problem_count_goes_to_the_first_problem() {
+    let mut h = example();
+    let at = node_on_screen(&h, 2);
+    click_at(&mut h, at, Modifiers::NONE);
+    let workers = h.get_by_label("Workers");
+    workers.focus();
+    frames(&mut h, 1);
+    keys(&mut h, CTRL, Key::A);
+    h.get_by_label("Workers").type_text("0");
+    frames(&mut h, 1);
+    keys(&mut h, Modifiers::NONE, Key::Enter);
+    assert_eq!(
+        h.state().document().design().nodes[2]
+            .as_service()
+            .unwrap()
+            .workers,
+        0
+    );
+    assert!(h.query_by_label("⚠ 1 problem").is_some());
+    // The message shows beside the field.
+    assert!(h.query_by_label_contains("has 0 workers").is_some());
+    keys(&mut h, Modifiers::NONE, Key::Escape);
+    assert!(h.state().selection().is_empty());
+    h.get_by_label("⚠ 1 problem").click();
+    frames(&mut h, 2);
+    assert!(
+        h.state()
+            .selection()
+            .nodes
+            .iter()
+            .any(|id| id.as_str() == "payment")
+    );
+}
+
+#[test]
+fn the_overlay_paints_in_graph_coordinates() {
+    let mut h = example();
+    let seen = Arc::new(Mutex::new(None));
+    let record = Arc::clone(&seen);
+    h.state_mut().overlay = CanvasOverlay {
+        painters: vec![Box::new(move |_painter, transform| {
+            *record.lock().unwrap() = Some(*transform);
+        })],
+        ..CanvasOverlay::default()
+    };
+    frames(&mut h, 1);
+    assert_eq!(*seen.lock().unwrap(), Some(h.state().canvas().transform()));
+}
+
+#[test]
+fn auto_layout_is_one_undo_step() {
+    let mut h = example();
+    let at = node_on_screen(&h, 3);
+    drag(&mut h, at, at + vec2(0.0, 120.0), Modifiers::NONE);
+    let before = h.state().document().design().clone();
+    h.get_by_label("View").click();
+    frames(&mut h, 2);
+    h.get_by_label("Auto layout").click();
+    frames(&mut h, 3);
+    let design = h.state().document().design();
+    let expected = archsim::layout::layered(&before);
+    let positions: Vec<_> = design.nodes.iter().map(|n| n.pos).collect();
+    assert_eq!(positions, expected);
+    // Every node is in view after the layout.
+    for i in 0..design.nodes.len() {
+        assert!(h.state().canvas().rect().contains(node_on_screen(&h, i)));
+    }
+    keys(&mut h, CTRL, Key::Z);
+    assert_eq!(h.state().document().design(), &before);
+}
+
+#[test]
+fn help_lists_the_shortcuts() {
+    let mut h = example();
+    h.get_by_label("Help").click();
+    frames(&mut h, 2);
+    h.get_by_label("Shortcuts").click();
+    frames(&mut h, 2);
+    assert_eq!(h.state().dialog(), Some(&Dialog::Shortcuts));
+    // Delete and Backspace both delete.
+    assert_eq!(h.query_all_by_label("Delete the selection").count(), 2);
+    // Shortcuts wait while a dialog is open.
+    keys(&mut h, CTRL, Key::A);
+    assert!(h.state().selection().is_empty());
+    h.get_by_label("Close").click();
+    frames(&mut h, 2);
+    assert!(h.state().dialog().is_none());
+}
+
+#[test]
+fn closing_the_window_with_unsaved_changes_asks_first() {
+    fn request_close(h: &mut Harness<'_, ArchsimApp>) -> bool {
+        h.input_mut()
+            .viewports
+            .entry(egui::ViewportId::ROOT)
+            .or_default()
+            .events
+            .push(egui::ViewportEvent::Close);
+        h.step();
+        let commands = &h.output().viewport_output[&egui::ViewportId::ROOT].commands;
+        !commands.contains(&egui::ViewportCommand::CancelClose)
+    }
+    let mut h = example();
+    assert!(request_close(&mut h), "nothing to lose: it closes");
+    h.get_by_role_and_label(egui::accesskit::Role::Button, "Service")
+        .click();
+    frames(&mut h, 2);
+    assert!(!request_close(&mut h), "the close was cancelled");
+    assert!(matches!(h.state().dialog(), Some(Dialog::Unsaved { .. })));
+    frames(&mut h, 1);
+    h.get_by_label("Discard").click();
+    frames(&mut h, 2);
+    assert!(request_close(&mut h), "after Discard it closes");
+}
+
+#[test]
+fn a_number_field_refuses_nan() {
+    let mut h = example();
+    let middle = node_on_screen(&h, 0).lerp(node_on_screen(&h, 1), 0.5);
+    click_at(&mut h, middle, Modifiers::NONE);
+    assert_eq!(h.state().selection().links.first(), Some(&0));
+    h.get_by_label("Latency").focus();
+    frames(&mut h, 1);
+    keys(&mut h, CTRL, Key::A);
+    h.get_by_label("Latency").type_text("nan");
+    frames(&mut h, 1);
+    keys(&mut h, Modifiers::NONE, Key::Enter);
+    assert_eq!(h.state().document().design().links[0].latency_ms, 20.0);
+    assert!(!h.state().document().is_dirty());
+}
+
+#[test]
+fn ctrl_wheel_zooms_about_the_pointer_and_wheel_pans() {
+    /// Runs a frame per event with time moving on: egui smooths the wheel
+    /// over time, so with a frozen clock nothing would scroll.
+    fn wheel(h: &mut Harness<'_, ArchsimApp>, delta: egui::Vec2, modifiers: Modifiers) {
+        for i in 0..12 {
+            let t = h.input().time.unwrap_or(0.0) + 1.0 / 60.0;
+            h.input_mut().time = Some(t);
+            if i == 0 {
+                h.input_mut().events.push(Event::MouseWheel {
+                    unit: egui::MouseWheelUnit::Point,
+                    delta,
+                    phase: egui::TouchPhase::Move,
+                    modifiers,
+                });
+            }
+            h.step();
+        }
+    }
+    let mut h = example();
+    let before = h.state().canvas().transform();
+    let at = node_on_screen(&h, 2);
+    h.event(Event::PointerMoved(at));
+    frames(&mut h, 1);
+    wheel(&mut h, vec2(0.0, 60.0), CTRL);
+    let zoomed = h.state().canvas().transform();
+    assert!(zoomed.zoom > before.zoom * 1.05, "{before:?} -> {zoomed:?}");
+    // The node under the pointer stays under it.
+    assert!(node_on_screen(&h, 2).distance(at) < 2.0);
+    wheel(&mut h, vec2(0.0, -60.0), Modifiers::NONE);
+    let panned = h.state().canvas().transform();
+    assert_eq!(panned.zoom, zoomed.zoom);
+    assert!(
+        panned.offset.y < zoomed.offset.y - 30.0,
+        "{zoomed:?} -> {panned:?}"
+    );
+}
