@@ -24,7 +24,15 @@ pub(crate) fn locate(text: &str, paths: &[&FieldPath]) -> Vec<Option<(usize, usi
         i: 0,
     };
     walker.skip_trivia();
+    let root = walker.i;
     walker.value(&wants, &mut offsets);
+    // Every path starts at the design itself; a path none of whose steps
+    // is in the text (a defaulted field) has no place to point at.
+    for (slot, path) in paths.iter().enumerate() {
+        if !path.0.is_empty() && offsets[slot] == Some(root) {
+            offsets[slot] = None;
+        }
+    }
     line_cols(text, &offsets)
 }
 
