@@ -204,6 +204,20 @@ pub enum Invalid {
         /// The ids that exist, comma-separated.
         known: String,
     },
+    /// A fault names a link (`from -> to`) that the design does not have.
+    #[error(
+        "{what} names link \"{from} -> {to}\", which is not in the design (links from \"{from}\" go to: {known}); name a link that exists, or draw it"
+    )]
+    UnknownLink {
+        /// The thing that refers (`fault 1 (Drop)`).
+        what: String,
+        /// The sending end.
+        from: String,
+        /// The receiving end.
+        to: String,
+        /// Where the links from `from` go, comma-separated.
+        known: String,
+    },
     /// Two nodes share an id.
     #[error("node id \"{id}\" is used twice; give each node its own id")]
     DuplicateNodeId {

@@ -674,17 +674,22 @@ impl<'d> Checker<'d> {
         if let Some(node) = fault.node() {
             self.resolve(path.field("node"), &what, node);
         }
-        if let Some(link) = fault.link()
-            && !self.link_exists(link)
-        {
-            self.report(
-                path.field("link"),
-                Invalid::UnknownNode {
-                    what: format!("{what}: link \"{} -> {}\"", link.from, link.to),
-                    node: format!("{} -> {}", link.from, link.to),
-                    known: "links that exist in the design; draw it or correct the names".into(),
-                },
-            );
+        if let Some(link) = fault.link() {
+            let link_path = path.field("link");
+            let from = self.resolve(link_path.field("from"), &what, &link.from);
+            let to = self.resolve(link_path.field("to"), &what, &link.to);
+            if from.is_some() && to.is_some() && !self.link_exists(link) {
+                let known = self.links_from(&link.from);
+                self.report(
+                    link_path,
+                    Invalid::UnknownLink {
+                        what: what.clone(),
+                        from: link.from.to_string(),
+                        to: link.to.to_string(),
+                        known,
+                    },
+                );
+            }
         }
         match *fault {
             Fault::Crash { at_s, for_s, .. } => {
@@ -736,6 +741,26 @@ impl<'d> Checker<'d> {
                     Rule::NonNegative,
                 );
             }
+        }
+    }
+
+    /// The ends of the links leaving `from`, for messages.
+    fn links_from(&self, from: &NodeId) -> String {
+        const SHOWN: usize = 20;
+        let mut ends: Vec<String> = self
+            .design
+            .links_from(from)
+            .take(SHOWN + 1)
+            .map(|(_, l)| format!("\"{}\"", l.to))
+            .collect();
+        if ends.len() > SHOWN {
+            ends.truncate(SHOWN);
+            ends.push("…".into());
+        }
+        if ends.is_empty() {
+            "nowhere".into()
+        } else {
+            ends.join(", ")
         }
     }
 
