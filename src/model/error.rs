@@ -348,6 +348,23 @@ pub enum Invalid {
         /// Its target.
         target: String,
     },
+    /// An entry point whose client does call its target, but only for other
+    /// operations.
+    #[error(
+        "entry point \"{entry}\" invokes operation \"{op}\" of \"{target}\", but the links from \"{client}\" to \"{target}\" invoke only {linked}; set `to_op: \"{op}\"` on one of them, or draw another"
+    )]
+    EntryOperationNotLinked {
+        /// The entry point.
+        entry: String,
+        /// Its client.
+        client: String,
+        /// Its target.
+        target: String,
+        /// The operation it invokes (its own, or the target's first).
+        op: String,
+        /// The operations the links invoke, quoted and comma-separated.
+        linked: String,
+    },
     /// Only the first [`super::validate::MAX_PROBLEMS`] problems are listed.
     #[error("... and {count} more problems (fix the ones above first)")]
     MoreProblems {

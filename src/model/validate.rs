@@ -6,13 +6,14 @@
 //! A cycle of `sync` calls is allowed (it is an analysis finding, not an
 //! error).
 
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 
 use super::error::{Invalid, Problem};
 use super::path::FieldPath;
 use super::{
-    Availability, Design, Distribution, EntryPoint, FORMAT_VERSION, Fault, Link, LinkRef, Load,
-    Node, NodeId, NodeKind, Style, Thresholds,
+    Availability, Design, Distribution, EntryPoint, FORMAT_VERSION, Fault, Link, Load, Node,
+    NodeId, NodeKind, Style, Thresholds,
 };
 
 /// The most problems reported for one design; a broken generated file
@@ -57,9 +58,17 @@ impl Rule {
     }
 }
 
+/// Walks a design once, with indexes so that every check is a lookup: a
+/// file of many thousands of links, entry points or faults is validated in
+/// linear time.
 struct Checker<'d> {
     design: &'d Design,
+    /// The first node with each id.
     by_id: HashMap<&'d str, &'d Node>,
+    /// The operation names of each service (the first node with an id).
+    ops: HashMap<&'d str, HashSet<&'d str>>,
+    /// The links from one node to another.
+    between: HashMap<(&'d str, &'d str), Pair<'d>>,
     problems: Vec<Problem>,
     suppressed: usize,
 }
@@ -67,15 +76,52 @@ struct Checker<'d> {
 impl<'d> Checker<'d> {
     fn new(design: &'d Design) -> Self {
         let mut by_id = HashMap::with_capacity(design.nodes.len());
+        let mut ops = HashMap::new();
         for n in &design.nodes {
-            by_id.entry(n.id.as_str()).or_insert(n);
+            // Of nodes sharing an id (reported later), the first counts.
+            let Entry::Vacant(slot) = by_id.entry(n.id.as_str()) else {
+                continue;
+            };
+            slot.insert(n);
+            if let Some(s) = n.as_service() {
+                let names = s.operations.iter().map(|o| o.name.as_str()).collect();
+                ops.insert(n.id.as_str(), names);
+            }
+        }
+        let mut between: HashMap<(&str, &str), Pair<'_>> = HashMap::new();
+        for l in &design.links {
+            let pair = between.entry((l.from.as_str(), l.to.as_str())).or_default();
+            match &l.to_op {
+                None => pair.any_op = true,
+                Some(op) => {
+                    pair.ops.insert(op);
+                }
+            }
         }
         Self {
             design,
             by_id,
+            ops,
+            between,
             problems: Vec::new(),
             suppressed: 0,
         }
+    }
+
+    /// Whether another problem would still be listed; checks whose message
+    /// is costly to build skip building it when not.
+    fn listing(&mut self) -> bool {
+        if self.problems.len() < MAX_PROBLEMS {
+            true
+        } else {
+            self.suppressed += 1;
+            false
+        }
+    }
+
+    /// The links from `from` to `to`, when there are any.
+    fn links_between(&self, from: &'d NodeId, to: &'d NodeId) -> Option<&Pair<'d>> {
+        self.between.get(&(from.as_str(), to.as_str()))
     }
 
     fn report(&mut self, path: FieldPath, invalid: Invalid) {
@@ -368,16 +414,30 @@ impl<'d> Checker<'d> {
         }
     }
 
-    fn operation(&mut self, path: FieldPath, what: &str, node: &Node, op: &str) {
+    /// Checks that `node` is a service offering `op`; whether it is.
+    fn operation(&mut self, path: FieldPath, what: &str, node: &Node, op: &str) -> bool {
         match &node.kind {
             NodeKind::Service(s) => {
-                if s.operation(Some(op)).is_none() {
-                    let known = s
+                let offered = self
+                    .ops
+                    .get(node.id.as_str())
+                    .is_some_and(|names| names.contains(op));
+                if !offered && self.listing() {
+                    const SHOWN: usize = 20;
+                    let mut names: Vec<&str> = s
                         .operations
                         .iter()
+                        .take(SHOWN)
                         .map(|o| o.name.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ");
+                        .collect();
+                    if s.operations.len() > SHOWN {
+                        names.push("…");
+                    }
+                    let known = if names.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        names.join(", ")
+                    };
                     self.report(
                         path,
                         Invalid::UnknownOperation {
@@ -388,17 +448,21 @@ impl<'d> Checker<'d> {
                         },
                     );
                 }
+                offered
             }
-            other => self.report(
-                path,
-                Invalid::WrongKind {
-                    what: what.to_owned(),
-                    field: "an operation",
-                    node: node.id.to_string(),
-                    found: other.name(),
-                    expected: "service",
-                },
-            ),
+            other => {
+                self.report(
+                    path,
+                    Invalid::WrongKind {
+                        what: what.to_owned(),
+                        field: "an operation",
+                        node: node.id.to_string(),
+                        found: other.name(),
+                        expected: "service",
+                    },
+                );
+                false
+            }
         }
     }
 
@@ -581,7 +645,7 @@ impl<'d> Checker<'d> {
         );
     }
 
-    fn entry(&mut self, path: &FieldPath, entry: &EntryPoint) {
+    fn entry(&mut self, path: &FieldPath, entry: &'d EntryPoint) {
         let what = format!("entry point \"{}\"", entry.name);
         if let Some(client) = self.resolve(path.field("client"), &what, &entry.client)
             && !client.is_client()
@@ -596,16 +660,46 @@ impl<'d> Checker<'d> {
             );
         }
         if let Some(target) = self.resolve(path.field("target"), &what, &entry.target) {
-            if let Some(op) = &entry.operation {
-                self.operation(path.field("operation"), &what, target, op);
-            }
-            if self.design.entry_link(entry).is_none() {
+            let op = match &entry.operation {
+                Some(op) => self
+                    .operation(path.field("operation"), &what, target, op)
+                    .then_some(op.as_str()),
+                None => target
+                    .as_service()
+                    .and_then(|s| s.operations.first())
+                    .map(|o| o.name.as_str()),
+            };
+            // An unknown operation is reported above; a link cannot carry it.
+            let op_known = entry.operation.is_none() || op.is_some();
+            let pair = self.links_between(&entry.client, &entry.target);
+            let carried = pair.is_some_and(|p| p.carries(op));
+            if pair.is_none() {
                 self.report(
                     path.field("target"),
                     Invalid::EntryWithoutLink {
                         entry: entry.name.clone(),
                         client: entry.client.to_string(),
                         target: entry.target.to_string(),
+                    },
+                );
+            } else if !carried && op_known && self.listing() {
+                let linked = self
+                    .links_between(&entry.client, &entry.target)
+                    .map(Pair::ops_list)
+                    .unwrap_or_default();
+                let at = if entry.operation.is_some() {
+                    path.field("operation")
+                } else {
+                    path.field("target")
+                };
+                self.report(
+                    at,
+                    Invalid::EntryOperationNotLinked {
+                        entry: entry.name.clone(),
+                        client: entry.client.to_string(),
+                        target: entry.target.to_string(),
+                        op: op.unwrap_or_default().to_owned(),
+                        linked,
                     },
                 );
             }
@@ -669,7 +763,7 @@ impl<'d> Checker<'d> {
         }
     }
 
-    fn fault(&mut self, path: &FieldPath, i: usize, fault: &Fault) {
+    fn fault(&mut self, path: &FieldPath, i: usize, fault: &'d Fault) {
         let what = format!("fault {} ({})", i + 1, fault.kind_name());
         if let Some(node) = fault.node() {
             self.resolve(path.field("node"), &what, node);
@@ -678,7 +772,11 @@ impl<'d> Checker<'d> {
             let link_path = path.field("link");
             let from = self.resolve(link_path.field("from"), &what, &link.from);
             let to = self.resolve(link_path.field("to"), &what, &link.to);
-            if from.is_some() && to.is_some() && !self.link_exists(link) {
+            if from.is_some()
+                && to.is_some()
+                && self.links_between(&link.from, &link.to).is_none()
+                && self.listing()
+            {
                 let known = self.links_from(&link.from);
                 self.report(
                     link_path,
@@ -748,11 +846,12 @@ impl<'d> Checker<'d> {
     fn links_from(&self, from: &NodeId) -> String {
         const SHOWN: usize = 20;
         let mut ends: Vec<String> = self
-            .design
-            .links_from(from)
-            .take(SHOWN + 1)
-            .map(|(_, l)| format!("\"{}\"", l.to))
+            .between
+            .keys()
+            .filter(|(f, _)| *f == from.as_str())
+            .map(|(_, to)| format!("\"{to}\""))
             .collect();
+        ends.sort_unstable();
         if ends.len() > SHOWN {
             ends.truncate(SHOWN);
             ends.push("…".into());
@@ -762,13 +861,6 @@ impl<'d> Checker<'d> {
         } else {
             ends.join(", ")
         }
-    }
-
-    fn link_exists(&self, r: &LinkRef) -> bool {
-        self.design
-            .links
-            .iter()
-            .any(|l| l.from == r.from && l.to == r.to)
     }
 
     fn thresholds(&mut self, path: &FieldPath, t: &Thresholds) {
@@ -794,6 +886,35 @@ impl<'d> Checker<'d> {
             t.blocked_share,
             Rule::Probability,
         );
+    }
+}
+
+/// What the links from one node to another invoke.
+#[derive(Default)]
+struct Pair<'d> {
+    /// Whether one of them has no `to_op`, so it carries any operation.
+    any_op: bool,
+    /// The operations named by their `to_op`.
+    ops: HashSet<&'d str>,
+}
+
+impl Pair<'_> {
+    /// Whether one of the links carries requests for `op` (mirrors
+    /// [`carries`], without walking every link).
+    fn carries(&self, op: Option<&str>) -> bool {
+        self.any_op || op.is_some_and(|op| self.ops.contains(op))
+    }
+
+    /// The operations the links invoke, quoted, sorted and comma-separated.
+    fn ops_list(&self) -> String {
+        const SHOWN: usize = 20;
+        let mut ops: Vec<&str> = self.ops.iter().copied().collect();
+        ops.sort_unstable();
+        let mut quoted: Vec<String> = ops.iter().take(SHOWN).map(|o| format!("\"{o}\"")).collect();
+        if ops.len() > SHOWN {
+            quoted.push("…".into());
+        }
+        quoted.join(", ")
     }
 }
 
