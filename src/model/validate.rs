@@ -195,28 +195,29 @@ impl<'d> Checker<'d> {
         }
     }
 
+    /// Checks a distribution; each problem points at the parameter at
+    /// fault (`service_time.mean_ms`).
     fn distribution(&mut self, path: &FieldPath, what: &str, field: &str, d: &Distribution) {
         for (param, value) in d.parameters() {
             self.number(
-                path.clone(),
+                path.field(param),
                 what,
                 &format!("{field}.{param}"),
                 value,
                 Rule::NonNegative,
             );
         }
-        if let Distribution::Uniform { min_ms, max_ms } = *d
-            && min_ms > max_ms
-        {
-            self.report(
-                path.clone(),
+        match *d {
+            Distribution::Uniform { min_ms, max_ms } if min_ms > max_ms => self.report(
+                path.field("min_ms"),
                 Invalid::BadNumber {
                     what: what.to_owned(),
                     field: format!("{field}.min_ms"),
                     value: min_ms.to_string(),
                     rule: "at most max_ms",
                 },
-            );
+            ),
+            _ => {}
         }
     }
 
@@ -228,13 +229,19 @@ impl<'d> Checker<'d> {
             }
             Availability::Mttf { mttf_s, mttr_s } => {
                 self.number(
-                    path.clone(),
+                    path.field("mttf_s"),
                     what,
                     "availability.mttf_s",
                     mttf_s,
                     Rule::Positive,
                 );
-                self.number(path, what, "availability.mttr_s", mttr_s, Rule::NonNegative);
+                self.number(
+                    path.field("mttr_s"),
+                    what,
+                    "availability.mttr_s",
+                    mttr_s,
+                    Rule::NonNegative,
+                );
             }
         }
     }
@@ -267,10 +274,10 @@ impl<'d> Checker<'d> {
             );
         }
         let what = format!("{} \"{}\"", node.kind_name(), node.id);
-        for (field, v) in [("pos.x", node.pos.x), ("pos.y", node.pos.y)] {
+        for (i, field, v) in [(0, "pos.x", node.pos.x), (1, "pos.y", node.pos.y)] {
             if !v.is_finite() {
                 self.report(
-                    path.field("pos"),
+                    path.field("pos").index(i),
                     Invalid::BadNumber {
                         what: what.clone(),
                         field: field.into(),
@@ -707,7 +714,7 @@ impl<'d> Checker<'d> {
         match &entry.load {
             Load::Open { rate_per_s, .. } => {
                 self.number(
-                    path.field("load"),
+                    path.field("load").field("rate_per_s"),
                     &what,
                     "rate_per_s",
                     *rate_per_s,
@@ -715,10 +722,11 @@ impl<'d> Checker<'d> {
                 );
             }
             Load::Closed { users, think_time } => {
+                let load = path.field("load");
                 if *users == 0 {
-                    self.number(path.field("load"), &what, "users", 0.0, Rule::AtLeastOne);
+                    self.number(load.field("users"), &what, "users", 0.0, Rule::AtLeastOne);
                 }
-                self.distribution(&path.field("load"), &what, "think_time", think_time);
+                self.distribution(&load.field("think_time"), &what, "think_time", think_time);
             }
         }
     }
