@@ -217,6 +217,18 @@ impl<'d> Checker<'d> {
                     rule: "at most max_ms",
                 },
             ),
+            // Log-normal parameters come from mean and sd; a spread around
+            // a mean of 0 has none (log-space sigma would be infinite).
+            Distribution::LogNormal { mean_ms, sd_ms } if mean_ms == 0.0 && sd_ms > 0.0 => self
+                .report(
+                    path.field("mean_ms"),
+                    Invalid::BadNumber {
+                        what: what.to_owned(),
+                        field: format!("{field}.mean_ms"),
+                        value: mean_ms.to_string(),
+                        rule: "> 0 when sd_ms > 0 (a log-normal with a spread needs a positive mean)",
+                    },
+                ),
             _ => {}
         }
     }
