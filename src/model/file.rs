@@ -443,15 +443,25 @@ fn plain_words(code: &RonError, text: &str, at: usize) -> String {
             "expected `(` to start the design, found {found}; a design is one `( ... )` with format, name, nodes..."
         ),
         RonError::ExpectedNamedStructLike(name) => {
-            format!("expected `(` to start a {name}, found {found}")
+            format!("expected `(` to start {}, found {found}", a(name))
         }
         RonError::ExpectedDifferentStructName { expected, found } => format!(
-            "found `{found}` where a {expected} `( ... )` was expected; is a closing `]` or `)` missing before it?"
+            "found `{found}` where {} `( ... )` was expected; is a closing `]` or `)` missing before it?",
+            a(expected)
         ),
         RonError::UnexpectedChar(c) => format!("unexpected character {c:?}"),
         RonError::UnclosedBlockComment => "a `/*` comment is never closed with `*/`".into(),
         other => other.to_string(),
     }
+}
+
+/// `name` with its indefinite article: "a Node", "an Operation".
+fn a(name: &str) -> String {
+    let article = match name.chars().next() {
+        Some('A' | 'E' | 'I' | 'O' | 'U' | 'a' | 'e' | 'i' | 'o' | 'u') => "an",
+        _ => "a",
+    };
+    format!("{article} {name}")
 }
 
 fn not_whole(found: &str) -> String {
