@@ -1,5 +1,6 @@
 //! What can be wrong with a design file, in words a person can act on.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use super::path::FieldPath;
@@ -176,19 +177,41 @@ impl Problem {
         })
     }
 
-    /// `file:line:col: message` (or `file: message` where no place is known).
+    /// `file:line:col: message` (or `file: message` where no place is known),
+    /// on one line even when an id or name in it has a line break.
     pub fn render(&self, file: &str) -> String {
+        let message = self.invalid.to_string();
+        let message = one_line(&message);
         match self.location_in(file) {
-            Some(at) => format!("{at}: {}", self.invalid),
-            None => format!("{file}: {} (at {})", self.invalid, self.path),
+            Some(at) => format!("{at}: {message}"),
+            None => format!("{file}: {message} (at {})", self.path),
         }
     }
 }
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.invalid.fmt(f)
+        f.write_str(&one_line(&self.invalid.to_string()))
     }
+}
+
+/// `text` with control characters and line separators escaped (`\n`,
+/// `\u{0}`), so that a message quoting what a person wrote stays on one
+/// line: tools and people read one problem per line.
+pub(crate) fn one_line(text: &str) -> Cow<'_, str> {
+    let breaks = |c: char| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}');
+    if !text.chars().any(breaks) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if breaks(c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// The kinds of semantic mistake in a design, each saying what to change.

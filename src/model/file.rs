@@ -14,7 +14,7 @@ use ron::extensions::Extensions;
 use ron::ser::PrettyConfig;
 use serde::Deserialize;
 
-use super::error::{LoadError, Location};
+use super::error::{LoadError, Location, one_line};
 use super::locate::locate;
 use super::path::FieldPath;
 use super::{Design, FORMAT_VERSION, validate};
@@ -241,7 +241,7 @@ fn ron_error(e: SpannedError, text: &str, file: &str) -> LoadError {
         },
         other => LoadError::Syntax {
             at,
-            message: plain_words(&other, text, offset),
+            message: one_line(&plain_words(&other, text, offset)).into_owned(),
         },
     }
 }
@@ -388,12 +388,19 @@ fn found_at(text: &str, at: usize) -> String {
     };
     let token = &rest[..len];
     if first.is_control() {
-        format!("the control character {first:?}")
-    } else if token.chars().count() > LONGEST {
-        let short: String = token.chars().take(LONGEST).collect();
-        format!("`{short}…`")
+        return format!("the control character {first:?}");
+    }
+    // A message is one line: a string token stops at its first line break
+    // (or other control character).
+    let shown: String = token
+        .chars()
+        .take_while(|c| !c.is_control())
+        .take(LONGEST)
+        .collect();
+    if shown.len() < token.len() {
+        format!("`{shown}…`")
     } else {
-        format!("`{token}`")
+        format!("`{shown}`")
     }
 }
 
