@@ -6,13 +6,15 @@
 //! and atomic (a temporary file in the same directory, flushed, synced, then
 //! renamed over the target), so a crash never leaves a half-written design.
 
+use std::cell::Cell;
 use std::io::Write;
 use std::path::Path;
 
 use ron::error::{Error as RonError, SpannedError};
 use ron::extensions::Extensions;
 use ron::ser::PrettyConfig;
-use serde::Deserialize;
+
+use serde::de::{DeserializeSeed, Deserializer, Error as _, IgnoredAny, MapAccess, Visitor};
 
 use super::error::{LoadError, Location, one_line};
 use super::locate::locate;
@@ -112,10 +114,23 @@ pub fn parse(text: &str, file: &str) -> Result<Design, LoadError> {
             file: file.to_owned(),
         });
     }
-    check_format_version(text, file)?;
-    let design: Design = options()
-        .from_str(text)
-        .map_err(|e| ron_error(e, text, file))?;
+    let design: Design = match options().from_str(text) {
+        Ok(design) => design,
+        Err(e) => {
+            // A file from a newer archsim fails on its new fields: its
+            // version is the problem, not the fields.
+            return Err(match declared_format(text) {
+                Some(found) if found != u64::from(FORMAT_VERSION) => {
+                    unsupported_format(text, file, found)
+                }
+                _ => ron_error(e, text, file),
+            });
+        }
+    };
+    if design.format != FORMAT_VERSION {
+        // Migrations from older versions go here when there are any.
+        return Err(unsupported_format(text, file, u64::from(design.format)));
+    }
     let mut problems = validate::validate(&design);
     if problems.is_empty() {
         return Ok(design);
@@ -137,38 +152,60 @@ fn options() -> ron::Options {
         .with_recursion_limit(RECURSION_LIMIT)
 }
 
-/// Reads only the `format` field first, so a file from a newer archsim is
-/// told apart from a file with mistakes: its new fields are not "unknown",
-/// its version is.
-fn check_format_version(text: &str, file: &str) -> Result<(), LoadError> {
-    #[derive(Deserialize)]
-    struct FormatProbe {
-        format: Option<u64>,
-    }
-    // A file that does not even parse this far gets its error from the
-    // full parse, which says more.
-    let Ok(FormatProbe {
-        format: Some(found),
-    }) = options().from_str::<FormatProbe>(text)
-    else {
-        return Ok(());
-    };
-    match found {
-        v if v == u64::from(FORMAT_VERSION) => Ok(()),
-        // Migrations from older versions go here when there are any.
-        found => {
-            let path = FieldPath::root().field("format");
-            let (line, col) = locate(text, &[&path])[0].unwrap_or((1, 1));
-            Err(LoadError::UnsupportedFormat {
-                at: Location {
-                    file: file.to_owned(),
-                    line,
-                    col,
-                },
-                found,
-                supported: FORMAT_VERSION,
-            })
+/// The `format` the text declares, read without parsing the rest of the
+/// design: the probe stops as soon as it has the `format` field (the first
+/// field in files archsim writes), so it costs nothing on large files.
+/// `None` when the text does not get that far.
+fn declared_format(text: &str) -> Option<u64> {
+    struct Probe<'a>(&'a Cell<Option<u64>>);
+
+    impl<'de> DeserializeSeed<'de> for Probe<'_> {
+        type Value = ();
+
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+            d.deserialize_struct("Design", &["format"], self)
         }
+    }
+
+    impl<'de> Visitor<'de> for Probe<'_> {
+        type Value = ();
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a design")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+            while let Some(key) = map.next_key::<String>()? {
+                if key == "format" {
+                    self.0.set(Some(map.next_value()?));
+                    // Found: stop reading.
+                    return Err(A::Error::custom("found the format"));
+                }
+                map.next_value::<IgnoredAny>()?;
+            }
+            Ok(())
+        }
+    }
+
+    let found = Cell::new(None);
+    // The error is expected (the probe stops early); only `found` matters.
+    let _ = options().from_str_seed(text, Probe(&found));
+    found.get()
+}
+
+/// The error for a file in a format version this archsim cannot read,
+/// located at its `format` field.
+fn unsupported_format(text: &str, file: &str, found: u64) -> LoadError {
+    let path = FieldPath::root().field("format");
+    let (line, col) = locate(text, &[&path])[0].unwrap_or((1, 1));
+    LoadError::UnsupportedFormat {
+        at: Location {
+            file: file.to_owned(),
+            line,
+            col,
+        },
+        found,
+        supported: FORMAT_VERSION,
     }
 }
 
