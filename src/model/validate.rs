@@ -122,7 +122,8 @@ impl<'d> Checker<'d> {
                 many_ops.insert(n.id.as_str(), names);
             }
         }
-        let mut between: HashMap<(&str, &str), Pair<'_>> = HashMap::new();
+        let mut between: HashMap<(&str, &str), Pair<'_>> =
+            HashMap::with_capacity(design.links.len());
         for l in &design.links {
             let pair = between.entry((l.from.as_str(), l.to.as_str())).or_default();
             match &l.to_op {
@@ -159,10 +160,18 @@ impl<'d> Checker<'d> {
     }
 
     fn report(&mut self, path: FieldPath, invalid: Invalid) {
-        if self.problems.len() < MAX_PROBLEMS {
+        if self.listing() {
             self.problems.push(Problem::new(path, invalid));
-        } else {
-            self.suppressed += 1;
+        }
+    }
+
+    /// Reports the problem `build` describes, building it only if it will
+    /// be listed: a file with a mistake in each of thousands of elements
+    /// must not format thousands of messages nobody sees.
+    fn report_with(&mut self, build: impl FnOnce(&Self) -> (FieldPath, Invalid)) {
+        if self.listing() {
+            let (path, invalid) = build(self);
+            self.problems.push(Problem::new(path, invalid));
         }
     }
 
@@ -177,10 +186,11 @@ impl<'d> Checker<'d> {
                 },
             );
         }
-        let mut seen = HashSet::new();
         for (i, node) in self.design.nodes.iter().enumerate() {
             let path = root.field("nodes").index(i);
-            if !seen.insert(node.id.as_str()) {
+            // A later node with the id of an earlier one.
+            let first = self.by_id.get(node.id.as_str());
+            if first.is_some_and(|first| !std::ptr::eq(*first, node)) {
                 self.report(
                     path.field("id"),
                     Invalid::DuplicateNodeId {
@@ -193,7 +203,7 @@ impl<'d> Checker<'d> {
         for (i, link) in self.design.links.iter().enumerate() {
             self.link(&root.field("links").index(i), link);
         }
-        let mut names = HashSet::new();
+        let mut names = HashSet::with_capacity(self.design.entry_points.len());
         for (i, entry) in self.design.entry_points.iter().enumerate() {
             let path = root.field("entry_points").index(i);
             if !names.insert(entry.name.as_str()) {
@@ -226,15 +236,15 @@ impl<'d> Checker<'d> {
         rule: Rule,
     ) {
         if !rule.holds(value) {
-            self.report(
-                path(),
-                Invalid::BadNumber {
+            self.report_with(|_| {
+                let invalid = Invalid::BadNumber {
                     what: what.to_string(),
                     field: field.to_owned(),
                     value: value.to_string(),
                     rule: rule.words(),
-                },
-            );
+                };
+                (path(), invalid)
+            });
         }
     }
 
@@ -465,14 +475,14 @@ impl<'d> Checker<'d> {
     ) -> Option<&'d Node> {
         let found = self.by_id.get(id.as_str()).copied();
         if found.is_none() {
-            self.report(
-                path(),
-                Invalid::UnknownNode {
+            self.report_with(|c| {
+                let invalid = Invalid::UnknownNode {
                     what: what.to_string(),
                     node: id.to_string(),
-                    known: self.known_ids(),
-                },
-            );
+                    known: c.known_ids(),
+                };
+                (path(), invalid)
+            });
         }
         found
     }
