@@ -17,6 +17,17 @@ use super::{
     NodeId, NodeKind, Style, Thresholds,
 };
 
+/// A number as a message shows it: as written for everyday values, with
+/// an exponent for huge and tiny ones (`1e300`, not 301 digits).
+fn number_text(v: f64) -> String {
+    let size = v.abs();
+    if size != 0.0 && size.is_finite() && !(1e-6..1e16).contains(&size) {
+        format!("{v:e}")
+    } else {
+        v.to_string()
+    }
+}
+
 /// Up to this many operations, a linear scan beats hashing.
 const SMALL: usize = 8;
 
@@ -240,7 +251,7 @@ impl<'d> Checker<'d> {
                 let invalid = Invalid::BadNumber {
                     what: what.to_string(),
                     field: field.to_owned(),
-                    value: value.to_string(),
+                    value: number_text(value),
                     rule: rule.words(),
                 };
                 (path(), invalid)
@@ -274,7 +285,7 @@ impl<'d> Checker<'d> {
                 Invalid::BadNumber {
                     what: what.to_string(),
                     field: format!("{field}.min_ms"),
-                    value: min_ms.to_string(),
+                    value: number_text(min_ms),
                     rule: "at most max_ms",
                 },
             ),
@@ -286,7 +297,7 @@ impl<'d> Checker<'d> {
                     Invalid::BadNumber {
                         what: what.to_string(),
                         field: format!("{field}.mean_ms"),
-                        value: mean_ms.to_string(),
+                        value: number_text(mean_ms),
                         rule: "> 0 when sd_ms > 0 (a log-normal with a spread needs a positive mean)",
                     },
                 ),
@@ -356,7 +367,7 @@ impl<'d> Checker<'d> {
                     Invalid::BadNumber {
                         what: what.to_string(),
                         field: field.into(),
-                        value: v.to_string(),
+                        value: number_text(f64::from(v)),
                         rule: "a finite number",
                     },
                 );
@@ -866,7 +877,7 @@ impl<'d> Checker<'d> {
                 Invalid::BadNumber {
                     what: what.to_string(),
                     field: "warmup_s".into(),
-                    value: s.warmup_s.to_string(),
+                    value: number_text(s.warmup_s),
                     rule: "less than duration_s, or nothing is measured",
                 },
             );
@@ -1099,4 +1110,21 @@ fn kind_rule_violation(style: Style, from: &NodeKind, to: &NodeKind) -> Option<&
             "common_data goes from a writer (service or client) to a data store, or from a data store to a service that polls it"
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::number_text;
+
+    #[test]
+    fn numbers_in_messages_read_as_written() {
+        assert_eq!(number_text(-20.0), "-20");
+        assert_eq!(number_text(1.5), "1.5");
+        assert_eq!(number_text(0.0), "0");
+        assert_eq!(number_text(f64::NAN), "NaN");
+        assert_eq!(number_text(f64::NEG_INFINITY), "-inf");
+        assert_eq!(number_text(-1e300), "-1e300");
+        assert_eq!(number_text(5e-324), "5e-324");
+        assert_eq!(number_text(0.000_5), "0.0005");
+    }
 }
