@@ -17,6 +17,11 @@ pub fn load(arg: &Path) -> Result<Design, LoadError> {
     file::load(arg)
 }
 
+/// Whether `arg` is a file that exists or the name of a built-in example.
+pub fn names_a_design(arg: &Path) -> bool {
+    arg.exists() || example_named(arg).is_some()
+}
+
 /// The built-in example `arg` names (with or without `.archsim.ron`).
 pub fn example_named(arg: &Path) -> Option<&'static library::Example> {
     let name = arg.to_str()?;

@@ -65,9 +65,27 @@ pub fn run() -> ExitCode {
         Some(Command::Fmt(args)) => fmt::run(&args),
         Some(Command::Simulate(args)) => simulate::run(&args),
         Some(Command::Suggest(args)) => suggest::run(&args),
-        None => open_app(cli.file),
+        None => match cli.file {
+            Some(file) if !input::names_a_design(&file) => unknown_file(&file),
+            file => open_app(file),
+        },
     };
     ExitCode::from(code)
+}
+
+/// `archsim chek`: neither a file, nor an example, nor a subcommand. Most
+/// likely a mistyped subcommand, so list them.
+fn unknown_file(file: &std::path::Path) -> u8 {
+    let subcommands: Vec<String> = <Cli as clap::CommandFactory>::command()
+        .get_subcommands()
+        .map(|c| c.get_name().to_owned())
+        .collect();
+    eprintln!(
+        "error: no file {} and no built-in example of that name; the subcommands are: {} (see `archsim --help`)",
+        file.display(),
+        subcommands.join(", ")
+    );
+    EXIT_INVALID
 }
 
 /// Opens the desktop app on `file`: a design file, or a built-in example

@@ -61,13 +61,18 @@ impl Distribution {
     }
 
     /// Every parameter with its field name, for validation.
-    pub(crate) fn parameters(&self) -> Vec<(&'static str, f64)> {
-        match *self {
-            Self::Constant { ms } => vec![("ms", ms)],
-            Self::Exponential { mean_ms } => vec![("mean_ms", mean_ms)],
-            Self::LogNormal { mean_ms, sd_ms } => vec![("mean_ms", mean_ms), ("sd_ms", sd_ms)],
-            Self::Uniform { min_ms, max_ms } => vec![("min_ms", min_ms), ("max_ms", max_ms)],
-        }
+    pub(crate) fn parameters(&self) -> impl Iterator<Item = (&'static str, f64)> {
+        let pair = match *self {
+            Self::Constant { ms } => [Some(("ms", ms)), None],
+            Self::Exponential { mean_ms } => [Some(("mean_ms", mean_ms)), None],
+            Self::LogNormal { mean_ms, sd_ms } => {
+                [Some(("mean_ms", mean_ms)), Some(("sd_ms", sd_ms))]
+            }
+            Self::Uniform { min_ms, max_ms } => {
+                [Some(("min_ms", min_ms)), Some(("max_ms", max_ms))]
+            }
+        };
+        pair.into_iter().flatten()
     }
 
     /// The name of the variant as written in the file.

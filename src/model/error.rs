@@ -1,5 +1,6 @@
 //! What can be wrong with a design file, in words a person can act on.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use super::path::FieldPath;
@@ -176,19 +177,41 @@ impl Problem {
         })
     }
 
-    /// `file:line:col: message` (or `file: message` where no place is known).
+    /// `file:line:col: message` (or `file: message` where no place is known),
+    /// on one line even when an id or name in it has a line break.
     pub fn render(&self, file: &str) -> String {
+        let message = self.invalid.to_string();
+        let message = one_line(&message);
         match self.location_in(file) {
-            Some(at) => format!("{at}: {}", self.invalid),
-            None => format!("{file}: {} (at {})", self.invalid, self.path),
+            Some(at) => format!("{at}: {message}"),
+            None => format!("{file}: {message} (at {})", self.path),
         }
     }
 }
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.invalid.fmt(f)
+        f.write_str(&one_line(&self.invalid.to_string()))
     }
+}
+
+/// `text` with control characters and line separators escaped (`\n`,
+/// `\u{0}`), so that a message quoting what a person wrote stays on one
+/// line: tools and people read one problem per line.
+pub(crate) fn one_line(text: &str) -> Cow<'_, str> {
+    let breaks = |c: char| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}');
+    if !text.chars().any(breaks) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if breaks(c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// The kinds of semantic mistake in a design, each saying what to change.
@@ -202,6 +225,20 @@ pub enum Invalid {
         /// The id it names.
         node: String,
         /// The ids that exist, comma-separated.
+        known: String,
+    },
+    /// A fault names a link (`from -> to`) that the design does not have.
+    #[error(
+        "{what} names link \"{from} -> {to}\", which is not in the design (links from \"{from}\" go to: {known}); name a link that exists, or draw it"
+    )]
+    UnknownLink {
+        /// The thing that refers (`fault 1 (Drop)`).
+        what: String,
+        /// The sending end.
+        from: String,
+        /// The receiving end.
+        to: String,
+        /// Where the links from `from` go, comma-separated.
         known: String,
     },
     /// Two nodes share an id.
@@ -333,6 +370,23 @@ pub enum Invalid {
         client: String,
         /// Its target.
         target: String,
+    },
+    /// An entry point whose client does call its target, but only for other
+    /// operations.
+    #[error(
+        "entry point \"{entry}\" invokes operation \"{op}\" of \"{target}\", but the links from \"{client}\" to \"{target}\" invoke only {linked}; set `to_op: \"{op}\"` on one of them, or draw another"
+    )]
+    EntryOperationNotLinked {
+        /// The entry point.
+        entry: String,
+        /// Its client.
+        client: String,
+        /// Its target.
+        target: String,
+        /// The operation it invokes (its own, or the target's first).
+        op: String,
+        /// The operations the links invoke, quoted and comma-separated.
+        linked: String,
     },
     /// Only the first [`super::validate::MAX_PROBLEMS`] problems are listed.
     #[error("... and {count} more problems (fix the ones above first)")]

@@ -6,15 +6,17 @@
 //! and atomic (a temporary file in the same directory, flushed, synced, then
 //! renamed over the target), so a crash never leaves a half-written design.
 
+use std::cell::Cell;
 use std::io::Write;
 use std::path::Path;
 
 use ron::error::{Error as RonError, SpannedError};
 use ron::extensions::Extensions;
 use ron::ser::PrettyConfig;
-use serde::Deserialize;
 
-use super::error::{LoadError, Location};
+use serde::de::{DeserializeSeed, Deserializer, Error as _, IgnoredAny, MapAccess, Visitor};
+
+use super::error::{LoadError, Location, one_line};
 use super::locate::locate;
 use super::path::FieldPath;
 use super::{Design, FORMAT_VERSION, validate};
@@ -112,8 +114,23 @@ pub fn parse(text: &str, file: &str) -> Result<Design, LoadError> {
             file: file.to_owned(),
         });
     }
-    check_format_version(text, file)?;
-    let design: Design = options().from_str(text).map_err(|e| ron_error(e, file))?;
+    let design: Design = match options().from_str(text) {
+        Ok(design) => design,
+        Err(e) => {
+            // A file from a newer archsim fails on its new fields: its
+            // version is the problem, not the fields.
+            return Err(match declared_format(text) {
+                Some(found) if found != u64::from(FORMAT_VERSION) => {
+                    unsupported_format(text, file, found)
+                }
+                _ => ron_error(e, text, file),
+            });
+        }
+    };
+    if design.format != FORMAT_VERSION {
+        // Migrations from older versions go here when there are any.
+        return Err(unsupported_format(text, file, u64::from(design.format)));
+    }
     let mut problems = validate::validate(&design);
     if problems.is_empty() {
         return Ok(design);
@@ -135,47 +152,72 @@ fn options() -> ron::Options {
         .with_recursion_limit(RECURSION_LIMIT)
 }
 
-/// Reads only the `format` field first, so a file from a newer archsim is
-/// told apart from a file with mistakes: its new fields are not "unknown",
-/// its version is.
-fn check_format_version(text: &str, file: &str) -> Result<(), LoadError> {
-    #[derive(Deserialize)]
-    struct FormatProbe {
-        format: Option<u64>,
-    }
-    // A file that does not even parse this far gets its error from the
-    // full parse, which says more.
-    let Ok(FormatProbe {
-        format: Some(found),
-    }) = options().from_str::<FormatProbe>(text)
-    else {
-        return Ok(());
-    };
-    match found {
-        v if v == u64::from(FORMAT_VERSION) => Ok(()),
-        // Migrations from older versions go here when there are any.
-        found => {
-            let path = FieldPath::root().field("format");
-            let (line, col) = locate(text, &[&path])[0].unwrap_or((1, 1));
-            Err(LoadError::UnsupportedFormat {
-                at: Location {
-                    file: file.to_owned(),
-                    line,
-                    col,
-                },
-                found,
-                supported: FORMAT_VERSION,
-            })
+/// The `format` the text declares, read without parsing the rest of the
+/// design: the probe stops as soon as it has the `format` field (the first
+/// field in files archsim writes), so it costs nothing on large files.
+/// `None` when the text does not get that far.
+fn declared_format(text: &str) -> Option<u64> {
+    struct Probe<'a>(&'a Cell<Option<u64>>);
+
+    impl<'de> DeserializeSeed<'de> for Probe<'_> {
+        type Value = ();
+
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+            d.deserialize_struct("Design", &["format"], self)
         }
+    }
+
+    impl<'de> Visitor<'de> for Probe<'_> {
+        type Value = ();
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a design")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+            while let Some(key) = map.next_key::<String>()? {
+                if key == "format" {
+                    self.0.set(Some(map.next_value()?));
+                    // Found: stop reading.
+                    return Err(A::Error::custom("found the format"));
+                }
+                map.next_value::<IgnoredAny>()?;
+            }
+            Ok(())
+        }
+    }
+
+    let found = Cell::new(None);
+    // The error is expected (the probe stops early); only `found` matters.
+    let _ = options().from_str_seed(text, Probe(&found));
+    found.get()
+}
+
+/// The error for a file in a format version this archsim cannot read,
+/// located at its `format` field.
+fn unsupported_format(text: &str, file: &str, found: u64) -> LoadError {
+    let path = FieldPath::root().field("format");
+    let (line, col) = locate(text, &[&path])[0].unwrap_or((1, 1));
+    LoadError::UnsupportedFormat {
+        at: Location {
+            file: file.to_owned(),
+            line,
+            col,
+        },
+        found,
+        supported: FORMAT_VERSION,
     }
 }
 
-/// Turns RON's error into one that says what to change.
-fn ron_error(e: SpannedError, file: &str) -> LoadError {
+/// Turns RON's error into one that says what to change, at the place a
+/// person would look: the offending token, not the whitespace before it.
+fn ron_error(e: SpannedError, text: &str, file: &str) -> LoadError {
+    let offset = error_offset(&e, text);
+    let (line, col) = end_line_col(&text[..offset]);
     let at = Location {
         file: file.to_owned(),
-        line: e.span.start.line,
-        col: e.span.start.col,
+        line,
+        col,
     };
     let context = |outer: &Option<String>, word: &str| {
         outer
@@ -222,8 +264,10 @@ fn ron_error(e: SpannedError, file: &str) -> LoadError {
         },
         RonError::TrailingCharacters => LoadError::Syntax {
             at,
-            message: "unexpected text after the end of the design; the design is one `( ... )`"
-                .into(),
+            message: format!(
+                "unexpected {} after the end of the design; the design is one `( ... )`",
+                found_at(text, offset)
+            ),
         },
         RonError::DuplicateStructField { field, outer } => LoadError::Syntax {
             at,
@@ -234,27 +278,249 @@ fn ron_error(e: SpannedError, file: &str) -> LoadError {
         },
         other => LoadError::Syntax {
             at,
-            message: plain_words(&other),
+            message: one_line(&plain_words(&other, text, offset)).into_owned(),
         },
     }
 }
 
+/// The byte offset in `text` that an error from RON is really about.
+///
+/// RON's span starts where the parser was before its last step, which is
+/// often the whitespace before the offending token, or the middle of it.
+fn error_offset(e: &SpannedError, text: &str) -> usize {
+    let start = offset_of(text, e.span.start.line, e.span.start.col);
+    match e.code {
+        // Already at the opening quote, or at the end of the text.
+        RonError::Eof | RonError::ExpectedStringEnd => start,
+        RonError::UnclosedBlockComment => unclosed_comment_start(text).unwrap_or(start),
+        RonError::IntegerOutOfBounds | RonError::InvalidIntegerDigit { .. } => {
+            number_start(text, start)
+        }
+        RonError::ExpectedComma if is_decimal_point(text, start) => number_start(text, start),
+        _ => skip_trivia(text, start),
+    }
+}
+
+/// The byte offset of a 1-based line and column (in characters), clamped
+/// to the end of `text`.
+fn offset_of(text: &str, line: usize, col: usize) -> usize {
+    let mut line_start = 0;
+    for _ in 1..line {
+        match text[line_start..].find('\n') {
+            Some(i) => line_start += i + 1,
+            None => return text.len(),
+        }
+    }
+    text[line_start..]
+        .char_indices()
+        .nth(col.saturating_sub(1))
+        .map_or(text.len(), |(i, _)| line_start + i)
+}
+
+/// The offset of the first character at or after `i` that is neither
+/// whitespace nor inside a comment.
+fn skip_trivia(text: &str, mut i: usize) -> usize {
+    loop {
+        let rest = &text[i..];
+        let trimmed = rest.trim_start();
+        i += rest.len() - trimmed.len();
+        if trimmed.starts_with("//") {
+            i += trimmed.find('\n').unwrap_or(trimmed.len());
+        } else if trimmed.starts_with("/*") {
+            match block_comment_len(trimmed) {
+                Some(len) => i += len,
+                None => return i,
+            }
+        } else {
+            return i;
+        }
+    }
+}
+
+/// The length of the (nested) block comment `text` starts with, or `None`
+/// when it is never closed.
+fn block_comment_len(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let (mut depth, mut i) = (0usize, 0usize);
+    while i + 1 < bytes.len() {
+        match (bytes[i], bytes[i + 1]) {
+            (b'/', b'*') => {
+                depth += 1;
+                i += 2;
+            }
+            (b'*', b'/') => {
+                depth = depth.saturating_sub(1);
+                i += 2;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// Where the block comment that is never closed starts: the first `/*`
+/// outside strings and comments whose comment runs to the end of the text.
+fn unclosed_comment_start(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                i += text[i..].find('\n').unwrap_or(text.len() - i);
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => match block_comment_len(&text[i..]) {
+                Some(len) => i += len,
+                None => return Some(i),
+            },
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// Whether `text[at]` is the `.` of a number written with a fraction
+/// (`4.5`): a digit on each side.
+fn is_decimal_point(text: &str, at: usize) -> bool {
+    let bytes = text.as_bytes();
+    bytes.get(at) == Some(&b'.')
+        && at > 0
+        && bytes[at - 1].is_ascii_digit()
+        && bytes.get(at + 1).is_some_and(u8::is_ascii_digit)
+}
+
+/// Steps back from inside a number to its first character (sign included).
+fn number_start(text: &str, mut at: usize) -> usize {
+    let bytes = text.as_bytes();
+    while at > 0 && matches!(bytes[at - 1], b'0'..=b'9' | b'_' | b'.' | b'-' | b'+') {
+        at -= 1;
+    }
+    at
+}
+
+/// The token at `at`, for messages: `` `links` ``, `` `"a string"` ``, or
+/// "the end of the file".
+fn found_at(text: &str, at: usize) -> String {
+    const LONGEST: usize = 40;
+    let rest = &text[at.min(text.len())..];
+    let Some(first) = rest.chars().next() else {
+        return "the end of the file".into();
+    };
+    let len = if first == '"' {
+        rest[1..].find('"').map_or(rest.len(), |i| i + 2)
+    } else if first.is_alphanumeric() || matches!(first, '_' | '-' | '+' | '.') {
+        rest.find(|c: char| !(c.is_alphanumeric() || matches!(c, '_' | '-' | '+' | '.')))
+            .unwrap_or(rest.len())
+    } else {
+        first.len_utf8()
+    };
+    let token = &rest[..len];
+    if first.is_control() {
+        return format!("the control character {first:?}");
+    }
+    // A message is one line: a string token stops at its first line break
+    // (or other control character).
+    let shown: String = token
+        .chars()
+        .take_while(|c| !c.is_control())
+        .take(LONGEST)
+        .collect();
+    if shown.len() < token.len() {
+        format!("`{shown}…`")
+    } else {
+        format!("`{shown}`")
+    }
+}
+
 /// RON's messages for the common slips, in words that say what to change.
-fn plain_words(code: &RonError) -> String {
+fn plain_words(code: &RonError, text: &str, at: usize) -> String {
+    let found = found_at(text, at);
     match code {
         RonError::ExpectedStringEnd => "a string is not closed: add the missing `\"`".into(),
-        RonError::IntegerOutOfBounds => {
-            "the number is out of range here: this field takes a whole number ≥ 0".into()
+        RonError::IntegerOutOfBounds => format!(
+            "{found} is out of range: this field takes a whole number ≥ 0 (counts go up to {})",
+            u32::MAX
+        ),
+        RonError::InvalidIntegerDigit { .. } => not_whole(&found),
+        RonError::ExpectedComma if is_decimal_point(text, skip_number(text, at)) => {
+            not_whole(&found)
         }
-        RonError::ExpectedInteger => "expected a whole number".into(),
-        RonError::ExpectedFloat => "expected a number".into(),
-        RonError::ExpectedComma => "expected a comma between two values".into(),
-        RonError::ExpectedArrayEnd => "expected `]` to close the list (or a comma)".into(),
-        RonError::ExpectedStructLikeEnd => "expected `)` to close the value (or a comma)".into(),
-        RonError::ExpectedString => "expected a string in double quotes".into(),
+        RonError::ExpectedInteger => format!("expected a whole number ≥ 0, found {found}"),
+        RonError::ExpectedFloat => format!("expected a number, found {found}"),
+        RonError::ExpectedComma => {
+            let before = text[..at].trim_end();
+            if text[before.len()..at].contains('\n') {
+                let line = 1 + before.matches('\n').count();
+                format!(
+                    "expected a comma or a closing bracket before {found}; is a comma missing at the end of line {line}?"
+                )
+            } else {
+                format!("expected a comma or a closing bracket before {found}")
+            }
+        }
+        RonError::ExpectedArrayEnd => {
+            format!("expected `]` to close the list (or a comma), found {found}")
+        }
+        RonError::ExpectedStructLikeEnd | RonError::ExpectedOptionEnd => {
+            format!("expected `)` to close the value (or a comma), found {found}")
+        }
+        RonError::ExpectedString => format!("expected a string in double quotes, found {found}"),
+        RonError::ExpectedBoolean => format!("expected `true` or `false`, found {found}"),
+        RonError::ExpectedArray => format!("expected `[` to start a list, found {found}"),
+        RonError::ExpectedMapColon => {
+            format!("expected `:` between a field name and its value, found {found}")
+        }
+        RonError::ExpectedIdentifier => format!("expected a field name, found {found}"),
+        RonError::ExpectedStructLike => {
+            format!("expected `(` and the value's fields, found {found}")
+        }
+        RonError::ExpectedNamedStructLike(name) if *name == "Design" => format!(
+            "expected `(` to start the design, found {found}; a design is one `( ... )` with format, name, nodes..."
+        ),
+        RonError::ExpectedNamedStructLike(name) => {
+            format!("expected `(` to start {}, found {found}", a(name))
+        }
+        RonError::ExpectedDifferentStructName { expected, found } => format!(
+            "found `{found}` where {} `( ... )` was expected; is a closing `]` or `)` missing before it?",
+            a(expected)
+        ),
+        RonError::UnexpectedChar(c) => format!("unexpected character {c:?}"),
         RonError::UnclosedBlockComment => "a `/*` comment is never closed with `*/`".into(),
         other => other.to_string(),
     }
+}
+
+/// `name` with its indefinite article: "a Node", "an Operation".
+fn a(name: &str) -> String {
+    let article = match name.chars().next() {
+        Some('A' | 'E' | 'I' | 'O' | 'U' | 'a' | 'e' | 'i' | 'o' | 'u') => "an",
+        _ => "a",
+    };
+    format!("{article} {name}")
+}
+
+fn not_whole(found: &str) -> String {
+    format!(
+        "{found} is not a whole number: this field counts things, so write it without a fraction or exponent"
+    )
+}
+
+/// The offset just after the digits of the number that starts at `at`.
+fn skip_number(text: &str, at: usize) -> usize {
+    let rest = &text.as_bytes()[at..];
+    at + rest
+        .iter()
+        .position(|b| !matches!(b, b'0'..=b'9' | b'_' | b'-' | b'+'))
+        .unwrap_or(rest.len())
 }
 
 /// The 1-based line and column just after `prefix`.

@@ -5,14 +5,16 @@
 //! parsed and resolves many [`FieldPath`]s in a single linear pass, so even a
 //! very large file with many problems is located quickly. It understands just
 //! enough RON to skip values: strings, raw strings, chars, comments and
-//! brackets.
+//! brackets. It also copes with text that did not parse (it is used to
+//! find the `format` of any file): it always moves forward and never
+//! descends deeper than [`MAX_DEPTH`] groups, so it neither stalls nor
+//! overflows the stack.
 
 use super::path::{FieldPath, PathSeg};
 
 /// For each path, the 1-based (line, column) of the deepest part of it found
-/// in `text`: the field name for a field, the element for a list index; for
-/// a field left out (defaulted), the value that would contain it. `None`
-/// only when the text holds no value at all.
+/// in `text`: the field name for a field, the element for a list index.
+/// `None` when not even its first step is present (a defaulted field).
 pub(crate) fn locate(text: &str, paths: &[&FieldPath]) -> Vec<Option<(usize, usize)>> {
     let mut offsets = vec![None; paths.len()];
     let wants: Vec<Want<'_>> = paths
@@ -23,9 +25,18 @@ pub(crate) fn locate(text: &str, paths: &[&FieldPath]) -> Vec<Option<(usize, usi
     let mut walker = Walker {
         bytes: text.as_bytes(),
         i: 0,
+        depth: 0,
     };
     walker.skip_trivia();
+    let root = walker.i;
     walker.value(&wants, &mut offsets);
+    // Every path starts at the design itself; a path none of whose steps
+    // is in the text (a defaulted field) has no place to point at.
+    for (slot, path) in paths.iter().enumerate() {
+        if !path.0.is_empty() && offsets[slot] == Some(root) {
+            offsets[slot] = None;
+        }
+    }
     line_cols(text, &offsets)
 }
 
@@ -39,7 +50,13 @@ struct Want<'p> {
 struct Walker<'t> {
     bytes: &'t [u8],
     i: usize,
+    /// How many groups `value` is inside, to bound the recursion on text
+    /// that did not parse (the version probe locates `format` in any file).
+    depth: usize,
 }
+
+/// Deeper than any design; a path never needs more levels than this.
+const MAX_DEPTH: usize = 64;
 
 impl Walker<'_> {
     fn peek(&self) -> Option<u8> {
@@ -214,10 +231,16 @@ impl Walker<'_> {
                     }
                     return;
                 }
+                let start = self.i;
                 while let Some(c) = self.peek() {
                     if matches!(c, b',' | b')' | b']' | b'}' | b':') || c.is_ascii_whitespace() {
                         break;
                     }
+                    self.i += 1;
+                }
+                // Text that did not parse may put anything here (a stray
+                // `:`); always move on, so that no loop can stall.
+                if self.i == start && self.i < self.bytes.len() {
                     self.i += 1;
                 }
             }
@@ -235,7 +258,7 @@ impl Walker<'_> {
             .copied()
             .filter(|w| !w.rest.is_empty())
             .collect();
-        if deeper.is_empty() {
+        if deeper.is_empty() || self.depth >= MAX_DEPTH {
             self.skip_value();
             return;
         }
@@ -250,7 +273,9 @@ impl Walker<'_> {
                 return;
             }
         }
+        self.depth += 1;
         self.group(&deeper, out);
+        self.depth -= 1;
     }
 
     /// Inside a bracketed group: walks its entries once, descending into
@@ -403,8 +428,39 @@ mod tests {
             at(root.field("nodes").index(0).field("notes")),
             Some((7, 9))
         );
-        // A defaulted top-level field: the design's opening parenthesis.
-        assert_eq!(at(root.field("scenario")), Some((2, 1)));
+        // A defaulted top-level field has no place; the message names its
+        // path instead.
+        assert_eq!(at(root.field("scenario")), None);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn any_text_is_walked_without_panic_or_stall(
+            text in "(?s)[(){}\\[\\]:,\"'#!r/* a-z0-9\n]{0,200}",
+        ) {
+            let root = FieldPath::root();
+            let paths = [
+                root.field("format"),
+                root.field("nodes").index(1).field("kind").field("workers"),
+                root.index(0).field("a").index(0),
+            ];
+            let refs: Vec<&FieldPath> = paths.iter().collect();
+            let found = locate(&text, &refs);
+            proptest::prop_assert_eq!(found.len(), 3);
+        }
+    }
+
+    #[test]
+    fn deep_garbage_does_not_overflow_the_stack() {
+        // What matters is that it returns: the place in garbage is moot.
+        let text = format!("(format: 2, {}", "(".repeat(1_000_000));
+        let path = FieldPath::root().field("zz").field("x");
+        assert_eq!(locate(&text, &[&path]).len(), 1);
+        let text = format!("(format: 2, nodes: {}", "[".repeat(1_000_000));
+        let path = FieldPath::root().field("format");
+        assert_eq!(locate(&text, &[&path]), vec![Some((1, 2))]);
     }
 
     #[test]

@@ -161,16 +161,29 @@ impl Design {
             .unwrap_or_else(|| NodeId::new(base))
     }
 
+    /// The operation an entry point's requests invoke: its `operation`, or
+    /// else the first operation of its target. `None` when it names none
+    /// and the target is not a service with operations.
+    pub fn entry_operation<'a>(&'a self, entry: &'a EntryPoint) -> Option<&'a str> {
+        match &entry.operation {
+            Some(op) => Some(op),
+            None => self
+                .node(&entry.target)?
+                .as_service()?
+                .operations
+                .first()
+                .map(|o| o.name.as_str()),
+        }
+    }
+
     /// The link that carries an entry point's requests: from its client to
-    /// its target, invoking its operation.
+    /// its target, invoking its operation. A link without `to_op` carries
+    /// requests for any operation of its target.
     pub fn entry_link(&self, entry: &EntryPoint) -> Option<LinkIdx> {
+        let op = self.entry_operation(entry);
         self.links
             .iter()
-            .position(|l| {
-                l.from == entry.client
-                    && l.to == entry.target
-                    && (l.to_op.is_none() || l.to_op == entry.operation)
-            })
+            .position(|l| carries(l, entry, op))
             .map(LinkIdx)
     }
 
@@ -178,4 +191,15 @@ impl Design {
     pub fn problems(&self) -> Vec<Problem> {
         validate::validate(self)
     }
+}
+
+/// Whether `link` carries the requests of `entry`, whose operation is `op`
+/// (see [`Design::entry_operation`]).
+fn carries(link: &Link, entry: &EntryPoint, op: Option<&str>) -> bool {
+    link.from == entry.client
+        && link.to == entry.target
+        && match &link.to_op {
+            None => true,
+            Some(to_op) => Some(to_op.as_str()) == op,
+        }
 }

@@ -6,14 +6,30 @@
 //! A cycle of `sync` calls is allowed (it is an analysis finding, not an
 //! error).
 
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
+use std::fmt;
 
 use super::error::{Invalid, Problem};
 use super::path::FieldPath;
 use super::{
-    Availability, Design, Distribution, EntryPoint, FORMAT_VERSION, Fault, Link, LinkRef, Load,
-    Node, NodeId, NodeKind, Style, Thresholds,
+    Availability, Design, Distribution, EntryPoint, FORMAT_VERSION, Fault, Link, Load, Node,
+    NodeId, NodeKind, Style, Thresholds,
 };
+
+/// A number as a message shows it: as written for everyday values, with
+/// an exponent for huge and tiny ones (`1e300`, not 301 digits).
+fn number_text(v: f64) -> String {
+    let size = v.abs();
+    if size != 0.0 && size.is_finite() && !(1e-6..1e16).contains(&size) {
+        format!("{v:e}")
+    } else {
+        v.to_string()
+    }
+}
+
+/// Up to this many operations, a linear scan beats hashing.
+const SMALL: usize = 8;
 
 /// The most problems reported for one design; a broken generated file
 /// should not print a million lines.
@@ -25,6 +41,33 @@ pub fn validate(design: &Design) -> Vec<Problem> {
     let mut c = Checker::new(design);
     c.check();
     c.problems
+}
+
+/// The thing a problem is about, named only when a problem is reported:
+/// building the name of every node and link up front cost a fifth of the
+/// time to validate a large design.
+#[derive(Clone, Copy)]
+enum What<'a> {
+    Node(&'a Node),
+    Link(&'a Link),
+    Entry(&'a EntryPoint),
+    /// The fault and its index in the list.
+    Fault(usize, &'a Fault),
+    Scenario,
+    Thresholds,
+}
+
+impl fmt::Display for What<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            What::Node(n) => write!(f, "{} \"{}\"", n.kind_name(), n.id),
+            What::Link(l) => write!(f, "link \"{}\"", l.label()),
+            What::Entry(e) => write!(f, "entry point \"{}\"", e.name),
+            What::Fault(i, fault) => write!(f, "fault {} ({})", i + 1, fault.kind_name()),
+            What::Scenario => f.write_str("the scenario"),
+            What::Thresholds => f.write_str("thresholds"),
+        }
+    }
 }
 
 /// What a number must be.
@@ -57,9 +100,18 @@ impl Rule {
     }
 }
 
+/// Walks a design once, with indexes so that every check is a lookup: a
+/// file of many thousands of links, entry points or faults is validated in
+/// linear time.
 struct Checker<'d> {
     design: &'d Design,
+    /// The first node with each id.
     by_id: HashMap<&'d str, &'d Node>,
+    /// The operation names of each service with many of them (the first
+    /// node with an id); a few are simply scanned.
+    many_ops: HashMap<&'d str, HashSet<&'d str>>,
+    /// The links from one node to another.
+    between: HashMap<(&'d str, &'d str), Pair<'d>>,
     problems: Vec<Problem>,
     suppressed: usize,
 }
@@ -67,22 +119,70 @@ struct Checker<'d> {
 impl<'d> Checker<'d> {
     fn new(design: &'d Design) -> Self {
         let mut by_id = HashMap::with_capacity(design.nodes.len());
+        let mut many_ops = HashMap::new();
         for n in &design.nodes {
-            by_id.entry(n.id.as_str()).or_insert(n);
+            // Of nodes sharing an id (reported later), the first counts.
+            let Entry::Vacant(slot) = by_id.entry(n.id.as_str()) else {
+                continue;
+            };
+            slot.insert(n);
+            if let Some(s) = n.as_service()
+                && s.operations.len() > SMALL
+            {
+                let names = s.operations.iter().map(|o| o.name.as_str()).collect();
+                many_ops.insert(n.id.as_str(), names);
+            }
+        }
+        let mut between: HashMap<(&str, &str), Pair<'_>> =
+            HashMap::with_capacity(design.links.len());
+        for l in &design.links {
+            let pair = between.entry((l.from.as_str(), l.to.as_str())).or_default();
+            match &l.to_op {
+                None => pair.any_op = true,
+                Some(op) => {
+                    pair.ops.insert(op);
+                }
+            }
         }
         Self {
             design,
             by_id,
+            many_ops,
+            between,
             problems: Vec::new(),
             suppressed: 0,
         }
     }
 
-    fn report(&mut self, path: FieldPath, invalid: Invalid) {
+    /// Whether another problem would still be listed; checks whose message
+    /// is costly to build skip building it when not.
+    fn listing(&mut self) -> bool {
         if self.problems.len() < MAX_PROBLEMS {
-            self.problems.push(Problem::new(path, invalid));
+            true
         } else {
             self.suppressed += 1;
+            false
+        }
+    }
+
+    /// The links from `from` to `to`, when there are any.
+    fn links_between(&self, from: &'d NodeId, to: &'d NodeId) -> Option<&Pair<'d>> {
+        self.between.get(&(from.as_str(), to.as_str()))
+    }
+
+    fn report(&mut self, path: FieldPath, invalid: Invalid) {
+        if self.listing() {
+            self.problems.push(Problem::new(path, invalid));
+        }
+    }
+
+    /// Reports the problem `build` describes, building it only if it will
+    /// be listed: a file with a mistake in each of thousands of elements
+    /// must not format thousands of messages nobody sees.
+    fn report_with(&mut self, build: impl FnOnce(&Self) -> (FieldPath, Invalid)) {
+        if self.listing() {
+            let (path, invalid) = build(self);
+            self.problems.push(Problem::new(path, invalid));
         }
     }
 
@@ -97,10 +197,11 @@ impl<'d> Checker<'d> {
                 },
             );
         }
-        let mut seen = HashSet::new();
         for (i, node) in self.design.nodes.iter().enumerate() {
             let path = root.field("nodes").index(i);
-            if !seen.insert(node.id.as_str()) {
+            // A later node with the id of an earlier one.
+            let first = self.by_id.get(node.id.as_str());
+            if first.is_some_and(|first| !std::ptr::eq(*first, node)) {
                 self.report(
                     path.field("id"),
                     Invalid::DuplicateNodeId {
@@ -113,7 +214,7 @@ impl<'d> Checker<'d> {
         for (i, link) in self.design.links.iter().enumerate() {
             self.link(&root.field("links").index(i), link);
         }
-        let mut names = HashSet::new();
+        let mut names = HashSet::with_capacity(self.design.entry_points.len());
         for (i, entry) in self.design.entry_points.iter().enumerate() {
             let path = root.field("entry_points").index(i);
             if !names.insert(entry.name.as_str()) {
@@ -135,46 +236,78 @@ impl<'d> Checker<'d> {
         }
     }
 
-    fn number(&mut self, path: FieldPath, what: &str, field: &str, value: f64, rule: Rule) {
+    /// Reports `value` when it breaks `rule`. The path is only built then:
+    /// most numbers are fine, and building a path allocates.
+    fn number(
+        &mut self,
+        path: impl FnOnce() -> FieldPath,
+        what: What<'_>,
+        field: &str,
+        value: f64,
+        rule: Rule,
+    ) {
         if !rule.holds(value) {
-            self.report(
-                path,
-                Invalid::BadNumber {
-                    what: what.to_owned(),
+            self.report_with(|_| {
+                let invalid = Invalid::BadNumber {
+                    what: what.to_string(),
                     field: field.to_owned(),
-                    value: value.to_string(),
+                    value: number_text(value),
                     rule: rule.words(),
-                },
-            );
+                };
+                (path(), invalid)
+            });
         }
     }
 
-    fn distribution(&mut self, path: &FieldPath, what: &str, field: &str, d: &Distribution) {
+    /// Checks a distribution; each problem points at the parameter at
+    /// fault (`service_time.mean_ms`).
+    fn distribution(
+        &mut self,
+        path: &dyn Fn() -> FieldPath,
+        what: What<'_>,
+        field: &dyn fmt::Display,
+        d: &Distribution,
+    ) {
         for (param, value) in d.parameters() {
-            self.number(
-                path.clone(),
-                what,
-                &format!("{field}.{param}"),
-                value,
-                Rule::NonNegative,
-            );
+            if !Rule::NonNegative.holds(value) {
+                self.number(
+                    || path().field(param),
+                    what,
+                    &format!("{field}.{param}"),
+                    value,
+                    Rule::NonNegative,
+                );
+            }
         }
-        if let Distribution::Uniform { min_ms, max_ms } = *d
-            && min_ms > max_ms
-        {
-            self.report(
-                path.clone(),
+        match *d {
+            Distribution::Uniform { min_ms, max_ms } if min_ms > max_ms => self.report(
+                path().field("min_ms"),
                 Invalid::BadNumber {
-                    what: what.to_owned(),
+                    what: what.to_string(),
                     field: format!("{field}.min_ms"),
-                    value: min_ms.to_string(),
+                    value: number_text(min_ms),
                     rule: "at most max_ms",
                 },
-            );
+            ),
+            // Log-normal parameters come from mean and sd; a spread around
+            // a mean of 0 has none (log-space sigma would be infinite).
+            Distribution::LogNormal { mean_ms, sd_ms } if mean_ms == 0.0 && sd_ms > 0.0 => self
+                .report(
+                    path().field("mean_ms"),
+                    Invalid::BadNumber {
+                        what: what.to_string(),
+                        field: format!("{field}.mean_ms"),
+                        value: number_text(mean_ms),
+                        rule: "> 0 when sd_ms > 0 (a log-normal with a spread needs a positive mean)",
+                    },
+                ),
+            _ => {}
         }
     }
 
-    fn availability(&mut self, path: FieldPath, what: &str, a: &Availability) {
+    /// Checks the `availability` field of the node kind at `kind`.
+    fn availability(&mut self, kind: &FieldPath, what: What<'_>, a: &Availability) {
+        let path = || kind.field("availability");
         match *a {
             Availability::Always => {}
             Availability::Fraction(f) => {
@@ -182,13 +315,19 @@ impl<'d> Checker<'d> {
             }
             Availability::Mttf { mttf_s, mttr_s } => {
                 self.number(
-                    path.clone(),
+                    || path().field("mttf_s"),
                     what,
                     "availability.mttf_s",
                     mttf_s,
                     Rule::Positive,
                 );
-                self.number(path, what, "availability.mttr_s", mttr_s, Rule::NonNegative);
+                self.number(
+                    || path().field("mttr_s"),
+                    what,
+                    "availability.mttr_s",
+                    mttr_s,
+                    Rule::NonNegative,
+                );
             }
         }
     }
@@ -220,15 +359,15 @@ impl<'d> Checker<'d> {
                 },
             );
         }
-        let what = format!("{} \"{}\"", node.kind_name(), node.id);
-        for (field, v) in [("pos.x", node.pos.x), ("pos.y", node.pos.y)] {
+        let what = What::Node(node);
+        for (i, field, v) in [(0, "pos.x", node.pos.x), (1, "pos.y", node.pos.y)] {
             if !v.is_finite() {
                 self.report(
-                    path.field("pos"),
+                    path.field("pos").index(i),
                     Invalid::BadNumber {
-                        what: what.clone(),
+                        what: what.to_string(),
                         field: field.into(),
-                        value: v.to_string(),
+                        value: number_text(f64::from(v)),
                         rule: "a finite number",
                     },
                 );
@@ -253,12 +392,17 @@ impl<'d> Checker<'d> {
                         },
                     );
                 }
-                let mut ops = HashSet::new();
+                // Few services have many operations: a set only for those.
+                let mut seen = (s.operations.len() > SMALL).then(HashSet::new);
                 for (i, op) in s.operations.iter().enumerate() {
-                    let op_path = kind.field("operations").index(i);
-                    if !ops.insert(op.name.as_str()) {
+                    let op_path = || kind.field("operations").index(i);
+                    let duplicate = match &mut seen {
+                        Some(seen) => !seen.insert(op.name.as_str()),
+                        None => s.operations[..i].iter().any(|o| o.name == op.name),
+                    };
+                    if duplicate {
                         self.report(
-                            op_path.field("name"),
+                            op_path().field("name"),
                             Invalid::DuplicateOperation {
                                 node: node.id.to_string(),
                                 op: op.name.clone(),
@@ -266,16 +410,16 @@ impl<'d> Checker<'d> {
                         );
                     }
                     self.distribution(
-                        &op_path.field("service_time"),
-                        &what,
-                        &format!("operation \"{}\" service_time", op.name),
+                        &|| op_path().field("service_time"),
+                        what,
+                        &format_args!("operation \"{}\" service_time", op.name),
                         &op.service_time,
                     );
                 }
-                self.availability(kind.field("availability"), &what, &s.availability);
+                self.availability(&kind, what, &s.availability);
                 self.number(
-                    kind.field("error_rate"),
-                    &what,
+                    || kind.field("error_rate"),
+                    what,
                     "error_rate",
                     s.error_rate,
                     Rule::Probability,
@@ -283,15 +427,15 @@ impl<'d> Checker<'d> {
             }
             NodeKind::Broker(b) => {
                 self.distribution(
-                    &kind.field("delivery_latency"),
-                    &what,
-                    "delivery_latency",
+                    &|| kind.field("delivery_latency"),
+                    what,
+                    &"delivery_latency",
                     &b.delivery_latency,
                 );
                 if let Some(r) = b.retention_s {
                     self.number(
-                        kind.field("retention_s"),
-                        &what,
+                        || kind.field("retention_s"),
+                        what,
                         "retention_s",
                         r,
                         Rule::NonNegative,
@@ -300,51 +444,56 @@ impl<'d> Checker<'d> {
             }
             NodeKind::DataStore(d) => {
                 self.distribution(
-                    &kind.field("read_latency"),
-                    &what,
-                    "read_latency",
+                    &|| kind.field("read_latency"),
+                    what,
+                    &"read_latency",
                     &d.read_latency,
                 );
                 self.distribution(
-                    &kind.field("write_latency"),
-                    &what,
-                    "write_latency",
+                    &|| kind.field("write_latency"),
+                    what,
+                    &"write_latency",
                     &d.write_latency,
                 );
                 if d.connections == Some(0) {
                     self.number(
-                        kind.field("connections"),
-                        &what,
+                        || kind.field("connections"),
+                        what,
                         "connections",
                         0.0,
                         Rule::AtLeastOne,
                     );
                 }
                 self.number(
-                    kind.field("poll_interval_s"),
-                    &what,
+                    || kind.field("poll_interval_s"),
+                    what,
                     "poll_interval_s",
                     d.poll_interval_s,
                     Rule::Positive,
                 );
-                self.availability(kind.field("availability"), &what, &d.availability);
+                self.availability(&kind, what, &d.availability);
             }
             NodeKind::Client => {}
         }
     }
 
     /// The node `id`, reporting it as unknown when it does not exist.
-    fn resolve(&mut self, path: FieldPath, what: &str, id: &NodeId) -> Option<&'d Node> {
+    fn resolve(
+        &mut self,
+        path: impl FnOnce() -> FieldPath,
+        what: What<'_>,
+        id: &NodeId,
+    ) -> Option<&'d Node> {
         let found = self.by_id.get(id.as_str()).copied();
         if found.is_none() {
-            self.report(
-                path,
-                Invalid::UnknownNode {
-                    what: what.to_owned(),
+            self.report_with(|c| {
+                let invalid = Invalid::UnknownNode {
+                    what: what.to_string(),
                     node: id.to_string(),
-                    known: self.known_ids(),
-                },
-            );
+                    known: c.known_ids(),
+                };
+                (path(), invalid)
+            });
         }
         found
     }
@@ -368,48 +517,81 @@ impl<'d> Checker<'d> {
         }
     }
 
-    fn operation(&mut self, path: FieldPath, what: &str, node: &Node, op: &str) {
+    /// Checks that `node` is a service offering `op`; whether it is.
+    fn operation(
+        &mut self,
+        path: impl FnOnce() -> FieldPath,
+        what: What<'_>,
+        node: &Node,
+        op: &str,
+    ) -> bool {
         match &node.kind {
             NodeKind::Service(s) => {
-                if s.operation(Some(op)).is_none() {
-                    let known = s
+                let offered = if s.operations.len() > SMALL {
+                    self.many_ops
+                        .get(node.id.as_str())
+                        .is_some_and(|names| names.contains(op))
+                } else {
+                    s.operations.iter().any(|o| o.name == op)
+                };
+                if !offered && self.listing() {
+                    const SHOWN: usize = 20;
+                    let mut names: Vec<&str> = s
                         .operations
                         .iter()
+                        .take(SHOWN)
                         .map(|o| o.name.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ");
+                        .collect();
+                    if s.operations.len() > SHOWN {
+                        names.push("…");
+                    }
+                    let known = if names.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        names.join(", ")
+                    };
                     self.report(
-                        path,
+                        path(),
                         Invalid::UnknownOperation {
-                            what: what.to_owned(),
+                            what: what.to_string(),
                             node: node.id.to_string(),
                             op: op.to_owned(),
                             known,
                         },
                     );
                 }
+                offered
             }
-            other => self.report(
-                path,
-                Invalid::WrongKind {
-                    what: what.to_owned(),
-                    field: "an operation",
-                    node: node.id.to_string(),
-                    found: other.name(),
-                    expected: "service",
-                },
-            ),
+            other => {
+                self.report(
+                    path(),
+                    Invalid::WrongKind {
+                        what: what.to_string(),
+                        field: "an operation",
+                        node: node.id.to_string(),
+                        found: other.name(),
+                        expected: "service",
+                    },
+                );
+                false
+            }
         }
     }
 
-    fn broker_ref(&mut self, path: FieldPath, what: &str, field: &'static str, id: &NodeId) {
-        if let Some(node) = self.resolve(path.clone(), what, id)
+    fn broker_ref(
+        &mut self,
+        path: impl Fn() -> FieldPath,
+        what: What<'_>,
+        field: &'static str,
+        id: &NodeId,
+    ) {
+        if let Some(node) = self.resolve(&path, what, id)
             && node.as_broker().is_none()
         {
             self.report(
-                path,
+                path(),
                 Invalid::WrongKind {
-                    what: what.to_owned(),
+                    what: what.to_string(),
                     field,
                     node: id.to_string(),
                     found: node.kind_name(),
@@ -422,14 +604,14 @@ impl<'d> Checker<'d> {
     fn not_applicable(
         &mut self,
         path: FieldPath,
-        what: &str,
+        what: What<'_>,
         field: &'static str,
         applies_to: &'static str,
     ) {
         self.report(
             path,
             Invalid::FieldNotApplicable {
-                what: what.to_owned(),
+                what: what.to_string(),
                 field,
                 applies_to,
             },
@@ -437,16 +619,16 @@ impl<'d> Checker<'d> {
     }
 
     fn link(&mut self, path: &FieldPath, link: &Link) {
-        let what = format!("link \"{}\"", link.label());
-        let from = self.resolve(path.field("from"), &what, &link.from);
-        let to = self.resolve(path.field("to"), &what, &link.to);
+        let what = What::Link(link);
+        let from = self.resolve(|| path.field("from"), what, &link.from);
+        let to = self.resolve(|| path.field("to"), what, &link.to);
         if let (Some(from), Some(to)) = (from, to)
             && let Some(rule) = kind_rule_violation(link.style, &from.kind, &to.kind)
         {
             self.report(
                 path.field("style"),
                 Invalid::LinkKinds {
-                    what: what.clone(),
+                    what: what.to_string(),
                     style: link.style.to_string(),
                     from_kind: from.kind_name(),
                     to_kind: to.kind_name(),
@@ -455,28 +637,28 @@ impl<'d> Checker<'d> {
             );
         }
         if let (Some(op), Some(from)) = (&link.from_op, from) {
-            self.operation(path.field("from_op"), &what, from, op);
+            self.operation(|| path.field("from_op"), what, from, op);
         }
         if let (Some(op), Some(to)) = (&link.to_op, to) {
-            self.operation(path.field("to_op"), &what, to, op);
+            self.operation(|| path.field("to_op"), what, to, op);
         }
         let consumes_async = link.style == Style::AsyncRequest
             || (link.style == Style::Event && from.is_some_and(|n| n.as_broker().is_some()));
         let request_response = matches!(link.style, Style::Sync | Style::AsyncRequest);
         if let Some(via) = &link.via {
             if link.style == Style::AsyncRequest {
-                self.broker_ref(path.field("via"), &what, "via", via);
+                self.broker_ref(|| path.field("via"), what, "via", via);
             } else {
-                self.not_applicable(path.field("via"), &what, "via", "async_request links");
+                self.not_applicable(path.field("via"), what, "via", "async_request links");
             }
         }
         if let Some(dlq) = &link.dead_letter {
             if consumes_async {
-                self.broker_ref(path.field("dead_letter"), &what, "dead_letter", dlq);
+                self.broker_ref(|| path.field("dead_letter"), what, "dead_letter", dlq);
             } else {
                 self.not_applicable(
                     path.field("dead_letter"),
-                    &what,
+                    what,
                     "dead_letter",
                     ASYNC_CONSUMPTION,
                 );
@@ -486,14 +668,14 @@ impl<'d> Checker<'d> {
             if !consumes_async {
                 self.not_applicable(
                     path.field("max_deliveries"),
-                    &what,
+                    what,
                     "max_deliveries",
                     ASYNC_CONSUMPTION,
                 );
             } else if max == 0 {
                 self.number(
-                    path.field("max_deliveries"),
-                    &what,
+                    || path.field("max_deliveries"),
+                    what,
                     "max_deliveries",
                     0.0,
                     Rule::AtLeastOne,
@@ -503,8 +685,8 @@ impl<'d> Checker<'d> {
         if let Some(t) = link.timeout_ms {
             if request_response {
                 self.number(
-                    path.field("timeout_ms"),
-                    &what,
+                    || path.field("timeout_ms"),
+                    what,
                     "timeout_ms",
                     t,
                     Rule::Positive,
@@ -512,19 +694,19 @@ impl<'d> Checker<'d> {
             } else {
                 self.not_applicable(
                     path.field("timeout_ms"),
-                    &what,
+                    what,
                     "timeout_ms",
                     REQUEST_RESPONSE,
                 );
             }
         }
         if link.retries > 0 && !request_response {
-            self.not_applicable(path.field("retries"), &what, "retries", REQUEST_RESPONSE);
+            self.not_applicable(path.field("retries"), what, "retries", REQUEST_RESPONSE);
         }
         if link.parallel_group.is_some() && link.style != Style::Sync {
             self.not_applicable(
                 path.field("parallel_group"),
-                &what,
+                what,
                 "parallel_group",
                 "sync links (other styles never wait)",
             );
@@ -532,7 +714,7 @@ impl<'d> Checker<'d> {
         if link.response_work != Distribution::ZERO && link.style != Style::AsyncRequest {
             self.not_applicable(
                 path.field("response_work"),
-                &what,
+                what,
                 "response_work",
                 "async_request links",
             );
@@ -540,50 +722,50 @@ impl<'d> Checker<'d> {
         if link.access != super::Access::default() && to.is_some_and(|n| n.as_store().is_none()) {
             self.not_applicable(
                 path.field("access"),
-                &what,
+                what,
                 "access",
                 "links to a data store",
             );
         }
         self.number(
-            path.field("latency_ms"),
-            &what,
+            || path.field("latency_ms"),
+            what,
             "latency_ms",
             link.latency_ms,
             Rule::NonNegative,
         );
         self.number(
-            path.field("backoff_ms"),
-            &what,
+            || path.field("backoff_ms"),
+            what,
             "backoff_ms",
             link.backoff_ms,
             Rule::NonNegative,
         );
         self.number(
-            path.field("backoff_multiplier"),
-            &what,
+            || path.field("backoff_multiplier"),
+            what,
             "backoff_multiplier",
             link.backoff_multiplier,
             Rule::AtLeastOne,
         );
         self.number(
-            path.field("calls_per_request"),
-            &what,
+            || path.field("calls_per_request"),
+            what,
             "calls_per_request",
             link.calls_per_request,
             Rule::NonNegative,
         );
         self.distribution(
-            &path.field("response_work"),
-            &what,
-            "response_work",
+            &|| path.field("response_work"),
+            what,
+            &"response_work",
             &link.response_work,
         );
     }
 
-    fn entry(&mut self, path: &FieldPath, entry: &EntryPoint) {
-        let what = format!("entry point \"{}\"", entry.name);
-        if let Some(client) = self.resolve(path.field("client"), &what, &entry.client)
+    fn entry(&mut self, path: &FieldPath, entry: &'d EntryPoint) {
+        let what = What::Entry(entry);
+        if let Some(client) = self.resolve(|| path.field("client"), what, &entry.client)
             && !client.is_client()
         {
             self.report(
@@ -595,11 +777,21 @@ impl<'d> Checker<'d> {
                 },
             );
         }
-        if let Some(target) = self.resolve(path.field("target"), &what, &entry.target) {
-            if let Some(op) = &entry.operation {
-                self.operation(path.field("operation"), &what, target, op);
-            }
-            if self.design.entry_link(entry).is_none() {
+        if let Some(target) = self.resolve(|| path.field("target"), what, &entry.target) {
+            let op = match &entry.operation {
+                Some(op) => self
+                    .operation(|| path.field("operation"), what, target, op)
+                    .then_some(op.as_str()),
+                None => target
+                    .as_service()
+                    .and_then(|s| s.operations.first())
+                    .map(|o| o.name.as_str()),
+            };
+            // An unknown operation is reported above; a link cannot carry it.
+            let op_known = entry.operation.is_none() || op.is_some();
+            let pair = self.links_between(&entry.client, &entry.target);
+            let carried = pair.is_some_and(|p| p.carries(op));
+            if pair.is_none() {
                 self.report(
                     path.field("target"),
                     Invalid::EntryWithoutLink {
@@ -608,46 +800,72 @@ impl<'d> Checker<'d> {
                         target: entry.target.to_string(),
                     },
                 );
+            } else if !carried && op_known && self.listing() {
+                let linked = self
+                    .links_between(&entry.client, &entry.target)
+                    .map(Pair::ops_list)
+                    .unwrap_or_default();
+                let at = if entry.operation.is_some() {
+                    path.field("operation")
+                } else {
+                    path.field("target")
+                };
+                self.report(
+                    at,
+                    Invalid::EntryOperationNotLinked {
+                        entry: entry.name.clone(),
+                        client: entry.client.to_string(),
+                        target: entry.target.to_string(),
+                        op: op.unwrap_or_default().to_owned(),
+                        linked,
+                    },
+                );
             }
         }
         match &entry.load {
             Load::Open { rate_per_s, .. } => {
                 self.number(
-                    path.field("load"),
-                    &what,
+                    || path.field("load").field("rate_per_s"),
+                    what,
                     "rate_per_s",
                     *rate_per_s,
                     Rule::Positive,
                 );
             }
             Load::Closed { users, think_time } => {
+                let load = path.field("load");
                 if *users == 0 {
-                    self.number(path.field("load"), &what, "users", 0.0, Rule::AtLeastOne);
+                    self.number(|| load.field("users"), what, "users", 0.0, Rule::AtLeastOne);
                 }
-                self.distribution(&path.field("load"), &what, "think_time", think_time);
+                self.distribution(
+                    &|| load.field("think_time"),
+                    what,
+                    &"think_time",
+                    think_time,
+                );
             }
         }
     }
 
     fn scenario(&mut self, path: &FieldPath) {
         let s = &self.design.scenario;
-        let what = "the scenario";
+        let what = What::Scenario;
         self.number(
-            path.field("duration_s"),
+            || path.field("duration_s"),
             what,
             "duration_s",
             s.duration_s,
             Rule::Positive,
         );
         self.number(
-            path.field("warmup_s"),
+            || path.field("warmup_s"),
             what,
             "warmup_s",
             s.warmup_s,
             Rule::NonNegative,
         );
         self.number(
-            path.field("drain_s"),
+            || path.field("drain_s"),
             what,
             "drain_s",
             s.drain_s,
@@ -657,9 +875,9 @@ impl<'d> Checker<'d> {
             self.report(
                 path.field("warmup_s"),
                 Invalid::BadNumber {
-                    what: what.into(),
+                    what: what.to_string(),
                     field: "warmup_s".into(),
-                    value: s.warmup_s.to_string(),
+                    value: number_text(s.warmup_s),
                     rule: "less than duration_s, or nothing is measured",
                 },
             );
@@ -669,27 +887,36 @@ impl<'d> Checker<'d> {
         }
     }
 
-    fn fault(&mut self, path: &FieldPath, i: usize, fault: &Fault) {
-        let what = format!("fault {} ({})", i + 1, fault.kind_name());
+    fn fault(&mut self, path: &FieldPath, i: usize, fault: &'d Fault) {
+        let what = What::Fault(i, fault);
         if let Some(node) = fault.node() {
-            self.resolve(path.field("node"), &what, node);
+            self.resolve(|| path.field("node"), what, node);
         }
-        if let Some(link) = fault.link()
-            && !self.link_exists(link)
-        {
-            self.report(
-                path.field("link"),
-                Invalid::UnknownNode {
-                    what: format!("{what}: link \"{} -> {}\"", link.from, link.to),
-                    node: format!("{} -> {}", link.from, link.to),
-                    known: "links that exist in the design; draw it or correct the names".into(),
-                },
-            );
+        if let Some(link) = fault.link() {
+            let link_path = path.field("link");
+            let from = self.resolve(|| link_path.field("from"), what, &link.from);
+            let to = self.resolve(|| link_path.field("to"), what, &link.to);
+            if from.is_some()
+                && to.is_some()
+                && self.links_between(&link.from, &link.to).is_none()
+                && self.listing()
+            {
+                let known = self.links_from(&link.from);
+                self.report(
+                    link_path,
+                    Invalid::UnknownLink {
+                        what: what.to_string(),
+                        from: link.from.to_string(),
+                        to: link.to.to_string(),
+                        known,
+                    },
+                );
+            }
         }
         match *fault {
             Fault::Crash { at_s, for_s, .. } => {
-                self.number(path.field("at_s"), &what, "at_s", at_s, Rule::NonNegative);
-                self.number(path.field("for_s"), &what, "for_s", for_s, Rule::Positive);
+                self.number(|| path.field("at_s"), what, "at_s", at_s, Rule::NonNegative);
+                self.number(|| path.field("for_s"), what, "for_s", for_s, Rule::Positive);
             }
             Fault::SlowDown {
                 at_s,
@@ -697,11 +924,11 @@ impl<'d> Checker<'d> {
                 factor,
                 ..
             } => {
-                self.number(path.field("at_s"), &what, "at_s", at_s, Rule::NonNegative);
-                self.number(path.field("for_s"), &what, "for_s", for_s, Rule::Positive);
+                self.number(|| path.field("at_s"), what, "at_s", at_s, Rule::NonNegative);
+                self.number(|| path.field("for_s"), what, "for_s", for_s, Rule::Positive);
                 self.number(
-                    path.field("factor"),
-                    &what,
+                    || path.field("factor"),
+                    what,
                     "factor",
                     factor,
                     Rule::Positive,
@@ -709,8 +936,8 @@ impl<'d> Checker<'d> {
             }
             Fault::Drop { fraction, .. } | Fault::Error { fraction, .. } => {
                 self.number(
-                    path.field("fraction"),
-                    &what,
+                    || path.field("fraction"),
+                    what,
                     "fraction",
                     fraction,
                     Rule::Probability,
@@ -722,15 +949,15 @@ impl<'d> Checker<'d> {
                 ..
             } => {
                 self.number(
-                    path.field("fraction"),
-                    &what,
+                    || path.field("fraction"),
+                    what,
                     "fraction",
                     fraction,
                     Rule::Probability,
                 );
                 self.number(
-                    path.field("restart_s"),
-                    &what,
+                    || path.field("restart_s"),
+                    what,
                     "restart_s",
                     restart_s,
                     Rule::NonNegative,
@@ -739,43 +966,121 @@ impl<'d> Checker<'d> {
         }
     }
 
-    fn link_exists(&self, r: &LinkRef) -> bool {
-        self.design
-            .links
-            .iter()
-            .any(|l| l.from == r.from && l.to == r.to)
+    /// The ends of the links leaving `from`, for messages.
+    fn links_from(&self, from: &NodeId) -> String {
+        const SHOWN: usize = 20;
+        let mut ends: Vec<String> = self
+            .between
+            .keys()
+            .filter(|(f, _)| *f == from.as_str())
+            .map(|(_, to)| format!("\"{to}\""))
+            .collect();
+        ends.sort_unstable();
+        if ends.len() > SHOWN {
+            ends.truncate(SHOWN);
+            ends.push("…".into());
+        }
+        if ends.is_empty() {
+            "nowhere".into()
+        } else {
+            ends.join(", ")
+        }
     }
 
     fn thresholds(&mut self, path: &FieldPath, t: &Thresholds) {
-        let what = "thresholds";
+        let what = What::Thresholds;
         self.number(
-            path.field("availability_loss"),
+            || path.field("availability_loss"),
             what,
             "availability_loss",
             t.availability_loss,
             Rule::Probability,
         );
         self.number(
-            path.field("long_running_ms"),
+            || path.field("long_running_ms"),
             what,
             "long_running_ms",
             t.long_running_ms,
             Rule::NonNegative,
         );
         self.number(
-            path.field("saturation"),
+            || path.field("saturation"),
             what,
             "saturation",
             t.saturation,
             Rule::Probability,
         );
         self.number(
-            path.field("blocked_share"),
+            || path.field("blocked_share"),
             what,
             "blocked_share",
             t.blocked_share,
             Rule::Probability,
         );
+    }
+}
+
+/// What the links from one node to another invoke.
+#[derive(Default)]
+struct Pair<'d> {
+    /// Whether one of them has no `to_op`, so it carries any operation.
+    any_op: bool,
+    /// The operations named by their `to_op`.
+    ops: Names<'d>,
+}
+
+impl Pair<'_> {
+    /// Whether one of the links carries requests for `op` (mirrors
+    /// [`carries`], without walking every link).
+    fn carries(&self, op: Option<&str>) -> bool {
+        self.any_op || op.is_some_and(|op| self.ops.contains(op))
+    }
+
+    /// The operations the links invoke, quoted, sorted and comma-separated.
+    fn ops_list(&self) -> String {
+        const SHOWN: usize = 20;
+        let mut ops: Vec<&str> = self.ops.list.clone();
+        ops.sort_unstable();
+        let mut quoted: Vec<String> = ops.iter().take(SHOWN).map(|o| format!("\"{o}\"")).collect();
+        if ops.len() > SHOWN {
+            quoted.push("…".into());
+        }
+        quoted.join(", ")
+    }
+}
+
+/// A set of names that costs no hashing while it is small (the usual
+/// case) and stays fast when it is large.
+#[derive(Default)]
+struct Names<'d> {
+    /// Every name, in the order inserted.
+    list: Vec<&'d str>,
+    /// The same names, once there are more than [`SMALL`].
+    set: Option<HashSet<&'d str>>,
+}
+
+impl<'d> Names<'d> {
+    fn contains(&self, name: &str) -> bool {
+        match &self.set {
+            Some(set) => set.contains(name),
+            None => self.list.contains(&name),
+        }
+    }
+
+    fn insert(&mut self, name: &'d str) {
+        if self.contains(name) {
+            return;
+        }
+        self.list.push(name);
+        match &mut self.set {
+            Some(set) => {
+                set.insert(name);
+            }
+            None if self.list.len() > SMALL => {
+                self.set = Some(self.list.iter().copied().collect());
+            }
+            None => {}
+        }
     }
 }
 
@@ -818,4 +1123,21 @@ fn kind_rule_violation(style: Style, from: &NodeKind, to: &NodeKind) -> Option<&
             "common_data goes from a writer (service or client) to a data store, or from a data store to a service that polls it"
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::number_text;
+
+    #[test]
+    fn numbers_in_messages_read_as_written() {
+        assert_eq!(number_text(-20.0), "-20");
+        assert_eq!(number_text(1.5), "1.5");
+        assert_eq!(number_text(0.0), "0");
+        assert_eq!(number_text(f64::NAN), "NaN");
+        assert_eq!(number_text(f64::NEG_INFINITY), "-inf");
+        assert_eq!(number_text(-1e300), "-1e300");
+        assert_eq!(number_text(5e-324), "5e-324");
+        assert_eq!(number_text(0.000_5), "0.0005");
+    }
 }

@@ -1,0 +1,776 @@
+//! Broken design files must fail to load with an error a person can act
+//! on: the right kind of error, at the line and column of the offending
+//! token, naming what is wrong.
+//!
+//! Each file in `tests/bad/` holds exactly one mistake. The expected
+//! line:column of every case was checked by hand against the file.
+//! Further cases (empty, binary, not UTF-8, deeply nested, very large)
+//! are generated here into temporary files.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use archsim::model::file::{self, MAX_FILE_BYTES};
+use archsim::model::{Invalid, LoadError};
+
+/// What loading one bad file must give.
+struct Case {
+    /// File name in `tests/bad/`.
+    file: &'static str,
+    /// The `LoadError` variant, and for `Invalid` the `Invalid` variant
+    /// of its (only) problem: `"Syntax"`, `"Invalid::UnknownNode"`.
+    kind: &'static str,
+    /// Line and column of the offending token.
+    at: (usize, usize),
+    /// Words the message must contain: the offending field, id, value...
+    mentions: &'static [&'static str],
+}
+
+const fn case(
+    file: &'static str,
+    kind: &'static str,
+    at: (usize, usize),
+    mentions: &'static [&'static str],
+) -> Case {
+    Case {
+        file,
+        kind,
+        at,
+        mentions,
+    }
+}
+
+/// Every file in `tests/bad/`, with what it must produce.
+const CASES: &[Case] = &[
+    // --- RON syntax -----------------------------------------------------
+    // `workers: 4` lacks its comma; the parser stops at the next field.
+    case(
+        "syntax-missing-comma",
+        "Syntax",
+        (8, 13),
+        &["comma", "`operations`", "line 7"],
+    ),
+    // The `]` closing `nodes` is missing; `links` is read as a node.
+    case(
+        "syntax-unclosed-bracket",
+        "Syntax",
+        (10, 5),
+        &["`links`", "]"],
+    ),
+    // The description's closing quote is missing: point at the opening one.
+    case(
+        "syntax-unclosed-string",
+        "Syntax",
+        (12, 18),
+        &["string is not closed"],
+    ),
+    case(
+        "syntax-unclosed-comment",
+        "Syntax",
+        (6, 1),
+        &["/*", "never closed"],
+    ),
+    // A second `)` on the line after the design.
+    case(
+        "syntax-trailing-text",
+        "Syntax",
+        (6, 1),
+        &["`)`", "after the end of the design"],
+    ),
+    case(
+        "syntax-fraction-for-count",
+        "Syntax",
+        (6, 22),
+        &["`4.5`", "not a whole number"],
+    ),
+    case(
+        "syntax-negative-count",
+        "Syntax",
+        (6, 22),
+        &["`-4`", "out of range", "≥ 0"],
+    ),
+    case(
+        "syntax-duplicate-field",
+        "Syntax",
+        (5, 5),
+        &["`name`", "twice"],
+    ),
+    case("syntax-not-a-design", "Syntax", (1, 1), &["`[`", "design"]),
+    // --- shape: fields and enum values ------------------------------------
+    case(
+        "unknown-field",
+        "UnknownField",
+        (6, 13),
+        &["`worker`", "Service", "workers, queue_capacity, operations"],
+    ),
+    // The node lacks `name`; reported where the node ends.
+    case(
+        "missing-field",
+        "MissingField",
+        (6, 33),
+        &["`name`", "Node"],
+    ),
+    case(
+        "missing-format",
+        "MissingField",
+        (4, 1),
+        &["`format`", "Design"],
+    ),
+    case(
+        "unknown-style",
+        "UnknownVariant",
+        (11, 45),
+        &["`synch`", "sync, async_request, event, common_data"],
+    ),
+    case(
+        "unknown-node-kind",
+        "UnknownVariant",
+        (4, 44),
+        &["`Browser`", "Service, Broker, DataStore, Client"],
+    ),
+    // A newer file with a field this archsim does not know: the version is
+    // the problem, not the field.
+    case(
+        "unsupported-format",
+        "UnsupportedFormat",
+        (2, 5),
+        &["version 2", "format 1"],
+    ),
+    // --- references ---------------------------------------------------------
+    case(
+        "dangling-link-node",
+        "Invalid::UnknownNode",
+        (13, 23),
+        &["\"billing\"", "api -> billing", "known: web, api"],
+    ),
+    case(
+        "dangling-entry-target",
+        "Invalid::UnknownNode",
+        (13, 41),
+        &["\"apii\"", "entry point \"browse\"", "known: web, api"],
+    ),
+    case(
+        "dangling-fault-node",
+        "Invalid::UnknownNode",
+        (13, 24),
+        &["\"payment\"", "fault 1 (Crash)"],
+    ),
+    case(
+        "dangling-fault-link",
+        "Invalid::UnknownLink",
+        (13, 23),
+        &["\"api -> web\"", "fault 1 (Drop)", "not in the design"],
+    ),
+    case(
+        "dangling-via",
+        "Invalid::UnknownNode",
+        (15, 59),
+        &["\"report_queue\"", "api -> report"],
+    ),
+    case(
+        "dangling-dead-letter",
+        "Invalid::UnknownNode",
+        (17, 73),
+        &["\"dlq\"", "orders -> mailer"],
+    ),
+    case(
+        "unknown-operation",
+        "Invalid::UnknownOperation",
+        (14, 51),
+        &["\"delete\"", "\"api\"", "known: list, show"],
+    ),
+    case(
+        "operation-on-a-store",
+        "Invalid::WrongKind",
+        (15, 50),
+        &["\"db\"", "data store", "service"],
+    ),
+    // --- uniqueness and ids -----------------------------------------------
+    case(
+        "duplicate-node-id",
+        "Invalid::DuplicateNodeId",
+        (10, 10),
+        &["\"api\"", "twice"],
+    ),
+    case(
+        "duplicate-entry-point",
+        "Invalid::DuplicateEntryPoint",
+        (14, 10),
+        &["\"browse\"", "twice"],
+    ),
+    case(
+        "duplicate-operation",
+        "Invalid::DuplicateOperation",
+        (9, 18),
+        &["\"api\"", "\"list\""],
+    ),
+    case(
+        "bad-id-space",
+        "Invalid::BadId",
+        (6, 10),
+        &["\"order service\"", "try \"order_service\""],
+    ),
+    case(
+        "no-operations",
+        "Invalid::NoOperations",
+        (5, 60),
+        &["\"api\"", "no operations"],
+    ),
+    // --- styles and the kinds they join -----------------------------------
+    case(
+        "common-data-between-services",
+        "Invalid::LinkKinds",
+        (14, 40),
+        &["common_data", "from a service to a service", "data store"],
+    ),
+    case(
+        "sync-to-broker",
+        "Invalid::LinkKinds",
+        (11, 41),
+        &["sync", "from a service to a broker"],
+    ),
+    case(
+        "via-not-broker",
+        "Invalid::WrongKind",
+        (20, 59),
+        &["\"db\"", "data store", "via", "broker"],
+    ),
+    case(
+        "field-not-applicable",
+        "Invalid::FieldNotApplicable",
+        (12, 51),
+        &["`timeout_ms`", "api -> orders", "sync, async_request"],
+    ),
+    case(
+        "dead-letter-on-sync",
+        "Invalid::FieldNotApplicable",
+        (12, 51),
+        &["`dead_letter`", "web -> api"],
+    ),
+    // --- numbers ------------------------------------------------------------
+    case(
+        "negative-latency",
+        "Invalid::BadNumber",
+        (11, 51),
+        &["`latency_ms`", "-20", "≥ 0"],
+    ),
+    case(
+        "nan-service-time",
+        "Invalid::BadNumber",
+        (7, 69),
+        &["mean_ms", "NaN", "finite"],
+    ),
+    case(
+        "infinite-duration",
+        "Invalid::BadNumber",
+        (5, 16),
+        &["`duration_s`", "inf", "finite"],
+    ),
+    case(
+        "position-infinite",
+        "Invalid::BadNumber",
+        (4, 44),
+        &["`pos.x`", "inf"],
+    ),
+    case(
+        "zero-workers",
+        "Invalid::ZeroWorkers",
+        (6, 13),
+        &["\"api\"", "0 workers"],
+    ),
+    case(
+        "error-rate-above-one",
+        "Invalid::BadNumber",
+        (8, 13),
+        &["`error_rate`", "1.5", "between 0 and 1"],
+    ),
+    case(
+        "availability-negative",
+        "Invalid::BadNumber",
+        (9, 13),
+        &["`availability`", "-0.1", "between 0 and 1"],
+    ),
+    case(
+        "drop-fraction-above-one",
+        "Invalid::BadNumber",
+        (13, 55),
+        &["`fraction`", "is 2", "between 0 and 1"],
+    ),
+    case(
+        "threshold-out-of-range",
+        "Invalid::BadNumber",
+        (5, 18),
+        &["`saturation`", "85", "between 0 and 1"],
+    ),
+    case(
+        "warmup-not-before-end",
+        "Invalid::BadNumber",
+        (5, 32),
+        &["`warmup_s`", "30", "less than duration_s"],
+    ),
+    case(
+        "uniform-min-above-max",
+        "Invalid::BadNumber",
+        (7, 65),
+        &["min_ms", "50", "at most max_ms"],
+    ),
+    case(
+        "lognormal-spread-around-zero",
+        "Invalid::BadNumber",
+        (7, 67),
+        &["mean_ms", "is 0", "sd_ms"],
+    ),
+    case(
+        "rate-zero",
+        "Invalid::BadNumber",
+        (13, 85),
+        &["`rate_per_s`", "is 0", "> 0"],
+    ),
+    case(
+        "closed-load-without-users",
+        "Invalid::BadNumber",
+        (13, 69),
+        &["`users`", "is 0", "≥ 1"],
+    ),
+    // --- entry points -------------------------------------------------------
+    case(
+        "entry-on-service",
+        "Invalid::NotAnEntryNode",
+        (17, 26),
+        &["\"browse\"", "\"api\" is a service", "client"],
+    ),
+    case(
+        "entry-without-link",
+        "Invalid::EntryWithoutLink",
+        (12, 41),
+        &["\"browse\"", "no link from \"web\" to \"api\""],
+    ),
+    case(
+        "entry-operation-not-linked",
+        "Invalid::EntryOperationNotLinked",
+        (16, 57),
+        &["\"details\"", "\"show\"", "\"list\""],
+    ),
+];
+
+fn bad_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bad")
+}
+
+fn bad_path(name: &str) -> PathBuf {
+    bad_dir().join(format!("{name}.{}", file::EXTENSION))
+}
+
+/// The name of an `Invalid` variant. An exhaustive match, so a new
+/// variant must be named here (and should get a bad file).
+fn invalid_name(invalid: &Invalid) -> &'static str {
+    match invalid {
+        Invalid::UnknownNode { .. } => "UnknownNode",
+        Invalid::UnknownLink { .. } => "UnknownLink",
+        Invalid::DuplicateNodeId { .. } => "DuplicateNodeId",
+        Invalid::DuplicateEntryPoint { .. } => "DuplicateEntryPoint",
+        Invalid::DuplicateOperation { .. } => "DuplicateOperation",
+        Invalid::BadId { .. } => "BadId",
+        Invalid::NoOperations { .. } => "NoOperations",
+        Invalid::UnknownOperation { .. } => "UnknownOperation",
+        Invalid::LinkKinds { .. } => "LinkKinds",
+        Invalid::WrongKind { .. } => "WrongKind",
+        Invalid::FieldNotApplicable { .. } => "FieldNotApplicable",
+        Invalid::BadNumber { .. } => "BadNumber",
+        Invalid::ZeroWorkers { .. } => "ZeroWorkers",
+        Invalid::NotAnEntryNode { .. } => "NotAnEntryNode",
+        Invalid::EntryWithoutLink { .. } => "EntryWithoutLink",
+        Invalid::EntryOperationNotLinked { .. } => "EntryOperationNotLinked",
+        Invalid::MoreProblems { .. } => "MoreProblems",
+        Invalid::FormatVersion { .. } => "FormatVersion",
+    }
+}
+
+/// `"Syntax"`, `"TooLarge"`, or `"Invalid::BadNumber"` for the first
+/// problem of an invalid design.
+fn kind_of(err: &LoadError) -> String {
+    match err {
+        LoadError::Read { .. } => "Read".into(),
+        LoadError::TooLarge { .. } => "TooLarge".into(),
+        LoadError::Empty { .. } => "Empty".into(),
+        LoadError::NotText { .. } => "NotText".into(),
+        LoadError::Syntax { .. } => "Syntax".into(),
+        LoadError::UnknownField { .. } => "UnknownField".into(),
+        LoadError::MissingField { .. } => "MissingField".into(),
+        LoadError::UnknownVariant { .. } => "UnknownVariant".into(),
+        LoadError::UnsupportedFormat { .. } => "UnsupportedFormat".into(),
+        LoadError::Invalid { problems, .. } => match problems.first() {
+            Some(p) => format!("Invalid::{}", invalid_name(&p.invalid)),
+            None => "Invalid with no problems".into(),
+        },
+    }
+}
+
+/// Loads one bad file and lists everything that differs from `case`.
+fn check(case: &Case) -> Vec<String> {
+    let path = bad_path(case.file);
+    let err = match file::load(&path) {
+        Ok(_) => return vec![format!("{}: loaded, but must fail", case.file)],
+        Err(e) => e,
+    };
+    let mut wrong = Vec::new();
+    let kind = kind_of(&err);
+    if kind != case.kind {
+        wrong.push(format!(
+            "{}: kind {kind}, expected {}",
+            case.file, case.kind
+        ));
+    }
+    if let LoadError::Invalid { problems, .. } = &err
+        && problems.len() != 1
+    {
+        wrong.push(format!(
+            "{}: {} problems, expected exactly one (one mistake per file):\n{err}",
+            case.file,
+            problems.len()
+        ));
+    }
+    match err.location() {
+        Some(at) => {
+            if (at.line, at.col) != case.at {
+                wrong.push(format!(
+                    "{}: at {}:{}, expected {}:{}",
+                    case.file, at.line, at.col, case.at.0, case.at.1
+                ));
+            }
+            if at.file != path.display().to_string() {
+                wrong.push(format!("{}: location names file {}", case.file, at.file));
+            }
+        }
+        None => wrong.push(format!("{}: no location", case.file)),
+    }
+    let message = err.to_string();
+    let prefix = format!("{}:{}:{}: ", path.display(), case.at.0, case.at.1);
+    if !message.starts_with(&prefix) {
+        wrong.push(format!(
+            "{}: message does not start with `{prefix}`: {message}",
+            case.file
+        ));
+    }
+    for word in case.mentions {
+        if !message.contains(word) {
+            wrong.push(format!(
+                "{}: message does not mention {word:?}: {message}",
+                case.file
+            ));
+        }
+    }
+    wrong
+}
+
+#[test]
+fn every_bad_file_fails_with_the_right_error_at_the_right_place() {
+    let wrong: Vec<String> = CASES.iter().flat_map(check).collect();
+    assert!(wrong.is_empty(), "\n{}", wrong.join("\n"));
+}
+
+#[test]
+fn every_file_in_tests_bad_has_a_case_and_every_case_a_file() {
+    let suffix = format!(".{}", file::EXTENSION);
+    let mut on_disk: Vec<String> = std::fs::read_dir(bad_dir())
+        .expect("tests/bad exists")
+        .map(|e| {
+            e.expect("readable entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .map(|name| {
+            name.strip_suffix(&suffix)
+                .unwrap_or_else(|| panic!("{name} in tests/bad is not a .{}", file::EXTENSION))
+                .to_owned()
+        })
+        .collect();
+    on_disk.sort();
+    let mut listed: Vec<String> = CASES.iter().map(|c| c.file.to_owned()).collect();
+    listed.sort();
+    assert_eq!(on_disk, listed);
+    assert!(listed.len() >= 22, "at least 22 bad files");
+}
+
+#[test]
+fn every_semantic_mistake_has_a_bad_file() {
+    // Invalid variants that a file cannot produce: a file with the wrong
+    // version stops at the version probe, and MoreProblems needs 100.
+    let unreachable = ["FormatVersion", "MoreProblems"];
+    let covered: Vec<&str> = CASES
+        .iter()
+        .filter_map(|c| c.kind.strip_prefix("Invalid::"))
+        .collect();
+    let all = [
+        "UnknownNode",
+        "UnknownLink",
+        "DuplicateNodeId",
+        "DuplicateEntryPoint",
+        "DuplicateOperation",
+        "BadId",
+        "NoOperations",
+        "UnknownOperation",
+        "LinkKinds",
+        "WrongKind",
+        "FieldNotApplicable",
+        "BadNumber",
+        "ZeroWorkers",
+        "NotAnEntryNode",
+        "EntryWithoutLink",
+        "EntryOperationNotLinked",
+    ];
+    for name in all {
+        assert!(covered.contains(&name), "no bad file for Invalid::{name}");
+        assert!(!unreachable.contains(&name));
+    }
+}
+
+// --- generated files ----------------------------------------------------
+
+/// Writes `bytes` to a fresh temporary `.archsim.ron` file.
+fn temp_design(bytes: &[u8]) -> tempfile::NamedTempFile {
+    let mut f = tempfile::Builder::new()
+        .suffix(".archsim.ron")
+        .tempfile()
+        .expect("temporary file");
+    f.write_all(bytes).expect("write temporary file");
+    f.flush().expect("flush temporary file");
+    f
+}
+
+fn load_bytes(bytes: &[u8]) -> (LoadError, String) {
+    let f = temp_design(bytes);
+    let name = f.path().display().to_string();
+    match file::load(f.path()) {
+        Ok(_) => panic!("{} bytes loaded, but must fail", bytes.len()),
+        Err(e) => (e, name),
+    }
+}
+
+#[test]
+fn an_empty_file_says_it_is_empty() {
+    let (err, name) = load_bytes(b"");
+    assert!(matches!(err, LoadError::Empty { .. }), "{err:?}");
+    let message = err.to_string();
+    assert!(message.starts_with(&format!("{name}: ")), "{message}");
+    assert!(message.contains("empty"), "{message}");
+}
+
+#[test]
+fn a_whitespace_only_file_is_empty_too() {
+    let (err, _) = load_bytes(b" \n\t\r\n   \n");
+    assert!(matches!(err, LoadError::Empty { .. }), "{err:?}");
+}
+
+#[test]
+fn a_missing_file_cannot_be_read() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let path = dir.path().join("nowhere.archsim.ron");
+    let err = file::load(&path).expect_err("no such file");
+    assert!(matches!(err, LoadError::Read { .. }), "{err:?}");
+    assert!(err.to_string().contains("nowhere.archsim.ron"), "{err}");
+}
+
+/// Bytes from a small seeded generator (xorshift), the same on every run.
+fn random_bytes(len: usize, mut seed: u64) -> Vec<u8> {
+    (0..len)
+        .map(|_| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed >> 24) as u8
+        })
+        .collect()
+}
+
+#[test]
+fn random_binary_is_refused_as_not_text() {
+    for seed in 1..=20 {
+        let bytes = random_bytes(4096, seed);
+        assert!(std::str::from_utf8(&bytes).is_err(), "seed {seed} is text");
+        let (err, name) = load_bytes(&bytes);
+        assert!(matches!(err, LoadError::NotText { .. }), "{err:?}");
+        let at = err.location().expect("a place");
+        assert_eq!(at.file, name);
+        assert!(err.to_string().contains("not UTF-8"), "{err}");
+    }
+}
+
+#[test]
+fn a_file_that_stops_being_utf8_midway_points_at_the_first_bad_byte() {
+    let text =
+        "(\n    format: 1,\n    name: \"Caf\u{e9} \u{2615}\",\n    description: \"ok so far, then ";
+    let mut bytes = text.as_bytes().to_vec();
+    bytes.extend_from_slice(&[0xff, 0xfe, b'x']);
+    bytes.extend_from_slice(b"\",\n    nodes: [],\n)\n");
+    let (err, name) = load_bytes(&bytes);
+    assert!(matches!(err, LoadError::NotText { .. }), "{err:?}");
+    // Line 4 is `    description: "ok so far, then ` (34 characters), so
+    // the first bad byte is character 35. The multi-byte characters on
+    // line 3 must not shift the count.
+    let at = err.location().expect("a place");
+    assert_eq!((at.line, at.col), (4, 35));
+    assert!(
+        err.to_string().starts_with(&format!("{name}:4:35: ")),
+        "{err}"
+    );
+}
+
+#[test]
+fn ten_thousand_open_brackets_fail_fast_without_overflowing_the_stack() {
+    let deep = "[".repeat(10_000);
+    let (err, _) = load_bytes(deep.as_bytes());
+    assert!(matches!(err, LoadError::Syntax { .. }), "{err:?}");
+    assert_eq!(err.location().map(|at| (at.line, at.col)), Some((1, 1)));
+}
+
+#[test]
+fn deep_nesting_inside_a_design_is_refused_with_a_place() {
+    // Nested inside a field, the format probe (which skips unknown
+    // fields) descends into it: the recursion limit must stop it.
+    for (open, close) in [("[", "]"), ("(", ")"), ("Some(", ")")] {
+        let text = format!(
+            "(\n    format: 1,\n    name: \"deep\",\n    nodes: [],\n    extra: {}1{},\n)\n",
+            open.repeat(10_000),
+            close.repeat(10_000)
+        );
+        let (err, _) = load_bytes(text.as_bytes());
+        let at = err.location().expect("a place");
+        assert_eq!(at.line, 5, "{err}");
+        assert!(
+            matches!(
+                err,
+                LoadError::UnknownField { .. } | LoadError::Syntax { .. }
+            ),
+            "{err:?}"
+        );
+    }
+    // Deep nesting where a value is expected.
+    let text = format!(
+        "(format: 1, name: {}\"x\"{}, nodes: [])",
+        "[".repeat(10_000),
+        "]".repeat(10_000)
+    );
+    let (err, _) = load_bytes(text.as_bytes());
+    assert!(matches!(err, LoadError::Syntax { .. }), "{err:?}");
+    assert_eq!(err.location().map(|at| (at.line, at.col)), Some((1, 19)));
+}
+
+/// A valid design of about `bytes` bytes: two nodes and a long
+/// description.
+fn big_valid_design(bytes: usize) -> String {
+    let head = "(\n    format: 1,\n    name: \"Big\",\n    description: \"";
+    let tail =
+        "\",\n    nodes: [\n        (id: \"web\", name: \"Web\", kind: Client),\n    ],\n)\n";
+    let filler = bytes.saturating_sub(head.len() + tail.len());
+    let mut text = String::with_capacity(bytes);
+    text.push_str(head);
+    text.push_str(&"lorem ipsum dolor sit amet ".repeat(filler / 27 + 1)[..filler]);
+    text.push_str(tail);
+    text
+}
+
+#[test]
+fn a_50_mb_design_loads() {
+    let text = big_valid_design(50 * 1024 * 1024);
+    assert!(text.len() as u64 <= MAX_FILE_BYTES);
+    let f = temp_design(text.as_bytes());
+    let design = file::load(f.path()).expect("a 50 MB design is valid");
+    assert_eq!(design.nodes.len(), 1);
+    assert!(design.description.len() > 50_000_000);
+}
+
+#[test]
+fn a_50_mb_design_with_a_mistake_at_the_end_is_located() {
+    let mut text = big_valid_design(50 * 1024 * 1024);
+    text.truncate(text.len() - ")\n".len());
+    text.push_str("    links: [(from: \"web\", to: \"nowhere\", style: sync)],\n)\n");
+    let f = temp_design(text.as_bytes());
+    let err = file::load(f.path()).expect_err("unknown node");
+    assert_eq!(kind_of(&err), "Invalid::UnknownNode");
+    // The description is one line: the link is on line 8.
+    let at = err.location().expect("a place");
+    assert_eq!((at.line, at.col), (8, 27), "{err}");
+}
+
+#[test]
+fn a_file_over_the_limit_is_refused_before_it_is_read() {
+    let f = tempfile::Builder::new()
+        .suffix(".archsim.ron")
+        .tempfile()
+        .expect("temporary file");
+    // 65 MB of a valid-looking start; the size alone must refuse it.
+    let size = 65 * 1024 * 1024;
+    let mut text = big_valid_design(size).into_bytes();
+    text.truncate(size);
+    std::fs::write(f.path(), &text).expect("write");
+    let err = file::load(f.path()).expect_err("too large");
+    match &err {
+        LoadError::TooLarge { bytes, limit, .. } => {
+            assert_eq!(*bytes, size as u64);
+            assert_eq!(*limit, MAX_FILE_BYTES);
+        }
+        other => panic!("expected TooLarge, got {other:?}"),
+    }
+    assert!(err.to_string().contains(&size.to_string()), "{err}");
+    // The same bytes from memory are refused too.
+    let err = file::parse_bytes(&text, "big.archsim.ron").expect_err("too large");
+    assert!(matches!(err, LoadError::TooLarge { .. }), "{err:?}");
+}
+
+// --- near misses that are valid -------------------------------------------
+
+fn parse_ok(text: &str) {
+    if let Err(e) = file::parse(text, "near-miss.archsim.ron") {
+        panic!("must load, but: {e}\n{text}");
+    }
+}
+
+#[test]
+fn an_entry_point_without_operation_is_carried_by_a_link_to_the_first_one() {
+    // The entry invokes the target's first operation, "list"; a link whose
+    // to_op names it carries the requests.
+    parse_ok(
+        r#"(
+    format: 1,
+    name: "Near miss",
+    nodes: [
+        (id: "web", name: "Web", kind: Client),
+        (id: "api", name: "API", kind: Service(workers: 1, operations: [
+            (name: "list", service_time: Constant(ms: 1)),
+            (name: "show", service_time: Constant(ms: 1)),
+        ])),
+    ],
+    links: [(from: "web", to: "api", style: sync, to_op: "list")],
+    entry_points: [(name: "browse", client: "web", target: "api", load: Open(arrival: Poisson, rate_per_s: 1))],
+)"#,
+    );
+}
+
+#[test]
+fn limits_themselves_are_allowed() {
+    // Probabilities of exactly 0 and 1, zero latency, a warm-up of 0, a
+    // log-normal that is always 0, a uniform of one value.
+    parse_ok(
+        r#"(
+    format: 1,
+    name: "Edges",
+    nodes: [
+        (id: "web", name: "Web", kind: Client),
+        (id: "api", name: "API", kind: Service(
+            workers: 1,
+            operations: [
+                (name: "a", service_time: LogNormal(mean_ms: 0, sd_ms: 0)),
+                (name: "b", service_time: Uniform(min_ms: 3, max_ms: 3)),
+            ],
+            availability: Fraction(1),
+            error_rate: 1,
+        )),
+    ],
+    links: [(from: "web", to: "api", style: sync, latency_ms: 0)],
+    scenario: (duration_s: 0.001, warmup_s: 0, faults: [Drop(link: (from: "web", to: "api"), fraction: 0)]),
+    thresholds: (saturation: 1, blocked_share: 0),
+)"#,
+    );
+}
