@@ -214,16 +214,19 @@ impl Refactor {
                 subscribe.from_op = None;
                 d.links[link.0] = publish;
                 d.links.insert(link.0 + 1, subscribe);
+                // Faults on the call now hit the messages where they reach
+                // the callee.
+                move_link_faults(&mut d, &old.from, &old.to, Some((&broker, &old.to)));
             }
             Self::Parallelize { links } => {
                 let Some(first) = links.first().and_then(|&l| d.link(l)) else {
                     return Err(RefactorError::NoSuchLink(0));
                 };
-                let (from, from_op) = (first.from.clone(), first.from_op.clone());
+                let (from, from_op) = (first.from.clone(), caller_op(&d, first));
                 for &l in links {
                     expect_sync(&d, l)?;
                     let link = &d.links[l.0];
-                    if link.from != from || link.from_op != from_op {
+                    if link.from != from || caller_op(&d, link) != from_op {
                         return Err(RefactorError::NotApplicable {
                             link: link.label(),
                             why: "parallel calls must come from one operation",
@@ -233,7 +236,7 @@ impl Refactor {
                 let group = d
                     .links
                     .iter()
-                    .filter(|l| l.from == from && l.from_op == from_op)
+                    .filter(|l| l.from == from && caller_op(&d, l) == from_op)
                     .filter_map(|l| l.parallel_group)
                     .max()
                     .map_or(1, |g| g + 1);
@@ -293,6 +296,7 @@ impl Refactor {
                     });
                 }
                 d.links.remove(callback.0);
+                move_link_faults(&mut d, &cb.from, &cb.to, None);
             }
             Self::AddTimeout { link, timeout_ms } => {
                 let l = &mut d.links[link.0];
@@ -356,6 +360,47 @@ fn subscribes(links: &[Link], broker: &NodeId, subscriber: &NodeId) -> bool {
     links
         .iter()
         .any(|l| &l.from == broker && &l.to == subscriber && l.style == Style::Event)
+}
+
+/// Scenario faults on the links `from -> to` follow them to `to` (a new
+/// pair of ends), or go when the call is gone; nothing changes while a link
+/// `from -> to` still exists.
+fn move_link_faults(
+    d: &mut Design,
+    from: &NodeId,
+    to: &NodeId,
+    moved_to: Option<(&NodeId, &NodeId)>,
+) {
+    if d.links.iter().any(|l| &l.from == from && &l.to == to) {
+        return;
+    }
+    d.scenario.faults.retain_mut(|fault| {
+        let Some(link) = fault.link_mut() else {
+            return true;
+        };
+        if &link.from != from || &link.to != to {
+            return true;
+        }
+        match moved_to {
+            Some((new_from, new_to)) => {
+                link.from = new_from.clone();
+                link.to = new_to.clone();
+                true
+            }
+            None => false,
+        }
+    });
+}
+
+/// The operation of its caller that makes a link's call: `from_op`, or the
+/// caller's first operation when the link names none.
+fn caller_op(d: &Design, link: &Link) -> Option<String> {
+    link.from_op.clone().or_else(|| {
+        d.node(&link.from)
+            .and_then(|n| n.as_service())
+            .and_then(|s| s.operations.first())
+            .map(|o| o.name.clone())
+    })
 }
 
 fn expect_sync(d: &Design, link: LinkIdx) -> Result<(), RefactorError> {
@@ -422,10 +467,18 @@ fn between(d: &Design, a: &NodeId, b: &NodeId) -> Position {
     }
 }
 
-/// A round number at least `ms`: 1, 2 or 5 times a power of ten.
+/// The longest timeout archsim proposes: a day. A call that may take
+/// longer is not a call to wait for.
+const LONGEST_TIMEOUT_MS: f64 = 24.0 * 3600.0 * 1000.0;
+
+/// A round number at least `ms` (1, 2, 2.5 or 5 times a power of ten), at
+/// most a day: a timeout people would write.
 pub(crate) fn nice_ms(ms: f64) -> f64 {
-    if !(ms.is_finite() && ms > 0.0) {
+    if ms.is_nan() || ms <= 0.0 {
         return 100.0;
+    }
+    if ms >= LONGEST_TIMEOUT_MS {
+        return LONGEST_TIMEOUT_MS;
     }
     let magnitude = 10f64.powf(ms.log10().floor());
     [1.0, 2.0, 2.5, 5.0, 10.0]
@@ -433,6 +486,7 @@ pub(crate) fn nice_ms(ms: f64) -> f64 {
         .map(|k| k * magnitude)
         .find(|&v| v >= ms)
         .unwrap_or(10.0 * magnitude)
+        .min(LONGEST_TIMEOUT_MS)
 }
 
 /// A suggestion as people and scripts see it: the refactoring with its id
@@ -482,5 +536,7 @@ mod tests {
         assert_eq!(nice_ms(240.0), 250.0);
         assert_eq!(nice_ms(3100.0), 5000.0);
         assert_eq!(nice_ms(0.0), 100.0);
+        assert_eq!(nice_ms(f64::INFINITY), 24.0 * 3600.0 * 1000.0);
+        assert_eq!(nice_ms(1e300), 24.0 * 3600.0 * 1000.0);
     }
 }

@@ -135,6 +135,16 @@ impl Fault {
         }
     }
 
+    /// The link the fault is about, for changing it.
+    pub fn link_mut(&mut self) -> Option<&mut LinkRef> {
+        match self {
+            Self::Drop { link, .. } | Self::Error { link, .. } | Self::Poison { link, .. } => {
+                Some(link)
+            }
+            _ => None,
+        }
+    }
+
     /// The variant name as written in the file.
     pub fn kind_name(&self) -> &'static str {
         match self {

@@ -126,6 +126,9 @@ pub enum WarningKind {
     Cancelled,
     /// Consumed messages came back again and again without a limit.
     EndlessRedelivery,
+    /// A closed workload had more users than requests may be in flight;
+    /// fewer were simulated.
+    TooManyUsers,
 }
 
 /// Simulates `design` as `options` say.

@@ -142,16 +142,32 @@ impl Ord for Scheduled {
     }
 }
 
-/// A priority queue of events by time, FIFO among equal times.
-#[derive(Debug, Default)]
+/// A priority queue of events by time, FIFO among equal times. Events after
+/// the end of the run are not kept: they could never happen, and a timeout
+/// far in the future for every call would otherwise pile up for the whole
+/// run.
+#[derive(Debug)]
 pub(crate) struct EventQueue {
     heap: BinaryHeap<Scheduled>,
     seq: u64,
+    horizon: Nanos,
 }
 
 impl EventQueue {
+    /// An empty queue for a run that ends at `horizon`.
+    pub(crate) fn new(horizon: Nanos) -> Self {
+        Self {
+            heap: BinaryHeap::new(),
+            seq: 0,
+            horizon,
+        }
+    }
+
     #[inline]
     pub(crate) fn push(&mut self, at: Nanos, ev: Ev) {
+        if at > self.horizon {
+            return;
+        }
         self.seq += 1;
         self.heap.push(Scheduled {
             key: (u128::from(at) << 64) | u128::from(self.seq),
@@ -167,6 +183,11 @@ impl EventQueue {
     pub(crate) fn peek_time(&self) -> Option<Nanos> {
         self.heap.peek().map(|s| (s.key >> 64) as Nanos)
     }
+
+    /// Events waiting.
+    pub(crate) fn len(&self) -> usize {
+        self.heap.len()
+    }
 }
 
 #[cfg(test)]
@@ -175,7 +196,7 @@ mod tests {
 
     #[test]
     fn events_come_out_by_time_then_in_scheduling_order() {
-        let mut q = EventQueue::default();
+        let mut q = EventQueue::new(u64::MAX);
         q.push(5, Ev::Tick);
         q.push(3, Ev::MeasureStart);
         q.push(5, Ev::MeasureEnd);
@@ -185,6 +206,14 @@ mod tests {
         assert!(matches!(order[1], (5, Ev::Tick)));
         assert!(matches!(order[2], (5, Ev::MeasureEnd)));
         assert!(matches!(order[3], (u64::MAX, Ev::TraceSample)));
+    }
+
+    #[test]
+    fn events_after_the_end_of_the_run_are_not_kept() {
+        let mut q = EventQueue::new(10);
+        q.push(10, Ev::Tick);
+        q.push(11, Ev::Tick);
+        assert_eq!(q.len(), 1);
     }
 
     #[test]

@@ -20,7 +20,17 @@ impl Engine<'_> {
                     self.events.push(gap, Ev::Arrival { entry: e as Ix });
                 }
                 PLoad::Closed { users, think } => {
-                    let users = scale_users(*users, self.load_multiplier);
+                    let asked = scale_users(*users, self.load_multiplier);
+                    // Every user can have a request in flight, which is a
+                    // call, a message and a job or more: a quarter of the
+                    // in-flight limit is as many users as can be simulated.
+                    let most = u32::try_from(self.limits.max_live / 4)
+                        .unwrap_or(u32::MAX)
+                        .max(1);
+                    let users = asked.min(most);
+                    if users < asked {
+                        self.capped_users.push((e as Ix, asked, users));
+                    }
                     self.entries[e].users = users;
                     for _ in 0..users {
                         let t = think.sample(&mut self.rng_entries[e], 1.0);

@@ -24,6 +24,9 @@ impl Engine<'_> {
         for &link in &plan.ops[op as usize].one_way {
             let n = self.draw_calls(link);
             for _ in 0..n {
+                if self.over_live_limit() {
+                    return;
+                }
                 match plan.links[link as usize].style {
                     Style::AsyncRequest => {
                         self.start_call(Caller::Detached, link, None, flow, 0);

@@ -101,7 +101,10 @@ pub(crate) struct Engine<'a> {
     pub(crate) series: Option<SeriesRecorder>,
     pub(crate) trace: Option<TraceRecorder>,
     pub(crate) load_multiplier: f64,
-    limits: Limits,
+    /// Closed workloads simulated with fewer users than asked:
+    /// (entry, asked, simulated).
+    pub(crate) capped_users: Vec<(u32, u32, u32)>,
+    pub(crate) limits: Limits,
     control: RunControl,
     processed: u64,
     stop: Option<Stop>,
@@ -156,7 +159,7 @@ impl<'a> Engine<'a> {
             plan,
             design,
             now: 0,
-            events: EventQueue::default(),
+            events: EventQueue::new(plan.duration.saturating_add(plan.drain)),
             stations: plan.nodes.iter().map(|_| Station::new()).collect(),
             jobs: Slab::default(),
             calls: Slab::default(),
@@ -175,6 +178,7 @@ impl<'a> Engine<'a> {
             series,
             trace,
             load_multiplier: options.load_multiplier,
+            capped_users: Vec::new(),
             limits: options.limits,
             control: options.control.clone(),
             processed: 0,
@@ -197,7 +201,7 @@ impl<'a> Engine<'a> {
             if self.processed & 0x3FFF == 0 && self.check_control(started) {
                 break;
             }
-            if self.jobs.live() + self.calls.live() + self.msgs.live() > self.limits.max_live {
+            if self.over_live_limit() {
                 self.stop = Some(Stop::Live);
                 break;
             }
@@ -214,6 +218,14 @@ impl<'a> Engine<'a> {
             .store(self.now.min(end), Ordering::Relaxed);
         let wall = started.elapsed();
         self.finish(wall)
+    }
+
+    /// Whether more requests, calls and messages are alive than the limit
+    /// allows: loops that create many at once stop early, and the event
+    /// loop stops the run.
+    #[inline]
+    pub(crate) fn over_live_limit(&self) -> bool {
+        self.jobs.live() + self.calls.live() + self.msgs.live() > self.limits.max_live
     }
 
     /// Whether the run can end before its drain time: arrivals have
@@ -236,6 +248,9 @@ impl<'a> Engine<'a> {
         self.control.progress_ns.store(self.now, Ordering::Relaxed);
         if self.control.cancel.load(Ordering::Relaxed) {
             self.stop = Some(Stop::Cancelled);
+        } else if self.events.len() > self.limits.max_live.saturating_mul(4) {
+            // Pending events (timers above all) take memory too.
+            self.stop = Some(Stop::Live);
         } else if self
             .limits
             .max_wall

@@ -112,6 +112,20 @@ impl Engine<'_> {
             warnings.push(self.describe_stop(stop));
         }
         warnings.extend(self.redelivery_warnings());
+        for &(entry, asked, users) in &self.capped_users {
+            let name = self
+                .design
+                .entry_points
+                .get(entry as usize)
+                .map_or("?", |e| e.name.as_str());
+            warnings.push(Warning {
+                kind: WarningKind::TooManyUsers,
+                node: None,
+                message: format!(
+                    "entry point \"{name}\": {asked} closed-workload users exceed the limit of requests in flight; {users} were simulated"
+                ),
+            });
+        }
         let info = RunInfo {
             seed: 0,
             simulated_s: end as f64 / NS_PER_S,

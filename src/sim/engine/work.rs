@@ -37,7 +37,9 @@ impl Engine<'_> {
                 Some((call, epoch))
                     if self.plan.nodes[node as usize].when_down == WhenDown::Refuse =>
                 {
-                    let back = self.now + self.plan.links[msg.link as usize].latency;
+                    let back = self
+                        .now
+                        .saturating_add(self.plan.links[msg.link as usize].latency);
                     let outcome = Outcome::failed(Cause::Down, node);
                     self.respond(msg.link, msg.flow, call, epoch, outcome, back);
                 }
@@ -59,7 +61,9 @@ impl Engine<'_> {
         {
             self.take_msg(m);
             if let Some((call, epoch)) = msg.reply {
-                let back = self.now + self.plan.links[msg.link as usize].latency;
+                let back = self
+                    .now
+                    .saturating_add(self.plan.links[msg.link as usize].latency);
                 self.respond(
                     msg.link,
                     msg.flow,
@@ -312,7 +316,7 @@ impl Engine<'_> {
             self.redeliver(&job, now);
         } else {
             if let (Some((call, epoch)), Some(link)) = (job.reply, job.link) {
-                let back = now + self.plan.links[link as usize].latency;
+                let back = now.saturating_add(self.plan.links[link as usize].latency);
                 self.respond(link, job.flow, call, epoch, outcome, back);
             }
             if outcome.is_ok()

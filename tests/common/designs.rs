@@ -1,0 +1,599 @@
+//! Strategies that generate arbitrary valid designs, for property tests of
+//! the file format, the simulation and the analysis. Each test crate uses
+//! part of them.
+#![allow(dead_code)]
+
+use std::collections::HashSet;
+
+use proptest::prelude::*;
+use proptest::sample::select;
+use proptest::string::string_regex;
+
+use archsim::model::{
+    Access, Arrival, Availability, Broker, BrokerKind, DataStore, Design, Distribution, EntryPoint,
+    Fault, Link, LinkRef, Load, Node, NodeId, NodeKind, Operation, Position, Scenario, Service,
+    StoreKind, Style, Technology, Thresholds, WhenDown,
+};
+
+// --- numbers ------------------------------------------------------------
+
+/// A finite number ≥ 0, including the awkward ones: 0, whole numbers,
+/// tiny, huge and subnormal values.
+pub fn non_negative() -> BoxedStrategy<f64> {
+    prop_oneof![
+        4 => 0.0..1e4f64,
+        1 => Just(0.0),
+        2 => (0u32..100_000).prop_map(f64::from),
+        1 => select(vec![1e-9, 0.1, 1.0 / 3.0, 1e12, 1e300, f64::MIN_POSITIVE, 5e-324, f64::MAX]),
+    ]
+    .boxed()
+}
+
+/// A finite number > 0.
+pub fn positive() -> BoxedStrategy<f64> {
+    non_negative()
+        .prop_map(|v| if v > 0.0 { v } else { 1.0 })
+        .boxed()
+}
+
+/// A probability, the ends included.
+pub fn probability() -> BoxedStrategy<f64> {
+    prop_oneof![3 => 0.0..=1.0f64, 1 => select(vec![0.0, 1.0, 0.999, 1e-12])].boxed()
+}
+
+/// A finite number ≥ 1.
+pub fn at_least_one() -> BoxedStrategy<f64> {
+    prop_oneof![3 => 1.0..16.0f64, 1 => Just(1.0), 1 => Just(2.0)].boxed()
+}
+
+/// A canvas coordinate.
+pub fn coordinate() -> BoxedStrategy<f32> {
+    prop_oneof![4 => -1e4f32..1e4f32, 1 => Just(0.0f32), 1 => Just(0.1f32), 1 => Just(-3.75f32)]
+        .boxed()
+}
+
+/// Free text: any characters, quotes, backslashes and line breaks too.
+pub fn text() -> BoxedStrategy<String> {
+    prop_oneof![
+        1 => Just(String::new()),
+        4 => string_regex("(?s).{0,12}").expect("valid regex"),
+        1 => select(vec![
+            "\"quoted\" \\ back\\slash".to_owned(),
+            "line one\nline two\r\n\ttabbed".to_owned(),
+            "/* not a comment */ // nor this".to_owned(),
+            "r#\"raw\"#  ( ] } ,".to_owned(),
+            "\u{feff}bom \u{0} nul \u{7f} del".to_owned(),
+            "ünïcödé 服务 🚀".to_owned(),
+        ]),
+    ]
+    .boxed()
+}
+
+pub fn distribution() -> BoxedStrategy<Distribution> {
+    prop_oneof![
+        non_negative().prop_map(|ms| Distribution::Constant { ms }),
+        non_negative().prop_map(|mean_ms| Distribution::Exponential { mean_ms }),
+        (positive(), non_negative())
+            .prop_map(|(mean_ms, sd_ms)| Distribution::LogNormal { mean_ms, sd_ms }),
+        Just(Distribution::LogNormal {
+            mean_ms: 0.0,
+            sd_ms: 0.0
+        }),
+        (non_negative(), non_negative()).prop_map(|(a, b)| Distribution::Uniform {
+            min_ms: a.min(b),
+            max_ms: a.max(b),
+        }),
+    ]
+    .boxed()
+}
+
+pub fn availability() -> BoxedStrategy<Availability> {
+    prop_oneof![
+        Just(Availability::Always),
+        probability().prop_map(Availability::Fraction),
+        (positive(), non_negative())
+            .prop_map(|(mttf_s, mttr_s)| Availability::Mttf { mttf_s, mttr_s }),
+    ]
+    .boxed()
+}
+
+// --- nodes --------------------------------------------------------------
+
+pub fn service() -> BoxedStrategy<Service> {
+    (
+        1u32..=256,
+        prop::option::of(0u32..1000),
+        prop::collection::vec((text(), distribution()), 1..4),
+        availability(),
+        select(vec![WhenDown::Refuse, WhenDown::NoResponse]),
+        prop_oneof![Just(0.0), probability()],
+    )
+        .prop_map(
+            |(workers, queue_capacity, ops, availability, when_down, error_rate)| Service {
+                workers,
+                queue_capacity,
+                // A one-digit suffix keeps the names distinct.
+                operations: ops
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (name, service_time))| Operation {
+                        name: format!("{name}{i}"),
+                        service_time,
+                    })
+                    .collect(),
+                availability,
+                when_down,
+                error_rate,
+            },
+        )
+        .boxed()
+}
+
+pub fn broker() -> BoxedStrategy<Broker> {
+    (
+        select(vec![BrokerKind::Log, BrokerKind::Queue]),
+        any::<bool>(),
+        distribution(),
+        prop::option::of(non_negative()),
+    )
+        .prop_map(|(kind, durable, delivery_latency, retention_s)| Broker {
+            kind,
+            durable,
+            delivery_latency,
+            retention_s,
+        })
+        .boxed()
+}
+
+pub fn data_store() -> BoxedStrategy<DataStore> {
+    (
+        select(vec![
+            StoreKind::Database,
+            StoreKind::Cache,
+            StoreKind::FileShare,
+            StoreKind::DataLake,
+        ]),
+        distribution(),
+        distribution(),
+        prop::option::of(1u32..1000),
+        prop_oneof![Just(1.0), positive()],
+        availability(),
+    )
+        .prop_map(
+            |(kind, read_latency, write_latency, connections, poll_interval_s, availability)| {
+                DataStore {
+                    kind,
+                    read_latency,
+                    write_latency,
+                    connections,
+                    poll_interval_s,
+                    availability,
+                }
+            },
+        )
+        .boxed()
+}
+
+pub fn node_kind() -> BoxedStrategy<NodeKind> {
+    prop_oneof![
+        3 => service().prop_map(NodeKind::Service),
+        1 => broker().prop_map(NodeKind::Broker),
+        1 => data_store().prop_map(NodeKind::DataStore),
+        2 => Just(NodeKind::Client),
+    ]
+    .boxed()
+}
+
+pub fn node(i: usize) -> BoxedStrategy<Node> {
+    (
+        "[A-Za-z0-9_-]{1,8}",
+        text(),
+        prop_oneof![
+            1 => Just(Position::default()),
+            3 => (coordinate(), coordinate()).prop_map(|(x, y)| Position { x, y }),
+        ],
+        text(),
+        node_kind(),
+    )
+        .prop_map(move |(id, name, pos, notes, kind)| Node {
+            // The index keeps ids distinct.
+            id: NodeId(format!("{id}-{i}")),
+            name,
+            pos,
+            notes,
+            kind,
+        })
+        .boxed()
+}
+
+/// Between 1 and `max` nodes of random kinds.
+pub fn nodes(max: usize) -> BoxedStrategy<Vec<Node>> {
+    (1..=max)
+        .prop_flat_map(|n| (0..n).map(node).collect::<Vec<_>>())
+        .boxed()
+}
+
+// --- links, entry points, faults ------------------------------------------
+
+/// Random choices for one link, turned into a valid link by `build_link`.
+#[derive(Debug, Clone)]
+pub struct RawLink {
+    style: usize,
+    pair: usize,
+    ops: (Option<usize>, Option<usize>),
+    technology: Technology,
+    brokers: (Option<usize>, Option<usize>),
+    timing: (f64, Option<f64>, u32, f64, f64),
+    max_deliveries: Option<u32>,
+    calls_per_request: f64,
+    payload_bytes: u64,
+    needs_response: bool,
+    parallel_group: Option<u32>,
+    extra: (Access, Distribution, String),
+}
+
+pub fn raw_link() -> BoxedStrategy<RawLink> {
+    (
+        (any::<usize>(), any::<usize>()),
+        (
+            prop::option::of(any::<usize>()),
+            prop::option::of(any::<usize>()),
+        ),
+        select(Technology::ALL.to_vec()),
+        (
+            prop::option::of(any::<usize>()),
+            prop::option::of(any::<usize>()),
+        ),
+        (
+            non_negative(),
+            prop::option::of(positive()),
+            prop_oneof![Just(0u32), 0u32..10],
+            non_negative(),
+            at_least_one(),
+        ),
+        prop::option::of(0u32..20),
+        prop_oneof![Just(1.0), non_negative()],
+        prop_oneof![Just(0u64), any::<u64>()],
+        any::<bool>(),
+        prop::option::of(0u32..4),
+        (
+            select(vec![Access::Read, Access::Write, Access::ReadWrite]),
+            distribution(),
+            text(),
+        ),
+    )
+        .prop_map(
+            |(
+                (style, pair),
+                ops,
+                technology,
+                brokers,
+                timing,
+                max_deliveries,
+                calls_per_request,
+                payload_bytes,
+                needs_response,
+                parallel_group,
+                extra,
+            )| RawLink {
+                style,
+                pair,
+                ops,
+                technology,
+                brokers,
+                timing,
+                max_deliveries,
+                calls_per_request,
+                payload_bytes,
+                needs_response,
+                parallel_group,
+                extra,
+            },
+        )
+        .boxed()
+}
+
+/// Whether `style` may join a `from` node to a `to` node (the rule table
+/// of docs/file-format.md).
+pub fn style_allows(style: Style, from: &NodeKind, to: &NodeKind) -> bool {
+    use NodeKind::{Broker, Client, DataStore, Service};
+    let caller = matches!(from, Service(_) | Client);
+    match style {
+        Style::Sync => caller && matches!(to, Service(_) | DataStore(_)),
+        Style::AsyncRequest => caller && matches!(to, Service(_)),
+        Style::Event => {
+            (caller && matches!(to, Broker(_) | Service(_)))
+                || (matches!(from, Broker(_)) && matches!(to, Service(_)))
+        }
+        Style::CommonData => {
+            (caller && matches!(to, DataStore(_)))
+                || (matches!(from, DataStore(_)) && matches!(to, Service(_)))
+        }
+    }
+}
+
+pub fn op_name(node: &Node, choice: Option<usize>) -> Option<String> {
+    let ops = &node.as_service()?.operations;
+    choice.map(|k| ops[k % ops.len()].name.clone())
+}
+
+/// Turns random choices into a link that validation accepts: a style and
+/// ends the kind rules allow, and only the fields that apply to it.
+pub fn build_link(nodes: &[Node], raw: &RawLink) -> Option<Link> {
+    let brokers: Vec<&Node> = nodes.iter().filter(|n| n.as_broker().is_some()).collect();
+    let (style, (from, to)) = (0..4).find_map(|k| {
+        let style = Style::ALL[(raw.style + k) % 4];
+        let pairs: Vec<(&Node, &Node)> = nodes
+            .iter()
+            .flat_map(|a| nodes.iter().map(move |b| (a, b)))
+            .filter(|(a, b)| style_allows(style, &a.kind, &b.kind))
+            .collect();
+        (!pairs.is_empty()).then(|| (style, pairs[raw.pair % pairs.len()]))
+    })?;
+    let mut link = Link::new(from.id.clone(), to.id.clone(), style);
+    link.from_op = op_name(from, raw.ops.0);
+    link.to_op = op_name(to, raw.ops.1);
+    link.technology = raw.technology;
+    let pick_broker = |choice: Option<usize>| {
+        choice
+            .filter(|_| !brokers.is_empty())
+            .map(|k| brokers[k % brokers.len()].id.clone())
+    };
+    let request_response = matches!(style, Style::Sync | Style::AsyncRequest);
+    let consumes_async =
+        style == Style::AsyncRequest || (style == Style::Event && from.as_broker().is_some());
+    if style == Style::AsyncRequest {
+        link.via = pick_broker(raw.brokers.0);
+        link.response_work = raw.extra.1;
+    }
+    if consumes_async {
+        link.dead_letter = pick_broker(raw.brokers.1);
+        link.max_deliveries = raw.max_deliveries.map(|m| m.max(1));
+    }
+    let (latency_ms, timeout_ms, retries, backoff_ms, backoff_multiplier) = raw.timing;
+    link.latency_ms = latency_ms;
+    if request_response {
+        link.timeout_ms = timeout_ms;
+        link.retries = retries;
+    }
+    link.backoff_ms = backoff_ms;
+    link.backoff_multiplier = backoff_multiplier;
+    link.calls_per_request = raw.calls_per_request;
+    link.payload_bytes = raw.payload_bytes;
+    link.needs_response = raw.needs_response;
+    if style == Style::Sync {
+        link.parallel_group = raw.parallel_group;
+    }
+    if to.as_store().is_some() {
+        link.access = raw.extra.0;
+    }
+    link.notes = raw.extra.2.clone();
+    Some(link)
+}
+
+pub fn load() -> BoxedStrategy<Load> {
+    prop_oneof![
+        (
+            select(vec![Arrival::Poisson, Arrival::Constant]),
+            positive()
+        )
+            .prop_map(|(arrival, rate_per_s)| Load::Open {
+                arrival,
+                rate_per_s
+            }),
+        (1u32..10_000, distribution())
+            .prop_map(|(users, think_time)| Load::Closed { users, think_time }),
+    ]
+    .boxed()
+}
+
+/// An entry point on a link that leaves a client, with a distinct name.
+pub fn build_entry(
+    design: &Design,
+    (link_choice, op_choice, name, load): &(usize, Option<usize>, String, Load),
+    taken: &mut HashSet<String>,
+) -> Option<EntryPoint> {
+    let from_clients: Vec<&Link> = design
+        .links
+        .iter()
+        .filter(|l| design.node(&l.from).is_some_and(Node::is_client))
+        .collect();
+    if from_clients.is_empty() {
+        return None;
+    }
+    let link = from_clients[link_choice % from_clients.len()];
+    let target = design.node(&link.to)?;
+    let operation = match &link.to_op {
+        Some(op) => Some(op.clone()),
+        None => op_name(target, *op_choice),
+    };
+    let mut name = name.clone();
+    while !taken.insert(name.clone()) {
+        name.push('+');
+    }
+    Some(EntryPoint {
+        name,
+        client: link.from.clone(),
+        target: link.to.clone(),
+        operation,
+        load: load.clone(),
+    })
+}
+
+#[derive(Debug, Clone)]
+pub struct RawFault {
+    kind: usize,
+    target: usize,
+    at_s: f64,
+    for_s: f64,
+    factor: f64,
+    fraction: f64,
+    restart_s: f64,
+}
+
+pub fn raw_fault() -> BoxedStrategy<RawFault> {
+    (
+        0usize..5,
+        any::<usize>(),
+        non_negative(),
+        positive(),
+        positive(),
+        probability(),
+        non_negative(),
+    )
+        .prop_map(
+            |(kind, target, at_s, for_s, factor, fraction, restart_s)| RawFault {
+                kind,
+                target,
+                at_s,
+                for_s,
+                factor,
+                fraction,
+                restart_s,
+            },
+        )
+        .boxed()
+}
+
+pub fn build_fault(design: &Design, raw: &RawFault) -> Option<Fault> {
+    let node = || design.nodes[raw.target % design.nodes.len()].id.clone();
+    let link = || {
+        let l = design.links.get(raw.target % design.links.len().max(1))?;
+        Some(LinkRef {
+            from: l.from.clone(),
+            to: l.to.clone(),
+        })
+    };
+    Some(match raw.kind {
+        0 => Fault::Crash {
+            node: node(),
+            at_s: raw.at_s,
+            for_s: raw.for_s,
+        },
+        1 => Fault::SlowDown {
+            node: node(),
+            at_s: raw.at_s,
+            for_s: raw.for_s,
+            factor: raw.factor,
+        },
+        2 => Fault::Drop {
+            link: link()?,
+            fraction: raw.fraction,
+        },
+        3 => Fault::Error {
+            link: link()?,
+            fraction: raw.fraction,
+        },
+        _ => Fault::Poison {
+            link: link()?,
+            fraction: raw.fraction,
+            restart_s: raw.restart_s,
+        },
+    })
+}
+
+pub fn thresholds() -> BoxedStrategy<Thresholds> {
+    prop_oneof![
+        1 => Just(Thresholds::default()),
+        2 => (
+            (any::<u32>(), any::<u32>(), probability()),
+            (non_negative(), any::<u32>(), probability(), probability()),
+        )
+            .prop_map(
+                |(
+                    (max_sync_hops, coupling_set_size, availability_loss),
+                    (long_running_ms, spof_entry_points, saturation, blocked_share),
+                )| {
+                    Thresholds {
+                        max_sync_hops,
+                        coupling_set_size,
+                        availability_loss,
+                        long_running_ms,
+                        spof_entry_points,
+                        saturation,
+                        blocked_share,
+                    }
+                }
+            ),
+    ]
+    .boxed()
+}
+
+/// The scenario without faults: a warm-up shorter than the run.
+pub fn scenario() -> BoxedStrategy<Scenario> {
+    prop_oneof![
+        1 => Just(Scenario::default()),
+        3 => (
+            prop_oneof![positive(), Just(60.0)],
+            0.0..1.0f64,
+            non_negative(),
+            any::<u64>(),
+        )
+            .prop_map(|(duration_s, share, drain_s, seed)| Scenario {
+                duration_s,
+                // A subnormal duration times a share can round up to it.
+                warmup_s: if duration_s * share < duration_s {
+                    duration_s * share
+                } else {
+                    0.0
+                },
+                drain_s,
+                seed,
+                faults: Vec::new(),
+            }),
+    ]
+    .boxed()
+}
+
+/// Arbitrary valid designs.
+pub fn valid_design() -> BoxedStrategy<Design> {
+    (
+        (text(), text()),
+        nodes(10),
+        prop::collection::vec(raw_link(), 0..16),
+        prop::collection::vec(
+            (
+                any::<usize>(),
+                prop::option::of(any::<usize>()),
+                text(),
+                load(),
+            ),
+            0..4,
+        ),
+        prop::collection::vec(raw_fault(), 0..4),
+        scenario(),
+        thresholds(),
+    )
+        .prop_map(
+            |(
+                (name, description),
+                nodes,
+                raw_links,
+                raw_entries,
+                raw_faults,
+                scenario,
+                thresholds,
+            )| {
+                let mut design = Design::new(name);
+                design.description = description;
+                design.links = raw_links
+                    .iter()
+                    .filter_map(|raw| build_link(&nodes, raw))
+                    .collect();
+                design.nodes = nodes;
+                let mut taken = HashSet::new();
+                design.entry_points = raw_entries
+                    .iter()
+                    .filter_map(|raw| build_entry(&design, raw, &mut taken))
+                    .collect();
+                design.scenario = scenario;
+                design.scenario.faults = raw_faults
+                    .iter()
+                    .filter_map(|raw| build_fault(&design, raw))
+                    .collect();
+                design.thresholds = thresholds;
+                design
+            },
+        )
+        .boxed()
+}

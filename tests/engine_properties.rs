@@ -1,0 +1,135 @@
+//! Properties of the simulation and the analysis over arbitrary valid
+//! designs: nothing panics or hangs, and the facts the analysis reports
+//! hold by construction.
+
+mod common;
+
+use std::collections::{BTreeSet, VecDeque};
+use std::time::Duration;
+
+use proptest::prelude::*;
+
+use archsim::advice;
+use archsim::analysis;
+use archsim::model::{Design, NodeKind, Style};
+use archsim::sim::{self, Limits, SimOptions, TraceWindow};
+use common::designs::valid_design;
+
+/// Tight limits: every generated design, however wild its numbers, must
+/// finish quickly (stopped with a warning if need be).
+fn quick_options() -> SimOptions {
+    SimOptions {
+        replications: 2,
+        trace: Some(TraceWindow {
+            from_s: 0.0,
+            to_s: 10.0,
+            max_hops: 1_000,
+            samples: 10,
+        }),
+        series_buckets: Some(8),
+        limits: Limits {
+            max_events: 50_000,
+            max_live: 10_000,
+            max_wall: Some(Duration::from_secs(2)),
+        },
+        ..SimOptions::default()
+    }
+}
+
+/// (service, operation index) pairs reached from `start` over sync links,
+/// following each link from the operation that makes it to the operation
+/// it invokes: the coupling set, computed independently of the analysis.
+fn sync_reachable(d: &Design, start: (&str, usize)) -> BTreeSet<String> {
+    let op_index = |node: &str, name: Option<&str>| -> usize {
+        let ops = d
+            .node(&node.into())
+            .and_then(|n| n.as_service())
+            .map(|s| &s.operations);
+        match (ops, name) {
+            (Some(ops), Some(name)) => ops.iter().position(|o| o.name == name).unwrap_or(0),
+            _ => 0,
+        }
+    };
+    let mut seen = BTreeSet::new();
+    let mut queue = VecDeque::from([(start.0.to_owned(), start.1)]);
+    let mut nodes = BTreeSet::new();
+    while let Some((node, op)) = queue.pop_front() {
+        if !seen.insert((node.clone(), op)) {
+            continue;
+        }
+        nodes.insert(node.clone());
+        for l in d
+            .links
+            .iter()
+            .filter(|l| l.from.as_str() == node && l.style == Style::Sync)
+        {
+            if op_index(&node, l.from_op.as_deref()) == op {
+                queue.push_back((
+                    l.to.to_string(),
+                    op_index(l.to.as_str(), l.to_op.as_deref()),
+                ));
+            }
+        }
+    }
+    nodes
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn random_valid_designs_never_panic_or_hang_the_engine(design in valid_design()) {
+        let report = sim::simulate(&design, &quick_options())
+            .map_err(|e| TestCaseError::fail(format!("a valid design must simulate: {e}")))?;
+        for e in &report.results.entry_points {
+            prop_assert!(e.succeeded.mean <= e.attempted.mean);
+            let a = e.availability.mean;
+            prop_assert!(a.is_nan() || (0.0..=1.0).contains(&a), "availability {a}");
+        }
+        for s in &report.results.services {
+            let u = s.utilisation.mean;
+            prop_assert!(u.is_nan() || u <= s.occupancy.mean + 1e-9, "{}: utilisation {u} above occupancy", s.node);
+        }
+        let trace = report.trace.as_ref().expect("traced");
+        prop_assert!(trace.hops.len() <= 1_000);
+        // The dynamic rules read any report without panicking.
+        let _ = analysis::analyse_run(&design, &report);
+    }
+
+    #[test]
+    fn the_coupling_set_holds_every_service_reached_by_sync_calls(design in valid_design()) {
+        let a = analysis::analyse(&design);
+        for (entry, summary) in design.entry_points.iter().zip(&a.entry_points) {
+            let target = design.node(&entry.target).expect("validated");
+            let op = match (&target.kind, &entry.operation) {
+                (NodeKind::Service(s), Some(name)) => s.operations.iter().position(|o| &o.name == name).unwrap_or(0),
+                (NodeKind::Service(s), None) => {
+                    let link = &design.links[design.entry_link(entry).expect("validated").0];
+                    link.to_op.as_ref().and_then(|n| s.operations.iter().position(|o| &o.name == n)).unwrap_or(0)
+                }
+                _ => 0,
+            };
+            let expected: BTreeSet<String> = sync_reachable(&design, (entry.target.as_str(), op))
+                .into_iter()
+                .filter(|id| design.node(&id.as_str().into()).is_some_and(|n| !n.is_client()))
+                .collect();
+            let got: BTreeSet<String> = summary.coupling_set.iter().map(ToString::to_string).collect();
+            prop_assert_eq!(got, expected, "entry {}", entry.name);
+            for member in &summary.coupling_set {
+                let up = design.node(member).expect("member").availability().fraction_up();
+                prop_assert!(summary.compound_availability <= up + 1e-12);
+            }
+            prop_assert!(summary.chain_links.len() + 1 == summary.chain.len());
+        }
+    }
+
+    #[test]
+    fn every_suggestion_yields_a_valid_design(design in valid_design()) {
+        for s in advice::suggestions(&analysis::analyse(&design)) {
+            let after = s.refactor.apply(&design)
+                .map_err(|e| TestCaseError::fail(format!("{}: {e}", s.id)))?;
+            let problems = after.problems();
+            prop_assert!(problems.is_empty(), "{}: {problems:#?}", s.id);
+        }
+    }
+}
