@@ -3,10 +3,11 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
+use archsim::report::json;
 use archsim::sim::{self, Estimate, SimOptions, SimReport};
 
 use super::output::outln;
-use super::{EXIT_INVALID, EXIT_OK, input, json};
+use super::{EXIT_INVALID, EXIT_OK, input};
 
 /// Arguments of `archsim simulate`.
 #[derive(Debug, clap::Args)]

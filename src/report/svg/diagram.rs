@@ -1,0 +1,302 @@
+//! The diagram of a design in SVG, in the app's visual language: the same
+//! shapes, line patterns, heads, marks, colours and captions, all from
+//! [`crate::visual`]; optionally with findings highlighted and a legend.
+
+use crate::model::Design;
+use crate::model::Position;
+use crate::visual::{
+    self, Emphasis, LINK_MARKS, NODE_MARKS, NodeShape, Palette, Point, Theme, link_look,
+    link_orders, link_route, longest_segment, style_color,
+};
+
+use super::super::markup::{Attrs, Markup, num};
+use super::link::{LinkDraw, link};
+use super::node::{NodeDraw, node};
+use super::{BOLD, FONT_FAMILY, fit_text, legend, text_width};
+
+/// Space around the drawing.
+const MARGIN: f32 = 24.0;
+
+/// What to draw besides the design.
+#[derive(Debug, Clone, Default)]
+pub struct DiagramOptions {
+    /// Per node (in design order): whether to highlight it.
+    pub highlighted_nodes: Vec<bool>,
+    /// Per link (in design order): whether to highlight it.
+    pub highlighted_links: Vec<bool>,
+    /// Whether to draw the legend under the diagram.
+    pub legend: bool,
+}
+
+/// A rectangle grown to hold points.
+#[derive(Debug, Clone, Copy)]
+struct Bounds {
+    min: Point,
+    max: Point,
+}
+
+impl Bounds {
+    fn empty() -> Self {
+        Self {
+            min: (f32::INFINITY, f32::INFINITY),
+            max: (f32::NEG_INFINITY, f32::NEG_INFINITY),
+        }
+    }
+
+    fn add(&mut self, p: Point) {
+        if p.0.is_finite() && p.1.is_finite() {
+            self.min = (self.min.0.min(p.0), self.min.1.min(p.1));
+            self.max = (self.max.0.max(p.0), self.max.1.max(p.1));
+        }
+    }
+
+    fn add_box(&mut self, c: Point, half: (f32, f32)) {
+        self.add((c.0 - half.0, c.1 - half.1));
+        self.add((c.0 + half.0, c.1 + half.1));
+    }
+
+    fn or_zero(self) -> Self {
+        if self.min.0.is_finite() {
+            self
+        } else {
+            Self {
+                min: (0.0, 0.0),
+                max: (0.0, 0.0),
+            }
+        }
+    }
+}
+
+/// A link's label (its technology), placed above the middle of its longest
+/// straight piece, on a backing so it stays readable over other lines.
+struct Label {
+    text: &'static str,
+    center: Point,
+    size: (f32, f32),
+}
+
+fn label_of(pieces: &[Vec<Point>], text: Option<&'static str>) -> Option<Label> {
+    let text = text?;
+    let (from, to) = pieces
+        .iter()
+        .filter_map(|p| longest_segment(p))
+        .max_by(|x, y| visual::distance(x.0, x.1).total_cmp(&visual::distance(y.0, y.1)))?;
+    let dir = visual::direction(from, to)?;
+    let size = LINK_MARKS.label_size;
+    let (w, h) = (text_width(text, size), size * 1.2);
+    if w > visual::distance(from, to) * 0.8 {
+        return None;
+    }
+    let mut normal = visual::perpendicular(dir);
+    normal = (-normal.0, -normal.1);
+    if normal.1 > 0.0 {
+        normal = (-normal.0, -normal.1);
+    }
+    let middle = ((from.0 + to.0) / 2.0, (from.1 + to.1) / 2.0);
+    Some(Label {
+        text,
+        center: visual::along(middle, normal, h / 2.0 + LINK_MARKS.label_gap),
+        size: (w + 6.0, h + 2.0),
+    })
+}
+
+/// The design drawn with its nodes at `positions` (in design order).
+pub fn diagram(design: &Design, positions: &[Position], options: &DiagramOptions) -> Markup {
+    let theme = Theme::Light;
+    let palette = Palette::of(theme);
+    let center = |i: usize| positions.get(i).map_or((0.0, 0.0), |p| (p.x, p.y));
+    let highlighted = |list: &[bool], i: usize| list.get(i).copied().unwrap_or(false);
+    let orders = link_orders(design);
+    let routes: Vec<Vec<Vec<Point>>> = (0..design.links.len())
+        .map(|i| link_route(design, positions, i, orders[i]))
+        .collect();
+    let labels: Vec<Option<Label>> = design
+        .links
+        .iter()
+        .zip(&routes)
+        .map(|(l, r)| label_of(r, visual::link_label(l)))
+        .collect();
+
+    let mut bounds = Bounds::empty();
+    for (i, n) in design.nodes.iter().enumerate() {
+        let shape = NodeShape::of(&n.kind);
+        let (w, h) = shape.size();
+        let halo = if highlighted(&options.highlighted_nodes, i) {
+            NODE_MARKS.halo_gap + NODE_MARKS.halo_width
+        } else {
+            0.0
+        };
+        bounds.add_box(center(i), (w / 2.0 + halo, h / 2.0 + halo));
+        if shape == NodeShape::Person {
+            let name =
+                text_width(&n.name, NODE_MARKS.name_size * BOLD).min(NODE_MARKS.person_label_width);
+            let c = center(i);
+            bounds.add_box(
+                (c.0, c.1 + h / 2.0 + shape.label_below() / 2.0),
+                (name / 2.0, shape.label_below() / 2.0 + 2.0),
+            );
+        }
+    }
+    for route in &routes {
+        for p in route.iter().flatten() {
+            bounds.add_box(
+                *p,
+                (LINK_MARKS.broadcast_radii[1], LINK_MARKS.broadcast_radii[1]),
+            );
+        }
+    }
+    for label in labels.iter().flatten() {
+        bounds.add_box(label.center, (label.size.0 / 2.0, label.size.1 / 2.0));
+    }
+    let bounds = bounds.or_zero();
+    let any_highlight = options
+        .highlighted_nodes
+        .iter()
+        .chain(&options.highlighted_links)
+        .any(|h| *h);
+    let (legend_w, legend_h) = if options.legend {
+        legend::size(any_highlight)
+    } else {
+        (0.0, 0.0)
+    };
+    let x0 = bounds.min.0 - MARGIN;
+    let y0 = bounds.min.1 - MARGIN;
+    let drawing_h = bounds.max.1 - bounds.min.1 + 2.0 * MARGIN;
+    let width = (bounds.max.0 - bounds.min.0 + 2.0 * MARGIN).max(legend_w + 2.0 * MARGIN);
+    let height = drawing_h
+        + if options.legend {
+            legend_h + MARGIN
+        } else {
+            0.0
+        };
+
+    let mut m = Markup::new();
+    let root = Attrs::new()
+        .set("xmlns", "http://www.w3.org/2000/svg")
+        .set("class", "diagram")
+        .set(
+            "viewBox",
+            format!("{} {} {} {}", num(x0), num(y0), num(width), num(height)),
+        )
+        .num("width", width)
+        .num("height", height)
+        .set("role", "img")
+        .set("font-family", FONT_FAMILY);
+    m.el("svg", &root.pairs(), |m| {
+        m.text_el("title", &[], &format!("Diagram of {}", design.name));
+        let background = Attrs::new()
+            .num("x", x0)
+            .num("y", y0)
+            .num("width", width)
+            .num("height", height)
+            .color("fill", palette.canvas);
+        m.empty("rect", &background.pairs());
+        m.el("g", &[("class", "links")], |m| {
+            for (i, l) in design.links.iter().enumerate() {
+                let emphasis = if highlighted(&options.highlighted_links, i) {
+                    Emphasis::Highlighted
+                } else {
+                    Emphasis::Normal
+                };
+                let attrs = Attrs::new()
+                    .set("class", "link")
+                    .set("data-link", i.to_string())
+                    .set("data-style", l.style.as_str());
+                m.el("g", &attrs.pairs(), |m| {
+                    let mut facts: Vec<String> = visual::link_facts(l)
+                        .into_iter()
+                        .map(|(k, v)| format!("{k}: {v}"))
+                        .collect();
+                    if !l.notes.is_empty() {
+                        facts.push(l.notes.clone());
+                    }
+                    m.text_el("title", &[], &facts.join("\n"));
+                    let mut pieces = routes[i].clone();
+                    if pieces.is_empty() {
+                        // The ends overlap or are unknown: a path with no
+                        // length keeps one line per link.
+                        pieces = vec![vec![]];
+                    }
+                    let draw = LinkDraw {
+                        look: link_look(l.style),
+                        color: style_color(l.style, theme),
+                        background: palette.canvas,
+                        scale: emphasis.width_factor(),
+                        halo: (emphasis == Emphasis::Highlighted)
+                            .then(|| palette.highlight.faded(LINK_MARKS.halo_opacity)),
+                    };
+                    link(m, &pieces, &draw);
+                    if let Some(label) = &labels[i] {
+                        link_label(m, label, palette);
+                    }
+                });
+            }
+        });
+        m.el("g", &[("class", "nodes")], |m| {
+            for (i, n) in design.nodes.iter().enumerate() {
+                let shape = NodeShape::of(&n.kind);
+                let attrs = Attrs::new()
+                    .set("class", "node")
+                    .set("data-node", n.id.as_str())
+                    .set("data-kind", n.kind_name());
+                m.el("g", &attrs.pairs(), |m| {
+                    let mut facts: Vec<String> = visual::node_facts(n)
+                        .into_iter()
+                        .map(|(k, v)| format!("{k}: {v}"))
+                        .collect();
+                    if !n.notes.is_empty() {
+                        facts.push(n.notes.clone());
+                    }
+                    m.text_el("title", &[], &facts.join("\n"));
+                    let caption = visual::node_caption(n);
+                    let emphasis = if highlighted(&options.highlighted_nodes, i) {
+                        Emphasis::Highlighted
+                    } else {
+                        Emphasis::Normal
+                    };
+                    node(
+                        m,
+                        &NodeDraw {
+                            shape,
+                            center: center(i),
+                            name: if n.name.is_empty() {
+                                n.id.as_str()
+                            } else {
+                                &n.name
+                            },
+                            caption: &caption,
+                            emphasis,
+                            palette,
+                        },
+                    );
+                });
+            }
+        });
+        if options.legend {
+            legend::legend(m, x0 + MARGIN, y0 + drawing_h, any_highlight, theme);
+        }
+    });
+    m
+}
+
+/// Writes a link's label on its backing.
+fn link_label(m: &mut Markup, label: &Label, palette: &Palette) {
+    let (w, h) = label.size;
+    let backing = Attrs::new()
+        .num("x", label.center.0 - w / 2.0)
+        .num("y", label.center.1 - h / 2.0)
+        .num("width", w)
+        .num("height", h)
+        .num("rx", 4.0)
+        .color("fill", palette.canvas.faded(0.85));
+    m.empty("rect", &backing.pairs());
+    let size = LINK_MARKS.label_size;
+    let text = Attrs::new()
+        .set("class", "label")
+        .num("x", label.center.0)
+        .num("y", label.center.1 + size * 0.35)
+        .set("text-anchor", "middle")
+        .num("font-size", size)
+        .color("fill", palette.text_muted);
+    m.text_el("text", &text.pairs(), &fit_text(label.text, size, w));
+}
