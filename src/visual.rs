@@ -18,7 +18,7 @@ mod geometry;
 
 pub use geometry::{
     LINK_MARKS, LinkMarks, NODE_MARKS, NodeMarks, Point, along, arc, direction, distance,
-    link_ends, link_orders, link_route, longest_segment, perpendicular, self_loop,
+    link_ends, link_orders, link_routes, longest_segment, perpendicular, self_loop,
 };
 
 /// A colour in sRGB with straight (not premultiplied) alpha.

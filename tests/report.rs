@@ -454,3 +454,31 @@ fn an_invalid_design_is_refused_but_still_drawn() {
     let svg = report::diagram_svg(&design);
     roxmltree::Document::parse(&svg).expect("the SVG parses");
 }
+
+#[test]
+fn a_large_design_gives_a_bounded_report() {
+    let design = archsim::library::synthetic(&archsim::library::SyntheticSpec {
+        services: 300,
+        links: 900,
+        entry_points: 3,
+        rate_per_s: 100.0,
+        seed: 7,
+    });
+    let options = ReportOptions {
+        replications: 1,
+        max_suggestions: 2,
+        ..options(&design, "big", Format::Markdown)
+    };
+    let report = report::build(&design, &options).expect("builds");
+    assert_eq!(report.advice.evaluations.len(), 2);
+    assert!(!report.unmeasured.is_empty());
+    let md = report.render(Format::Markdown);
+    assert!(
+        md.len() < 65_536,
+        "a pull-request comment takes 65 536 characters, not {}",
+        md.len()
+    );
+    assert!(md.contains("more findings") && md.contains("were not measured"));
+    check_html(&report.render(Format::Html), &design, &report, "big");
+    check_json(&report.render(Format::Json), &report, &schema(), "big");
+}

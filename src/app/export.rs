@@ -41,7 +41,7 @@ impl ExportJob {
             ..ReportOptions::new(source)
         };
         let planned = if format.simulates() {
-            report::simulations_needed(&design) * options.replications
+            report::simulations_needed(&design, &options) * options.replications
         } else {
             0
         };

@@ -207,6 +207,18 @@ pub fn headline(report: &Report) -> Vec<String> {
     lines
 }
 
+/// Why some suggestions were not measured, when some were not.
+pub fn unmeasured_note(report: &Report) -> Option<String> {
+    let n = report.unmeasured.len();
+    (n > 0).then(|| {
+        format!(
+            "{} not measured, to keep the report quick: it measures the first {} (those of the most severe findings first). `archsim suggest` measures them all.",
+            text::count(n, "more suggestion was", "more suggestions were"),
+            report.advice.evaluations.len()
+        )
+    })
+}
+
 /// The nodes (names) and links (`A → B`) a finding is about.
 pub fn involves(finding: &Finding, design: &Design) -> (Vec<String>, Vec<String>) {
     let nodes = finding

@@ -2,9 +2,11 @@
 //! the design and where its nodes are drawn, the findings (static and
 //! from the simulation), the simulation, and every suggestion measured.
 
-use crate::advice::{self, Advice};
+use crate::advice::{self, Advice, Suggestion};
 use crate::analysis::{self, Analysis, Severity};
-use crate::model::{Design, Position};
+use std::collections::HashSet;
+
+use crate::model::{Design, NodeId, Position};
 use crate::sim::{RunControl, SimOptions, SimReport};
 
 use super::ReportError;
@@ -17,6 +19,11 @@ pub const DEFAULT_REPLICATIONS: u32 = 5;
 
 /// Time buckets of the charts over the simulated duration.
 pub const SERIES_BUCKETS: u32 = 60;
+
+/// Suggestions a report measures unless told otherwise: those of the most
+/// severe findings first. Each costs as many runs as the design itself, and
+/// a large design can have hundreds.
+pub const MAX_SUGGESTIONS: usize = 12;
 
 /// Where the design came from, so the report can say how to make it
 /// again.
@@ -42,6 +49,8 @@ pub struct ReportOptions {
     /// Replications of every simulation, the design's and each
     /// suggestion's.
     pub replications: u32,
+    /// Most suggestions measured (the rest are listed, not measured).
+    pub max_suggestions: usize,
     /// Where the design came from.
     pub source: Source,
     /// When the report was made, seconds since 1970 (UTC); `None` leaves
@@ -58,6 +67,7 @@ impl ReportOptions {
             seed: None,
             duration_s: None,
             replications: DEFAULT_REPLICATIONS,
+            max_suggestions: MAX_SUGGESTIONS,
             source,
             generated_unix_s: None,
             control: RunControl::default(),
@@ -77,24 +87,29 @@ pub struct Report {
     pub laid_out: bool,
     /// The findings: static, and from the simulation of the design as it is.
     pub analysis: Analysis,
-    /// The simulation of the design as it is, and every suggestion
+    /// The simulation of the design as it is, and the suggestions
     /// measured against it.
     pub advice: Advice,
+    /// Suggestions left unmeasured (beyond [`ReportOptions::max_suggestions`]).
+    pub unmeasured: Vec<Suggestion>,
+    /// Most suggestions it measures.
+    pub max_suggestions: usize,
     /// Where the design came from.
     pub source: Source,
     /// When it was made, seconds since 1970 (UTC).
     pub generated_unix_s: Option<u64>,
 }
 
-/// How many simulations a report of `design` runs: the design's and one
-/// per suggestion. Times the replications, that is what the progress in
-/// [`RunControl::replications_done`] counts up to.
-pub fn simulations_needed(design: &Design) -> u32 {
+/// How many simulations a report of `design` with `options` runs: the
+/// design's and one per measured suggestion. Times the replications, that
+/// is what the progress in [`RunControl::replications_done`] counts up to.
+pub fn simulations_needed(design: &Design, options: &ReportOptions) -> u32 {
     if !design.problems().is_empty() {
         return 0;
     }
     let suggestions = advice::suggestions(&analysis::analyse(design)).len();
-    1 + u32::try_from(suggestions).unwrap_or(u32::MAX - 1)
+    let measured = suggestions.min(options.max_suggestions);
+    1 + u32::try_from(measured).unwrap_or(u32::MAX - 1)
 }
 
 /// Where to draw the nodes: the design's positions, unless two nodes share
@@ -130,7 +145,7 @@ pub fn build(design: &Design, options: &ReportOptions) -> Result<Report, ReportE
         control: options.control.clone(),
         ..SimOptions::default()
     };
-    let advice = advice::evaluate(design, &sim_options)?;
+    let advice = advice::evaluate_at_most(design, &sim_options, options.max_suggestions)?;
     if options
         .control
         .cancel
@@ -139,6 +154,10 @@ pub fn build(design: &Design, options: &ReportOptions) -> Result<Report, ReportE
         return Err(ReportError::Cancelled);
     }
     let mut analysis = analysis::analyse(design);
+    let unmeasured = advice::suggestions(&analysis)
+        .into_iter()
+        .skip(options.max_suggestions)
+        .collect();
     analysis.extend(analysis::analyse_run(design, &advice.baseline));
     let (positions, laid_out) = positions(design);
     Ok(Report {
@@ -147,6 +166,8 @@ pub fn build(design: &Design, options: &ReportOptions) -> Result<Report, ReportE
         laid_out,
         analysis,
         advice,
+        unmeasured,
+        max_suggestions: options.max_suggestions,
         source: options.source.clone(),
         generated_unix_s: options.generated_unix_s,
     })
@@ -175,19 +196,24 @@ impl Report {
     /// Per node (design order): whether a finding at warning or above is
     /// about it.
     pub fn highlighted_nodes(&self) -> Vec<bool> {
+        let involved: HashSet<&NodeId> = self.serious().flat_map(|f| &f.nodes).collect();
         self.design
             .nodes
             .iter()
-            .map(|n| self.serious().any(|f| f.nodes.contains(&n.id)))
+            .map(|n| involved.contains(&n.id))
             .collect()
     }
 
     /// Per link (design order): whether a finding at warning or above is
     /// about it.
     pub fn highlighted_links(&self) -> Vec<bool> {
-        (0..self.design.links.len())
-            .map(|i| self.serious().any(|f| f.links.iter().any(|l| l.0 == i)))
-            .collect()
+        let mut marked = vec![false; self.design.links.len()];
+        for l in self.serious().flat_map(|f| &f.links) {
+            if let Some(m) = marked.get_mut(l.0) {
+                *m = true;
+            }
+        }
+        marked
     }
 
     /// Findings at warning or above: the ones the diagram highlights.

@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use crate::advice::Advice;
+use crate::advice::{Advice, Suggestion};
 use crate::analysis::{Analysis, EntrySummary, Finding};
 use crate::model::{Design, Load, NodeKind, file};
 use crate::sim::{Estimate, Results, SimReport, TimeSeries, Warning};
@@ -98,6 +98,7 @@ struct Body<'a> {
     simulation: Simulation<'a>,
     series: Option<Series<'a>>,
     suggestions: &'a Advice,
+    unmeasured_suggestions: &'a [Suggestion],
 }
 
 #[derive(Serialize)]
@@ -112,6 +113,7 @@ struct Reproduce<'a> {
     drain_s: f64,
     load_multiplier: f64,
     series_buckets: u32,
+    max_suggestions: usize,
 }
 
 #[derive(Serialize)]
@@ -355,6 +357,7 @@ pub fn render(report: &Report) -> String {
             drain_s: report.design.scenario.drain_s,
             load_multiplier: sim.load_multiplier,
             series_buckets: super::SERIES_BUCKETS,
+            max_suggestions: report.max_suggestions,
         },
         design: design_view(report),
         summary: summary(report),
@@ -374,6 +377,7 @@ pub fn render(report: &Report) -> String {
         },
         series: series(report, sim),
         suggestions: &report.advice,
+        unmeasured_suggestions: &report.unmeasured,
     };
     let mut out = to_string("report", &body);
     out.push('\n');

@@ -14,6 +14,27 @@ use super::gather::Report;
 use super::mermaid;
 use super::text;
 
+/// Most findings listed: a pull-request comment has to stay short (GitHub
+/// takes 65 536 characters); the HTML and JSON reports have them all.
+const MAX_FINDINGS: usize = 40;
+
+/// Most rows of a table, for the same reason.
+const MAX_ROWS: usize = 30;
+
+/// Most unmeasured suggestions listed.
+const MAX_UNMEASURED: usize = 20;
+
+/// The line that says what a list or table left out.
+fn more(out: &mut String, left_out: usize, what: &str) {
+    if left_out > 0 {
+        let _ = writeln!(
+            out,
+            "… and {} (the HTML and JSON reports have them all).\n",
+            text::count(left_out, what, &format!("{what}s"))
+        );
+    }
+}
+
 /// The longest run of `c` in `s`.
 fn longest_run(s: &str, c: char) -> usize {
     s.split(|x| x != c).map(str::len).max().unwrap_or(0)
@@ -58,7 +79,7 @@ fn table(out: &mut String, t: &Table) {
         .map(|i| if t.numeric(i) { "---:" } else { "---" })
         .collect();
     let _ = writeln!(out, "| {} |", rule.join(" | "));
-    for row in &t.rows {
+    for row in t.rows.iter().take(MAX_ROWS) {
         let cells: Vec<String> = row
             .iter()
             .map(|c| {
@@ -72,6 +93,7 @@ fn table(out: &mut String, t: &Table) {
         let _ = writeln!(out, "| {} |", cells.join(" | "));
     }
     out.push('\n');
+    more(out, t.rows.len().saturating_sub(MAX_ROWS), "more row");
 }
 
 /// The report in Markdown.
@@ -147,7 +169,8 @@ fn findings(out: &mut String, report: &Report) {
         "## Findings\n\n{}.\n",
         escape::markdown(&content::findings_count(report))
     );
-    for f in &report.analysis.findings {
+    let findings = &report.analysis.findings;
+    for f in findings.iter().take(MAX_FINDINGS) {
         let severity = match f.severity {
             Severity::Error => "**error**",
             Severity::Warning => "**warning**",
@@ -176,6 +199,11 @@ fn findings(out: &mut String, report: &Report) {
             let _ = writeln!(out, "  {}.\n", facts.join(" · "));
         }
     }
+    more(
+        out,
+        findings.len().saturating_sub(MAX_FINDINGS),
+        "more finding",
+    );
 }
 
 fn suggestions(out: &mut String, report: &Report) {
@@ -191,6 +219,23 @@ fn suggestions(out: &mut String, report: &Report) {
     );
     if advice.evaluations.is_empty() {
         out.push_str("No suggestions for this design.\n\n");
+    }
+    if let Some(note) = content::unmeasured_note(report) {
+        let _ = writeln!(out, "{}\n", escape::markdown(&note));
+        for s in report.unmeasured.iter().take(MAX_UNMEASURED) {
+            let _ = writeln!(
+                out,
+                "- {}: {}",
+                code(&s.id),
+                escape::markdown(&s.description)
+            );
+        }
+        out.push('\n');
+        more(
+            out,
+            report.unmeasured.len().saturating_sub(MAX_UNMEASURED),
+            "more suggestion",
+        );
     }
     for (rank, e) in advice.evaluations.iter().enumerate() {
         let _ = writeln!(

@@ -30,8 +30,8 @@ use crate::model::{Design, Problem};
 
 pub use format::Format;
 pub use gather::{
-    DEFAULT_REPLICATIONS, Report, ReportOptions, SERIES_BUCKETS, Source, build, positions,
-    simulations_needed,
+    DEFAULT_REPLICATIONS, MAX_SUGGESTIONS, Report, ReportOptions, SERIES_BUCKETS, Source, build,
+    positions, simulations_needed,
 };
 
 /// Why a report could not be made.

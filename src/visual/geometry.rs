@@ -212,39 +212,41 @@ pub fn link_orders(design: &Design) -> Vec<u32> {
         .collect()
 }
 
-/// The visible pieces of link `index` of `design`, with nodes at
-/// `positions` (in the order of `design.nodes`): one line between the
-/// outlines; for a request through a queue (`via`), one line into the
-/// queue and one out of it; a loop for a link from a node to itself.
-/// Empty when an end is unknown or the nodes overlap.
-pub fn link_route(
-    design: &Design,
-    positions: &[Position],
-    index: usize,
-    order: u32,
-) -> Vec<Vec<Point>> {
-    let Some(link) = design.links.get(index) else {
-        return Vec::new();
-    };
+/// The visible pieces of every link of `design` (in design order), with
+/// nodes at `positions` (in the order of `design.nodes`): one line between
+/// the outlines, moved sideways by the link's place among the links joining
+/// the same nodes ([`link_orders`]); for a request through a queue (`via`),
+/// one line into the queue and one out of it; a loop for a link from a
+/// node to itself. Empty for a link whose end is unknown or whose nodes
+/// overlap.
+pub fn link_routes(design: &Design, positions: &[Position]) -> Vec<Vec<Vec<Point>>> {
+    let index = design.node_index();
     let place = |id: &NodeId| -> Option<(Point, NodeShape)> {
-        let i = design.nodes.iter().position(|n| &n.id == id)?;
+        let i = index.get(id)?.0;
         let p = positions.get(i)?;
         Some(((p.x, p.y), NodeShape::of(&design.nodes[i].kind)))
     };
-    let (Some(from), Some(to)) = (place(&link.from), place(&link.to)) else {
-        return Vec::new();
-    };
-    if link.from == link.to {
-        return vec![self_loop(from.0, from.1)];
-    }
-    let offset = order as f32 * LINK_MARKS.spacing;
-    let pieces = match link.via.as_ref().and_then(place) {
-        Some(via) => link_ends(from, via, offset)
-            .zip(link_ends(via, to, offset))
-            .map(|((a, via_in), (via_out, b))| vec![vec![a, via_in], vec![via_out, b]]),
-        None => link_ends(from, to, offset).map(|(a, b)| vec![vec![a, b]]),
-    };
-    pieces.unwrap_or_default()
+    design
+        .links
+        .iter()
+        .zip(link_orders(design))
+        .map(|(link, order)| {
+            let (Some(from), Some(to)) = (place(&link.from), place(&link.to)) else {
+                return Vec::new();
+            };
+            if link.from == link.to {
+                return vec![self_loop(from.0, from.1)];
+            }
+            let offset = order as f32 * LINK_MARKS.spacing;
+            let pieces = match link.via.as_ref().and_then(place) {
+                Some(via) => link_ends(from, via, offset)
+                    .zip(link_ends(via, to, offset))
+                    .map(|((a, via_in), (via_out, b))| vec![vec![a, via_in], vec![via_out, b]]),
+                None => link_ends(from, to, offset).map(|(a, b)| vec![vec![a, b]]),
+            };
+            pieces.unwrap_or_default()
+        })
+        .collect()
 }
 
 /// The longest straight piece of `path`: where marks and labels go.
@@ -312,10 +314,11 @@ mod tests {
         let mut link = Link::new("a", "b", Style::AsyncRequest);
         link.via = Some("q".into());
         d.links.push(link);
+        d.links.push(Link::new("a", "nowhere", Style::Sync));
         let positions: Vec<Position> = d.nodes.iter().map(|n| n.pos).collect();
-        let route = link_route(&d, &positions, 0, 0);
-        assert_eq!(route.len(), 2);
-        assert_eq!(route[0][1], (274.0, 0.0));
-        assert!(link_route(&d, &positions, 7, 0).is_empty());
+        let routes = link_routes(&d, &positions);
+        assert_eq!(routes[0].len(), 2);
+        assert_eq!(routes[0][1][0], (326.0, 0.0));
+        assert!(routes[1].is_empty());
     }
 }

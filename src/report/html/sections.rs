@@ -203,6 +203,7 @@ pub fn suggestions(m: &mut Markup, report: &Report) {
         if advice.evaluations.is_empty() {
             m.text_el("p", &[], "No suggestions for this design.");
         }
+        unmeasured(m, report);
         for (rank, e) in advice.evaluations.iter().enumerate() {
             let anchor = format!("suggestion-{}", rank + 1);
             m.el(
@@ -245,6 +246,22 @@ pub fn suggestions(m: &mut Markup, report: &Report) {
                     table(m, &content::evaluation(e));
                 },
             );
+        }
+    });
+}
+
+/// The suggestions left unmeasured, if any.
+fn unmeasured(m: &mut Markup, report: &Report) {
+    let Some(note) = content::unmeasured_note(report) else {
+        return;
+    };
+    m.text_el("p", &[], &note);
+    m.el("ul", &[("class", "small")], |m| {
+        for s in &report.unmeasured {
+            m.el("li", &[], |m| {
+                m.text_el("code", &[], &s.id);
+                m.text(&format!(": {}", s.description));
+            });
         }
     });
 }

@@ -2,11 +2,10 @@
 //! shapes, line patterns, heads, marks, colours and captions, all from
 //! [`crate::visual`]; optionally with findings highlighted and a legend.
 
-use crate::model::Design;
-use crate::model::Position;
+use crate::model::{Design, Position};
 use crate::visual::{
     self, Emphasis, LINK_MARKS, NODE_MARKS, NodeShape, Palette, Point, Theme, link_look,
-    link_orders, link_route, longest_segment, style_color,
+    link_routes, longest_segment, style_color,
 };
 
 use super::super::markup::{Attrs, Markup, num};
@@ -106,10 +105,7 @@ pub fn diagram(design: &Design, positions: &[Position], options: &DiagramOptions
     let palette = Palette::of(theme);
     let center = |i: usize| positions.get(i).map_or((0.0, 0.0), |p| (p.x, p.y));
     let highlighted = |list: &[bool], i: usize| list.get(i).copied().unwrap_or(false);
-    let orders = link_orders(design);
-    let routes: Vec<Vec<Vec<Point>>> = (0..design.links.len())
-        .map(|i| link_route(design, positions, i, orders[i]))
-        .collect();
+    let routes = link_routes(design, positions);
     let labels: Vec<Option<Label>> = design
         .links
         .iter()
