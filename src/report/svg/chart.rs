@@ -5,7 +5,7 @@
 use crate::visual::{Palette, Rgba, Theme};
 
 use super::super::markup::{Attrs, Markup, num};
-use super::{FONT_FAMILY, fit_text, text_width};
+use super::{FONT_FAMILY, fit_text, fitted_text, text_width};
 
 /// Width of a chart.
 const WIDTH: f32 = 640.0;
@@ -23,6 +23,8 @@ const BOTTOM: f32 = 40.0;
 const LEGEND_ROW: f32 = 18.0;
 /// Size of tick and legend text.
 const TEXT: f32 = 11.0;
+/// Widest a series' name gets in the legend.
+const LEGEND_TEXT: f32 = 240.0;
 
 /// One line of a chart.
 #[derive(Debug, Clone)]
@@ -111,7 +113,7 @@ fn legend_layout(series: &[Series]) -> (Vec<(f32, usize)>, usize) {
     let (mut x, mut row) = (0.0, 0);
     let available = WIDTH - LEFT - RIGHT;
     for s in series {
-        let w = 28.0 + text_width(&s.name, TEXT).min(240.0) + 16.0;
+        let w = 28.0 + text_width(&s.name, TEXT).min(LEGEND_TEXT) + 16.0;
         if x > 0.0 && x + w > available {
             x = 0.0;
             row += 1;
@@ -315,7 +317,7 @@ pub fn chart(c: &Chart<'_>) -> Markup {
                 .num("y", y + TEXT * 0.35)
                 .num("font-size", TEXT)
                 .color("fill", palette.text);
-            m.text_el("text", &a.pairs(), &fit_text(&s.name, TEXT, 240.0));
+            fitted_text(m, a, &fit_text(&s.name, TEXT, LEGEND_TEXT));
         }
     });
     m

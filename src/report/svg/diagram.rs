@@ -11,7 +11,7 @@ use crate::visual::{
 use super::super::markup::{Attrs, Markup, num};
 use super::link::{LinkDraw, link};
 use super::node::{NodeDraw, node};
-use super::{BOLD, FONT_FAMILY, fit_text, legend, text_width};
+use super::{BOLD, FONT_FAMILY, legend, text_width};
 
 /// Space around the drawing.
 const MARGIN: f32 = 24.0;
@@ -294,5 +294,5 @@ fn link_label(m: &mut Markup, label: &Label, palette: &Palette) {
         .set("text-anchor", "middle")
         .num("font-size", size)
         .color("fill", palette.text_muted);
-    m.text_el("text", &text.pairs(), &fit_text(label.text, size, w));
+    m.text_el("text", &text.pairs(), label.text);
 }

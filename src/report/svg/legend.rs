@@ -19,7 +19,7 @@ const SWATCH: f32 = 56.0;
 const TEXT: f32 = 12.0;
 /// Where the meanings of the styles start: after the sample line and the
 /// longest style name (`async_request`, in bold).
-const MEANING: f32 = SWATCH + 10.0 + 13.0 * TEXT * 0.62 + 12.0;
+const MEANING: f32 = SWATCH + 10.0 + 13.0 * TEXT * 0.72 + 14.0;
 /// The node kinds, as the legend names them.
 const KINDS: [(NodeShape, &str); 4] = [
     (NodeShape::RoundedBox, "service"),

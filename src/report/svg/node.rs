@@ -4,7 +4,7 @@
 use crate::visual::{Emphasis, NODE_MARKS, NodeShape, Palette, Point, Rgba};
 
 use super::super::markup::{Attrs, Markup, num};
-use super::{BOLD, fit_text};
+use super::{BOLD, fit_text, fitted_text};
 
 /// Everything that decides how one node is drawn.
 #[derive(Debug, Clone, Copy)]
@@ -208,11 +208,7 @@ fn text(m: &mut Markup, n: &NodeDraw<'_>, fade: f32) {
     };
     let (name_size, caption_size) = (NODE_MARKS.name_size, NODE_MARKS.caption_size);
     let line = 1.2;
-    let caption = if n.caption.is_empty() {
-        None
-    } else {
-        Some(fit_text(n.caption, caption_size, max_width))
-    };
+    let caption = (!n.caption.is_empty()).then(|| fit_text(n.caption, caption_size, max_width));
     let height = name_size * line + caption.as_ref().map_or(0.0, |_| caption_size * line);
     let top = match n.shape {
         NodeShape::Person => cy + 3.0,
@@ -230,21 +226,12 @@ fn text(m: &mut Markup, n: &NodeDraw<'_>, fade: f32) {
             .color("fill", color)
     };
     let p = n.palette;
-    m.text_el(
-        "text",
-        &attrs(name_size, name_base, "600", p.text.faded(fade))
-            .set("class", "name")
-            .pairs(),
-        &name,
-    );
+    let name_attrs = attrs(name_size, name_base, "600", p.text.faded(fade)).set("class", "name");
+    fitted_text(m, name_attrs, &name);
     if let Some(caption) = caption {
         let base = top + name_size * line + caption_size * 0.95;
-        m.text_el(
-            "text",
-            &attrs(caption_size, base, "400", p.text_muted.faded(fade))
-                .set("class", "caption")
-                .pairs(),
-            &caption,
-        );
+        let caption_attrs =
+            attrs(caption_size, base, "400", p.text_muted.faded(fade)).set("class", "caption");
+        fitted_text(m, caption_attrs, &caption);
     }
 }
