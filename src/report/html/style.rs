@@ -37,7 +37,7 @@ a { color: var(--accent); }
 nav ul { list-style: none; padding: 0; margin: 14px 0 0; display: flex; flex-wrap: wrap; gap: 6px 18px; font-size: 14px; }
 .headline { margin: 18px 0 0; padding: 12px 16px; background: var(--canvas); border: 1px solid var(--grid); border-left: 4px solid var(--accent); border-radius: 6px; }
 .headline p { margin: 2px 0; }
-.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(340px, 1fr)); gap: 14px; }
+.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(420px, 1fr)); gap: 14px; }
 .card { border: 1px solid var(--grid); border-radius: 8px; padding: 12px 16px; background: #ffffff; }
 .card h3 { margin-bottom: 8px; }
 .card dl { display: grid; grid-template-columns: max-content 1fr; gap: 3px 14px; margin: 0; font-size: 14px; }
@@ -81,17 +81,16 @@ dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 4px 18px;
 dl.facts dt { color: var(--muted); }
 dl.facts dd { margin: 0; }
 footer { margin-top: 44px; padding-top: 10px; border-top: 1px solid var(--grid); font-size: 12px; color: var(--muted); }
-@media (max-width: 640px) { main { padding: 20px 14px; } .charts { grid-template-columns: 1fr; } }
+@media (max-width: 640px) { main { padding: 20px 14px; } .charts, .cards { grid-template-columns: 1fr; } }
 @media print {
   @page { margin: 14mm; }
   body { font-size: 10pt; }
   main { max-width: none; padding: 0; }
   nav { display: none; }
-  h2 { break-after: avoid; margin-top: 24px; }
-  h3 { break-after: avoid; }
+  h2 { margin-top: 24px; }
+  h2, h2 + p, h3 { break-after: avoid; }
   .card, figure, .finding, .suggestion, tr, dl.facts { break-inside: avoid; }
-  .charts { display: block; }
-  .charts figure { margin-bottom: 12px; }
+  .charts { grid-template-columns: 1fr 1fr; gap: 10px 16px; }
   .diagram-box, .table-wrap { overflow: visible; }
   .headline, .card, .finding, .suggestion { background: none; }
   a { color: inherit; text-decoration: none; }
