@@ -94,18 +94,13 @@ fn tables(r: &SimReport) -> String {
         "failures",
     ]);
     for e in &r.results.entry_points {
-        let f = &e.failed;
-        let failures: Vec<String> = [
-            ("down", f.down),
-            ("timeout", f.timeout),
-            ("error", f.error),
-            ("rejected", f.rejected),
-            ("unfinished", f.unfinished),
-        ]
-        .iter()
-        .filter(|(_, v)| v.mean > 0.0)
-        .map(|(k, v)| format!("{k} {}", count(v)))
-        .collect();
+        let failures: Vec<String> = e
+            .failed
+            .by_cause()
+            .into_iter()
+            .filter(|(_, v)| v.mean > 0.0)
+            .map(|(k, v)| format!("{k} {}", count(v)))
+            .collect();
         t.row(vec![
             e.name.clone(),
             count(&e.attempted),

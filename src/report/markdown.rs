@@ -211,11 +211,7 @@ fn suggestions(out: &mut String, report: &Report) {
     let _ = writeln!(
         out,
         "## Suggestions\n\nEach suggestion was applied to a copy of the design and simulated with the same seeds ({}), and compared replication by replication with the design as it is. A change is *better* or *worse* only when its 95 % interval excludes zero.\n",
-        escape::markdown(&text::count(
-            advice.replications as usize,
-            "replication",
-            "replications"
-        ))
+        escape::markdown(&text::replications(advice.replications))
     );
     if advice.evaluations.is_empty() {
         out.push_str("No suggestions for this design.\n\n");
@@ -271,11 +267,7 @@ fn simulation(out: &mut String, report: &Report) {
     let _ = writeln!(
         out,
         "## Simulation\n\nThe design as it is: {}, seed {}; figures are means with their 95 % intervals.\n",
-        escape::markdown(&text::count(
-            sim.replications as usize,
-            "replication",
-            "replications"
-        )),
+        escape::markdown(&text::replications(sim.replications)),
         sim.seed
     );
     for w in sim.warnings() {

@@ -102,6 +102,14 @@ impl Attrs {
         self.set(name, num(v))
     }
 
+    /// Adds `x`, `y`, `width` and `height`: a rectangle.
+    pub fn rect(self, x: f32, y: f32, width: f32, height: f32) -> Self {
+        self.num("x", x)
+            .num("y", y)
+            .num("width", width)
+            .num("height", height)
+    }
+
     /// Adds a colour as `name` (`fill`, `stroke`) and, when it is not
     /// opaque, `name-opacity`.
     pub fn color(self, name: &'static str, c: Rgba) -> Self {

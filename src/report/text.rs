@@ -173,6 +173,11 @@ pub fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// `1 replication`, `5 replications`.
+pub fn replications(n: u32) -> String {
+    count(n as usize, "replication", "replications")
+}
+
 /// Seconds since 1970 as a UTC date and time of day: year, month, day,
 /// hours, minutes, seconds.
 fn civil(unix_s: u64) -> (i64, i64, i64, u64, u64, u64) {

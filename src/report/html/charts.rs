@@ -3,7 +3,7 @@
 //! the tables of every figure with its interval.
 
 use crate::model::{Design, NodeKind};
-use crate::sim::TimeSeries;
+use crate::sim::{EntrySeries, NodeSeries, TimeSeries};
 use crate::visual::{Theme, series_color};
 
 use super::super::content;
@@ -15,16 +15,6 @@ use super::{section, table};
 
 /// Most lines in the occupancy and backlog charts: more would be a tangle.
 const MAX_LINES: usize = 8;
-
-/// Per node (design order), how many requests it can serve at once, when
-/// limited: a service's workers, a store's connections.
-fn capacity(design: &Design, i: usize) -> Option<f64> {
-    match &design.nodes.get(i)?.kind {
-        NodeKind::Service(s) => Some(f64::from(s.workers)),
-        NodeKind::DataStore(d) => d.connections.map(f64::from),
-        NodeKind::Broker(_) | NodeKind::Client => None,
-    }
-}
 
 /// The mean of the finite values.
 fn mean(values: &[f64]) -> f64 {
@@ -46,75 +36,75 @@ fn busiest(mut series: Vec<(usize, Series)>) -> (Vec<Series>, usize) {
     (series.into_iter().map(|(_, s)| s).collect(), total)
 }
 
-fn latency(report: &Report, s: &TimeSeries) -> Vec<Series> {
+/// Lines per entry point, all in its colour: `lines` gives each line's
+/// name suffix, values and whether it is dashed. A dashed line with no
+/// value above zero is left out (no failures, say).
+fn per_entry(
+    report: &Report,
+    s: &TimeSeries,
+    lines: impl Fn(&EntrySeries) -> [(&'static str, Vec<f64>, bool); 2],
+) -> Vec<Series> {
     let mut out = Vec::new();
-    for (i, (entry, e)) in report
-        .design
-        .entry_points
-        .iter()
-        .zip(&s.entries)
-        .enumerate()
-    {
+    let entries = report.design.entry_points.iter().zip(&s.entries);
+    for (i, (entry, e)) in entries.enumerate() {
         let color = series_color(i, Theme::Light);
-        out.push(Series {
-            name: format!("{} p50", entry.name),
-            values: e.p50_ms.clone(),
-            color,
-            dashed: false,
-        });
-        out.push(Series {
-            name: format!("{} p99", entry.name),
-            values: e.p99_ms.clone(),
-            color,
-            dashed: true,
-        });
-    }
-    out
-}
-
-fn throughput(report: &Report, s: &TimeSeries) -> Vec<Series> {
-    let per_s = |counts: &[u32]| counts.iter().map(|c| f64::from(*c) / s.bucket_s).collect();
-    let mut out = Vec::new();
-    for (i, (entry, e)) in report
-        .design
-        .entry_points
-        .iter()
-        .zip(&s.entries)
-        .enumerate()
-    {
-        let color = series_color(i, Theme::Light);
-        out.push(Series {
-            name: format!("{} succeeded", entry.name),
-            values: per_s(&e.succeeded),
-            color,
-            dashed: false,
-        });
-        if e.failed.iter().any(|f| *f > 0) {
+        for (suffix, values, dashed) in lines(e) {
+            if dashed && !values.iter().any(|v| *v > 0.0) {
+                continue;
+            }
+            let name = format!("{} {suffix}", entry.name);
             out.push(Series {
-                name: format!("{} failed", entry.name),
-                values: per_s(&e.failed),
+                name,
+                values,
                 color,
-                dashed: true,
+                dashed,
             });
         }
     }
     out
 }
 
-fn occupancy(design: &Design, s: &TimeSeries) -> (Vec<Series>, usize) {
-    let series = s
+fn latency(report: &Report, s: &TimeSeries) -> Vec<Series> {
+    per_entry(report, s, |e| {
+        [
+            ("p50", e.p50_ms.clone(), false),
+            ("p99", e.p99_ms.clone(), true),
+        ]
+    })
+}
+
+fn throughput(report: &Report, s: &TimeSeries) -> Vec<Series> {
+    let per_s = |counts: &[u32]| counts.iter().map(|c| f64::from(*c) / s.bucket_s).collect();
+    per_entry(report, s, |e| {
+        [
+            ("succeeded", per_s(&e.succeeded), false),
+            ("failed", per_s(&e.failed), true),
+        ]
+    })
+}
+
+/// One line per node that `values` gives values for (in its colour), the
+/// busiest [`MAX_LINES`] of them, and how many there were.
+fn per_node(
+    design: &Design,
+    s: &TimeSeries,
+    values: impl Fn(&NodeKind, &NodeSeries) -> Option<Vec<f64>>,
+) -> (Vec<Series>, usize) {
+    let series = design
         .nodes
         .iter()
+        .zip(&s.nodes)
         .enumerate()
-        .filter_map(|(i, n)| {
-            let capacity = capacity(design, i)?;
-            let values = n.busy.iter().map(|b| f64::from(*b) / capacity).collect();
+        .filter_map(|(i, (node, n))| {
+            let values = values(&node.kind, n)?;
+            let color = series_color(i, Theme::Light);
+            let name = node.name.clone();
             Some((
                 i,
                 Series {
-                    name: design.nodes[i].name.clone(),
+                    name,
                     values,
-                    color: series_color(i, Theme::Light),
+                    color,
                     dashed: false,
                 },
             ))
@@ -123,31 +113,24 @@ fn occupancy(design: &Design, s: &TimeSeries) -> (Vec<Series>, usize) {
     busiest(series)
 }
 
+/// Occupied share of workers (connections, for stores with a limit).
+fn occupancy(design: &Design, s: &TimeSeries) -> (Vec<Series>, usize) {
+    per_node(design, s, |kind, n| {
+        let capacity = match kind {
+            NodeKind::Service(s) => f64::from(s.workers),
+            NodeKind::DataStore(d) => f64::from(d.connections?),
+            NodeKind::Broker(_) | NodeKind::Client => return None,
+        };
+        Some(n.busy.iter().map(|b| f64::from(*b) / capacity).collect())
+    })
+}
+
+/// Messages waiting in each broker.
 fn backlog(design: &Design, s: &TimeSeries) -> (Vec<Series>, usize) {
-    let series = s
-        .nodes
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| {
-            matches!(
-                design.nodes.get(*i).map(|n| &n.kind),
-                Some(NodeKind::Broker(_))
-            )
-        })
-        .map(|(i, n)| {
-            let values = n.backlog.iter().map(|b| f64::from(*b)).collect();
-            (
-                i,
-                Series {
-                    name: design.nodes[i].name.clone(),
-                    values,
-                    color: series_color(i, Theme::Light),
-                    dashed: false,
-                },
-            )
-        })
-        .collect();
-    busiest(series)
+    per_node(design, s, |kind, n| {
+        matches!(kind, NodeKind::Broker(_))
+            .then(|| n.backlog.iter().map(|b| f64::from(*b)).collect())
+    })
 }
 
 /// One chart in a figure with its caption.

@@ -28,7 +28,7 @@ pub fn header(m: &mut Markup, report: &Report) {
         let mut meta = format!(
             "Simulated {} s of arrivals, {}, seed {} · archsim {}",
             sim.duration_s,
-            text::count(sim.replications as usize, "replication", "replications"),
+            text::replications(sim.replications),
             sim.seed,
             env!("CARGO_PKG_VERSION")
         );
@@ -197,7 +197,7 @@ pub fn suggestions(m: &mut Markup, report: &Report) {
             &[],
             &format!(
                 "Each suggestion was applied to a copy of the design, simulated with the same seeds ({}) and compared replication by replication with the design as it is. A change counts as better or worse only when its 95 % interval excludes zero.",
-                text::count(advice.replications as usize, "replication", "replications")
+                text::replications(advice.replications)
             ),
         );
         if advice.evaluations.is_empty() {

@@ -170,10 +170,12 @@ pub fn chart(c: &Chart<'_>) -> Markup {
         if c.warmup_s > 0.0 && duration > 0.0 {
             let shade = Attrs::new()
                 .set("class", "warmup")
-                .num("x", LEFT)
-                .num("y", TOP)
-                .num("width", x_of(c.warmup_s.min(duration)) - LEFT)
-                .num("height", PLOT_HEIGHT)
+                .rect(
+                    LEFT,
+                    TOP,
+                    x_of(c.warmup_s.min(duration)) - LEFT,
+                    PLOT_HEIGHT,
+                )
                 .color("fill", palette.grid.faded(0.35));
             m.empty("rect", &shade.pairs());
             text(m, LEFT + 4.0, TOP + TEXT, "start", "warm-up");

@@ -99,12 +99,79 @@ fn label_of(pieces: &[Vec<Point>], text: Option<&'static str>) -> Option<Label> 
     })
 }
 
+/// Whether item `i` of a per-item list is on (missing items are off).
+fn on(list: &[bool], i: usize) -> bool {
+    list.get(i).copied().unwrap_or(false)
+}
+
+/// The emphasis of item `i`.
+fn emphasis(list: &[bool], i: usize) -> Emphasis {
+    if on(list, i) {
+        Emphasis::Highlighted
+    } else {
+        Emphasis::Normal
+    }
+}
+
+/// What the drawing covers: every node with its halo and a client's name,
+/// every link with its marks, every label.
+fn drawing_bounds(
+    design: &Design,
+    centers: &[Point],
+    routes: &[Vec<Vec<Point>>],
+    labels: &[Option<Label>],
+    options: &DiagramOptions,
+) -> Bounds {
+    let mut bounds = Bounds::empty();
+    for (i, (n, &c)) in design.nodes.iter().zip(centers).enumerate() {
+        let shape = NodeShape::of(&n.kind);
+        let (w, h) = shape.size();
+        let halo = if on(&options.highlighted_nodes, i) {
+            NODE_MARKS.halo_gap + NODE_MARKS.halo_width
+        } else {
+            0.0
+        };
+        bounds.add_box(c, (w / 2.0 + halo, h / 2.0 + halo));
+        if shape == NodeShape::Person {
+            let name =
+                text_width(&n.name, NODE_MARKS.name_size * BOLD).min(NODE_MARKS.person_label_width);
+            let below = shape.label_below();
+            bounds.add_box(
+                (c.0, c.1 + h / 2.0 + below / 2.0),
+                (name / 2.0, below / 2.0 + 2.0),
+            );
+        }
+    }
+    let reach = LINK_MARKS.broadcast_radii[1];
+    for p in routes.iter().flatten().flatten() {
+        bounds.add_box(*p, (reach, reach));
+    }
+    for label in labels.iter().flatten() {
+        bounds.add_box(label.center, (label.size.0 / 2.0, label.size.1 / 2.0));
+    }
+    bounds.or_zero()
+}
+
+/// A tooltip (`<title>`): the facts as `label: value` lines, then the
+/// notes.
+fn tooltip(m: &mut Markup, facts: Vec<(&'static str, String)>, notes: &str) {
+    let mut lines: Vec<String> = facts
+        .into_iter()
+        .map(|(k, v)| format!("{k}: {v}"))
+        .collect();
+    if !notes.is_empty() {
+        lines.push(notes.to_owned());
+    }
+    m.text_el("title", &[], &lines.join("\n"));
+}
+
 /// The design drawn with its nodes at `positions` (in design order).
 pub fn diagram(design: &Design, positions: &[Position], options: &DiagramOptions) -> Markup {
     let theme = Theme::Light;
     let palette = Palette::of(theme);
-    let center = |i: usize| positions.get(i).map_or((0.0, 0.0), |p| (p.x, p.y));
-    let highlighted = |list: &[bool], i: usize| list.get(i).copied().unwrap_or(false);
+    let centers: Vec<Point> = (0..design.nodes.len())
+        .map(|i| positions.get(i).map_or((0.0, 0.0), |p| (p.x, p.y)))
+        .collect();
     let routes = link_routes(design, positions);
     let labels: Vec<Option<Label>> = design
         .links
@@ -112,68 +179,29 @@ pub fn diagram(design: &Design, positions: &[Position], options: &DiagramOptions
         .zip(&routes)
         .map(|(l, r)| label_of(r, visual::link_label(l)))
         .collect();
-
-    let mut bounds = Bounds::empty();
-    for (i, n) in design.nodes.iter().enumerate() {
-        let shape = NodeShape::of(&n.kind);
-        let (w, h) = shape.size();
-        let halo = if highlighted(&options.highlighted_nodes, i) {
-            NODE_MARKS.halo_gap + NODE_MARKS.halo_width
-        } else {
-            0.0
-        };
-        bounds.add_box(center(i), (w / 2.0 + halo, h / 2.0 + halo));
-        if shape == NodeShape::Person {
-            let name =
-                text_width(&n.name, NODE_MARKS.name_size * BOLD).min(NODE_MARKS.person_label_width);
-            let c = center(i);
-            bounds.add_box(
-                (c.0, c.1 + h / 2.0 + shape.label_below() / 2.0),
-                (name / 2.0, shape.label_below() / 2.0 + 2.0),
-            );
-        }
-    }
-    for route in &routes {
-        for p in route.iter().flatten() {
-            bounds.add_box(
-                *p,
-                (LINK_MARKS.broadcast_radii[1], LINK_MARKS.broadcast_radii[1]),
-            );
-        }
-    }
-    for label in labels.iter().flatten() {
-        bounds.add_box(label.center, (label.size.0 / 2.0, label.size.1 / 2.0));
-    }
-    let bounds = bounds.or_zero();
+    let bounds = drawing_bounds(design, &centers, &routes, &labels, options);
     let any_highlight = options
         .highlighted_nodes
         .iter()
         .chain(&options.highlighted_links)
         .any(|h| *h);
     let (legend_w, legend_h) = if options.legend {
-        legend::size(any_highlight)
+        let (w, h) = legend::size(any_highlight);
+        (w, h + MARGIN)
     } else {
         (0.0, 0.0)
     };
-    let x0 = bounds.min.0 - MARGIN;
-    let y0 = bounds.min.1 - MARGIN;
+    let (x0, y0) = (bounds.min.0 - MARGIN, bounds.min.1 - MARGIN);
     let drawing_h = bounds.max.1 - bounds.min.1 + 2.0 * MARGIN;
     let width = (bounds.max.0 - bounds.min.0 + 2.0 * MARGIN).max(legend_w + 2.0 * MARGIN);
-    let height = drawing_h
-        + if options.legend {
-            legend_h + MARGIN
-        } else {
-            0.0
-        };
+    let height = drawing_h + legend_h;
 
     let mut m = Markup::new();
+    let view_box = format!("{} {} {} {}", num(x0), num(y0), num(width), num(height));
     let root = Attrs::new()
         .set("xmlns", "http://www.w3.org/2000/svg")
         .set("class", "diagram")
-        .set(
-            "viewBox",
-            format!("{} {} {} {}", num(x0), num(y0), num(width), num(height)),
-        )
+        .set("viewBox", view_box)
         .num("width", width)
         .num("height", height)
         .set("role", "img")
@@ -181,38 +209,25 @@ pub fn diagram(design: &Design, positions: &[Position], options: &DiagramOptions
     m.el("svg", &root.pairs(), |m| {
         m.text_el("title", &[], &format!("Diagram of {}", design.name));
         let background = Attrs::new()
-            .num("x", x0)
-            .num("y", y0)
-            .num("width", width)
-            .num("height", height)
+            .rect(x0, y0, width, height)
             .color("fill", palette.canvas);
         m.empty("rect", &background.pairs());
         m.el("g", &[("class", "links")], |m| {
             for (i, l) in design.links.iter().enumerate() {
-                let emphasis = if highlighted(&options.highlighted_links, i) {
-                    Emphasis::Highlighted
-                } else {
-                    Emphasis::Normal
-                };
                 let attrs = Attrs::new()
                     .set("class", "link")
                     .set("data-link", i.to_string())
                     .set("data-style", l.style.as_str());
                 m.el("g", &attrs.pairs(), |m| {
-                    let mut facts: Vec<String> = visual::link_facts(l)
-                        .into_iter()
-                        .map(|(k, v)| format!("{k}: {v}"))
-                        .collect();
-                    if !l.notes.is_empty() {
-                        facts.push(l.notes.clone());
-                    }
-                    m.text_el("title", &[], &facts.join("\n"));
-                    let mut pieces = routes[i].clone();
-                    if pieces.is_empty() {
-                        // The ends overlap or are unknown: a path with no
-                        // length keeps one line per link.
-                        pieces = vec![vec![]];
-                    }
+                    tooltip(m, visual::link_facts(l), &l.notes);
+                    let emphasis = emphasis(&options.highlighted_links, i);
+                    // A link whose ends overlap or are unknown still gets
+                    // its line, of no length.
+                    let pieces = if routes[i].is_empty() {
+                        vec![vec![]]
+                    } else {
+                        routes[i].clone()
+                    };
                     let draw = LinkDraw {
                         look: link_look(l.style),
                         color: style_color(l.style, theme),
@@ -230,41 +245,26 @@ pub fn diagram(design: &Design, positions: &[Position], options: &DiagramOptions
         });
         m.el("g", &[("class", "nodes")], |m| {
             for (i, n) in design.nodes.iter().enumerate() {
-                let shape = NodeShape::of(&n.kind);
                 let attrs = Attrs::new()
                     .set("class", "node")
                     .set("data-node", n.id.as_str())
                     .set("data-kind", n.kind_name());
                 m.el("g", &attrs.pairs(), |m| {
-                    let mut facts: Vec<String> = visual::node_facts(n)
-                        .into_iter()
-                        .map(|(k, v)| format!("{k}: {v}"))
-                        .collect();
-                    if !n.notes.is_empty() {
-                        facts.push(n.notes.clone());
-                    }
-                    m.text_el("title", &[], &facts.join("\n"));
+                    tooltip(m, visual::node_facts(n), &n.notes);
                     let caption = visual::node_caption(n);
-                    let emphasis = if highlighted(&options.highlighted_nodes, i) {
-                        Emphasis::Highlighted
-                    } else {
-                        Emphasis::Normal
-                    };
-                    node(
-                        m,
-                        &NodeDraw {
-                            shape,
-                            center: center(i),
-                            name: if n.name.is_empty() {
-                                n.id.as_str()
-                            } else {
-                                &n.name
-                            },
-                            caption: &caption,
-                            emphasis,
-                            palette,
+                    let draw = NodeDraw {
+                        shape: NodeShape::of(&n.kind),
+                        center: centers[i],
+                        name: if n.name.is_empty() {
+                            n.id.as_str()
+                        } else {
+                            &n.name
                         },
-                    );
+                        caption: &caption,
+                        emphasis: emphasis(&options.highlighted_nodes, i),
+                        palette,
+                    };
+                    node(m, &draw);
                 });
             }
         });
@@ -279,10 +279,7 @@ pub fn diagram(design: &Design, positions: &[Position], options: &DiagramOptions
 fn link_label(m: &mut Markup, label: &Label, palette: &Palette) {
     let (w, h) = label.size;
     let backing = Attrs::new()
-        .num("x", label.center.0 - w / 2.0)
-        .num("y", label.center.1 - h / 2.0)
-        .num("width", w)
-        .num("height", h)
+        .rect(label.center.0 - w / 2.0, label.center.1 - h / 2.0, w, h)
         .num("rx", 4.0)
         .color("fill", palette.canvas.faded(0.85));
     m.empty("rect", &backing.pairs());

@@ -75,10 +75,7 @@ fn halo(m: &mut Markup, shape: NodeShape, c: Point, p: &Palette) {
         _ => {
             let (x, y, w, h) = bounds(shape, c);
             let a = ring
-                .num("x", x - gap)
-                .num("y", y - gap)
-                .num("width", w + 2.0 * gap)
-                .num("height", h + 2.0 * gap)
+                .rect(x - gap, y - gap, w + 2.0 * gap, h + 2.0 * gap)
                 .num("rx", gap * 3.0);
             m.empty("rect", &a.pairs());
         }
@@ -114,12 +111,7 @@ pub fn outline(m: &mut Markup, shape: NodeShape, c: Point, paint: &Paint) {
     };
     match shape {
         NodeShape::RoundedBox => {
-            let a = body
-                .num("x", x)
-                .num("y", y)
-                .num("width", w)
-                .num("height", h)
-                .num("rx", NODE_MARKS.corner_radius);
+            let a = body.rect(x, y, w, h).num("rx", NODE_MARKS.corner_radius);
             m.empty("rect", &a.pairs());
         }
         NodeShape::Queue => {
