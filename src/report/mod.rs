@@ -1,16 +1,17 @@
 //! Reports: what a user takes to a design review and attaches to a pull
 //! request.
 //!
-//! [`build`] analyses and simulates a design and measures every
-//! suggestion, into a [`Report`]; [`Report::render`] writes it as one
-//! self-contained HTML page ([`html`]), Markdown for a pull-request comment
-//! with a Mermaid diagram ([`markdown`], [`mermaid`]), or JSON with
-//! everything ([`json`], schema in docs/report.schema.json). The diagram
-//! alone, as SVG ([`svg`]), needs no simulation: [`diagram_svg`].
+//! [`build`] analyses and simulates a design and measures its suggestions
+//! (the first [`MAX_SUGGESTIONS`]), into a [`Report`]; [`Report::render`]
+//! writes it as one self-contained HTML page (`html/`), Markdown for a
+//! pull-request comment with a Mermaid diagram (`markdown.rs`,
+//! `mermaid.rs`), or JSON with everything ([`json`], schema in
+//! docs/report.schema.json). The diagram alone, as SVG (`svg/`), needs no
+//! simulation: [`diagram_svg`]. [`generate`] does either.
 //!
 //! Pictures follow the app's visual rules ([`crate::visual`]); numbers say
 //! how sure they are (95 % intervals over replications); user text is
-//! escaped for each language ([`escape`]). The same design, options and
+//! escaped for each language (`escape.rs`). The same design, options and
 //! seed give the same bytes, except for the date.
 
 mod content;
