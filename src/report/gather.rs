@@ -1,11 +1,11 @@
 //! Everything a report says, gathered once and rendered in any format:
 //! the design and where its nodes are drawn, the findings (static and
-//! from the simulation), the simulation, and every suggestion measured.
+//! from the simulation), the simulation, and the suggestions measured.
+
+use std::collections::HashSet;
 
 use crate::advice::{self, Advice, Suggestion};
 use crate::analysis::{self, Analysis, Severity};
-use std::collections::HashSet;
-
 use crate::model::{Design, NodeId, Position};
 use crate::sim::{RunControl, SimOptions, SimReport};
 
