@@ -33,12 +33,12 @@ impl FileDialogs for ReportDialog {
     }
 }
 
-fn harness(answer: Option<PathBuf>) -> Harness<'static, ArchsimApp> {
+fn harness(start: Start, answer: Option<PathBuf>) -> Harness<'static, ArchsimApp> {
     let env = Environment {
         data_dir: None,
         dialogs: Box::new(ReportDialog { path: answer }),
     };
-    let app = ArchsimApp::new(env, Start::default(), Settings::default());
+    let app = ArchsimApp::new(env, start, Settings::default());
     let mut h = Harness::builder()
         .with_size(vec2(1280.0, 800.0))
         .build_ui_state(|ui, app: &mut ArchsimApp| app.frame_ui(ui), app);
@@ -76,7 +76,7 @@ fn until_exported(h: &mut Harness<'_, ArchsimApp>) {
 fn the_report_is_made_in_the_background_with_progress() {
     let dir = tempfile::tempdir().expect("temporary folder");
     let target = dir.path().join("review.html");
-    let mut h = harness(Some(target.clone()));
+    let mut h = harness(Start::default(), Some(target.clone()));
     export(&mut h);
     // The window goes on drawing while the simulations run.
     assert!(
@@ -104,7 +104,12 @@ fn the_report_is_made_in_the_background_with_progress() {
 fn cancel_stops_the_export_and_writes_nothing() {
     let dir = tempfile::tempdir().expect("temporary folder");
     let target = dir.path().join("review.md");
-    let mut h = harness(Some(target.clone()));
+    // The example with the most suggestions to measure: long enough to
+    // cancel in the middle.
+    let mut h = harness(
+        Start::Example("store-and-trading-shared-data"),
+        Some(target.clone()),
+    );
     export(&mut h);
     h.get_by_label("Cancel").click();
     h.step();
@@ -115,7 +120,7 @@ fn cancel_stops_the_export_and_writes_nothing() {
 
 #[test]
 fn closing_the_dialog_exports_nothing() {
-    let mut h = harness(None);
+    let mut h = harness(Start::default(), None);
     export(&mut h);
     assert!(h.state().export_job().is_none());
 }

@@ -482,3 +482,20 @@ fn a_large_design_gives_a_bounded_report() {
     check_html(&report.render(Format::Html), &design, &report, "big");
     check_json(&report.render(Format::Json), &report, &schema(), "big");
 }
+
+#[test]
+fn a_design_without_load_or_links_still_reports() {
+    let mut design = Design::new("Just one service");
+    design.nodes.push(Node {
+        id: "alone".into(),
+        name: "Alone".into(),
+        pos: Position::default(),
+        notes: String::new(),
+        kind: NodeKind::Service(Service::simple(1, Distribution::Constant { ms: 1.0 })),
+    });
+    assert!(design.problems().is_empty(), "{:?}", design.problems());
+    let report = build(&design, "alone");
+    check_html(&report.render(Format::Html), &design, &report, "alone");
+    check_markdown(&report.render(Format::Markdown), &design, "alone");
+    check_json(&report.render(Format::Json), &report, &schema(), "alone");
+}

@@ -7,7 +7,8 @@ use super::super::gather::Report;
 use super::super::text;
 use super::measurable;
 
-/// The findings by severity, in a sentence: `2 warnings, 1 info`.
+/// The findings by severity, to start a sentence: `2 warnings, 1 note`,
+/// `No findings`.
 pub fn findings_count(report: &Report) -> String {
     let count = |s: Severity| {
         report
@@ -27,7 +28,7 @@ pub fn findings_count(report: &Report) -> String {
     .map(|(s, one, many)| text::count(count(*s), one, many))
     .collect();
     if parts.is_empty() {
-        "no findings".into()
+        "No findings".into()
     } else {
         parts.join(", ")
     }

@@ -177,6 +177,7 @@ pub fn simulation(m: &mut Markup, report: &Report) {
                 y_label: "",
                 unit: Unit::Number,
                 bucket_s: s.bucket_s,
+                duration_s: sim.duration_s,
                 series: Vec::new(),
                 y_max: None,
                 warmup_s: sim.warmup_s,

@@ -191,10 +191,13 @@ pub fn diagram(design: &Design, positions: &[Position], options: &DiagramOptions
     } else {
         (0.0, 0.0)
     };
-    let (x0, y0) = (bounds.min.0 - MARGIN, bounds.min.1 - MARGIN);
+    let drawing_w = bounds.max.0 - bounds.min.0 + 2.0 * MARGIN;
     let drawing_h = bounds.max.1 - bounds.min.1 + 2.0 * MARGIN;
-    let width = (bounds.max.0 - bounds.min.0 + 2.0 * MARGIN).max(legend_w + 2.0 * MARGIN);
+    let width = drawing_w.max(legend_w + 2.0 * MARGIN);
     let height = drawing_h + legend_h;
+    // A drawing narrower than its legend sits in the middle.
+    let x0 = bounds.min.0 - MARGIN - (width - drawing_w) / 2.0;
+    let y0 = bounds.min.1 - MARGIN;
 
     let mut m = Markup::new();
     let view_box = format!("{} {} {} {}", num(x0), num(y0), num(width), num(height));
