@@ -27,6 +27,9 @@ impl FileDialogs for NoDialogs {
     fn save_design(&mut self, _: Option<&Path>, _: &str) -> Option<std::path::PathBuf> {
         None
     }
+    fn save_report(&mut self, _: Option<&Path>, _: &str) -> Option<std::path::PathBuf> {
+        None
+    }
 }
 
 /// A design of `nodes` nodes on a grid (one in ten a client, broker or

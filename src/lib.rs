@@ -5,8 +5,9 @@
 //! design document and its file format, [`library`] the built-in example
 //! designs, [`sim`] the discrete-event simulation, [`analysis`] the
 //! findings, [`advice`] the refactorings measured before and after,
-//! [`visual`] the rules every picture of a design follows, and [`layout`]
-//! the automatic layered layout. The desktop app (feature `gui`,
+//! [`visual`] the rules every picture of a design follows, [`layout`]
+//! the automatic layered layout, and [`report`] the HTML, Markdown, JSON
+//! and SVG reports. The desktop app (feature `gui`,
 //! module `app`) and the command line are thin layers over it. See
 //! ARCHITECTURE.md for the map.
 
@@ -17,5 +18,6 @@ pub mod app;
 pub mod layout;
 pub mod library;
 pub mod model;
+pub mod report;
 pub mod sim;
 pub mod visual;

@@ -14,6 +14,13 @@
 
 use crate::model::{Availability, Distribution, Link, Node, NodeKind, Style, Technology};
 
+mod geometry;
+
+pub use geometry::{
+    LINK_MARKS, LinkMarks, NODE_MARKS, NodeMarks, Point, along, arc, direction, distance,
+    link_ends, link_orders, link_routes, longest_segment, perpendicular, self_loop,
+};
+
 /// A colour in sRGB with straight (not premultiplied) alpha.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Rgba {
@@ -113,6 +120,39 @@ pub enum LinePattern {
     },
 }
 
+/// A line pattern as a painter that strokes dashes natively draws it (SVG's
+/// `stroke-dasharray`, PDF and canvas dash arrays): `on` and `off`
+/// lengths repeated along the line, in the same units as the pattern.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Dashes {
+    /// Length drawn.
+    pub on: f32,
+    /// Length left out.
+    pub off: f32,
+    /// Whether the ends of each dash are round: a dot is a dash of length
+    /// 0 with round ends, as wide as the line.
+    pub round: bool,
+}
+
+impl LinePattern {
+    /// The pattern as dashes; `None` for a solid line.
+    pub fn dashes(self) -> Option<Dashes> {
+        match self {
+            Self::Solid => None,
+            Self::Dashed { dash, gap } => Some(Dashes {
+                on: dash,
+                off: gap,
+                round: false,
+            }),
+            Self::Dotted { spacing } => Some(Dashes {
+                on: 0.0,
+                off: spacing,
+                round: true,
+            }),
+        }
+    }
+}
+
 /// The mark at the receiving end of a link.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ArrowHead {
@@ -203,6 +243,23 @@ pub fn style_color(style: Style, theme: Theme) -> Rgba {
         (Style::CommonData, Theme::Light) => Rgba::hex(0xA8558A),
         (Style::CommonData, Theme::Dark) => Rgba::hex(0xE69BC9),
     }
+}
+
+/// The colour of the `i`-th line of a chart (entry points, services,
+/// brokers), cycling through eight colours from the Okabe–Ito palette,
+/// darkened or lightened where needed to stand out on `theme`'s canvas.
+pub fn series_color(i: usize, theme: Theme) -> Rgba {
+    const LIGHT: [u32; 8] = [
+        0x0072B2, 0xD55E00, 0x008766, 0xA8558A, 0xB07800, 0x3A8FC6, 0x4A5566, 0x7A6A00,
+    ];
+    const DARK: [u32; 8] = [
+        0x56B4E9, 0xF58A4B, 0x2FC49C, 0xE69BC9, 0xF0B429, 0x9BD0F0, 0xC4CBD6, 0xF0E442,
+    ];
+    let table = match theme {
+        Theme::Light => &LIGHT,
+        Theme::Dark => &DARK,
+    };
+    Rgba::hex(table[i % table.len()])
 }
 
 /// What a style means, in a few words, for legends: how the two sides
@@ -614,6 +671,30 @@ mod tests {
         assert_eq!(format_ms(0.25), "0.25 ms");
         assert_eq!(format_ms(1500.0), "1.5 s");
         assert_eq!(format_ms(120_000.0), "2 min");
+    }
+
+    #[test]
+    fn patterns_become_dashes_and_dots() {
+        assert_eq!(LinePattern::Solid.dashes(), None);
+        let dots = LinePattern::Dotted { spacing: 6.0 }.dashes().expect("dots");
+        assert!(dots.round && dots.on == 0.0 && dots.off == 6.0);
+        let dashes = LinePattern::Dashed {
+            dash: 9.0,
+            gap: 5.0,
+        }
+        .dashes()
+        .expect("dashes");
+        assert!(!dashes.round && dashes.on == 9.0);
+    }
+
+    #[test]
+    fn chart_colours_differ_within_a_cycle() {
+        for theme in [Theme::Light, Theme::Dark] {
+            let colours: std::collections::HashSet<_> =
+                (0..8).map(|i| series_color(i, theme)).collect();
+            assert_eq!(colours.len(), 8);
+            assert_eq!(series_color(8, theme), series_color(0, theme));
+        }
     }
 
     #[test]

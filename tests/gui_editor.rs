@@ -47,6 +47,10 @@ impl FileDialogs for Scripted {
     fn save_design(&mut self, _dir: Option<&Path>, _name: &str) -> Option<PathBuf> {
         self.answers.borrow_mut().pop_front().flatten()
     }
+
+    fn save_report(&mut self, _dir: Option<&Path>, _name: &str) -> Option<PathBuf> {
+        self.answers.borrow_mut().pop_front().flatten()
+    }
 }
 
 const CTRL: Modifiers = Modifiers {

@@ -162,10 +162,21 @@ pub fn suggestions(analysis: &Analysis) -> Vec<Suggestion> {
 /// Measures every suggestion for `design` with the same `options` (seed,
 /// replications, duration) as the baseline, and ranks them.
 pub fn evaluate(design: &Design, options: &SimOptions) -> Result<Advice, AdviceError> {
+    evaluate_at_most(design, options, usize::MAX)
+}
+
+/// Like [`evaluate`], but measures only the first `max` suggestions (in
+/// finding order: those of the most severe findings first), so that a
+/// large design with hundreds of suggestions is advised on in bounded time.
+pub fn evaluate_at_most(
+    design: &Design,
+    options: &SimOptions,
+    max: usize,
+) -> Result<Advice, AdviceError> {
     let baseline = sim::simulate(design, options)?;
     let before = analysis::analyse(design);
     let mut evaluations = Vec::new();
-    for suggestion in suggestions(&before) {
+    for suggestion in suggestions(&before).into_iter().take(max) {
         if options
             .control
             .cancel

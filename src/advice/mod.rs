@@ -11,8 +11,8 @@ mod evaluate;
 mod refactor;
 
 pub use evaluate::{
-    Advice, AdviceError, Change, Counts, EntryChange, Evaluation, evaluate, evaluate_one,
-    suggestions,
+    Advice, AdviceError, Change, Counts, EntryChange, Evaluation, evaluate, evaluate_at_most,
+    evaluate_one, suggestions,
 };
 pub(crate) use refactor::nice_ms;
 pub use refactor::{Refactor, RefactorError, Suggestion};

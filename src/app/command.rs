@@ -61,6 +61,9 @@ pub enum Command {
     Save,
     /// Ask where, then save there.
     SaveAs,
+    /// Ask where, then write a report of the design there (simulated in
+    /// the background).
+    ExportReport,
     /// Close the window.
     Quit,
     /// Undo the last edit.
@@ -99,6 +102,7 @@ impl Command {
             Self::OpenExample(slug) => format!("Open example {slug}"),
             Self::Save => "Save".into(),
             Self::SaveAs => "Save as…".into(),
+            Self::ExportReport => "Export a report…".into(),
             Self::Quit => "Quit".into(),
             Self::Undo => "Undo".into(),
             Self::Redo => "Redo".into(),

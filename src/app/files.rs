@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::model::file::EXTENSION;
+use crate::report::Format;
 
 /// Asks the user for a file to open or a place to save. `None`: cancelled.
 pub trait FileDialogs {
@@ -15,6 +16,9 @@ pub trait FileDialogs {
     fn open_design(&mut self, dir: Option<&Path>) -> Option<PathBuf>;
     /// Where to save a design, starting in `dir` with `file_name` filled in.
     fn save_design(&mut self, dir: Option<&Path>, file_name: &str) -> Option<PathBuf>;
+    /// Where to write a report, starting in `dir` with `file_name` filled
+    /// in; the extension chooses the format.
+    fn save_report(&mut self, dir: Option<&Path>, file_name: &str) -> Option<PathBuf>;
 }
 
 /// The operating system's dialogs (through the XDG desktop portal on Linux).
@@ -45,6 +49,42 @@ impl FileDialogs for NativeDialogs {
             .save_file()
             .map(with_design_extension)
     }
+
+    fn save_report(&mut self, dir: Option<&Path>, file_name: &str) -> Option<PathBuf> {
+        let mut dialog = rfd::FileDialog::new().set_title("Export report");
+        for format in Format::ALL {
+            dialog = dialog.add_filter(format.label(), format.extensions());
+        }
+        if let Some(d) = dir {
+            dialog = dialog.set_directory(d);
+        }
+        dialog
+            .set_file_name(file_name)
+            .save_file()
+            .map(with_report_extension)
+    }
+}
+
+/// `path`, with `.html` added when its extension names no report format,
+/// so "review" becomes the page people expect.
+pub fn with_report_extension(path: PathBuf) -> PathBuf {
+    if Format::from_path(&path).is_some() {
+        return path;
+    }
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".");
+    name.push(Format::Html.extension());
+    path.with_file_name(name)
+}
+
+/// A file name for the report of a design called `title`:
+/// `orders-report.html`.
+pub fn report_file_name(title: &str) -> String {
+    let design = file_name_for(title);
+    let stem = design
+        .strip_suffix(&format!(".{EXTENSION}"))
+        .unwrap_or(&design);
+    format!("{stem}-report.{}", Format::Html.extension())
 }
 
 /// `path`, with `.archsim.ron` added when it has no `.ron` extension, so a
@@ -148,5 +188,18 @@ mod tests {
             "order-flow--v2.archsim.ron"
         );
         assert_eq!(file_name_for("  "), "design.archsim.ron");
+    }
+
+    #[test]
+    fn reports_get_a_format_extension() {
+        assert_eq!(
+            with_report_extension(PathBuf::from("/d/review")),
+            PathBuf::from("/d/review.html")
+        );
+        assert_eq!(
+            with_report_extension(PathBuf::from("/d/review.md")),
+            PathBuf::from("/d/review.md")
+        );
+        assert_eq!(report_file_name("Order flow"), "order-flow-report.html");
     }
 }

@@ -72,6 +72,8 @@ pub fn menu_ui(ui: &mut Ui, state: &MenuState<'_>) -> Vec<Command> {
             item(ui, "Save", Command::Save, true, &mut out);
             item(ui, "Save as…", Command::SaveAs, true, &mut out);
             ui.separator();
+            item(ui, "Export report…", Command::ExportReport, true, &mut out);
+            ui.separator();
             item(ui, "Quit", Command::Quit, true, &mut out);
         });
         ui.menu_button("Edit", |ui| {

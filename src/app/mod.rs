@@ -19,6 +19,7 @@ pub mod command;
 pub mod dialogs;
 pub mod document;
 pub mod edit;
+pub mod export;
 pub mod files;
 pub mod history;
 pub mod inspector;
@@ -142,6 +143,8 @@ pub struct ArchsimApp {
     /// When set, the first frame reports how long start-up took and closes
     /// the window (for measuring cold start).
     startup_probe: Option<Instant>,
+    /// The report being exported in the background (File ▸ Export report…).
+    export: Option<export::ExportJob>,
 }
 
 impl ArchsimApp {
@@ -213,6 +216,7 @@ impl ArchsimApp {
             was_typing: false,
             overlay: CanvasOverlay::default(),
             startup_probe: None,
+            export: None,
         }
     }
 
@@ -369,6 +373,7 @@ impl ArchsimApp {
         for command in commands {
             self.run(&ctx, command);
         }
+        self.export_frame(&ctx);
         self.end_frame(&ctx, now);
     }
 
@@ -488,6 +493,7 @@ impl ArchsimApp {
             Command::SaveAs => {
                 self.save_as();
             }
+            Command::ExportReport => self.export_report(),
             Command::Quit => {
                 self.close_allowed = true;
                 ctx.send_viewport_cmd(ViewportCommand::Close);

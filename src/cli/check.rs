@@ -5,13 +5,14 @@
 
 use std::path::{Path, PathBuf};
 
-use archsim::analysis::{self, Analysis, Finding, Severity};
-use archsim::model::{Design, LoadError};
+use archsim::analysis::{self, Severity};
+use archsim::model::LoadError;
+use archsim::report::json::{self, AnalysisView};
 use archsim::sim::{self, SimOptions};
 use serde::Serialize;
 
 use super::output::outln;
-use super::{EXIT_FOUND, EXIT_INVALID, EXIT_OK, input, json};
+use super::{EXIT_FOUND, EXIT_INVALID, EXIT_OK, input};
 
 /// Arguments of `archsim check`.
 #[derive(Debug, clap::Args)]
@@ -61,21 +62,6 @@ struct FileReport {
     errors: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     analysis: Option<AnalysisView>,
-}
-
-/// An analysis with links written as `from -> to` for readers.
-#[derive(Serialize)]
-struct AnalysisView {
-    findings: Vec<FindingView>,
-    entry_points: Vec<archsim::analysis::EntrySummary>,
-}
-
-#[derive(Serialize)]
-struct FindingView {
-    id: String,
-    #[serde(flatten)]
-    finding: Finding,
-    link_labels: Vec<String>,
 }
 
 /// Checks every file; prints a report; returns the exit code.
@@ -151,27 +137,7 @@ fn check_one(path: &Path, simulate: bool) -> FileReport {
         file,
         valid: errors.is_empty(),
         errors,
-        analysis: Some(view(&design, analysis)),
-    }
-}
-
-fn view(design: &Design, analysis: Analysis) -> AnalysisView {
-    AnalysisView {
-        findings: analysis
-            .findings
-            .into_iter()
-            .map(|f| FindingView {
-                id: f.id(),
-                link_labels: f
-                    .links
-                    .iter()
-                    .filter_map(|&l| design.link(l))
-                    .map(|l| l.label())
-                    .collect(),
-                finding: f,
-            })
-            .collect(),
-        entry_points: analysis.entry_points,
+        analysis: Some(AnalysisView::new(&design, &analysis)),
     }
 }
 

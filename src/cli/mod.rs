@@ -8,8 +8,8 @@ mod check;
 mod examples;
 mod fmt;
 mod input;
-mod json;
 mod output;
+mod report;
 mod simulate;
 mod suggest;
 
@@ -54,6 +54,9 @@ enum Command {
     Simulate(simulate::Args),
     /// Propose refactorings, each measured by simulating before and after.
     Suggest(suggest::Args),
+    /// Write a report for a design review or a pull request: HTML, Markdown
+    /// (with a Mermaid diagram), JSON, or the diagram alone as SVG.
+    Report(report::Args),
 }
 
 /// Parses the command line and runs it.
@@ -65,6 +68,7 @@ pub fn run() -> ExitCode {
         Some(Command::Fmt(args)) => fmt::run(&args),
         Some(Command::Simulate(args)) => simulate::run(&args),
         Some(Command::Suggest(args)) => suggest::run(&args),
+        Some(Command::Report(args)) => report::run(&args),
         None => match cli.file {
             Some(file) if !input::names_a_design(&file) => unknown_file(&file),
             file => open_app(file),

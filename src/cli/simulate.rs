@@ -3,10 +3,11 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
+use archsim::report::json;
 use archsim::sim::{self, Estimate, SimOptions, SimReport};
 
 use super::output::outln;
-use super::{EXIT_INVALID, EXIT_OK, input, json};
+use super::{EXIT_INVALID, EXIT_OK, input};
 
 /// Arguments of `archsim simulate`.
 #[derive(Debug, clap::Args)]
@@ -93,18 +94,13 @@ fn tables(r: &SimReport) -> String {
         "failures",
     ]);
     for e in &r.results.entry_points {
-        let f = &e.failed;
-        let failures: Vec<String> = [
-            ("down", f.down),
-            ("timeout", f.timeout),
-            ("error", f.error),
-            ("rejected", f.rejected),
-            ("unfinished", f.unfinished),
-        ]
-        .iter()
-        .filter(|(_, v)| v.mean > 0.0)
-        .map(|(k, v)| format!("{k} {}", count(v)))
-        .collect();
+        let failures: Vec<String> = e
+            .failed
+            .by_cause()
+            .into_iter()
+            .filter(|(_, v)| v.mean > 0.0)
+            .map(|(k, v)| format!("{k} {}", count(v)))
+            .collect();
         t.row(vec![
             e.name.clone(),
             count(&e.attempted),

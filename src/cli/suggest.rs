@@ -6,10 +6,11 @@ use std::path::PathBuf;
 use archsim::advice::{self, Change, Evaluation};
 use archsim::analysis;
 use archsim::model::{Design, file};
+use archsim::report::json;
 use archsim::sim::SimOptions;
 
 use super::output::outln;
-use super::{EXIT_INVALID, EXIT_OK, input, json};
+use super::{EXIT_INVALID, EXIT_OK, input};
 
 /// Arguments of `archsim suggest`.
 #[derive(Debug, clap::Args)]

@@ -559,18 +559,65 @@ pub fn save(design: &Design, path: &Path) -> Result<(), SaveError> {
 
 /// Writes `bytes` to a temporary file beside `path`, syncs it, and renames
 /// it over `path`: readers see the old file or the new one, never half.
+/// The file keeps the permissions of the file it replaces; a new file gets
+/// the ones a plain create would give (on Unix, 0666 less the umask), not
+/// the owner-only ones of a temporary file, so others can read a shared
+/// design or report.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".archsim-save-")
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".archsim-save-").suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let permissions = std::fs::metadata(path)
+            .map(|m| m.permissions())
+            .unwrap_or_else(|_| std::fs::Permissions::from_mode(0o666));
+        builder.permissions(permissions);
+    }
+    let mut tmp = builder.tempfile_in(dir)?;
     tmp.write_all(bytes)?;
     tmp.flush()?;
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use std::os::unix::fs::PermissionsExt;
+
+    use super::write_atomically;
+
+    fn mode(path: &std::path::Path) -> u32 {
+        std::fs::metadata(path)
+            .expect("exists")
+            .permissions()
+            .mode()
+            & 0o777
+    }
+
+    #[test]
+    fn written_files_get_the_permissions_of_a_plain_create() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let control = dir.path().join("control");
+        std::fs::File::create(&control).expect("created");
+        let new = dir.path().join("new");
+        write_atomically(&new, b"x").expect("written");
+        assert_eq!(mode(&new), mode(&control));
+    }
+
+    #[test]
+    fn a_replaced_file_keeps_its_permissions() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let path = dir.path().join("kept");
+        std::fs::write(&path, b"old").expect("written");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).expect("set");
+        write_atomically(&path, b"new").expect("written");
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(std::fs::read(&path).expect("read"), b"new");
+    }
 }

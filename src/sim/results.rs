@@ -122,6 +122,20 @@ pub struct Failures<V> {
     pub unfinished: V,
 }
 
+impl<V> Failures<V> {
+    /// Each cause with its name as results and reports write it (`down`,
+    /// `timeout`, `error`, `rejected`, `unfinished`).
+    pub fn by_cause(&self) -> [(&'static str, &V); 5] {
+        [
+            ("down", &self.down),
+            ("timeout", &self.timeout),
+            ("error", &self.error),
+            ("rejected", &self.rejected),
+            ("unfinished", &self.unfinished),
+        ]
+    }
+}
+
 /// A latency distribution summarised.
 #[derive(Debug, Clone, Serialize)]
 pub struct Percentiles<V> {

@@ -1,0 +1,110 @@
+//! `archsim report`: write a report of a design (HTML, Markdown, JSON, or
+//! the diagram alone as SVG).
+
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use archsim::model::file;
+use archsim::report::{self, DEFAULT_REPLICATIONS, Format, ReportOptions, Source};
+
+use super::output::outln;
+use super::{EXIT_INVALID, EXIT_OK, input};
+
+/// Arguments of `archsim report`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Design file (or built-in example name).
+    file: PathBuf,
+    /// Where to write the report; `-` writes it to standard output (then
+    /// --format is needed).
+    #[arg(long, short = 'o', value_name = "OUT")]
+    output: PathBuf,
+    /// html, md, json or svg; by default OUT's extension says which.
+    #[arg(long, value_name = "FORMAT", value_parser = parse_format)]
+    format: Option<Format>,
+    /// Seed of the first replication (default: the scenario's).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Simulated seconds of arrivals (default: the scenario's).
+    #[arg(long, value_name = "SECONDS")]
+    duration: Option<f64>,
+    /// Replications of every simulation (the design's and each
+    /// suggestion's, with the same seeds); two or more give 95 % intervals.
+    #[arg(long, short = 'r', default_value_t = DEFAULT_REPLICATIONS, value_name = "R")]
+    replications: u32,
+}
+
+fn parse_format(name: &str) -> Result<Format, String> {
+    Format::from_name(name).ok_or_else(|| format!("no format {name:?}: use html, md, json or svg"))
+}
+
+/// Whether `a` and `b` are the same existing file.
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// Writes the report; exit 2 on invalid input or usage.
+pub fn run(args: &Args) -> u8 {
+    let to_stdout = args.output.as_os_str() == "-";
+    let Some(format) = args.format.or_else(|| Format::from_path(&args.output)) else {
+        eprintln!(
+            "error: cannot tell the report's format from {}: name it .html, .md, .json or .svg, or add --format html|md|json|svg",
+            args.output.display()
+        );
+        return EXIT_INVALID;
+    };
+    if same_file(&args.file, &args.output) {
+        eprintln!(
+            "error: {} is the design itself; write the report to another file",
+            args.output.display()
+        );
+        return EXIT_INVALID;
+    }
+    let design = match input::load(&args.file) {
+        Ok(d) => d,
+        Err(e) => {
+            input::report(&args.file, &e);
+            return EXIT_INVALID;
+        }
+    };
+    let source = Source {
+        design: args.file.display().to_string(),
+        output: args.output.display().to_string(),
+        unsaved_changes: false,
+    };
+    let options = ReportOptions {
+        seed: args.seed,
+        duration_s: args.duration,
+        replications: args.replications,
+        generated_unix_s: SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .ok()
+            .map(|d| d.as_secs()),
+        ..ReportOptions::new(source)
+    };
+    let text = match report::generate(&design, format, &options) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("{}: {e}", args.file.display());
+            return EXIT_INVALID;
+        }
+    };
+    if to_stdout {
+        outln!("{}", text.trim_end());
+        return EXIT_OK;
+    }
+    if let Err(e) = file::write_atomically(&args.output, text.as_bytes()) {
+        eprintln!("error: cannot write {}: {e}", args.output.display());
+        return EXIT_INVALID;
+    }
+    outln!(
+        "{}: {} of {}",
+        args.output.display(),
+        format.label(),
+        design.name
+    );
+    EXIT_OK
+}

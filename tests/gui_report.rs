@@ -1,0 +1,126 @@
+//! File ▸ Export report… in the desktop app, driven headless through
+//! egui_kittest: the save dialog (scripted), the report made on a
+//! background thread while frames go on, progress, Cancel.
+#![cfg(feature = "gui")]
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use archsim::app::files::FileDialogs;
+use archsim::app::{ArchsimApp, Environment, Settings, Start};
+use egui::vec2;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+
+/// A save-report dialog that answers `path` (or Cancel when `None`);
+/// designs are never opened or saved here.
+struct ReportDialog {
+    path: Option<PathBuf>,
+}
+
+impl FileDialogs for ReportDialog {
+    fn open_design(&mut self, _dir: Option<&Path>) -> Option<PathBuf> {
+        None
+    }
+
+    fn save_design(&mut self, _dir: Option<&Path>, _name: &str) -> Option<PathBuf> {
+        None
+    }
+
+    fn save_report(&mut self, _dir: Option<&Path>, name: &str) -> Option<PathBuf> {
+        assert!(name.ends_with("-report.html"), "suggested name {name:?}");
+        self.path.clone()
+    }
+}
+
+fn harness(start: Start, answer: Option<PathBuf>) -> Harness<'static, ArchsimApp> {
+    let env = Environment {
+        data_dir: None,
+        dialogs: Box::new(ReportDialog { path: answer }),
+    };
+    let app = ArchsimApp::new(env, start, Settings::default());
+    let mut h = Harness::builder()
+        .with_size(vec2(1280.0, 800.0))
+        .build_ui_state(|ui, app: &mut ArchsimApp| app.frame_ui(ui), app);
+    h.input_mut().time = Some(0.0);
+    h.step();
+    h.run_steps(3);
+    h
+}
+
+/// File ▸ Export report…
+fn export(h: &mut Harness<'_, ArchsimApp>) {
+    h.get_by_label("File").click();
+    h.step();
+    h.run_steps(2);
+    h.get_by_label("Export report…").click();
+    h.step();
+    h.run_steps(2);
+}
+
+/// Steps frames until the export has ended; panics after two minutes.
+fn until_exported(h: &mut Harness<'_, ArchsimApp>) {
+    let start = Instant::now();
+    while h.state().export_job().is_some() {
+        assert!(
+            start.elapsed() < Duration::from_secs(120),
+            "the export does not end"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+        h.step();
+    }
+    h.run_steps(2);
+}
+
+#[test]
+fn the_report_is_made_in_the_background_with_progress() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let target = dir.path().join("review.html");
+    let mut h = harness(Start::default(), Some(target.clone()));
+    export(&mut h);
+    // The window goes on drawing while the simulations run.
+    assert!(
+        h.state().export_job().is_some(),
+        "the export runs in the background"
+    );
+    h.get_by_label_contains("Simulating the design and every suggestion");
+    until_exported(&mut h);
+    let html = std::fs::read_to_string(&target).expect("the report is written");
+    let doc = roxmltree::Document::parse_with_options(
+        &html,
+        roxmltree::ParsingOptions {
+            allow_dtd: true,
+            ..roxmltree::ParsingOptions::default()
+        },
+    )
+    .expect("well-formed");
+    let text: String = doc.descendants().filter_map(|n| n.text()).collect();
+    assert!(text.contains("MusicCorp order placement"));
+    assert!(text.contains("archsim report fraud-check-blocking -o review.html"));
+    h.get_by_label_contains("Exported the report to");
+}
+
+#[test]
+fn cancel_stops_the_export_and_writes_nothing() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let target = dir.path().join("review.md");
+    // The example with the most suggestions to measure: long enough to
+    // cancel in the middle.
+    let mut h = harness(
+        Start::Example("store-and-trading-shared-data"),
+        Some(target.clone()),
+    );
+    export(&mut h);
+    h.get_by_label("Cancel").click();
+    h.step();
+    until_exported(&mut h);
+    assert!(!target.exists(), "a cancelled export writes nothing");
+    h.get_by_label_contains("Export cancelled");
+}
+
+#[test]
+fn closing_the_dialog_exports_nothing() {
+    let mut h = harness(Start::default(), None);
+    export(&mut h);
+    assert!(h.state().export_job().is_none());
+}

@@ -1,0 +1,4 @@
+//! Checkers shared by the report tests.
+
+pub mod mermaid;
+pub mod schema;
