@@ -217,6 +217,12 @@ impl<'a> Engine<'a> {
             .progress_ns
             .store(self.now.min(end), Ordering::Relaxed);
         let wall = started.elapsed();
+        // A flow lives exactly as long as something it triggered does.
+        debug_assert!(
+            self.jobs.live() + self.calls.live() + self.msgs.live() > 0 || self.flows.live() == 0,
+            "{} flows outlived all their work",
+            self.flows.live()
+        );
         self.finish(wall)
     }
 
@@ -353,6 +359,7 @@ impl<'a> Engine<'a> {
         f.outstanding = f.outstanding.saturating_sub(1);
         if f.outstanding == 0 {
             let (entry, start, measured) = (f.entry, f.start, f.measured && f.client_ok);
+            self.flows.remove(flow);
             if measured {
                 let ns = self.now - start;
                 let acc = &mut self.entries[entry as usize];
