@@ -35,6 +35,8 @@ use crate::model::Design;
 #[derive(Debug)]
 pub(crate) struct RunOutput {
     pub results: Results<f64>,
+    /// Client latencies of each entry point's measured successes, µs.
+    pub latency: Vec<hdrhistogram::Histogram<u64>>,
     pub info: RunInfo,
     pub series: Option<TimeSeries>,
     pub trace: Option<Trace>,
