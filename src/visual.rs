@@ -312,6 +312,22 @@ pub fn live_colors(theme: Theme) -> LiveColors {
     }
 }
 
+/// The colour of the `i`-th line of a chart: the Okabe–Ito colours in an
+/// order that keeps neighbours apart, repeating after eight.
+pub fn series_color(i: usize, theme: Theme) -> Rgba {
+    const LIGHT: [u32; 8] = [
+        0x0072B2, 0xD55E00, 0x009E73, 0xCC79A7, 0xE69F00, 0x56B4E9, 0x7F6C00, 0x000000,
+    ];
+    const DARK: [u32; 8] = [
+        0x56B4E9, 0xF58A4B, 0x2FC49C, 0xE69BC9, 0xF0B429, 0x8FCBF0, 0xF0E442, 0xE6E9EE,
+    ];
+    let table = match theme {
+        Theme::Light => &LIGHT,
+        Theme::Dark => &DARK,
+    };
+    Rgba::hex(table[i % table.len()])
+}
+
 /// The outline of a node, one per kind, so the kind reads at a glance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum NodeShape {

@@ -21,6 +21,7 @@ use crate::model::{Design, LinkIdx, NodeId};
 use crate::sim::SimReport;
 
 pub use rules::EntrySummary;
+pub(crate) use rules::percent;
 
 /// How much a finding matters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
