@@ -500,6 +500,28 @@ fn trace_hops_are_in_departure_order_and_found_by_time() {
 }
 
 #[test]
+fn a_long_trace_window_with_many_samples_is_no_overflow() {
+    // 10^7 s in ns times 10^5 samples exceeds 64 bits.
+    let d = example("fraud-check-blocking");
+    let r = run(
+        &d,
+        SimOptions {
+            duration_s: Some(20.0),
+            trace: Some(TraceWindow {
+                from_s: 0.0,
+                to_s: 1e7,
+                max_hops: 1_000,
+                samples: 100_000,
+            }),
+            ..SimOptions::default()
+        },
+    );
+    let trace = r.trace.expect("traced");
+    assert!(trace.sample_times.windows(2).all(|w| w[0] < w[1]));
+    assert_eq!(trace.sample_times.first(), Some(&0));
+}
+
+#[test]
 fn the_latency_distribution_agrees_with_the_percentiles() {
     let d = example("fraud-check-blocking");
     let r = run(

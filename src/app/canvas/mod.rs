@@ -244,6 +244,26 @@ impl Canvas {
         Some(pieces.concat())
     }
 
+    /// How many nodes the last frame drew.
+    pub fn drawn_node_count(&self) -> usize {
+        self.mirror.graph().node_count()
+    }
+
+    /// The emphasis node `i` was drawn with in the last frame.
+    pub fn drawn_node_emphasis(&self, i: usize) -> Option<Emphasis> {
+        let node = self
+            .mirror
+            .graph()
+            .node(petgraph::stable_graph::NodeIndex::new(i))?;
+        Some(node.payload().emphasis)
+    }
+
+    /// The emphasis link `link` was drawn with in the last frame.
+    pub fn drawn_link_emphasis(&self, link: LinkIdx) -> Option<Emphasis> {
+        let edge = self.mirror.edge_of(link.0)?;
+        Some(self.mirror.graph().edge(edge)?.payload().emphasis)
+    }
+
     /// The look link `link` was drawn with in the last frame, as the user
     /// saw it (`None` if it was not drawn).
     pub fn drawn_link_look(&self, link: LinkIdx) -> Option<LinkLook> {
