@@ -166,7 +166,7 @@ fn a_run_animates_messages_and_the_workers_stuck_on_calls() {
 #[test]
 fn choosing_the_entry_point_highlights_its_four_service_chain() {
     let mut h = example();
-    h.get_by_label("Coupling").click();
+    h.get_by_label("Coupling of").click();
     frames(&mut h, 2);
     h.get_by_label("place_order").click();
     frames(&mut h, 3);

@@ -13,14 +13,15 @@ use crate::sim::{LatencyDistribution, TimeSeries};
 use crate::visual::{Theme, series_color, style_color};
 
 use super::canvas::{self, paint};
+use super::legend;
 use super::run::RunOutcome;
 use super::run::playback::Playback;
 
 /// Services shown on the occupancy chart: the busiest ones.
-const BUSIEST: usize = 4;
+const BUSIEST: usize = 3;
 
 /// Height of the charts panel's plots.
-const HEIGHT: f32 = 150.0;
+const HEIGHT: f32 = 118.0;
 
 /// One line of a chart.
 struct Series {
@@ -30,11 +31,13 @@ struct Series {
     dashed: bool,
 }
 
-/// A chart: its title, unit and lines.
+/// A chart: its title, unit, lines, and the key to their colours.
 struct Chart {
     title: &'static str,
     unit: &'static str,
     lines: Vec<Series>,
+    /// Coloured names, then what solid and dashed lines mean.
+    key: (Vec<(String, Color32)>, &'static str),
 }
 
 fn points(bucket_s: f64, values: impl Iterator<Item = f64>) -> Vec<[f64; 2]> {
@@ -127,21 +130,43 @@ fn charts(design: &Design, series: &TimeSeries, theme: Theme) -> Vec<Chart> {
             dashed: false,
         })
         .collect();
+    let entries: Vec<(String, Color32)> = design
+        .entry_points
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.name.clone(), color(i)))
+        .collect();
+    let services: Vec<(String, Color32)> = busiest
+        .iter()
+        .take(BUSIEST)
+        .enumerate()
+        .map(|(k, &(i, _, _))| {
+            (
+                design.display_name(&design.nodes[i].id).to_owned(),
+                color(k),
+            )
+        })
+        .collect();
+    let brokers: Vec<(String, Color32)> =
+        backlog.iter().map(|s| (s.name.clone(), s.color)).collect();
     let mut out = vec![
         Chart {
             title: "Latency",
             unit: "ms",
             lines: latency,
+            key: (entries.clone(), "solid p50, dashed p99"),
         },
         Chart {
             title: "Throughput",
             unit: "/s",
             lines: throughput,
+            key: (entries, "solid succeeded, red dashed failed"),
         },
         Chart {
             title: "Occupancy",
-            unit: "%",
+            unit: "% of workers",
             lines: occupancy,
+            key: (services, "solid occupied, dashed blocked on calls"),
         },
     ];
     if !backlog.is_empty() {
@@ -149,6 +174,7 @@ fn charts(design: &Design, series: &TimeSeries, theme: Theme) -> Vec<Chart> {
             title: "Broker backlog",
             unit: "messages",
             lines: backlog,
+            key: (brokers, ""),
         });
     }
     out
@@ -178,17 +204,22 @@ pub fn charts_ui(ui: &mut Ui, outcome: &RunOutcome, stale: bool, playback: &mut 
         for chart in charts {
             ui.vertical(|ui| {
                 ui.set_width(width);
-                ui.label(RichText::new(format!("{} ({})", chart.title, chart.unit)).strong());
+                ui.horizontal_wrapped(|ui| {
+                    ui.spacing_mut().item_spacing.x = 6.0;
+                    ui.label(RichText::new(format!("{} ({})", chart.title, chart.unit)).strong());
+                    for (name, color) in &chart.key.0 {
+                        legend::color_key_ui(ui, *color, RichText::new(name).small());
+                    }
+                    ui.weak(RichText::new(chart.key.1).small());
+                });
                 let unit = chart.unit;
                 let plot = Plot::new(("chart", chart.title))
                     .width(width)
                     .height(HEIGHT)
-                    .legend(Legend::default().position(Corner::LeftTop))
                     .link_axis("run-charts", [true, false])
                     .link_cursor("run-charts", [true, false])
                     .allow_scroll(false)
                     .include_y(0.0)
-                    .x_axis_label("s")
                     .label_formatter(move |pos| {
                         Some(match pos {
                             egui_plot::HoverPosition::NearDataPoint {

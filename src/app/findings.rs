@@ -123,7 +123,7 @@ impl FindingsPanel {
                     Severity::Warning => "Warnings",
                     Severity::Info => "Info",
                 };
-                let text = RichText::new(format!("● {name} {n}"))
+                let text = RichText::new(format!("{name} {n}"))
                     .color(paint::color(severity_color(*severity, palette)));
                 ui.toggle_value(&mut self.severities[i], text);
             }
@@ -181,7 +181,8 @@ fn finding_ui(
     let mut action = None;
     let color = paint::color(severity_color(finding.severity, palette));
     ui.horizontal_top(|ui| {
-        ui.label(RichText::new("●").color(color));
+        let (dot, _) = ui.allocate_exact_size(egui::vec2(10.0, 16.0), egui::Sense::hover());
+        ui.painter().circle_filled(dot.center(), 4.5, color);
         let mut title = RichText::new(&finding.title);
         if open {
             title = title.strong();

@@ -95,10 +95,17 @@ impl Focus {
     pub fn nodes(&self, design: &Design, analysed: &Analysed) -> Vec<usize> {
         let ids: Vec<NodeId> = match self {
             Self::None => Vec::new(),
-            Self::Entry(name) => analysed
-                .entry(name)
-                .map(|s| s.coupling_set.clone())
-                .unwrap_or_default(),
+            Self::Entry(name) => {
+                let client = design
+                    .entry_points
+                    .iter()
+                    .find(|e| &e.name == name)
+                    .map(|e| e.client.clone());
+                analysed
+                    .entry(name)
+                    .map(|s| s.coupling_set.iter().cloned().chain(client).collect())
+                    .unwrap_or_default()
+            }
             Self::Finding(f) => {
                 let mut ids = f.nodes.clone();
                 for l in &f.links {
@@ -145,12 +152,25 @@ pub fn entry_callout_lines(summary: &EntrySummary) -> [String; 2] {
     ]
 }
 
-/// Paints the callout of `summary` above node `anchor` (graph units).
+/// Where the callout of `summary` goes: above the middle of its coupling
+/// set (graph units).
+pub fn callout_anchor(design: &Design, summary: &EntrySummary) -> Option<Pos2> {
+    let points: Vec<Pos2> = summary
+        .coupling_set
+        .iter()
+        .chain(std::iter::once(&summary.target))
+        .filter_map(|id| design.node(id))
+        .map(|n| egui::pos2(n.pos.x, n.pos.y))
+        .collect();
+    (!points.is_empty()).then(|| egui::Rect::from_points(&points).center_top())
+}
+
+/// Paints the callout `lines` above `anchor` (graph units), kept inside
+/// the canvas.
 pub fn callout_painter(lines: [String; 2], anchor: Pos2, theme: Theme) -> OverlayPainter<'static> {
     Box::new(move |painter: &Painter, transform: &ScreenFromGraph| {
         let palette = Palette::of(theme);
-        let at =
-            transform.screen_from_graph(anchor) + vec2(0.0, -48.0 * transform.zoom.min(1.0) - 10.0);
+        let at = transform.screen_from_graph(anchor) + vec2(0.0, -40.0 * transform.zoom - 12.0);
         let galleys: Vec<_> = lines
             .iter()
             .enumerate()
@@ -166,9 +186,16 @@ pub fn callout_painter(lines: [String; 2], anchor: Pos2, theme: Theme) -> Overla
             .collect();
         let width = galleys.iter().map(|g| g.size().x).fold(0.0, f32::max);
         let height: f32 = galleys.iter().map(|g| g.size().y).sum();
-        let rect = Align2::CENTER_BOTTOM
+        let mut rect = Align2::CENTER_BOTTOM
             .anchor_size(at, vec2(width, height))
             .expand2(vec2(10.0, 6.0));
+        // Inside the canvas, even when the design reaches its edge.
+        let clip = painter.clip_rect().shrink(8.0);
+        let shift = vec2(
+            (clip.left() - rect.left()).max(0.0) - (rect.right() - clip.right()).max(0.0),
+            (clip.top() - rect.top()).max(0.0),
+        );
+        rect = rect.translate(shift);
         painter.add(Shape::rect_filled(rect, 6.0, paint::color(palette.canvas)));
         painter.add(Shape::rect_stroke(
             rect,
@@ -196,9 +223,11 @@ pub fn entry_chooser_ui(ui: &mut Ui, design: &Design, focus: &mut Focus) -> bool
         Focus::Entry(name) => name.clone(),
         _ => "none".to_owned(),
     };
-    egui::ComboBox::from_label("Coupling")
-        .selected_text(&current)
-        .show_ui(ui, |ui| {
+    ui.horizontal(|ui| {
+        let label = ui.label("Coupling of");
+        egui::ComboBox::from_id_salt("entry-highlight")
+            .selected_text(&current)
+            .show_ui(ui, |ui| {
             if ui.selectable_label(matches!(focus, Focus::None), "none").clicked() {
                 *focus = Focus::None;
                 chosen = true;
@@ -209,8 +238,10 @@ pub fn entry_chooser_ui(ui: &mut Ui, design: &Design, focus: &mut Focus) -> bool
                     chosen = true;
                 }
             }
-        })
-        .response
-        .on_hover_text("Highlight what an entry point needs up (its temporal coupling) and its longest chain of blocking calls");
+            })
+            .response
+            .labelled_by(label.id)
+            .on_hover_text("Highlight what an entry point needs up (its temporal coupling) and its longest chain of blocking calls");
+    });
     chosen
 }

@@ -36,6 +36,13 @@ pub fn style_swatch(ui: &mut Ui, style: Style, width: f32) -> Response {
     response
 }
 
+/// A coloured dot and a text: one entry of a colour key.
+pub fn color_key_ui(ui: &mut Ui, color: egui::Color32, text: impl Into<egui::WidgetText>) {
+    let (rect, _) = ui.allocate_exact_size(vec2(9.0, 9.0), Sense::hover());
+    ui.painter().circle_filled(rect.center(), 4.0, color);
+    ui.label(text);
+}
+
 /// Paints a node of `shape`, without its name, in a box of `size`.
 pub fn kind_icon(ui: &mut Ui, shape: NodeShape, size: Vec2) -> Response {
     let (rect, response) = ui.allocate_exact_size(size, Sense::hover());
@@ -102,7 +109,7 @@ fn simulation_legend_ui(ui: &mut Ui) {
             ui.label(label);
             ui.add_space(4.0);
         }
-        ui.label(egui::RichText::new("✕ down").color(paint::color(live.down)));
+        ui.label(egui::RichText::new("× down").color(paint::color(live.down)));
     })
     .response
     .on_hover_text("Messages are drawn slowed down so they can be seen: each takes at least 0.4 s to cross its link, longer network latencies longer. Busy links thin their messages out.");

@@ -191,6 +191,8 @@ pub struct ArchsimApp {
     side: SideTab,
     /// The values in the open fault menu of a node.
     fault_draft: Option<Draft>,
+    /// Whether the charts took space from the canvas in the last frame.
+    charts_shown: bool,
     /// When set, the first frame reports how long start-up took and closes
     /// the window (for measuring cold start).
     startup_probe: Option<Instant>,
@@ -276,6 +278,7 @@ impl ArchsimApp {
             preview_revision: 0,
             side: SideTab::Inspector,
             fault_draft: None,
+            charts_shown: false,
             startup_probe: None,
         }
     }
@@ -369,6 +372,9 @@ impl ArchsimApp {
     /// Draws one frame and handles its input.
     pub fn frame_ui(&mut self, ui: &mut Ui) {
         let ctx = ui.ctx().clone();
+        if self.theme_applied.is_none() {
+            ctx.set_fonts(fonts());
+        }
         if self.theme_applied != Some(self.settings.theme) {
             ctx.set_theme(self.settings.theme.preference());
             self.theme_applied = Some(self.settings.theme);
@@ -432,6 +438,12 @@ impl ArchsimApp {
             .inner;
         if let Some(path) = go_to {
             self.go_to_problem(path);
+        }
+        let charts_shown = self.settings.charts && self.simulation.outcome().is_some();
+        if charts_shown != self.charts_shown {
+            // The canvas grew or shrank: keep the design in view.
+            self.charts_shown = charts_shown;
+            self.canvas.request_fit();
         }
         if self.settings.charts
             && let Some((outcome, stale, playback)) = self.simulation.shown_mut()
@@ -517,6 +529,9 @@ impl ArchsimApp {
 
     /// What the animation shows now, for the status bar.
     fn live_summary(&self) -> Option<String> {
+        if self.preview.is_some() {
+            return None;
+        }
         self.simulation.current()?;
         let stats = self.animation.last_frame();
         Some(format!(
@@ -690,9 +705,8 @@ impl ArchsimApp {
         if self.preview.is_none()
             && let Focus::Entry(name) = &self.focus
             && let Some(summary) = self.analysed.entry(name)
-            && let Some(target) = design.node(&summary.target)
+            && let Some(anchor) = focus::callout_anchor(design, summary)
         {
-            let anchor = egui::pos2(target.pos.x, target.pos.y);
             overlay.painters.push(focus::callout_painter(
                 focus::entry_callout_lines(summary),
                 anchor,
@@ -777,40 +791,48 @@ impl ArchsimApp {
                     });
                 });
         }
+        // Below the chooser and the zoom buttons, as wide as the canvas
+        // allows: the text wraps, the buttons stay on one line.
         let banner = |ui: &mut Ui, add: &mut dyn FnMut(&mut Ui)| {
             egui::Area::new(egui::Id::new("canvas-banner"))
                 .pivot(egui::Align2::CENTER_TOP)
-                .fixed_pos(rect.center_top() + egui::vec2(0.0, 10.0))
+                .fixed_pos(rect.center_top() + egui::vec2(0.0, 52.0))
                 .order(egui::Order::Middle)
                 .show(ui.ctx(), |ui| {
-                    egui::Frame::popup(ui.style()).show(ui, |ui| ui.horizontal(|ui| add(ui)));
+                    egui::Frame::popup(ui.style()).show(ui, |ui| {
+                        ui.set_max_width((rect.width() - 60.0).clamp(200.0, 720.0));
+                        add(ui);
+                    });
                 });
         };
         if let Some(preview) = &self.preview {
             let mut action = None;
-            let text = format!("Preview: {}", preview.suggestion.description);
             banner(ui, &mut |ui: &mut Ui| {
-                ui.add(egui::Label::new(egui::RichText::new(&text).strong()).wrap())
-                    .on_hover_text("The design is unchanged until you apply this; the changed parts are highlighted.");
-                if ui.button("Apply").clicked() {
-                    action = Some(SuggestionsAction::Apply(preview.suggestion.clone()));
-                }
-                if ui.button("Close preview").clicked() {
-                    action = Some(SuggestionsAction::ClosePreview);
-                }
+                ui.label(egui::RichText::new("Preview: the design is unchanged until you apply this change; what it adds is highlighted.").strong());
+                ui.label(&preview.suggestion.description);
+                ui.horizontal(|ui| {
+                    if ui.button("Apply").clicked() {
+                        action = Some(SuggestionsAction::Apply(preview.suggestion.clone()));
+                    }
+                    if ui.button("Close preview").clicked() {
+                        action = Some(SuggestionsAction::ClosePreview);
+                    }
+                });
             });
             if let Some(action) = action {
                 self.suggestion_action(action);
             }
         } else if self.simulation.is_stale() && self.simulation.progress().is_none() {
             banner(ui, &mut |ui: &mut Ui| {
-                ui.colored_label(
-                    ui.visuals().warn_fg_color,
-                    "⚠ The design changed since this run: its results are out of date.",
-                );
-                if ui.button("Run again").clicked() {
-                    commands.push(Command::Run);
-                }
+                ui.horizontal_wrapped(|ui| {
+                    ui.colored_label(
+                        ui.visuals().warn_fg_color,
+                        "⚠ The design changed since this run: its results are out of date.",
+                    );
+                    if ui.button("Run again").clicked() {
+                        commands.push(Command::Run);
+                    }
+                });
             });
         }
     }
@@ -1152,6 +1174,24 @@ impl ArchsimApp {
             ctx.send_viewport_cmd(ViewportCommand::Close);
         }
     }
+}
+
+/// egui's fonts, with its monospace font as the last fallback of the
+/// proportional one: the texts of findings and advice use arrows (→) and
+/// other symbols the proportional font lacks.
+fn fonts() -> egui::FontDefinitions {
+    let mut fonts = egui::FontDefinitions::default();
+    let mono = fonts
+        .families
+        .get(&egui::FontFamily::Monospace)
+        .and_then(|f| f.first().cloned());
+    if let (Some(mono), Some(proportional)) = (
+        mono,
+        fonts.families.get_mut(&egui::FontFamily::Proportional),
+    ) {
+        proportional.push(mono);
+    }
+    fonts
 }
 
 fn empty_document() -> Document {

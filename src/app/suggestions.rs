@@ -350,7 +350,7 @@ fn measured_ui(ui: &mut Ui, e: &Evaluation, palette: &Palette) {
         ui.label(RichText::new(format!("✔ {line}")).color(paint::color(palette.ok)));
     }
     for line in &e.worse {
-        ui.label(RichText::new(format!("✖ {line}")).color(paint::color(palette.problem)));
+        ui.label(RichText::new(format!("⚠ {line}")).color(paint::color(palette.problem)));
     }
     if !e.findings_resolved.is_empty() {
         ui.weak(format!("resolves {}", e.findings_resolved.join(", ")));
@@ -368,9 +368,8 @@ fn buttons_ui(
     let mut action = None;
     let mut compare = false;
     ui.horizontal(|ui| {
-        let label = if shown { "Close preview" } else { "Preview" };
         if ui
-            .selectable_label(shown, label)
+            .selectable_label(shown, "Preview")
             .on_hover_text("Show the design with this change on the canvas, without changing it")
             .clicked()
         {
@@ -475,7 +474,7 @@ fn compare_ui(ui: &mut Ui, advice: &Advice, e: &Evaluation) {
                         .services
                         .iter()
                         .find(|s| s.node == before.node);
-                    ui.label(&before.node);
+                    ui.label(e.design.display_name(&before.node.as_str().into()));
                     ui.label(percent(before.occupancy.mean));
                     ui.label(after.map_or("–".into(), |a| percent(a.occupancy.mean)));
                     ui.label(percent(before.blocked_share.mean));

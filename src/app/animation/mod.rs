@@ -12,6 +12,11 @@
 //! as in Kiali. The playback clock itself stays honest: at 1× a ten-second
 //! crash lasts ten seconds, and node states show the sampled instant.
 //!
+//! **Blocking.** A node's worker bar shows its workers working (blue),
+//! blocked on `sync` calls (the vermillion of `sync` links) and idle; the
+//! `sync` links of a node with blocked workers carry a vermillion band as
+//! wide as the workers they hold, so a stuck chain lights up link by link.
+//!
 //! **Cost.** A trace holds up to a million hops. [`TraceIndex`], built on
 //! the simulation's thread, lists each link's hops by departure, so a frame
 //! finds a link's messages by binary search. Each link shows at most
@@ -25,7 +30,7 @@ use std::cell::RefCell;
 
 use egui::{Align2, Color32, FontId, Painter, Pos2, Rect, Shape, Stroke, Vec2, pos2, vec2};
 
-use crate::model::{Design, LinkIdx, NodeKind};
+use crate::model::{Design, LinkIdx, NodeKind, Style};
 use crate::sim::time::Nanos;
 use crate::sim::{HopKind, NodeSample, Trace};
 use crate::visual::{self, NodeShape, Palette, Theme, live_colors, message_look};
@@ -37,6 +42,10 @@ pub use glyph::GlyphMesh;
 
 /// The most glyphs one link shows at once.
 pub const POOL: usize = 16;
+
+/// Glyphs on a link keep about this many glyph radii apart, so a short link
+/// shows fewer of them instead of a smear.
+const SPACING_RADII: f32 = 5.0;
 
 /// Below this zoom, node states are drawn without text.
 const TEXT_MIN_ZOOM: f32 = 0.45;
@@ -104,11 +113,11 @@ impl TraceIndex {
     }
 
     /// Every `stride`-th message of `link` is drawn at `speed`, so that the
-    /// link shows about [`POOL`] glyphs at most.
-    fn stride(&self, link: usize, speed: f64) -> usize {
+    /// link shows about `room` glyphs at most.
+    fn stride(&self, link: usize, speed: f64, room: usize) -> usize {
         let drawn_s = drawn_ns(self.longest_ns[link], speed) as f64 / 1e9;
         let in_flight = self.rate_per_s[link] * drawn_s;
-        ((in_flight / POOL as f64).ceil().max(1.0) as usize).next_power_of_two()
+        ((in_flight / room.max(1) as f64).ceil().max(1.0) as usize).next_power_of_two()
     }
 }
 
@@ -178,6 +187,15 @@ impl Polyline {
     }
 }
 
+/// A link as the animation needs it.
+#[derive(Debug, Clone)]
+struct LinkSpot {
+    line: Polyline,
+    /// For a `sync` call from a node with workers: the caller, whose
+    /// blocked workers the link holds.
+    holds: Option<usize>,
+}
+
 /// A node as the animation needs it.
 #[derive(Debug, Clone, Copy)]
 struct Spot {
@@ -191,7 +209,7 @@ struct Spot {
 /// and what the last frame showed.
 #[derive(Debug, Default)]
 pub struct Animation {
-    links: Vec<Option<Polyline>>,
+    links: Vec<Option<LinkSpot>>,
     links_revision: Option<u64>,
     nodes: Vec<Spot>,
     nodes_revision: Option<u64>,
@@ -236,11 +254,19 @@ impl Animation {
         }
         let drawn = canvas.drawn_revision();
         if self.links_revision != drawn || self.links.len() != design.links.len() {
-            self.links = (0..design.links.len())
-                .map(|i| {
-                    canvas
-                        .link_path_in_graph(LinkIdx(i))
-                        .and_then(Polyline::new)
+            let index = design.node_index();
+            self.links = design
+                .links
+                .iter()
+                .enumerate()
+                .map(|(i, link)| {
+                    let line = Polyline::new(canvas.link_path_in_graph(LinkIdx(i))?)?;
+                    let holds = index
+                        .get(&link.from)
+                        .filter(|_| link.style == Style::Sync)
+                        .map(|n| n.0)
+                        .filter(|&n| self.nodes.get(n).is_some_and(|s| s.workers.is_some()));
+                    Some(LinkSpot { line, holds })
                 })
                 .collect();
             self.links_revision = drawn;
@@ -268,6 +294,7 @@ impl Animation {
             let mut stats = FrameStats::default();
             let mut shapes = Vec::new();
             if let Some(samples) = scene.trace.nodes_at(scene.time_ns) {
+                self.held_bands(&mut shapes, samples, transform, scene.theme, &link_opacity);
                 self.node_states(painter, &mut shapes, samples, &scene, transform, &mut stats);
             }
             painter.extend(shapes);
@@ -287,6 +314,41 @@ impl Animation {
         })
     }
 
+    /// A band along each `sync` link as wide as the caller's workers it
+    /// holds blocked.
+    fn held_bands(
+        &self,
+        out: &mut Vec<Shape>,
+        samples: &[NodeSample],
+        transform: &ScreenFromGraph,
+        theme: Theme,
+        link_opacity: &dyn Fn(usize) -> f32,
+    ) {
+        let color = live_colors(theme).blocked;
+        let scale = paint::stroke_scale(transform.zoom);
+        for (i, spot) in self.links.iter().enumerate() {
+            let Some((spot, s)) = spot
+                .as_ref()
+                .and_then(|l| Some((l, samples.get(l.holds?)?)))
+            else {
+                continue;
+            };
+            let blocked = s.busy.saturating_sub(s.processing);
+            if blocked == 0 {
+                continue;
+            }
+            let width = (6.0 + 3.0 * (blocked as f32).sqrt()).min(24.0) * scale;
+            let points: Vec<Pos2> = spot
+                .line
+                .points
+                .iter()
+                .map(|p| transform.screen_from_graph(*p))
+                .collect();
+            let fill = paint::color(color.faded(0.4 * link_opacity(i)));
+            out.push(Shape::line(points, Stroke::new(width, fill)));
+        }
+    }
+
     /// The messages under way at the scene's instant.
     fn glyphs(
         &self,
@@ -302,10 +364,11 @@ impl Animation {
         let looks = visual::MESSAGE_KINDS.map(|k| message_look(k, scene.theme));
         let hops = &scene.trace.hops;
         let now = scene.time_ns;
-        for (link, path) in self.links.iter().enumerate() {
-            let (Some(path), Some(list)) = (path, scene.index.per_link.get(link)) else {
+        for (link, spot) in self.links.iter().enumerate() {
+            let (Some(spot), Some(list)) = (spot, scene.index.per_link.get(link)) else {
                 continue;
             };
+            let path = &spot.line;
             if list.is_empty()
                 || !transform
                     .screen_rect_from_graph(path.bounds)
@@ -318,7 +381,9 @@ impl Animation {
             let from = now.saturating_sub(window);
             let start = list.partition_point(|&h| hops[h as usize].sent < from);
             let end = list.partition_point(|&h| hops[h as usize].sent <= now);
-            let stride = scene.index.stride(link, scene.speed);
+            let length = path.lengths.last().copied().unwrap_or(0.0) * transform.zoom;
+            let room = ((length / (radius * SPACING_RADII)) as usize).clamp(1, POOL);
+            let stride = scene.index.stride(link, scene.speed, room);
             let opacity = link_opacity(link);
             let mut shown = 0;
             // Newest first: if a burst fills the pool, the oldest go.
@@ -356,7 +421,7 @@ impl Animation {
                     halo.gamma_multiply(fade),
                 );
                 shown += 1;
-                if shown == POOL {
+                if shown == room {
                     break;
                 }
             }
@@ -438,7 +503,7 @@ impl Animation {
 
 /// Where a node's worker bar goes: along the bottom, inside the outline.
 fn worker_bar_rect(shape: NodeShape, rect: Rect, zoom: f32) -> Rect {
-    let height = (5.0 * zoom).clamp(2.0, 8.0);
+    let height = (7.0 * zoom).clamp(2.5, 10.0);
     let inset_x = 14.0 * zoom;
     let bottom = match shape {
         NodeShape::Cylinder => rect.bottom() - 2.2 * NodeShape::CYLINDER_CAP * zoom,
@@ -624,12 +689,13 @@ mod tests {
         assert_eq!(index.hops_on(LinkIdx(2)), 0);
         assert_eq!(index.longest_ns[1], 2_000_000);
         // 500 hops a second, each drawn ~0.47 s at 1×: ~235 in flight.
-        let stride = index.stride(0, 1.0);
+        let stride = index.stride(0, 1.0, POOL);
         assert!(
             stride.is_power_of_two() && (8..=32).contains(&stride),
             "{stride}"
         );
-        assert!(index.stride(0, 10.0) > stride);
+        assert!(index.stride(0, 10.0, POOL) > stride);
+        assert!(index.stride(0, 1.0, 2) > stride, "a short link shows fewer");
     }
 
     #[test]

@@ -208,7 +208,7 @@ fn what_ifs_ui(ui: &mut Ui, sim: &mut Simulation, design: &Design, out: &mut Vec
     }
     let amber = paint::color(live_colors(canvas::theme_of(ui)).waiting);
     let title = RichText::new(format!(
-        "⚡ {count} what-if fault{} (not saved)",
+        "{count} what-if fault{} (not saved)",
         if count == 1 { "" } else { "s" }
     ))
     .color(amber);
@@ -216,7 +216,7 @@ fn what_ifs_ui(ui: &mut Ui, sim: &mut Simulation, design: &Design, out: &mut Vec
         let mut remove = None;
         for (i, w) in sim.what_ifs().iter().enumerate() {
             ui.horizontal(|ui| {
-                if ui.small_button("✕").on_hover_text("Remove").clicked() {
+                if ui.small_button("🗙").on_hover_text("Remove").clicked() {
                     remove = Some(i);
                 }
                 ui.label(w.describe(design));
