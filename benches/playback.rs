@@ -5,8 +5,8 @@
 //!
 //! The design is generated (about 1,000 nodes: 590 services, their brokers
 //! and stores, 10 clients; about 1,760 links) and simulated for 20 s at
-//! 1,000 requests per second; the frame shows the whole design, fitted,
-//! at 10 s. Before measuring, it prints how many messages are in flight
+//! 2,000 requests per second; the frame shows the whole design, fitted,
+//! at 10 s, playing at 1× and at 10×. Before measuring, it prints how many messages are in flight
 //! (sent, and not yet across on screen) and how many glyphs the frame drew.
 //!
 //! `cargo bench --bench playback`
@@ -36,7 +36,7 @@ fn playing(speed: f64) -> AppBench {
         services: 590,
         links: 1750,
         entry_points: 10,
-        rate_per_s: 1000.0,
+        rate_per_s: 2000.0,
         seed: 1,
     };
     let mut bench = AppBench::open(&synthetic(&spec));

@@ -220,6 +220,7 @@ pub fn charts_ui(ui: &mut Ui, outcome: &RunOutcome, stale: bool, playback: &mut 
                     .link_cursor("run-charts", [true, false])
                     .allow_scroll(false)
                     .include_y(0.0)
+                    .y_axis_min_width(34.0)
                     .label_formatter(move |pos| {
                         Some(match pos {
                             egui_plot::HoverPosition::NearDataPoint {

@@ -589,7 +589,14 @@ impl ArchsimApp {
                 }
             }
             SideTab::Suggestions => {
-                let design = what_if::with_faults(self.doc.design(), self.simulation.what_ifs());
+                // A copy only when there are faults to put in: this runs
+                // every frame the tab is shown.
+                let what_ifs = self.simulation.what_ifs();
+                let design = if what_ifs.is_empty() {
+                    std::borrow::Cow::Borrowed(self.doc.design())
+                } else {
+                    std::borrow::Cow::Owned(what_if::with_faults(self.doc.design(), what_ifs))
+                };
                 let settings = self.simulation.settings(&design);
                 let previewed = self.preview.as_ref().map(|p| p.suggestion.id.clone());
                 let action = self.suggestions.ui(

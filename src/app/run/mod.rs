@@ -400,6 +400,10 @@ impl Simulation {
         self.what_ifs.retain(|w| design.node(w.node()).is_some());
         let key = (revision, self.generation);
         if self.checked != Some(key) {
+            if self.checked.is_some_and(|(r, _)| r != revision) {
+                // Why the design could not run is about a version that is gone.
+                self.error = None;
+            }
             self.checked = Some(key);
             self.stale = self.outcome.as_ref().is_some_and(|o| {
                 o.settings != self.settings(design)

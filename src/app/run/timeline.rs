@@ -49,9 +49,18 @@ pub fn timeline_ui(ui: &mut Ui, width: f32, playback: &mut Playback, marks: &Mar
         && end > 0.0
     {
         let f = ((pos.x - track.left()) / track.width()).clamp(0.0, 1.0);
-        response
-            .clone()
-            .on_hover_text_at_pointer(format!("{:.1} s", f64::from(f) * end));
+        let at = f64::from(f) * end;
+        let mut text = format!("{at:.1} s");
+        if at < marks.warmup_s {
+            text.push_str(" · warm-up (not measured)");
+        }
+        if at >= marks.messages_until_s {
+            text.push_str(&format!(
+                " · the trace filled up at {:.1} s: no messages drawn after it; node states and charts go on",
+                marks.messages_until_s
+            ));
+        }
+        response.clone().on_hover_text_at_pointer(text);
     }
     let theme = canvas::theme_of(ui);
     let palette = Palette::of(theme);
