@@ -8,10 +8,9 @@
 //! polling: a bounded number of frames with a short sleep between them.
 #![cfg(feature = "gui")]
 
-use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use archsim::app::files::FileDialogs;
+use archsim::app::files::NoDialogs;
 use archsim::app::focus::Focus;
 use archsim::app::run::Overrides;
 use archsim::app::{ArchsimApp, Environment, Settings, SideTab, Start};
@@ -20,18 +19,6 @@ use archsim::visual::Emphasis;
 use egui::{Event, Key, Modifiers, PointerButton, Pos2, pos2, vec2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
-
-/// No file dialogs: these tests never open or save.
-struct NoDialogs;
-
-impl FileDialogs for NoDialogs {
-    fn open_design(&mut self, _: Option<&Path>) -> Option<PathBuf> {
-        None
-    }
-    fn save_design(&mut self, _: Option<&Path>, _: &str) -> Option<PathBuf> {
-        None
-    }
-}
 
 const CTRL: Modifiers = Modifiers {
     alt: false,
@@ -104,6 +91,24 @@ fn node_on_screen(h: &Harness<'_, ArchsimApp>, i: usize) -> Pos2 {
     app.canvas()
         .transform()
         .screen_from_graph(pos2(n.pos.x, n.pos.y))
+}
+
+fn button(h: &Harness<'_, ArchsimApp>, pos: Pos2, button: PointerButton, pressed: bool) {
+    h.event(Event::PointerButton {
+        pos,
+        button,
+        pressed,
+        modifiers: Modifiers::NONE,
+    });
+}
+
+/// Moves the pointer to `pos` and clicks `which` button there.
+fn click(h: &mut Harness<'_, ArchsimApp>, pos: Pos2, which: PointerButton) {
+    h.event(Event::PointerMoved(pos));
+    frames(h, 1);
+    button(h, pos, which, true);
+    button(h, pos, which, false);
+    frames(h, 2);
 }
 
 fn show(h: &mut Harness<'_, ArchsimApp>, time_s: f64) {
@@ -272,17 +277,7 @@ fn the_top_suggestion_is_previewed_applied_and_undone() {
 fn an_injected_crash_fails_requests_and_crosses_the_node_out() {
     let mut h = example();
     let payment = node_on_screen(&h, 2);
-    h.event(Event::PointerMoved(payment));
-    frames(&mut h, 1);
-    for pressed in [true, false] {
-        h.event(Event::PointerButton {
-            pos: payment,
-            button: PointerButton::Secondary,
-            pressed,
-            modifiers: Modifiers::NONE,
-        });
-    }
-    frames(&mut h, 2);
+    click(&mut h, payment, PointerButton::Secondary);
     h.get_by_label("Crash it").click();
     frames(&mut h, 2);
     let what_ifs = h.state().simulation().what_ifs().to_vec();
@@ -370,23 +365,13 @@ fn editing_the_design_makes_results_stale_and_undo_or_a_new_run_makes_them_curre
     let at = node_on_screen(&h, 4);
     h.event(Event::PointerMoved(at));
     frames(&mut h, 1);
-    h.event(Event::PointerButton {
-        pos: at,
-        button: PointerButton::Primary,
-        pressed: true,
-        modifiers: Modifiers::NONE,
-    });
+    button(&h, at, PointerButton::Primary, true);
     frames(&mut h, 1);
     for i in 1..=6 {
         h.event(Event::PointerMoved(at + vec2(0.0, 10.0 * i as f32)));
         frames(&mut h, 0);
     }
-    h.event(Event::PointerButton {
-        pos: at + vec2(0.0, 60.0),
-        button: PointerButton::Primary,
-        pressed: false,
-        modifiers: Modifiers::NONE,
-    });
+    button(&h, at + vec2(0.0, 60.0), PointerButton::Primary, false);
     frames(&mut h, 2);
     assert!(h.state().document().is_dirty());
     assert!(
@@ -395,16 +380,7 @@ fn editing_the_design_makes_results_stale_and_undo_or_a_new_run_makes_them_curre
     );
     // Deleting a link does: nothing is animated, the banner offers a run.
     let middle = node_on_screen(&h, 2).lerp(node_on_screen(&h, 3), 0.5);
-    h.event(Event::PointerMoved(middle));
-    for pressed in [true, false] {
-        h.event(Event::PointerButton {
-            pos: middle,
-            button: PointerButton::Primary,
-            pressed,
-            modifiers: Modifiers::NONE,
-        });
-    }
-    frames(&mut h, 2);
+    click(&mut h, middle, PointerButton::Primary);
     h.key_press(Key::Delete);
     frames(&mut h, 2);
     let app = h.state();

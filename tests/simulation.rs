@@ -444,23 +444,28 @@ fn the_trace_holds_the_window_and_no_more_than_asked() {
     assert!(untraced.trace.is_none());
 }
 
+/// The trace of 20 s of `d` in `window`.
+fn trace_of(d: &Design, window: TraceWindow) -> archsim::sim::Trace {
+    let options = SimOptions {
+        duration_s: Some(20.0),
+        trace: Some(window),
+        ..SimOptions::default()
+    };
+    run(d, options).trace.expect("traced")
+}
+
 #[test]
 fn trace_hops_are_in_departure_order_and_found_by_time() {
     let d = example("fraud-check-blocking");
-    let r = run(
+    let trace = trace_of(
         &d,
-        SimOptions {
-            duration_s: Some(20.0),
-            trace: Some(TraceWindow {
-                from_s: 0.0,
-                to_s: 20.0,
-                max_hops: 3_000,
-                samples: 20,
-            }),
-            ..SimOptions::default()
+        TraceWindow {
+            from_s: 0.0,
+            to_s: 20.0,
+            max_hops: 3_000,
+            samples: 20,
         },
     );
-    let trace = r.trace.expect("traced");
     assert!(trace.hops.windows(2).all(|w| w[0].sent <= w[1].sent));
     let (from, to) = (2_000_000_000, 3_000_000_000);
     let slice = trace.hops_sent_in(from, to);
@@ -475,20 +480,14 @@ fn trace_hops_are_in_departure_order_and_found_by_time() {
     // Full: everything sent before it filled up is there, nothing after.
     let full = trace.full_at.expect("3,000 hops fill up before 20 s");
     assert_eq!(trace.complete_until(), full);
-    let roomy = run(
+    let roomy = trace_of(
         &d,
-        SimOptions {
-            duration_s: Some(20.0),
-            trace: Some(TraceWindow {
-                from_s: 0.0,
-                to_s: 20.0,
-                ..TraceWindow::default()
-            }),
-            ..SimOptions::default()
+        TraceWindow {
+            from_s: 0.0,
+            to_s: 20.0,
+            ..TraceWindow::default()
         },
-    )
-    .trace
-    .expect("traced");
+    );
     assert_eq!(roomy.full_at, None);
     assert_eq!(roomy.complete_until(), roomy.to);
     let before_full = roomy.hops.iter().filter(|h| h.sent < full).count();
@@ -502,21 +501,15 @@ fn trace_hops_are_in_departure_order_and_found_by_time() {
 #[test]
 fn a_long_trace_window_with_many_samples_is_no_overflow() {
     // 10^7 s in ns times 10^5 samples exceeds 64 bits.
-    let d = example("fraud-check-blocking");
-    let r = run(
-        &d,
-        SimOptions {
-            duration_s: Some(20.0),
-            trace: Some(TraceWindow {
-                from_s: 0.0,
-                to_s: 1e7,
-                max_hops: 1_000,
-                samples: 100_000,
-            }),
-            ..SimOptions::default()
+    let trace = trace_of(
+        &example("fraud-check-blocking"),
+        TraceWindow {
+            from_s: 0.0,
+            to_s: 1e7,
+            max_hops: 1_000,
+            samples: 100_000,
         },
     );
-    let trace = r.trace.expect("traced");
     assert!(trace.sample_times.windows(2).all(|w| w[0] < w[1]));
     assert_eq!(trace.sample_times.first(), Some(&0));
 }

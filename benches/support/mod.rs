@@ -1,24 +1,10 @@
 //! The app run headless for frame benchmarks: no dialogs, no autosave, a
 //! fixed window, and one frame = the egui pass plus tessellation.
 
-use std::path::{Path, PathBuf};
-
-use archsim::app::files::FileDialogs;
+use archsim::app::files::NoDialogs;
 use archsim::app::{ArchsimApp, Environment, Settings, Start};
 use archsim::model::{Design, file};
 use egui::{Event, Pos2, RawInput, Rect, pos2, vec2};
-
-/// No dialogs: the benchmarks never open or save through them.
-struct NoDialogs;
-
-impl FileDialogs for NoDialogs {
-    fn open_design(&mut self, _: Option<&Path>) -> Option<PathBuf> {
-        None
-    }
-    fn save_design(&mut self, _: Option<&Path>, _: &str) -> Option<PathBuf> {
-        None
-    }
-}
 
 /// The app on a design, and the egui context that runs it.
 pub struct AppBench {

@@ -227,9 +227,7 @@ mod tests {
 
     #[test]
     fn the_filter_matches_text_rules_and_nodes_and_severities() {
-        let design = library::find("fraud-check-blocking")
-            .and_then(|e| e.design().ok())
-            .expect("example");
+        let design = library::example("fraud-check-blocking");
         let analysis = crate::analysis::analyse(&design);
         let mut panel = FindingsPanel::default();
         let count = |p: &FindingsPanel| analysis.findings.iter().filter(|f| p.shows(f)).count();

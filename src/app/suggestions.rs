@@ -516,9 +516,7 @@ mod tests {
 
     #[test]
     fn a_preview_highlights_what_changed() {
-        let design = library::find("fraud-check-blocking")
-            .and_then(|e| e.design().ok())
-            .expect("example");
+        let design = library::example("fraud-check-blocking");
         let analysis = crate::analysis::analyse(&design);
         let suggestion = advice::suggestions(&analysis)
             .into_iter()

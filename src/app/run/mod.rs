@@ -397,7 +397,8 @@ impl Simulation {
                 }
             }
         }
-        self.what_ifs.retain(|w| design.node(w.node()).is_some());
+        self.what_ifs
+            .retain(|w| w.node().is_some_and(|n| design.node(n).is_some()));
         let key = (revision, self.generation);
         if self.checked != Some(key) {
             if self.checked.is_some_and(|(r, _)| r != revision) {
@@ -426,9 +427,7 @@ mod tests {
 
     #[test]
     fn moving_a_node_keeps_results_current_and_changing_it_does_not() {
-        let a = library::find("fraud-check-blocking")
-            .and_then(|e| e.design().ok())
-            .expect("example");
+        let a = library::example("fraud-check-blocking");
         let mut moved = a.clone();
         moved.nodes[1].pos.x += 50.0;
         moved.nodes[1].notes = "moved".into();
@@ -440,9 +439,7 @@ mod tests {
 
     #[test]
     fn options_record_the_whole_run_within_budgets() {
-        let design = library::find("fraud-check-blocking")
-            .and_then(|e| e.design().ok())
-            .expect("example");
+        let design = library::example("fraud-check-blocking");
         let settings = Overrides::default().settings(&design.scenario);
         assert_eq!(settings.seed, design.scenario.seed);
         let options = sim_options(&design, &settings);

@@ -14,26 +14,8 @@ use crate::model::{Design, Fault, NodeId, NodeKind};
 /// One injected failure.
 #[derive(Debug, Clone, PartialEq)]
 pub enum WhatIf {
-    /// The node is down from `at_s` for `for_s` seconds.
-    Crash {
-        /// The node.
-        node: NodeId,
-        /// When it goes down, simulated seconds.
-        at_s: f64,
-        /// For how long, seconds.
-        for_s: f64,
-    },
-    /// The node works `factor` times slower from `at_s` for `for_s`.
-    SlowDown {
-        /// The node.
-        node: NodeId,
-        /// When, simulated seconds.
-        at_s: f64,
-        /// For how long, seconds.
-        for_s: f64,
-        /// Service-time multiplier.
-        factor: f64,
-    },
+    /// A crash or a slow-down of a node, as the scenario writes it.
+    Fault(Fault),
     /// The service fails this fraction of its requests, all run long.
     Errors {
         /// The service.
@@ -45,35 +27,37 @@ pub enum WhatIf {
 
 impl WhatIf {
     /// The node it breaks.
-    pub fn node(&self) -> &NodeId {
+    pub fn node(&self) -> Option<&NodeId> {
         match self {
-            Self::Crash { node, .. } | Self::SlowDown { node, .. } | Self::Errors { node, .. } => {
-                node
-            }
+            Self::Fault(f) => f.node(),
+            Self::Errors { node, .. } => Some(node),
         }
     }
 
     /// When it is in force, simulated seconds (`None`: the whole run).
     pub fn window(&self) -> Option<(f64, f64)> {
         match *self {
-            Self::Crash { at_s, for_s, .. } | Self::SlowDown { at_s, for_s, .. } => {
+            Self::Fault(Fault::Crash { at_s, for_s, .. } | Fault::SlowDown { at_s, for_s, .. }) => {
                 Some((at_s, at_s + for_s))
             }
-            Self::Errors { .. } => None,
+            Self::Fault(_) | Self::Errors { .. } => None,
         }
     }
 
     /// What it does, for people.
     pub fn describe(&self, design: &Design) -> String {
-        let name = design.display_name(self.node());
-        match *self {
-            Self::Crash { at_s, for_s, .. } => format!("{name} down at {at_s} s for {for_s} s"),
-            Self::SlowDown {
+        let name = self.node().map_or("?", |id| design.display_name(id));
+        match self {
+            Self::Fault(Fault::Crash { at_s, for_s, .. }) => {
+                format!("{name} down at {at_s} s for {for_s} s")
+            }
+            Self::Fault(Fault::SlowDown {
                 at_s,
                 for_s,
                 factor,
                 ..
-            } => format!("{name} {factor}× slower at {at_s} s for {for_s} s"),
+            }) => format!("{name} {factor}× slower at {at_s} s for {for_s} s"),
+            Self::Fault(f) => format!("{} on {name}", f.kind_name()),
             Self::Errors { rate, .. } => format!("{name} fails {:.0} % of requests", rate * 100.0),
         }
     }
@@ -81,27 +65,11 @@ impl WhatIf {
     /// Makes the failure part of `design` (its scenario, or the service's
     /// error rate).
     fn put_into(&self, design: &mut Design) {
-        match self.clone() {
-            Self::Crash { node, at_s, for_s } => {
-                design
-                    .scenario
-                    .faults
-                    .push(Fault::Crash { node, at_s, for_s });
-            }
-            Self::SlowDown {
-                node,
-                at_s,
-                for_s,
-                factor,
-            } => design.scenario.faults.push(Fault::SlowDown {
-                node,
-                at_s,
-                for_s,
-                factor,
-            }),
+        match self {
+            Self::Fault(f) => design.scenario.faults.push(f.clone()),
             Self::Errors { node, rate } => {
-                if let Some(NodeKind::Service(s)) = design.node_mut(&node).map(|n| &mut n.kind) {
-                    s.error_rate = rate;
+                if let Some(NodeKind::Service(s)) = design.node_mut(node).map(|n| &mut n.kind) {
+                    s.error_rate = *rate;
                 }
             }
         }
@@ -200,21 +168,21 @@ pub fn node_menu_ui(
         });
     let id = node.id.clone();
     if crash && ui.button("Crash it").clicked() {
-        injected = Some(WhatIf::Crash {
+        injected = Some(WhatIf::Fault(Fault::Crash {
             node: id.clone(),
             at_s: draft.at_s,
             for_s: draft.for_s,
-        });
+        }));
     }
     if slow {
         ui.horizontal(|ui| {
             if ui.button("Slow it down").clicked() {
-                injected = Some(WhatIf::SlowDown {
+                injected = Some(WhatIf::Fault(Fault::SlowDown {
                     node: id.clone(),
                     at_s: draft.at_s,
                     for_s: draft.for_s,
                     factor: draft.factor,
-                });
+                }));
             }
             ui.add(
                 DragValue::new(&mut draft.factor)
@@ -254,15 +222,13 @@ mod tests {
 
     #[test]
     fn faults_go_into_a_copy_and_only_there() {
-        let design = library::find("fraud-check-blocking")
-            .and_then(|e| e.design().ok())
-            .expect("example");
+        let design = library::example("fraud-check-blocking");
         let what_ifs = [
-            WhatIf::Crash {
+            WhatIf::Fault(Fault::Crash {
                 node: "payment".into(),
                 at_s: 30.0,
                 for_s: 10.0,
-            },
+            }),
             WhatIf::Errors {
                 node: "customer".into(),
                 rate: 0.25,
