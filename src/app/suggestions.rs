@@ -515,14 +515,16 @@ mod tests {
     use crate::library;
 
     #[test]
-    fn a_preview_highlights_what_changed() {
+    fn a_preview_highlights_what_changed() -> Result<(), RefactorError> {
         let design = library::example("fraud-check-blocking");
         let analysis = crate::analysis::analyse(&design);
         let suggestion = advice::suggestions(&analysis)
             .into_iter()
-            .find(|s| s.kind == "move-to-background")
-            .expect("a suggestion");
-        let preview = Preview::new(&design, suggestion).expect("applies");
+            .find(|s| s.kind == "move-to-background");
+        let Some(suggestion) = suggestion else {
+            panic!("the blocking chain has a suggestion");
+        };
+        let preview = Preview::new(&design, suggestion)?;
         let after = preview.doc.design();
         assert!(after.nodes.len() > design.nodes.len(), "a new broker");
         assert!(!preview.emphases.nodes.is_empty());
@@ -534,5 +536,6 @@ mod tests {
                 .keys()
                 .all(|l| !design.links.contains(&after.links[l.0]))
         );
+        Ok(())
     }
 }

@@ -125,7 +125,7 @@ mod tests {
     }
 
     #[test]
-    fn a_job_answers_and_reports_progress() {
+    fn a_job_answers_and_reports_progress() -> std::io::Result<()> {
         let workload = Workload {
             replications: 2,
             span_ns: 100,
@@ -134,14 +134,14 @@ mod tests {
             control.replications_done.store(1, Ordering::Relaxed);
             control.progress_ns.store(50, Ordering::Relaxed);
             42
-        })
-        .expect("a thread");
+        })?;
         assert!(matches!(wait(&job), Polled::Done(42)));
         assert_eq!(job.progress(), 0.75);
+        Ok(())
     }
 
     #[test]
-    fn cancelling_reaches_the_work_and_a_panic_is_not_an_answer() {
+    fn cancelling_reaches_the_work_and_a_panic_is_not_an_answer() -> std::io::Result<()> {
         let job = Job::spawn(
             "test",
             Workload {
@@ -154,8 +154,7 @@ mod tests {
                 }
                 "stopped"
             },
-        )
-        .expect("a thread");
+        )?;
         assert!(matches!(job.poll(), Polled::Running));
         job.cancel();
         assert!(job.is_cancelled());
@@ -167,8 +166,8 @@ mod tests {
                 span_ns: 1,
             },
             |_| panic!("a bug"),
-        )
-        .expect("a thread");
+        )?;
         assert!(matches!(wait(&lost), Polled::Lost));
+        Ok(())
     }
 }

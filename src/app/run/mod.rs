@@ -443,7 +443,9 @@ mod tests {
         let settings = Overrides::default().settings(&design.scenario);
         assert_eq!(settings.seed, design.scenario.seed);
         let options = sim_options(&design, &settings);
-        let window = options.trace.expect("traced");
+        let Some(window) = options.trace else {
+            panic!("the app always traces");
+        };
         assert_eq!(
             window.to_s,
             design.scenario.duration_s + design.scenario.drain_s
