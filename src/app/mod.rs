@@ -535,7 +535,7 @@ impl ArchsimApp {
         self.simulation.current()?;
         let stats = self.animation.last_frame();
         Some(format!(
-            "{} messages · {} workers blocked · {} queued{}",
+            "{} messages shown · {} workers blocked · {} queued{}",
             stats.glyphs,
             stats.blocked_workers,
             stats.waiting,
@@ -748,6 +748,7 @@ impl ArchsimApp {
         } else {
             Some(&mut node_menu)
         };
+        let selected_before = self.selection.clone();
         let response = self.canvas.ui(
             ui,
             doc,
@@ -757,6 +758,10 @@ impl ArchsimApp {
             menu,
         );
         drop(overlay);
+        if self.selection != selected_before && !self.selection.is_empty() {
+            // Something was picked on the canvas: show what it is.
+            self.side = SideTab::Inspector;
+        }
         if response.menu_opened {
             self.fault_draft = None;
         }
