@@ -6,7 +6,7 @@
 //! The design is generated (about 1,000 nodes: 590 services, their brokers
 //! and stores, 10 clients; about 1,760 links) and simulated for 20 s at
 //! 2,000 requests per second; the frame shows the whole design, fitted,
-//! at 10 s, playing at 1× and at 10×. Before measuring, it prints how many messages are in flight
+//! at 10 s, playing at 1×, 10× and 100×. Before measuring, it prints how many messages are in flight
 //! (sent, and not yet across on screen) and how many glyphs the frame drew.
 //!
 //! `cargo bench --bench playback`
@@ -85,7 +85,7 @@ fn playing(speed: f64) -> AppBench {
     bench
 }
 
-#[divan::bench(args = [1.0, 10.0], sample_count = 60)]
+#[divan::bench(args = [1.0, 10.0, 100.0], sample_count = 60)]
 fn frame(bencher: divan::Bencher<'_, '_>, speed: f64) {
     let mut bench = playing(speed);
     bencher.bench_local(|| bench.frame());

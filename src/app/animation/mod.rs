@@ -386,8 +386,11 @@ impl Animation {
             let stride = scene.index.stride(link, scene.speed, room);
             let opacity = link_opacity(link);
             let mut shown = 0;
-            // Newest first: if a burst fills the pool, the oldest go.
-            for j in (start..end).rev().filter(|j| j % stride == 0) {
+            // Every stride-th message by its place on the link (stable from
+            // frame to frame), newest first: if a burst fills the pool, the
+            // oldest go.
+            let first = start.div_ceil(stride) * stride;
+            for j in (first..end).step_by(stride).rev() {
                 let hop = &hops[list[j] as usize];
                 let duration = drawn_ns(hop.arrives.saturating_sub(hop.sent), scene.speed);
                 let progress = (now - hop.sent) as f64 / duration.max(1) as f64;
