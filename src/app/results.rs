@@ -12,37 +12,31 @@ use crate::visual::format_ms;
 
 use super::run::RunOutcome;
 
-/// `mean ± half-width` with `digits` decimals, or just the mean.
+/// `mean ± half-width`, each written by `fmt`, or just the mean when
+/// there is no interval (one replication); a dash when undefined.
+pub fn with_interval(e: &Estimate, fmt: impl Fn(f64) -> String) -> String {
+    if !e.mean.is_finite() {
+        return "–".into();
+    }
+    match e.ci95 {
+        Some(h) if h.is_finite() => format!("{} ± {}", fmt(e.mean), fmt(h)),
+        _ => fmt(e.mean),
+    }
+}
+
+/// A count or rate with `digits` decimals.
 fn estimate(e: &Estimate, digits: usize) -> String {
-    if !e.mean.is_finite() {
-        return "–".into();
-    }
-    match e.ci95 {
-        Some(h) if h.is_finite() => format!("{:.digits$} ± {h:.digits$}", e.mean),
-        _ => format!("{:.digits$}", e.mean),
-    }
+    with_interval(e, |v| format!("{v:.digits$}"))
 }
 
-/// A share as a percentage, with its interval when there is one.
+/// A share as a percentage.
 fn share(e: &Estimate) -> String {
-    if !e.mean.is_finite() {
-        return "–".into();
-    }
-    match e.ci95 {
-        Some(h) if h.is_finite() => format!("{} ± {:.2}", percent(e.mean), h * 100.0),
-        _ => percent(e.mean),
-    }
+    with_interval(e, percent)
 }
 
-/// A latency in ms, with its interval when there is one.
+/// A latency in ms.
 fn latency(e: &Estimate) -> String {
-    if !e.mean.is_finite() {
-        return "–".into();
-    }
-    match e.ci95 {
-        Some(h) if h.is_finite() => format!("{} ± {}", format_ms(e.mean), format_ms(h)),
-        _ => format_ms(e.mean),
-    }
+    with_interval(e, format_ms)
 }
 
 /// Draws the results of `outcome`; `stale` when the design changed since.

@@ -18,6 +18,7 @@ use super::canvas::{self, paint};
 use super::charts;
 use super::document::{Document, Origin};
 use super::focus::Emphases;
+use super::results;
 use super::run::job::{Job, Polled, Workload};
 use super::run::{RunSettings, same_behaviour};
 
@@ -402,13 +403,11 @@ fn buttons_ui(
 fn change_cells(ui: &mut Ui, c: &Change, fmt: Format<'_>) {
     ui.label(fmt(c.before.mean));
     ui.label(fmt(c.after.mean));
-    let d = c.difference.mean;
-    let sign = if d > 0.0 { "+" } else { "" };
-    let text = match c.difference.ci95 {
-        Some(h) => format!("{sign}{} ± {}", fmt(d), fmt(h)),
-        None => format!("{sign}{}", fmt(d)),
-    };
-    ui.label(text);
+    let sign = if c.difference.mean > 0.0 { "+" } else { "" };
+    ui.label(format!(
+        "{sign}{}",
+        results::with_interval(&c.difference, fmt)
+    ));
 }
 
 /// The comparison: per entry point, per service, findings, distributions.
