@@ -5,31 +5,15 @@
 //!
 //! `cargo bench --bench frame`
 
-use std::path::Path;
+#[path = "support/mod.rs"]
+mod support;
 
 use archsim::app::edit::{NewNode, add_node, allowed_styles, connect};
-use archsim::app::files::FileDialogs;
-use archsim::app::{ArchsimApp, Environment, Settings, Start};
-use archsim::model::{Design, Position, file};
-use egui::{Event, Pos2, RawInput, Rect, pos2, vec2};
+use archsim::model::{Design, Position};
+use support::AppBench;
 
 fn main() {
     divan::main();
-}
-
-/// No dialogs: the benchmark never opens or saves through them.
-struct NoDialogs;
-
-impl FileDialogs for NoDialogs {
-    fn open_design(&mut self, _: Option<&Path>) -> Option<std::path::PathBuf> {
-        None
-    }
-    fn save_design(&mut self, _: Option<&Path>, _: &str) -> Option<std::path::PathBuf> {
-        None
-    }
-    fn save_report(&mut self, _: Option<&Path>, _: &str) -> Option<std::path::PathBuf> {
-        None
-    }
 }
 
 /// A design of `nodes` nodes on a grid (one in ten a client, broker or
@@ -79,58 +63,9 @@ fn generated(nodes: usize) -> Design {
     d
 }
 
-/// The app on a generated design, and the egui context that runs it.
-struct Bench {
-    ctx: egui::Context,
-    app: ArchsimApp,
-    time: f64,
-    _dir: tempfile::TempDir,
-}
-
-impl Bench {
-    fn new(nodes: usize) -> Self {
-        let dir = tempfile::tempdir().expect("temporary folder");
-        let path = dir.path().join("generated.archsim.ron");
-        file::save(&generated(nodes), &path).expect("saved");
-        let env = Environment {
-            data_dir: None,
-            dialogs: Box::new(NoDialogs),
-        };
-        let app = ArchsimApp::new(env, Start::File(path), Settings::default());
-        let mut bench = Self {
-            ctx: egui::Context::default(),
-            app,
-            time: 0.0,
-            _dir: dir,
-        };
-        // Open, fit, and settle (fonts, galley caches).
-        for _ in 0..5 {
-            bench.frame();
-        }
-        bench
-    }
-
-    /// One frame with the pointer resting over the canvas; returns the
-    /// number of clipped primitives (so the work is not optimised away).
-    fn frame(&mut self) -> usize {
-        self.time += 1.0 / 60.0;
-        let input = RawInput {
-            screen_rect: Some(Rect::from_min_size(Pos2::ZERO, vec2(1280.0, 800.0))),
-            time: Some(self.time),
-            events: vec![Event::PointerMoved(pos2(560.0, 420.0))],
-            ..RawInput::default()
-        };
-        let app = &mut self.app;
-        let output = self.ctx.run_ui(input, |ui| app.frame_ui(ui));
-        self.ctx
-            .tessellate(output.shapes, output.pixels_per_point)
-            .len()
-    }
-}
-
 #[divan::bench(args = [200, 1000], sample_count = 60)]
 fn frame(bencher: divan::Bencher<'_, '_>, nodes: usize) {
-    let mut bench = Bench::new(nodes);
+    let mut bench = AppBench::open(&generated(nodes));
     assert_eq!(bench.app.document().design().nodes.len(), nodes);
     bencher.bench_local(|| bench.frame());
 }

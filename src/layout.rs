@@ -369,10 +369,7 @@ mod tests {
 
     #[test]
     fn the_built_in_example_lays_out_left_to_right() {
-        let d = crate::library::find(crate::library::DEFAULT_EXAMPLE)
-            .expect("default example exists")
-            .design()
-            .expect("default example loads");
+        let d = crate::library::example(crate::library::DEFAULT_EXAMPLE);
         let pos = layered(&d);
         assert_eq!(pos.len(), d.nodes.len());
         assert_callers_left_of_callees(&d, &pos);

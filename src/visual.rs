@@ -13,6 +13,7 @@
 //! forms of colour blindness.
 
 use crate::model::{Availability, Distribution, Link, Node, NodeKind, Style, Technology};
+use crate::sim::HopKind;
 
 mod geometry;
 
@@ -270,6 +271,101 @@ pub fn style_meaning(style: Style) -> &'static str {
         Style::AsyncRequest => "request through a queue; the answer comes back later",
         Style::Event => "published; every subscriber gets a copy",
         Style::CommonData => "written to a store; readers poll for it",
+    }
+}
+
+/// The outline of a message drawn moving along a link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum GlyphShape {
+    /// A filled dot.
+    Dot,
+    /// A filled diamond.
+    Diamond,
+    /// A filled triangle pointing the way it travels.
+    Arrow,
+    /// A cross.
+    Cross,
+    /// A hollow ring.
+    Ring,
+}
+
+/// How a message of one kind is drawn in an animation and its legend. Kinds
+/// differ in shape as well as colour, and every colour is set off from the
+/// line under it by a ring in the canvas colour.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MessageLook {
+    /// The kind it draws.
+    pub kind: HopKind,
+    /// Its outline.
+    pub shape: GlyphShape,
+    /// Its colour.
+    pub color: Rgba,
+    /// What it is, in a word or two, for the legend.
+    pub label: &'static str,
+}
+
+/// Every kind of message, in legend order.
+pub const MESSAGE_KINDS: [HopKind; 5] = [
+    HopKind::Request,
+    HopKind::Response,
+    HopKind::Error,
+    HopKind::Event,
+    HopKind::Lost,
+];
+
+/// How messages of `kind` are drawn on `theme`: requests ink dots,
+/// responses green diamonds, failures red crosses, events orange arrows
+/// (Okabe–Ito orange, a colour no link style uses), lost messages grey
+/// rings.
+pub fn message_look(kind: HopKind, theme: Theme) -> MessageLook {
+    let palette = Palette::of(theme);
+    let (shape, color, label) = match kind {
+        HopKind::Request => (GlyphShape::Dot, palette.text, "request"),
+        HopKind::Response => (GlyphShape::Diamond, palette.ok, "response"),
+        HopKind::Error => (GlyphShape::Cross, palette.problem, "failure"),
+        HopKind::Event => (
+            GlyphShape::Arrow,
+            match theme {
+                Theme::Light => Rgba::hex(0xE69F00),
+                Theme::Dark => Rgba::hex(0xF0B429),
+            },
+            "event",
+        ),
+        HopKind::Lost => (GlyphShape::Ring, palette.text_muted, "lost"),
+    };
+    MessageLook {
+        kind,
+        shape,
+        color,
+        label,
+    }
+}
+
+/// The colours of a node's live state while a simulation plays.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LiveColors {
+    /// Workers doing their own work.
+    pub working: Rgba,
+    /// Workers held waiting on `sync` calls: the colour of `sync` links,
+    /// so a stuck worker points at the blocking calls it waits on.
+    pub blocked: Rgba,
+    /// The empty part of a worker bar.
+    pub idle: Rgba,
+    /// Requests waiting in a queue, messages waiting in a broker.
+    pub waiting: Rgba,
+    /// A node that is down: crossed out.
+    pub down: Rgba,
+}
+
+/// The live-state colours of `theme`.
+pub fn live_colors(theme: Theme) -> LiveColors {
+    let palette = Palette::of(theme);
+    LiveColors {
+        working: Rgba::hex(0x56B4E9),
+        blocked: style_color(Style::Sync, theme),
+        idle: palette.grid,
+        waiting: palette.highlight,
+        down: palette.problem,
     }
 }
 
@@ -695,6 +791,27 @@ mod tests {
             assert_eq!(colours.len(), 8);
             assert_eq!(series_color(8, theme), series_color(0, theme));
         }
+    }
+
+    #[test]
+    fn message_kinds_differ_in_shape_and_colour() {
+        for theme in [Theme::Light, Theme::Dark] {
+            let looks: Vec<MessageLook> = MESSAGE_KINDS
+                .iter()
+                .map(|k| message_look(*k, theme))
+                .collect();
+            for (i, a) in looks.iter().enumerate() {
+                assert_eq!(a.kind, MESSAGE_KINDS[i]);
+                for b in &looks[i + 1..] {
+                    assert!(a.shape != b.shape && a.color != b.color, "{a:?} {b:?}");
+                }
+            }
+        }
+        // Blocked workers wear the colour of the calls they wait on.
+        assert_eq!(
+            live_colors(Theme::Dark).blocked,
+            style_color(Style::Sync, Theme::Dark)
+        );
     }
 
     #[test]

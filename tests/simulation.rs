@@ -444,6 +444,112 @@ fn the_trace_holds_the_window_and_no_more_than_asked() {
     assert!(untraced.trace.is_none());
 }
 
+/// The trace of 20 s of `d` in `window`.
+fn trace_of(d: &Design, window: TraceWindow) -> archsim::sim::Trace {
+    let options = SimOptions {
+        duration_s: Some(20.0),
+        trace: Some(window),
+        ..SimOptions::default()
+    };
+    run(d, options).trace.expect("traced")
+}
+
+#[test]
+fn trace_hops_are_in_departure_order_and_found_by_time() {
+    let d = example("fraud-check-blocking");
+    let trace = trace_of(
+        &d,
+        TraceWindow {
+            from_s: 0.0,
+            to_s: 20.0,
+            max_hops: 3_000,
+            samples: 20,
+        },
+    );
+    assert!(trace.hops.windows(2).all(|w| w[0].sent <= w[1].sent));
+    let (from, to) = (2_000_000_000, 3_000_000_000);
+    let slice = trace.hops_sent_in(from, to);
+    let expected = trace
+        .hops
+        .iter()
+        .filter(|h| (from..to).contains(&h.sent))
+        .count();
+    assert_eq!(slice.len(), expected);
+    assert!(!slice.is_empty() && slice.iter().all(|h| (from..to).contains(&h.sent)));
+    assert!(trace.hops_sent_in(to, from).is_empty());
+    // Full: everything sent before it filled up is there, nothing after.
+    let full = trace.full_at.expect("3,000 hops fill up before 20 s");
+    assert_eq!(trace.complete_until(), full);
+    let roomy = trace_of(
+        &d,
+        TraceWindow {
+            from_s: 0.0,
+            to_s: 20.0,
+            ..TraceWindow::default()
+        },
+    );
+    assert_eq!(roomy.full_at, None);
+    assert_eq!(roomy.complete_until(), roomy.to);
+    let before_full = roomy.hops.iter().filter(|h| h.sent < full).count();
+    assert_eq!(
+        trace.hops.iter().filter(|h| h.sent < full).count(),
+        before_full,
+        "every hop sent before the trace filled up is stored"
+    );
+}
+
+#[test]
+fn a_long_trace_window_with_many_samples_is_no_overflow() {
+    // 10^7 s in ns times 10^5 samples exceeds 64 bits.
+    let trace = trace_of(
+        &example("fraud-check-blocking"),
+        TraceWindow {
+            from_s: 0.0,
+            to_s: 1e7,
+            max_hops: 1_000,
+            samples: 100_000,
+        },
+    );
+    assert!(trace.sample_times.windows(2).all(|w| w[0] < w[1]));
+    assert_eq!(trace.sample_times.first(), Some(&0));
+}
+
+#[test]
+fn the_latency_distribution_agrees_with_the_percentiles() {
+    let d = example("fraud-check-blocking");
+    let r = run(
+        &d,
+        SimOptions {
+            duration_s: Some(30.0),
+            replications: 3,
+            ..SimOptions::default()
+        },
+    );
+    assert_eq!(r.latency_distribution.len(), d.entry_points.len());
+    let dist = &r.latency_distribution[0];
+    assert_eq!(dist.entry_point, d.entry_points[0].name);
+    assert!(
+        dist.cdf
+            .windows(2)
+            .all(|w| w[0].0 <= w[1].0 && w[0].1 <= w[1].1)
+    );
+    assert_eq!(dist.cdf.last().map(|p| p.1), Some(1.0));
+    // The merged median lies within the replications' medians.
+    let median = dist.cdf.iter().find(|p| p.1 >= 0.5).expect("a median").0;
+    let medians: Vec<f64> = r
+        .per_replication
+        .iter()
+        .map(|x| x.entry_points[0].latency_ms.p50)
+        .collect();
+    let (lo, hi) = medians
+        .iter()
+        .fold((f64::INFINITY, 0.0f64), |(l, h), m| (l.min(*m), h.max(*m)));
+    assert!(
+        median >= lo * 0.99 && median <= hi * 1.01,
+        "{median} not in {lo}..{hi}"
+    );
+}
+
 #[test]
 fn the_series_count_every_answer_in_its_bucket() {
     let d = oracle("mm1-rho-0.5");

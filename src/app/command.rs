@@ -90,6 +90,24 @@ pub enum Command {
     Cancel,
     /// Add a node of this kind in the middle of the view.
     AddNode(NewNode),
+
+    // Simulation and playback.
+    /// Simulate the design, or play the run shown if it is current.
+    Run,
+    /// Pause the playback.
+    Pause,
+    /// Play or pause.
+    PlayPause,
+    /// Move the playback one step on.
+    Step,
+    /// Back to the start of the run, paused.
+    Rewind,
+    /// Stop the simulation under way (what it did so far is kept).
+    StopRun,
+    /// Make the what-if faults part of the design's scenario (one undo step).
+    KeepWhatIfs,
+    /// Show or hide the charts.
+    ToggleCharts,
 }
 
 impl Command {
@@ -116,6 +134,15 @@ impl Command {
             Self::ShowAbout => "About archsim".into(),
             Self::Cancel => "Cancel the tool or gesture, or clear the selection".into(),
             Self::AddNode(kind) => format!("Add a {}", kind.label().to_lowercase()),
+
+            Self::Run => "Run the simulation, or play the run".into(),
+            Self::Pause => "Pause the playback".into(),
+            Self::PlayPause => "Play or pause".into(),
+            Self::Step => "Step the playback".into(),
+            Self::Rewind => "Back to the start of the run".into(),
+            Self::StopRun => "Stop the simulation".into(),
+            Self::KeepWhatIfs => "Keep the what-if faults in the design".into(),
+            Self::ToggleCharts => "Show or hide the charts".into(),
         }
     }
 

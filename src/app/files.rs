@@ -21,6 +21,25 @@ pub trait FileDialogs {
     fn save_report(&mut self, dir: Option<&Path>, file_name: &str) -> Option<PathBuf>;
 }
 
+/// Dialogs that never show and always answer "cancelled": for running the
+/// app headless (benchmarks, tests that never open or save).
+#[derive(Debug, Default)]
+pub struct NoDialogs;
+
+impl FileDialogs for NoDialogs {
+    fn open_design(&mut self, _dir: Option<&Path>) -> Option<PathBuf> {
+        None
+    }
+
+    fn save_design(&mut self, _dir: Option<&Path>, _file_name: &str) -> Option<PathBuf> {
+        None
+    }
+
+    fn save_report(&mut self, _dir: Option<&Path>, _file_name: &str) -> Option<PathBuf> {
+        None
+    }
+}
+
 /// The operating system's dialogs (through the XDG desktop portal on Linux).
 #[derive(Debug, Default)]
 pub struct NativeDialogs;

@@ -5,8 +5,12 @@
 use egui::{Align2, Rect, Response, Sense, Ui, Vec2, pos2, vec2};
 
 use crate::model::Style;
-use crate::visual::{Emphasis, NodeShape, Palette, link_look, style_color, style_meaning};
+use crate::visual::{
+    Emphasis, MESSAGE_KINDS, NodeShape, Palette, link_look, live_colors, message_look, style_color,
+    style_meaning,
+};
 
+use super::animation::GlyphMesh;
 use super::canvas::{self, paint};
 use super::edit::NewNode;
 
@@ -30,6 +34,13 @@ pub fn style_swatch(ui: &mut Ui, style: Style, width: f32) -> Response {
     );
     ui.painter_at(rect.expand(2.0)).extend(shapes);
     response
+}
+
+/// A coloured dot and a text: one entry of a colour key.
+pub fn color_key_ui(ui: &mut Ui, color: egui::Color32, text: impl Into<egui::WidgetText>) {
+    let (rect, _) = ui.allocate_exact_size(vec2(9.0, 9.0), Sense::hover());
+    ui.painter().circle_filled(rect.center(), 4.0, color);
+    ui.label(text);
 }
 
 /// Paints a node of `shape`, without its name, in a box of `size`.
@@ -58,9 +69,55 @@ pub fn paint_kind_icon(ui: &Ui, shape: NodeShape, rect: Rect) {
     ui.painter().extend(shapes);
 }
 
-/// The legend, floating in the bottom-left corner of the canvas. Returns
-/// how tall it is.
-pub fn legend_ui(ctx: &egui::Context, canvas_rect: Rect) -> f32 {
+/// The messages and node states of a playing simulation, drawn as the
+/// canvas draws them.
+fn simulation_legend_ui(ui: &mut Ui) {
+    let theme = canvas::theme_of(ui);
+    let halo = paint::color(Palette::of(theme).canvas);
+    ui.horizontal(|ui| {
+        for kind in MESSAGE_KINDS {
+            let look = message_look(kind, theme);
+            let (rect, _) = ui.allocate_exact_size(vec2(14.0, 14.0), Sense::hover());
+            let mut mesh = GlyphMesh::new(ui.ctx().pixels_per_point());
+            mesh.glyph(
+                look.shape,
+                rect.center(),
+                Vec2::X,
+                4.0,
+                paint::color(look.color),
+                halo,
+            );
+            ui.painter().add(mesh.into_shape());
+            ui.label(look.label);
+            ui.add_space(4.0);
+        }
+    });
+    let live = live_colors(theme);
+    ui.horizontal(|ui| {
+        for (color, label) in [
+            (live.working, "working"),
+            (live.blocked, "blocked on sync calls"),
+            (live.idle, "idle workers"),
+            (live.waiting, "queued / backlog"),
+        ] {
+            let (rect, _) = ui.allocate_exact_size(vec2(16.0, 14.0), Sense::hover());
+            ui.painter().rect_filled(
+                Rect::from_center_size(rect.center(), vec2(16.0, 6.0)),
+                1.0,
+                paint::color(color),
+            );
+            ui.label(label);
+            ui.add_space(4.0);
+        }
+        ui.label(egui::RichText::new("× down").color(paint::color(live.down)));
+    })
+    .response
+    .on_hover_text("Messages are drawn slowed down so they can be seen: each takes at least 0.4 s to cross its link, longer network latencies longer. Busy links thin their messages out.");
+}
+
+/// The legend, floating in the bottom-left corner of the canvas, with the
+/// simulation's marks while one is shown. Returns how tall it is.
+pub fn legend_ui(ctx: &egui::Context, canvas_rect: Rect, simulation: bool) -> f32 {
     if !canvas_rect.is_positive() {
         return 0.0;
     }
@@ -92,6 +149,10 @@ pub fn legend_ui(ctx: &egui::Context, canvas_rect: Rect) -> f32 {
                                 ui.add_space(6.0);
                             }
                         });
+                        if simulation {
+                            ui.separator();
+                            simulation_legend_ui(ui);
+                        }
                     });
             });
         })

@@ -25,6 +25,23 @@ pub struct MenuState<'a> {
     pub legend: bool,
     /// The theme setting.
     pub theme: ThemeChoice,
+    /// What the Simulation menu can do.
+    pub simulation: SimulationMenu,
+}
+
+/// What the Simulation menu needs to know.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SimulationMenu {
+    /// A simulation is under way.
+    pub running: bool,
+    /// The playback is playing.
+    pub playing: bool,
+    /// A run is shown and describes the design.
+    pub current: bool,
+    /// There are what-if faults.
+    pub what_ifs: bool,
+    /// The charts are shown.
+    pub charts: bool,
 }
 
 /// A menu item with the command's shortcut as its hint.
@@ -37,6 +54,31 @@ fn item(ui: &mut Ui, label: &str, command: Command, enabled: bool, out: &mut Vec
         out.push(command);
         ui.close();
     }
+}
+
+/// The Simulation menu.
+fn simulation_menu_ui(ui: &mut Ui, s: &SimulationMenu, out: &mut Vec<Command>) {
+    ui.menu_button("Simulation", |ui| {
+        item(ui, "Run", Command::Run, !s.running && !s.playing, out);
+        item(ui, "Pause", Command::Pause, s.playing, out);
+        item(ui, "Step", Command::Step, s.current, out);
+        item(ui, "Back to the start", Command::Rewind, s.current, out);
+        item(ui, "Stop the simulation", Command::StopRun, s.running, out);
+        ui.separator();
+        item(
+            ui,
+            "Keep the what-if faults in the design",
+            Command::KeepWhatIfs,
+            s.what_ifs,
+            out,
+        );
+        ui.separator();
+        let mut charts = s.charts;
+        if ui.checkbox(&mut charts, "Charts").clicked() {
+            out.push(Command::ToggleCharts);
+            ui.close();
+        }
+    });
 }
 
 /// Draws the menu bar; returns the commands chosen.
@@ -100,6 +142,7 @@ pub fn menu_ui(ui: &mut Ui, state: &MenuState<'_>) -> Vec<Command> {
                 }
             });
         });
+        simulation_menu_ui(ui, &state.simulation, &mut out);
         ui.menu_button("Help", |ui| {
             item(ui, "Shortcuts", Command::ShowShortcuts, true, &mut out);
             item(ui, "About", Command::ShowAbout, true, &mut out);

@@ -2,33 +2,45 @@
 //!
 //! This is the only part of archsim that uses egui. [`ArchsimApp`] is the
 //! `eframe::App`; each panel is a module with a `*_ui` function or a
-//! struct with a `ui` method: [`menu`], [`palette`] (left), [`canvas`]
-//! (middle), [`inspector`] (right), [`status_bar`], [`legend`],
-//! [`dialogs`]. The open design lives in a [`document::Document`] (design,
-//! file, unsaved changes, undo history); the canvas and inspector are views
-//! of it. Every action the user can take is a [`command::Command`], carried
-//! out in one place and guarded against losing unsaved work.
+//! struct with a `ui` method: [`menu`], the run toolbar ([`run`]),
+//! [`palette`] (left), [`canvas`] (middle) with the [`animation`] of a run
+//! and the [`focus`] highlights, on the right [`inspector`], [`findings`],
+//! [`suggestions`] and [`results`] in tabs, [`charts`] (bottom),
+//! [`status_bar`], [`legend`], [`dialogs`]. The open design lives in a
+//! [`document::Document`] (design, file, unsaved changes, undo history);
+//! the canvas and inspector are views of it. Every action the user can take
+//! is a [`command::Command`], carried out in one place and guarded against
+//! losing unsaved work. Simulations and the advisor run on other threads
+//! ([`run::job`]); the window never waits for them.
 //!
 //! Everything that touches the outside world is injected through
 //! [`Environment`] (file dialogs, the data folder for autosaves), and time
 //! is egui's input time, so tests drive the real app headless.
 
+pub mod analysed;
+pub mod animation;
 pub mod autosave;
 pub mod canvas;
+pub mod charts;
 pub mod command;
 pub mod dialogs;
 pub mod document;
 pub mod edit;
 pub mod export;
 pub mod files;
+pub mod findings;
+pub mod focus;
 pub mod history;
 pub mod inspector;
 pub mod legend;
 pub mod menu;
 pub mod palette;
+pub mod results;
+pub mod run;
 pub mod selection;
 pub mod shortcuts;
 pub mod status_bar;
+pub mod suggestions;
 pub mod validation;
 
 use std::collections::VecDeque;
@@ -41,14 +53,22 @@ use serde::{Deserialize, Serialize};
 use crate::library;
 use crate::model::{Design, LoadError, file};
 
+use analysed::Analysed;
+use animation::{Animation, Scene};
 use autosave::{Autosave, Recoverable};
-use canvas::{Canvas, CanvasOverlay};
+use canvas::{Canvas, CanvasOverlay, OverlayPainter};
 use command::{Command, ThemeChoice};
 use dialogs::{Answer, Dialog};
 use document::{Document, Origin};
 use files::{FileDialogs, NativeDialogs, RecentFiles};
+use findings::{FindingsAction, FindingsPanel, RunFindings};
+use focus::Focus;
 use inspector::{Inspector, InspectorAction, InspectorEdit};
+use run::Simulation;
+use run::toolbar::Toolbar;
+use run::what_if::{self, Draft, WhatIf};
 use selection::Selection;
+use suggestions::{Preview, SuggestionsAction, SuggestionsPanel};
 use validation::{Owner, Validation};
 
 /// The application id: names the data folder and the window class.
@@ -106,6 +126,8 @@ pub struct Settings {
     pub legend: bool,
     /// Light, dark or system.
     pub theme: ThemeChoice,
+    /// Whether the charts of a run are shown.
+    pub charts: bool,
 }
 
 impl Default for Settings {
@@ -114,8 +136,23 @@ impl Default for Settings {
             recent: RecentFiles::default(),
             legend: true,
             theme: ThemeChoice::System,
+            charts: true,
         }
     }
+}
+
+/// The tabs of the right-hand panel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SideTab {
+    /// The selection's properties (or the design's).
+    #[default]
+    Inspector,
+    /// Where the design is fragile.
+    Findings,
+    /// Refactorings, measured.
+    Suggestions,
+    /// What the run measured.
+    Results,
 }
 
 /// The desktop app.
@@ -137,9 +174,26 @@ pub struct ArchsimApp {
     close_allowed: bool,
     /// Whether a text field had the keyboard at the end of the last frame.
     was_typing: bool,
-    /// Decorations of the canvas from outside the editor (findings,
-    /// playback), set before each frame.
+    /// Decorations of the canvas from outside the app, set before a frame
+    /// (the app's own highlights, when there are some, take precedence).
     pub overlay: CanvasOverlay<'static>,
+    analysed: Analysed,
+    simulation: Simulation,
+    toolbar: Toolbar,
+    animation: Animation,
+    focus: Focus,
+    /// The revision the focus was last checked against.
+    focus_revision: u64,
+    findings: FindingsPanel,
+    suggestions: SuggestionsPanel,
+    preview: Option<Preview>,
+    /// The revision the preview was made from.
+    preview_revision: u64,
+    side: SideTab,
+    /// The values in the open fault menu of a node.
+    fault_draft: Option<Draft>,
+    /// Whether the charts took space from the canvas in the last frame.
+    charts_shown: bool,
     /// When set, the first frame reports how long start-up took and closes
     /// the window (for measuring cold start).
     startup_probe: Option<Instant>,
@@ -215,6 +269,19 @@ impl ArchsimApp {
             close_allowed: false,
             was_typing: false,
             overlay: CanvasOverlay::default(),
+            analysed: Analysed::default(),
+            simulation: Simulation::default(),
+            toolbar: Toolbar::default(),
+            animation: Animation::default(),
+            focus: Focus::None,
+            focus_revision: 0,
+            findings: FindingsPanel::default(),
+            suggestions: SuggestionsPanel::default(),
+            preview: None,
+            preview_revision: 0,
+            side: SideTab::Inspector,
+            fault_draft: None,
+            charts_shown: false,
             startup_probe: None,
             export: None,
         }
@@ -233,6 +300,46 @@ impl ArchsimApp {
     /// The canvas (its transform, what it drew).
     pub fn canvas(&self) -> &Canvas {
         &self.canvas
+    }
+
+    /// The simulation: settings, the run shown, playback.
+    pub fn simulation(&self) -> &Simulation {
+        &self.simulation
+    }
+
+    /// The simulation, to drive it (tests and benchmarks).
+    pub fn simulation_mut(&mut self) -> &mut Simulation {
+        &mut self.simulation
+    }
+
+    /// What the canvas highlights.
+    pub fn focus(&self) -> &Focus {
+        &self.focus
+    }
+
+    /// The static analysis of the design, when it is valid.
+    pub fn analysis(&self) -> Option<&crate::analysis::Analysis> {
+        self.analysed.get()
+    }
+
+    /// What the animation drew in the last frame.
+    pub fn animation(&self) -> animation::FrameStats {
+        self.animation.last_frame()
+    }
+
+    /// The suggestion previewed on the canvas, if one is.
+    pub fn preview(&self) -> Option<&Preview> {
+        self.preview.as_ref()
+    }
+
+    /// The suggestions panel.
+    pub fn suggestions(&self) -> &SuggestionsPanel {
+        &self.suggestions
+    }
+
+    /// The tab shown on the right.
+    pub fn side_tab(&self) -> SideTab {
+        self.side
     }
 
     /// The dialog shown, if any.
@@ -269,12 +376,16 @@ impl ArchsimApp {
     /// Draws one frame and handles its input.
     pub fn frame_ui(&mut self, ui: &mut Ui) {
         let ctx = ui.ctx().clone();
+        if self.theme_applied.is_none() {
+            ctx.set_fonts(fonts());
+        }
         if self.theme_applied != Some(self.settings.theme) {
             ctx.set_theme(self.settings.theme.preference());
             self.theme_applied = Some(self.settings.theme);
         }
         let now = ui.input(|i| i.time);
         self.validation.update(&self.doc);
+        self.update_views(&ctx, now);
         let mut commands = if self.dialogs.is_empty() {
             shortcuts::pressed(&ctx, self.was_typing)
         } else {
@@ -304,16 +415,48 @@ impl ArchsimApp {
             recent: self.settings.recent.paths(),
             legend: self.settings.legend,
             theme: self.settings.theme,
+            simulation: menu::SimulationMenu {
+                running: self.simulation.progress().is_some(),
+                playing: self.simulation.playback.is_playing(),
+                current: self.simulation.current().is_some(),
+                what_ifs: !self.simulation.what_ifs().is_empty(),
+                charts: self.settings.charts,
+            },
         };
         Panel::top("menu").show(ui, |ui| commands.extend(menu::menu_ui(ui, &menu_state)));
+        Panel::top("run").show(ui, |ui| {
+            commands.extend(self.toolbar.ui(ui, &mut self.simulation, self.doc.design()))
+        });
         let message = self.current_message(now);
+        let live = self.live_summary();
         let go_to = Panel::bottom("status")
             .show(ui, |ui| {
-                status_bar::status_bar_ui(ui, &self.doc, &self.validation, message.as_deref())
+                status_bar::status_bar_ui(
+                    ui,
+                    &self.doc,
+                    &self.validation,
+                    live.as_deref(),
+                    message.as_deref(),
+                )
             })
             .inner;
         if let Some(path) = go_to {
             self.go_to_problem(path);
+        }
+        let charts_shown = self.settings.charts && self.simulation.outcome().is_some();
+        if charts_shown != self.charts_shown {
+            // The canvas grew or shrank: keep the design in view.
+            self.charts_shown = charts_shown;
+            self.canvas.request_fit();
+        }
+        if self.settings.charts
+            && let Some((outcome, stale, playback)) = self.simulation.shown_mut()
+        {
+            Panel::bottom("charts")
+                .resizable(true)
+                .default_size(220.0)
+                .min_size(120.0)
+                .show(ui, |ui| charts::charts_ui(ui, outcome, stale, playback));
         }
         Panel::left("palette")
             .resizable(false)
@@ -323,41 +466,24 @@ impl ArchsimApp {
             });
         let actions = Panel::right("inspector")
             .resizable(true)
-            .default_size(330.0)
+            .default_size(360.0)
             .min_size(260.0)
-            .max_size(560.0)
-            .show(ui, |ui| {
-                self.inspector.ui(
-                    ui,
-                    self.doc.design(),
-                    &self.selection,
-                    self.validation.problems(),
-                )
-            })
+            .max_size(640.0)
+            .show(ui, |ui| self.side_ui(ui))
             .inner;
         egui::CentralPanel::no_frame().show(ui, |ui| {
-            let response = self.canvas.ui(
-                ui,
-                &mut self.doc,
-                &mut self.selection,
-                &self.validation,
-                &self.overlay,
-            );
-            if response.rename {
-                self.inspector.focus_name = true;
-            }
-            if let Some(text) = response.message {
-                self.message = Some((text, Some(now)));
-            }
+            self.canvas_ui(ui, now);
             self.zoom_controls_ui(ui);
+            self.canvas_controls_ui(ui, &mut commands);
             if ctx.input(|i| !i.raw.hovered_files.is_empty()) {
                 drop_hint(ui, self.canvas.rect());
             }
         });
         // The legend is drawn after the canvas (it floats over it); the
         // next fit keeps the design clear of it.
+        let animating = self.simulation.current().is_some() && self.preview.is_none();
         self.canvas.covered_bottom = if self.settings.legend {
-            legend::legend_ui(&ctx, self.canvas.rect()) + 20.0
+            legend::legend_ui(&ctx, self.canvas.rect(), animating) + 20.0
         } else {
             0.0
         };
@@ -375,6 +501,357 @@ impl ArchsimApp {
         }
         self.export_frame(&ctx);
         self.end_frame(&ctx, now);
+    }
+
+    /// Brings what is derived from the design up to date: the analysis,
+    /// the simulation (a finished run, the clock, staleness), the advisor,
+    /// and highlights or previews the design has moved away from.
+    fn update_views(&mut self, ctx: &egui::Context, now: f64) {
+        let revision = self.doc.revision();
+        let valid = self.validation.problems().is_empty();
+        self.analysed.update(self.doc.design(), revision, valid);
+        if let Some(text) = self.simulation.frame(ctx, now, self.doc.design(), revision) {
+            self.say(text);
+        }
+        self.suggestions.poll(ctx);
+        if self.preview.is_some() && self.preview_revision != revision {
+            self.preview = None;
+        }
+        if self.focus_revision != revision {
+            self.focus_revision = revision;
+            if let Focus::Finding(f) = &self.focus {
+                let still = self.analysed.get().is_some_and(|a| a.findings.contains(f))
+                    || self
+                        .simulation
+                        .current()
+                        .is_some_and(|o| o.findings.contains(f));
+                if !still {
+                    self.focus = Focus::None;
+                }
+            }
+        }
+    }
+
+    /// What the animation shows now, for the status bar.
+    fn live_summary(&self) -> Option<String> {
+        if self.preview.is_some() {
+            return None;
+        }
+        self.simulation.current()?;
+        let stats = self.animation.last_frame();
+        Some(format!(
+            "{} messages shown · {} workers blocked · {} queued{}",
+            stats.glyphs,
+            stats.blocked_workers,
+            stats.waiting,
+            if stats.crossed_out.is_empty() {
+                String::new()
+            } else {
+                format!(" · {} down", stats.crossed_out.len())
+            }
+        ))
+    }
+
+    /// The right-hand panel: tabs, then the tab's content.
+    fn side_ui(&mut self, ui: &mut Ui) -> Vec<InspectorAction> {
+        let run_findings = match (self.simulation.current(), self.simulation.outcome()) {
+            (Some(o), _) => RunFindings::Current(&o.findings),
+            (None, Some(_)) => RunFindings::Stale,
+            (None, None) => RunFindings::None,
+        };
+        let count = self.findings.count(&self.analysed, run_findings);
+        ui.horizontal(|ui| {
+            for (tab, label) in [
+                (SideTab::Inspector, "Inspector".to_owned()),
+                (SideTab::Findings, format!("Findings {count}")),
+                (SideTab::Suggestions, "Suggestions".to_owned()),
+                (SideTab::Results, "Results".to_owned()),
+            ] {
+                ui.selectable_value(&mut self.side, tab, label);
+            }
+        });
+        ui.separator();
+        match self.side {
+            SideTab::Inspector => {
+                return self.inspector.ui(
+                    ui,
+                    self.doc.design(),
+                    &self.selection,
+                    self.validation.problems(),
+                );
+            }
+            SideTab::Findings => {
+                match self
+                    .findings
+                    .ui(ui, &self.analysed, run_findings, &self.focus)
+                {
+                    Some(FindingsAction::Show(f)) => {
+                        self.focus = Focus::Finding(f);
+                        self.frame_focus();
+                    }
+                    Some(FindingsAction::Clear) => self.focus = Focus::None,
+                    None => {}
+                }
+            }
+            SideTab::Suggestions => {
+                // A copy only when there are faults to put in: this runs
+                // every frame the tab is shown.
+                let what_ifs = self.simulation.what_ifs();
+                let design = if what_ifs.is_empty() {
+                    std::borrow::Cow::Borrowed(self.doc.design())
+                } else {
+                    std::borrow::Cow::Owned(what_if::with_faults(self.doc.design(), what_ifs))
+                };
+                let settings = self.simulation.settings(&design);
+                let previewed = self.preview.as_ref().map(|p| p.suggestion.id.clone());
+                let action = self.suggestions.ui(
+                    ui,
+                    &self.analysed,
+                    &design,
+                    &settings,
+                    previewed.as_deref(),
+                );
+                if let Some(action) = action {
+                    self.suggestion_action(action);
+                }
+            }
+            SideTab::Results => match self.simulation.outcome() {
+                Some(outcome) => results::results_ui(ui, outcome, self.simulation.is_stale()),
+                None => {
+                    ui.weak("Run the simulation (▶ Run, or F5) to see what it measures.");
+                }
+            },
+        }
+        Vec::new()
+    }
+
+    /// Frames the nodes the focus is about.
+    fn frame_focus(&mut self) {
+        let nodes = self.focus.nodes(self.doc.design(), &self.analysed);
+        if !nodes.is_empty() {
+            self.canvas.request_fit_to(nodes);
+        }
+    }
+
+    fn suggestion_action(&mut self, action: SuggestionsAction) {
+        match action {
+            SuggestionsAction::Preview(suggestion) => {
+                match Preview::new(self.doc.design(), suggestion) {
+                    Ok(preview) => {
+                        self.preview = Some(preview);
+                        self.preview_revision = self.doc.revision();
+                    }
+                    Err(e) => self.say(format!("Cannot preview: {e}")),
+                }
+            }
+            SuggestionsAction::ClosePreview => self.preview = None,
+            SuggestionsAction::Apply(suggestion) => self.apply_suggestion(&suggestion),
+        }
+    }
+
+    /// Applies `suggestion` to the design, as one undo step.
+    fn apply_suggestion(&mut self, suggestion: &crate::advice::Suggestion) {
+        let mut failed = None;
+        self.doc.edit(None, |d| match suggestion.refactor.apply(d) {
+            Ok(after) => *d = after,
+            Err(e) => failed = Some(e),
+        });
+        self.preview = None;
+        self.focus = Focus::None;
+        match failed {
+            Some(e) => self.say(format!("Cannot apply: {e}")),
+            None => self.say(format!(
+                "Applied: {}. Undo takes it back.",
+                suggestion.description
+            )),
+        }
+    }
+
+    /// The canvas, with this frame's highlights, animation and callouts;
+    /// a preview shows the transformed design instead, read-only.
+    fn canvas_ui(&mut self, ui: &mut Ui, now: f64) {
+        let theme = canvas::theme_of(ui);
+        let design = self.doc.design();
+        let emphases = match &self.preview {
+            Some(p) => Some(p.emphases.clone()),
+            None => self.focus.emphases(design, &self.analysed),
+        };
+        let mut overlay = match &emphases {
+            Some(e) => CanvasOverlay {
+                default: e.default,
+                nodes: e.nodes.clone(),
+                links: e.links.clone(),
+                painters: Vec::new(),
+            },
+            None => CanvasOverlay {
+                default: self.overlay.default,
+                nodes: self.overlay.nodes.clone(),
+                links: self.overlay.links.clone(),
+                painters: Vec::new(),
+            },
+        };
+        let animated = self
+            .simulation
+            .current()
+            .filter(|_| self.preview.is_none())
+            .and_then(|o| Some((o, o.trace()?)));
+        if let Some((outcome, trace)) = animated {
+            self.animation
+                .sync(&self.canvas, design, self.doc.revision());
+            let scene = Scene {
+                trace,
+                index: &outcome.index,
+                time_ns: crate::sim::time::from_s(self.simulation.playback.time_s()),
+                speed: self.simulation.playback.speed(),
+                theme,
+            };
+            let fade = emphases.clone();
+            overlay
+                .painters
+                .push(self.animation.painter(scene, move |link| {
+                    fade.as_ref().map_or(1.0, |e| e.link(link).opacity())
+                }));
+        } else {
+            self.animation.clear_stats();
+        }
+        if self.preview.is_none()
+            && let Focus::Entry(name) = &self.focus
+            && let Some(summary) = self.analysed.entry(name)
+            && let Some(anchor) = focus::callout_anchor(design, summary)
+        {
+            overlay.painters.push(focus::callout_painter(
+                focus::entry_callout_lines(summary),
+                anchor,
+                theme,
+            ));
+        }
+        for painter in &self.overlay.painters {
+            let outside: OverlayPainter<'_> = Box::new(move |p, t| painter(p, t));
+            overlay.painters.push(outside);
+        }
+        let default_at = if self.simulation.current().is_some() {
+            self.simulation.playback.time_s()
+        } else {
+            design.scenario.duration_s / 3.0
+        };
+        let duration = self.simulation.settings(design).duration_s;
+        let draft = &mut self.fault_draft;
+        let mut injected: Option<WhatIf> = None;
+        let mut node_menu = |ui: &mut Ui, design: &Design, node: usize| {
+            let draft = draft.get_or_insert_with(|| Draft::new(default_at, duration));
+            if let Some(w) = what_if::node_menu_ui(ui, design, node, draft) {
+                injected = Some(w);
+            }
+        };
+        self.canvas.read_only = self.preview.is_some();
+        let doc = match &mut self.preview {
+            Some(p) => &mut p.doc,
+            None => &mut self.doc,
+        };
+        let menu: Option<canvas::NodeMenu<'_>> = if self.canvas.read_only {
+            None
+        } else {
+            Some(&mut node_menu)
+        };
+        let selected_before = self.selection.clone();
+        let response = self.canvas.ui(
+            ui,
+            doc,
+            &mut self.selection,
+            &self.validation,
+            &overlay,
+            menu,
+        );
+        drop(overlay);
+        if self.selection != selected_before && !self.selection.is_empty() {
+            // Something was picked on the canvas: show what it is.
+            self.side = SideTab::Inspector;
+        }
+        if response.menu_opened {
+            self.fault_draft = None;
+        }
+        if let Some(w) = injected {
+            let text = format!(
+                "What-if fault (not saved): {}",
+                w.describe(self.doc.design())
+            );
+            self.simulation.add_what_if(w, self.doc.design());
+            self.say(text);
+        }
+        if response.rename {
+            self.side = SideTab::Inspector;
+            self.inspector.focus_name = true;
+        }
+        if let Some(text) = response.message {
+            self.message = Some((text, Some(now)));
+        }
+    }
+
+    /// What floats over the canvas besides the zoom buttons: the entry
+    /// point chooser (top left) and a banner for a preview or out-of-date
+    /// results (top middle).
+    fn canvas_controls_ui(&mut self, ui: &mut Ui, commands: &mut Vec<Command>) {
+        let rect = self.canvas.rect();
+        if !rect.is_positive() {
+            return;
+        }
+        let ctx = ui.ctx().clone();
+        if self.preview.is_none() && !self.doc.design().entry_points.is_empty() {
+            egui::Area::new(egui::Id::new("entry-chooser"))
+                .fixed_pos(rect.left_top() + egui::vec2(10.0, 10.0))
+                .order(egui::Order::Middle)
+                .show(&ctx, |ui| {
+                    egui::Frame::popup(ui.style()).show(ui, |ui| {
+                        if focus::entry_chooser_ui(ui, self.doc.design(), &mut self.focus) {
+                            self.frame_focus();
+                        }
+                    });
+                });
+        }
+        // Below the chooser and the zoom buttons, as wide as the canvas
+        // allows: the text wraps, the buttons stay on one line.
+        let banner = |ui: &mut Ui, add: &mut dyn FnMut(&mut Ui)| {
+            egui::Area::new(egui::Id::new("canvas-banner"))
+                .pivot(egui::Align2::CENTER_TOP)
+                .fixed_pos(rect.center_top() + egui::vec2(0.0, 52.0))
+                .order(egui::Order::Middle)
+                .show(ui.ctx(), |ui| {
+                    egui::Frame::popup(ui.style()).show(ui, |ui| {
+                        ui.set_max_width((rect.width() - 60.0).clamp(200.0, 720.0));
+                        add(ui);
+                    });
+                });
+        };
+        if let Some(preview) = &self.preview {
+            let mut action = None;
+            banner(ui, &mut |ui: &mut Ui| {
+                ui.label(egui::RichText::new("Preview: the design is unchanged until you apply this change; what it adds is highlighted.").strong());
+                ui.label(&preview.suggestion.description);
+                ui.horizontal(|ui| {
+                    if ui.button("Apply").clicked() {
+                        action = Some(SuggestionsAction::Apply(preview.suggestion.clone()));
+                    }
+                    if ui.button("Close preview").clicked() {
+                        action = Some(SuggestionsAction::ClosePreview);
+                    }
+                });
+            });
+            if let Some(action) = action {
+                self.suggestion_action(action);
+            }
+        } else if self.simulation.is_stale() && self.simulation.progress().is_none() {
+            banner(ui, &mut |ui: &mut Ui| {
+                ui.horizontal_wrapped(|ui| {
+                    ui.colored_label(
+                        ui.visuals().warn_fg_color,
+                        "⚠ The design changed since this run: its results are out of date.",
+                    );
+                    if ui.button("Run again").clicked() {
+                        commands.push(Command::Run);
+                    }
+                });
+            });
+        }
     }
 
     /// The status message, while it is fresh.
@@ -522,11 +999,47 @@ impl ArchsimApp {
                 }
             }
             Command::ToggleLegend => self.settings.legend = !self.settings.legend,
+            Command::Run => {
+                self.simulation.run_or_play(self.doc.design());
+                if let Some(e) = self.simulation.error() {
+                    let text = e.to_owned();
+                    self.say(text);
+                }
+            }
+            Command::Pause => self.simulation.playback.pause(),
+            Command::PlayPause => {
+                if self.simulation.playback.is_playing() {
+                    self.simulation.playback.pause();
+                } else {
+                    self.execute(ctx, Command::Run);
+                }
+            }
+            Command::Step => {
+                if self.simulation.current().is_some() {
+                    self.simulation.playback.step();
+                }
+            }
+            Command::Rewind => self.simulation.playback.rewind(),
+            Command::StopRun => self.simulation.stop(),
+            Command::KeepWhatIfs => {
+                let what_ifs = self.simulation.take_what_ifs();
+                if self.doc.edit(None, |d| what_if::keep_in(d, &what_ifs)) {
+                    self.say(format!(
+                        "Kept {} fault{} in the design's scenario. Undo takes them out.",
+                        what_ifs.len(),
+                        if what_ifs.len() == 1 { "" } else { "s" }
+                    ));
+                }
+            }
+            Command::ToggleCharts => self.settings.charts = !self.settings.charts,
             Command::SetTheme(theme) => self.settings.theme = theme,
             Command::ShowShortcuts => self.dialogs.push_back(Dialog::Shortcuts),
             Command::ShowAbout => self.dialogs.push_back(Dialog::About),
             Command::Cancel => {
-                if !self.canvas.cancel() {
+                if self.preview.take().is_none() && !self.canvas.cancel() {
+                    if self.selection.is_empty() {
+                        self.focus = Focus::None;
+                    }
                     self.selection.clear();
                 }
             }
@@ -579,6 +1092,11 @@ impl ArchsimApp {
         self.selection.clear();
         self.canvas.reset();
         self.inspector = Inspector::default();
+        self.simulation.reset();
+        self.suggestions.reset();
+        self.preview = None;
+        self.focus = Focus::None;
+        self.fault_draft = None;
     }
 
     fn open_file(&mut self, path: &Path) {
@@ -674,6 +1192,24 @@ impl ArchsimApp {
             ctx.send_viewport_cmd(ViewportCommand::Close);
         }
     }
+}
+
+/// egui's fonts, with its monospace font as the last fallback of the
+/// proportional one: the texts of findings and advice use arrows (→) and
+/// other symbols the proportional font lacks.
+fn fonts() -> egui::FontDefinitions {
+    let mut fonts = egui::FontDefinitions::default();
+    let mono = fonts
+        .families
+        .get(&egui::FontFamily::Monospace)
+        .and_then(|f| f.first().cloned());
+    if let (Some(mono), Some(proportional)) = (
+        mono,
+        fonts.families.get_mut(&egui::FontFamily::Proportional),
+    ) {
+        proportional.push(mono);
+    }
+    fonts
 }
 
 fn empty_document() -> Document {

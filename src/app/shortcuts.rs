@@ -38,6 +38,11 @@ pub fn table() -> Vec<Shortcut> {
         (key(none, Key::Backspace), Command::Delete),
         (key(none, Key::F), Command::Fit),
         (key(none, Key::Escape), Command::Cancel),
+        // Simulation and playback.
+        (key(none, Key::F5), Command::Run),
+        (key(none, Key::Space), Command::PlayPause),
+        (key(none, Key::Period), Command::Step),
+        (key(none, Key::Home), Command::Rewind),
     ]
     .into_iter()
     .map(|(keys, command)| Shortcut { keys, command })
@@ -89,4 +94,12 @@ pub const GESTURES: &[(&str, &str)] = &[
     ("Double-click a node", "rename it"),
     ("Drop a palette item", "add that node where you drop it"),
     ("Drop a file on the window", "open it"),
+    (
+        "Right-click a node",
+        "inject a what-if fault for the next runs",
+    ),
+    (
+        "Click the timeline or a chart",
+        "show that moment of the run",
+    ),
 ];

@@ -12,12 +12,14 @@ use super::canvas;
 use super::document::Document;
 use super::validation::Validation;
 
-/// Draws the status bar. Returns the path of the problem to show when the
-/// problem count was clicked.
+/// Draws the status bar; `live` says what the simulation shows now.
+/// Returns the path of the problem to show when the problem count was
+/// clicked.
 pub fn status_bar_ui(
     ui: &mut Ui,
     doc: &Document,
     validation: &Validation,
+    live: Option<&str>,
     message: Option<&str>,
 ) -> Option<FieldPath> {
     let mut go_to = None;
@@ -50,6 +52,10 @@ pub fn status_bar_ui(
                     go_to = Some(first.path.clone());
                 }
             }
+        }
+        if let Some(live) = live {
+            ui.separator();
+            ui.label(live);
         }
         if let Some(message) = message {
             ui.separator();

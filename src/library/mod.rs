@@ -66,6 +66,15 @@ pub fn find(slug: &str) -> Option<&'static Example> {
     EXAMPLES.iter().find(|e| e.slug == slug)
 }
 
+/// The built-in example `slug`, parsed: for unit tests elsewhere in the
+/// crate.
+#[cfg(test)]
+pub(crate) fn example(slug: &str) -> Design {
+    find(slug)
+        .and_then(|e| e.design().ok())
+        .unwrap_or_else(|| panic!("no loadable example {slug}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -22,8 +22,8 @@ use serde::Serialize;
 
 pub use options::{Limits, RunControl, SimOptions};
 pub use results::{
-    BrokerResult, EntryResult, Estimate, Failures, LinkResult, Percentiles, Results, RootCause,
-    ServiceResult,
+    BrokerResult, EntryResult, Estimate, Failures, LatencyDistribution, LinkResult, Percentiles,
+    Results, RootCause, ServiceResult,
 };
 pub use trace::{
     EntrySeries, Hop, HopKind, NodeSample, NodeSeries, TimeSeries, Trace, TraceWindow,
@@ -70,6 +70,10 @@ pub struct SimReport {
     /// Trace of the first replication, when asked for.
     #[serde(skip)]
     pub trace: Option<Trace>,
+    /// Per entry point, in design order: the distribution of client
+    /// latency over every replication.
+    #[serde(skip)]
+    pub latency_distribution: Vec<LatencyDistribution>,
 }
 
 impl SimReport {
@@ -177,6 +181,7 @@ pub fn simulate(design: &Design, options: &SimOptions) -> Result<SimReport, SimE
         })
         .collect();
     let per_replication: Vec<Results<f64>> = outputs.iter().map(|o| o.results.clone()).collect();
+    let latency_distribution = latency_distribution(design, &outputs);
     let mut outputs = outputs.into_iter();
     let first = outputs.next();
     let (series, trace, first_info) = match first {
@@ -198,5 +203,35 @@ pub fn simulate(design: &Design, options: &SimOptions) -> Result<SimReport, SimE
         per_replication,
         series,
         trace,
+        latency_distribution,
     })
+}
+
+/// Each entry point's latencies of every replication, merged.
+fn latency_distribution(
+    design: &Design,
+    outputs: &[engine::RunOutput],
+) -> Vec<LatencyDistribution> {
+    design
+        .entry_points
+        .iter()
+        .enumerate()
+        .map(|(e, entry)| {
+            let mut histograms = outputs.iter().filter_map(|o| o.latency.get(e));
+            let mut merged = histograms.next().cloned();
+            if let Some(m) = &mut merged {
+                for h in histograms {
+                    // Same bounds everywhere: adding cannot fail.
+                    let _ = m.add(h);
+                }
+            }
+            match &merged {
+                Some(h) => LatencyDistribution::of(&entry.name, h),
+                None => LatencyDistribution {
+                    entry_point: entry.name.clone(),
+                    cdf: Vec::new(),
+                },
+            }
+        })
+        .collect()
 }

@@ -224,6 +224,41 @@ pub struct BrokerResult<V> {
     pub dead_lettered: V,
 }
 
+/// The whole distribution of one entry point's client latency (measured
+/// successes of every replication together), for plots that overlay two
+/// runs: a few percentiles hide the shape a change gives the tail.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LatencyDistribution {
+    /// The entry point's name.
+    pub entry_point: String,
+    /// Points of the cumulative distribution, `(ms, fraction at or below)`,
+    /// with the latency rising; empty when nothing succeeded.
+    pub cdf: Vec<(f64, f64)>,
+}
+
+/// Besides every percent, the cumulative distribution is given at these
+/// fractions: finer in the tail, where designs differ most.
+const CDF_TAIL: [f64; 5] = [0.995, 0.999, 0.9995, 0.9999, 1.0];
+
+impl LatencyDistribution {
+    /// The distribution recorded in `histogram` (µs).
+    pub(crate) fn of(entry_point: &str, histogram: &hdrhistogram::Histogram<u64>) -> Self {
+        let cdf = if histogram.is_empty() {
+            Vec::new()
+        } else {
+            (0..100)
+                .map(|p| f64::from(p) / 100.0)
+                .chain(CDF_TAIL)
+                .map(|q| (histogram.value_at_quantile(q) as f64 / 1e3, q))
+                .collect()
+        };
+        Self {
+            entry_point: entry_point.to_owned(),
+            cdf,
+        }
+    }
+}
+
 impl Results<f64> {
     /// Combines replications field by field into estimates.
     pub fn aggregate(runs: &[Results<f64>]) -> Results<Estimate> {

@@ -85,10 +85,15 @@ pub struct Trace {
     pub from: Nanos,
     /// End of the window, ns.
     pub to: Nanos,
-    /// Messages sent in the window, in the order they were sent.
+    /// Messages sent in the window, ordered by `sent` (ties in the order
+    /// the engine made them), so a time range is found by binary search.
     pub hops: Vec<Hop>,
     /// Hops not stored because the trace was full.
     pub hops_dropped: u64,
+    /// When the trace filled up, if it did: every hop sent before this
+    /// instant is stored, none sent after it (a hop is recorded no later
+    /// than it is sent), ns.
+    pub full_at: Option<Nanos>,
     /// Times of the node-state samples, ns.
     pub sample_times: Vec<Nanos>,
     /// `samples[k][node]`: the state of every node at `sample_times[k]`.
@@ -101,6 +106,21 @@ impl Trace {
         self.hops
             .iter()
             .filter(move |h| h.sent <= t && t < h.arrives)
+    }
+
+    /// The hops sent in `from..to` (ns), as a slice of [`Trace::hops`]:
+    /// what an animation needs each frame, found by binary search instead
+    /// of a scan of the whole trace.
+    pub fn hops_sent_in(&self, from: Nanos, to: Nanos) -> &[Hop] {
+        let start = self.hops.partition_point(|h| h.sent < from);
+        let end = self.hops.partition_point(|h| h.sent < to).max(start);
+        &self.hops[start..end]
+    }
+
+    /// The end of the part of the window in which every message is stored:
+    /// the window's end, or when the trace filled up.
+    pub fn complete_until(&self) -> Nanos {
+        self.full_at.map_or(self.to, |t| t.min(self.to))
     }
 
     /// The node states at the last sample at or before `t`.

@@ -141,7 +141,7 @@ impl LinkDisplay {
 
     /// The link's visible pieces in graph units: one line, or for a
     /// request through a queue, one into the queue and one out of it.
-    fn pieces(&self, start: &GraphNode, end: &GraphNode) -> Option<Vec<Vec<Pos2>>> {
+    pub fn pieces(&self, start: &GraphNode, end: &GraphNode) -> Option<Vec<Vec<Pos2>>> {
         let (a, b) = (start.location(), end.location());
         if start.id() == end.id() {
             return Some(vec![paint::self_loop(a, start.payload().shape)]);

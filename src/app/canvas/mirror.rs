@@ -56,6 +56,11 @@ impl Mirror {
         self.edges.iter().position(|e| *e == Some(edge))
     }
 
+    /// The revision of the design the graph shows, once synced.
+    pub fn revision(&self) -> Option<u64> {
+        self.synced.map(|(revision, _)| revision)
+    }
+
     /// Forgets everything, so the next sync rebuilds.
     pub fn reset(&mut self) {
         *self = Self::default();

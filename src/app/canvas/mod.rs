@@ -56,7 +56,13 @@ pub struct CanvasResponse {
     pub rename: bool,
     /// A message for the status bar (why a link could not be made...).
     pub message: Option<String>,
+    /// A node's menu opened this frame.
+    pub menu_opened: bool,
 }
+
+/// The menu shown when a node is right-clicked: it draws the items for
+/// node `index` of the design.
+pub type NodeMenu<'a> = &'a mut dyn FnMut(&mut Ui, &Design, usize);
 
 /// The diagram editor.
 pub struct Canvas {
@@ -68,6 +74,10 @@ pub struct Canvas {
     transform: ScreenFromGraph,
     /// Fit the design into view in this many frames (`Some(0)`: now).
     fit_pending: Option<u8>,
+    /// The nodes the next fit frames; empty: the whole design.
+    fit_nodes: Vec<usize>,
+    /// The node whose menu is open.
+    menu_node: Option<usize>,
     hovered_node: Option<usize>,
     hovered_link: Option<usize>,
     /// The node whose connect handle shows because the pointer is on the
@@ -80,6 +90,9 @@ pub struct Canvas {
     /// Height at the bottom of the canvas covered by something (the
     /// legend) that fitting keeps the design clear of.
     pub covered_bottom: f32,
+    /// Show without editing (a preview of another design): pan, zoom and
+    /// tooltips work; nothing is selected, moved, added or connected.
+    pub read_only: bool,
 }
 
 impl Default for Canvas {
@@ -90,12 +103,15 @@ impl Default for Canvas {
             rect: Rect::NOTHING,
             transform: ScreenFromGraph::default(),
             fit_pending: Some(1),
+            fit_nodes: Vec::new(),
+            menu_node: None,
             hovered_node: None,
             hovered_link: None,
             handle_hover: None,
             tool: Tool::Select,
             new_link_style: Style::Sync,
             covered_bottom: 0.0,
+            read_only: false,
         }
     }
 }
@@ -152,6 +168,8 @@ impl Canvas {
         self.mirror.reset();
         self.gesture = Gesture::Idle;
         self.fit_pending = Some(1);
+        self.fit_nodes.clear();
+        self.menu_node = None;
         self.hovered_node = None;
         self.hovered_link = None;
         self.handle_hover = None;
@@ -159,6 +177,13 @@ impl Canvas {
 
     /// Fits the design into view at the next frame.
     pub fn request_fit(&mut self) {
+        self.request_fit_to(Vec::new());
+    }
+
+    /// Fits nodes `nodes` (indices into the design; all when empty) into
+    /// view at the next frame: how a finding frames what it is about.
+    pub fn request_fit_to(&mut self, nodes: Vec<usize>) {
+        self.fit_nodes = nodes;
         self.fit_pending = Some(0);
     }
 
@@ -200,6 +225,45 @@ impl Canvas {
         }
     }
 
+    /// The revision of the design drawn in the last frame.
+    pub fn drawn_revision(&self) -> Option<u64> {
+        self.mirror.revision()
+    }
+
+    /// The line link `link` was drawn along in the last frame, in graph
+    /// units, from its sender to its receiver (through the queue of a
+    /// request sent through one): where its messages travel.
+    pub fn link_path_in_graph(&self, link: LinkIdx) -> Option<Vec<Pos2>> {
+        let graph = self.mirror.graph();
+        let edge = self.mirror.edge_of(link.0)?;
+        let (a, b) = graph.edge_endpoints(edge)?;
+        let pieces = graph
+            .edge(edge)?
+            .display()
+            .pieces(graph.node(a)?, graph.node(b)?)?;
+        Some(pieces.concat())
+    }
+
+    /// How many nodes the last frame drew.
+    pub fn drawn_node_count(&self) -> usize {
+        self.mirror.graph().node_count()
+    }
+
+    /// The emphasis node `i` was drawn with in the last frame.
+    pub fn drawn_node_emphasis(&self, i: usize) -> Option<Emphasis> {
+        let node = self
+            .mirror
+            .graph()
+            .node(petgraph::stable_graph::NodeIndex::new(i))?;
+        Some(node.payload().emphasis)
+    }
+
+    /// The emphasis link `link` was drawn with in the last frame.
+    pub fn drawn_link_emphasis(&self, link: LinkIdx) -> Option<Emphasis> {
+        let edge = self.mirror.edge_of(link.0)?;
+        Some(self.mirror.graph().edge(edge)?.payload().emphasis)
+    }
+
     /// The look link `link` was drawn with in the last frame, as the user
     /// saw it (`None` if it was not drawn).
     pub fn drawn_link_look(&self, link: LinkIdx) -> Option<LinkLook> {
@@ -221,7 +285,8 @@ impl Canvas {
     }
 
     /// Draws the design and handles the pointer. Edits go to `doc`, clicks
-    /// to `selection`; `overlay` decorates this frame.
+    /// to `selection`; `overlay` decorates this frame; `node_menu` fills
+    /// the menu of a right-clicked node.
     pub fn ui(
         &mut self,
         ui: &mut Ui,
@@ -229,6 +294,7 @@ impl Canvas {
         selection: &mut Selection,
         validation: &Validation,
         overlay: &CanvasOverlay<'_>,
+        node_menu: Option<NodeMenu<'_>>,
     ) -> CanvasResponse {
         let mut response = CanvasResponse::default();
         let rect = ui.available_rect_before_wrap();
@@ -238,6 +304,9 @@ impl Canvas {
             .sync(doc.design(), doc.revision(), theme, validation);
         self.decorate(doc.design(), selection, overlay);
 
+        if self.read_only {
+            self.gesture = Gesture::Idle;
+        }
         let blocking = !matches!(self.gesture, Gesture::Idle);
         let interaction = SettingsInteraction::new()
             .with_dragging_enabled(false)
@@ -269,18 +338,31 @@ impl Canvas {
                 if self.covered_bottom < free.height() * 0.4 {
                     free.max.y -= self.covered_bottom;
                 }
-                view::fit(ui, free, doc.design());
+                let design = doc.design();
+                let bounds = if self.fit_nodes.is_empty() {
+                    view::bounds_of(design.nodes.iter())
+                } else {
+                    view::bounds_of(self.fit_nodes.iter().filter_map(|&i| design.nodes.get(i)))
+                };
+                view::fit(ui, free, bounds);
                 self.fit_pending = None;
             }
             Some(frames) => self.fit_pending = Some(frames - 1),
             None => {}
         }
         self.transform = view::transform(ui, self.rect);
-        self.begin_gesture(ui, &widget, doc.design(), selection);
-        self.update_hover(&widget, doc.design(), selection);
-        self.clicks(ui, &widget, &shown.changes, doc, selection, &mut response);
-        self.continue_gesture(ui, &widget, doc, selection, &mut response);
-        self.drop_from_palette(&widget, doc, selection);
+        if self.read_only {
+            self.update_hover(&widget, doc.design(), selection);
+        } else {
+            self.begin_gesture(ui, &widget, doc.design(), selection);
+            self.update_hover(&widget, doc.design(), selection);
+            self.clicks(ui, &widget, &shown.changes, doc, selection, &mut response);
+            self.continue_gesture(ui, &widget, doc, selection, &mut response);
+            self.drop_from_palette(&widget, doc, selection);
+        }
+        if let Some(menu) = node_menu {
+            response.menu_opened = self.node_menu(&widget, doc.design(), menu);
+        }
 
         let painter = ui.painter_at(self.rect);
         for paint in &overlay.painters {
@@ -292,6 +374,30 @@ impl Canvas {
         }
         self.tooltip(&widget, doc.design());
         response
+    }
+
+    /// The menu of a right-clicked node; a right click elsewhere closes it.
+    /// Returns whether it opened this frame.
+    fn node_menu(&mut self, widget: &egui::Response, design: &Design, menu: NodeMenu<'_>) -> bool {
+        let on_node = widget.secondary_clicked() && self.hovered_node.is_some();
+        if on_node {
+            self.menu_node = self.hovered_node;
+        }
+        let set = if on_node {
+            Some(egui::SetOpenCommand::Bool(true))
+        } else if widget.clicked() || widget.secondary_clicked() {
+            Some(egui::SetOpenCommand::Bool(false))
+        } else {
+            None
+        };
+        let Some(node) = self.menu_node else {
+            return false;
+        };
+        egui::Popup::menu(widget)
+            .open_memory(set)
+            .at_pointer_fixed()
+            .show(|ui| menu(ui, design, node));
+        on_node
     }
 
     fn paint_background(&self, ui: &Ui, rect: Rect, theme: Theme) {

@@ -6,7 +6,7 @@
 use egui::{Pos2, Rect, Ui, Vec2, pos2, vec2};
 use egui_graphs::MetadataFrame;
 
-use crate::model::Design;
+use crate::model::Node;
 use crate::visual::NodeShape;
 
 use super::overlay::ScreenFromGraph;
@@ -74,9 +74,10 @@ pub fn pan_by(ui: &mut Ui, rect: Rect, delta: Vec2) {
     store(ui, rect, t);
 }
 
-/// Zooms and pans so the whole design is in view, centred.
-pub fn fit(ui: &mut Ui, rect: Rect, design: &Design) {
-    let bounds = design_bounds(design)
+/// Zooms and pans so `bounds` (graph units; a default area when `None`)
+/// are in view, centred.
+pub fn fit(ui: &mut Ui, rect: Rect, bounds: Option<Rect>) {
+    let bounds = bounds
         .unwrap_or(Rect::from_center_size(Pos2::ZERO, vec2(400.0, 300.0)))
         .expand(FIT_MARGIN);
     let zoom = (rect.width() / bounds.width())
@@ -86,11 +87,9 @@ pub fn fit(ui: &mut Ui, rect: Rect, design: &Design) {
     store(ui, rect, ScreenFromGraph { zoom, offset });
 }
 
-/// The rectangle covering every node with its label, in graph units.
-pub fn design_bounds(design: &Design) -> Option<Rect> {
-    design
-        .nodes
-        .iter()
+/// The rectangle covering `nodes` with their labels, in graph units.
+pub fn bounds_of<'a>(nodes: impl Iterator<Item = &'a Node>) -> Option<Rect> {
+    nodes
         .filter(|n| n.pos.x.is_finite() && n.pos.y.is_finite())
         .map(|n| {
             let shape = NodeShape::of(&n.kind);

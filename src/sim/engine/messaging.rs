@@ -211,6 +211,7 @@ impl Engine<'_> {
         }
         if rec.trace.hops.len() >= rec.window.max_hops {
             rec.trace.hops_dropped += 1;
+            rec.trace.full_at.get_or_insert(self.now);
             return;
         }
         rec.trace.hops.push(Hop {

@@ -35,6 +35,8 @@ use crate::model::Design;
 #[derive(Debug)]
 pub(crate) struct RunOutput {
     pub results: Results<f64>,
+    /// Client latencies of each entry point's measured successes, µs.
+    pub latency: Vec<hdrhistogram::Histogram<u64>>,
     pub info: RunInfo,
     pub series: Option<TimeSeries>,
     pub trace: Option<Trace>,
@@ -279,8 +281,13 @@ impl<'a> Engine<'a> {
             let n = u64::from(t.window.samples.max(1));
             let span = t.trace.to.saturating_sub(t.trace.from);
             for k in 0..=n {
-                self.events
-                    .push(t.trace.from + span * k / n, Ev::TraceSample);
+                // In 128 bits: a long window times many samples overflows 64.
+                let offset = u128::from(span) * u128::from(k) / u128::from(n);
+                let at = t
+                    .trace
+                    .from
+                    .saturating_add(u64::try_from(offset).unwrap_or(span));
+                self.events.push(at, Ev::TraceSample);
             }
         }
         self.schedule_node_faults();

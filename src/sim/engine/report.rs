@@ -144,9 +144,16 @@ impl Engine<'_> {
         });
         RunOutput {
             results,
+            latency: self.entries.iter().map(|e| e.latency.clone()).collect(),
             info,
             series,
-            trace: self.trace.take().map(|t| t.trace),
+            trace: self.trace.take().map(|t| {
+                let mut trace = t.trace;
+                // Responses and pulled deliveries are recorded when they are
+                // scheduled, before they leave: order by departure.
+                trace.hops.sort_by_key(|h| h.sent);
+                trace
+            }),
         }
     }
 
