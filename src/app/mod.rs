@@ -539,10 +539,12 @@ impl ArchsimApp {
         }
         self.simulation.current()?;
         let stats = self.animation.last_frame();
+        let plural =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
         Some(format!(
-            "{} messages shown · {} workers blocked · {} queued{}",
-            stats.glyphs,
-            stats.blocked_workers,
+            "{} shown · {} blocked · {} queued{}",
+            plural(stats.glyphs, "message", "messages"),
+            plural(stats.blocked_workers as usize, "worker", "workers"),
             stats.waiting,
             if stats.crossed_out.is_empty() {
                 String::new()
