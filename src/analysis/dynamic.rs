@@ -24,13 +24,7 @@ fn name<'d>(design: &'d Design, id: &'d str) -> &'d str {
         .nodes
         .iter()
         .find(|n| n.id.as_str() == id)
-        .map_or(id, |n| {
-            if n.name.is_empty() {
-                n.id.as_str()
-            } else {
-                &n.name
-            }
-        })
+        .map_or(id, crate::model::Node::display_name)
 }
 
 fn sync_links_from(design: &Design, node: &str) -> Vec<LinkIdx> {

@@ -141,10 +141,7 @@ impl Design {
 
     /// The display name of a node, falling back to its id.
     pub fn display_name<'a>(&'a self, id: &'a NodeId) -> &'a str {
-        match self.node(id) {
-            Some(n) if !n.name.is_empty() => &n.name,
-            _ => id.as_str(),
-        }
+        self.node(id).map_or(id.as_str(), Node::display_name)
     }
 
     /// A node id not used yet, built from `base` (`service`, `service_2`...),

@@ -25,6 +25,15 @@ pub struct Node {
 }
 
 impl Node {
+    /// The name people read: `name`, or the id when the name is empty.
+    pub fn display_name(&self) -> &str {
+        if self.name.is_empty() {
+            self.id.as_str()
+        } else {
+            &self.name
+        }
+    }
+
     /// Short lower-case name of the node's kind, for messages.
     pub fn kind_name(&self) -> &'static str {
         self.kind.name()

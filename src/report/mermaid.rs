@@ -67,12 +67,10 @@ pub fn flowchart(
     let mut lines = vec!["flowchart LR".to_owned()];
     for (i, n) in design.nodes.iter().enumerate() {
         let (open, close) = brackets(&n.kind);
-        let name = if n.name.is_empty() {
-            n.id.as_str()
-        } else {
-            &n.name
-        };
-        lines.push(format!("  n{i}{open}\"{}\"{close}", escape::mermaid(name)));
+        lines.push(format!(
+            "  n{i}{open}\"{}\"{close}",
+            escape::mermaid(n.display_name())
+        ));
     }
     // Edges in order, each with its style, for `linkStyle`.
     let mut edges: Vec<(Style, bool)> = Vec::new();

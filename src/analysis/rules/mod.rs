@@ -58,10 +58,8 @@ pub(crate) struct Ctx<'g, 'd> {
 impl<'d> Ctx<'_, 'd> {
     /// The display name of a node.
     pub fn name<'a>(&'a self, id: &'a NodeId) -> &'a str {
-        match self.node(id) {
-            Some(n) if !n.name.is_empty() => &n.name,
-            _ => id.as_str(),
-        }
+        self.node(id)
+            .map_or(id.as_str(), crate::model::Node::display_name)
     }
 
     /// Display names joined by arrows.

@@ -172,11 +172,7 @@ impl Mirror {
 }
 
 fn node_view(node: &Node, theme: Theme, problem: bool) -> NodeView {
-    let label = if node.name.is_empty() {
-        node.id.as_str()
-    } else {
-        &node.name
-    };
+    let label = node.display_name();
     NodeView {
         shape: NodeShape::of(&node.kind),
         label: Arc::from(label),

@@ -258,11 +258,7 @@ pub fn diagram(design: &Design, positions: &[Position], options: &DiagramOptions
                     let draw = NodeDraw {
                         shape: NodeShape::of(&n.kind),
                         center: centers[i],
-                        name: if n.name.is_empty() {
-                            n.id.as_str()
-                        } else {
-                            &n.name
-                        },
+                        name: n.display_name(),
                         caption: &caption,
                         emphasis: emphasis(&options.highlighted_nodes, i),
                         palette,
