@@ -171,8 +171,7 @@ pub fn simulate(design: &Design, options: &SimOptions) -> Result<SimReport, SimE
         .map(|r| {
             let opts = if r == 0 { options } else { &first_only };
             let run_seed = seed.wrapping_add(u64::from(r));
-            let mut out = engine::Engine::new(&plan, design, run_seed, opts).run();
-            out.info.seed = run_seed;
+            let out = engine::Engine::new(&plan, design, run_seed, opts).run();
             options
                 .control
                 .replications_done

@@ -1,13 +1,12 @@
 //! Request-response over a link: sending, network latency, timeouts,
 //! retries with backoff, repeated calls, and who is told when a call ends.
 
-use rand::RngExt as _;
-
 use super::super::plan::{Ix, PKind};
 use super::super::time::Nanos;
 use super::super::trace::HopKind;
 use super::Engine;
 use super::events::{Cause, Ev, Outcome};
+use super::messaging::chance;
 use super::state::{Call, Caller, Job, Msg, Work};
 use crate::model::Style;
 
@@ -59,14 +58,12 @@ impl Engine<'_> {
             self.events
                 .push(now.saturating_add(timeout), Ev::Timeout { call: c, epoch });
         }
-        let rng = &mut self.rng_links[link as usize];
         let arrives = now.saturating_add(l.latency);
-        if l.drop_p > 0.0 && rng.random::<f64>() < l.drop_p {
-            self.links[link as usize].lost += 1;
-            self.record_hop(link, false, HopKind::Lost, flow, now, arrives);
+        if self.lost_in_transit(link, flow, arrives) {
             return;
         }
-        if l.error_p > 0.0 && rng.random::<f64>() < l.error_p {
+        let rng = &mut self.rng_links[link as usize];
+        if chance(rng, l.error_p) {
             self.record_hop(link, false, HopKind::Request, flow, now, arrives);
             let back = arrives.saturating_add(l.latency);
             self.respond(
@@ -79,7 +76,7 @@ impl Engine<'_> {
             );
             return;
         }
-        let poison = l.poison_p > 0.0 && rng.random::<f64>() < l.poison_p;
+        let poison = chance(rng, l.poison_p);
         let mut at = arrives;
         if let Some(via) = l.via
             && let PKind::Broker { delivery, .. } = &self.plan.nodes[via as usize].kind

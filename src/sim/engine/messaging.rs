@@ -43,13 +43,10 @@ impl Engine<'_> {
         let l = &self.plan.links[link as usize];
         self.links[link as usize].messages += 1;
         let arrives = now.saturating_add(l.latency);
-        let rng = &mut self.rng_links[link as usize];
-        if l.drop_p > 0.0 && rng.random::<f64>() < l.drop_p {
-            self.links[link as usize].lost += 1;
-            self.record_hop(link, false, HopKind::Lost, flow, now, arrives);
+        if self.lost_in_transit(link, flow, arrives) {
             return;
         }
-        let poison = l.poison_p > 0.0 && rng.random::<f64>() < l.poison_p;
+        let poison = chance(&mut self.rng_links[link as usize], l.poison_p);
         let m = self.put_msg(Msg {
             link,
             op: l.to_op,
@@ -102,7 +99,7 @@ impl Engine<'_> {
             let delay = delivery.sample(&mut self.rng_nodes[broker as usize], 1.0);
             let at = self.now.saturating_add(delay).saturating_add(l.latency);
             let rng = &mut self.rng_links[sub as usize];
-            let poisoned = poison || (l.poison_p > 0.0 && rng.random::<f64>() < l.poison_p);
+            let poisoned = poison || chance(rng, l.poison_p);
             self.deliver_copy(sub, flow, poisoned, broker, at);
         }
     }
@@ -171,6 +168,18 @@ impl Engine<'_> {
         }
     }
 
+    /// Loses a message leaving over `link` now with the link's drop
+    /// probability: counts it and traces it. Returns whether it was lost.
+    pub(crate) fn lost_in_transit(&mut self, link: Ix, flow: Ix, arrives: Nanos) -> bool {
+        let drop_p = self.plan.links[link as usize].drop_p;
+        if !chance(&mut self.rng_links[link as usize], drop_p) {
+            return false;
+        }
+        self.links[link as usize].lost += 1;
+        self.record_hop(link, false, HopKind::Lost, flow, self.now, arrives);
+        true
+    }
+
     /// Stores a message on its way; a one-way message (no call waits for
     /// it) counts as in flight on its link until it is taken.
     pub(crate) fn put_msg(&mut self, msg: Msg) -> Ix {
@@ -223,6 +232,14 @@ impl Engine<'_> {
             flow,
         });
     }
+}
+
+/// Whether something of probability `p` happens. Nothing is drawn when `p`
+/// is 0, so links and nodes without that fault keep their random streams
+/// as they were.
+#[inline]
+pub(crate) fn chance(rng: &mut impl rand::Rng, p: f64) -> bool {
+    p > 0.0 && rng.random::<f64>() < p
 }
 
 /// The first poll at or after `now` of a clock that ticks every `period`

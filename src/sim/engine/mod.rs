@@ -103,6 +103,8 @@ pub(crate) struct Engine<'a> {
     pub(crate) series: Option<SeriesRecorder>,
     pub(crate) trace: Option<TraceRecorder>,
     pub(crate) load_multiplier: f64,
+    /// This run's seed, reported with its results.
+    pub(crate) seed: u64,
     /// Closed workloads simulated with fewer users than asked:
     /// (entry, asked, simulated).
     pub(crate) capped_users: Vec<(u32, u32, u32)>,
@@ -180,6 +182,7 @@ impl<'a> Engine<'a> {
             series,
             trace,
             load_multiplier: options.load_multiplier,
+            seed,
             capped_users: Vec::new(),
             limits: options.limits,
             control: options.control.clone(),

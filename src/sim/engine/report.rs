@@ -13,7 +13,6 @@ use super::super::time::{NS_PER_MS, NS_PER_S, Nanos};
 use super::super::trace::{EntrySeries, NodeSample, NodeSeries};
 use super::super::{RunInfo, Warning, WarningKind};
 use super::events::Cause;
-use super::state::StationTotals;
 use super::{Engine, RunOutput, Snapshot, Stop};
 use crate::model::Style;
 
@@ -127,7 +126,7 @@ impl Engine<'_> {
             });
         }
         let info = RunInfo {
-            seed: 0,
+            seed: self.seed,
             simulated_s: end as f64 / NS_PER_S,
             events: self.processed,
             wall_ms: wall.as_secs_f64() * 1e3,
@@ -216,7 +215,7 @@ impl Engine<'_> {
             .enumerate()
             .filter(|(_, n)| matches!(n.kind, PKind::Service | PKind::Store { .. }))
             .map(|(i, node)| {
-                let d = delta(&start.stations[i], &end.stations[i]);
+                let d = end.stations[i].since(&start.stations[i]);
                 let workers = if node.workers == u32::MAX {
                     f64::NAN
                 } else {
@@ -281,7 +280,7 @@ impl Engine<'_> {
             .enumerate()
             .filter(|(_, n)| matches!(n.kind, PKind::Broker { .. }))
             .map(|(i, _)| {
-                let d = delta(&start.stations[i], &end.stations[i]);
+                let d = end.stations[i].since(&start.stations[i]);
                 let counts = end.brokers[i].since(&start.brokers[i]);
                 BrokerResult {
                     node: self.design.nodes[i].id.to_string(),
@@ -385,12 +384,7 @@ impl Engine<'_> {
         }
         let elapsed_s = (self.now as f64 / NS_PER_S).max(1e-9);
         let arrivals = st.totals.arrivals as f64 / elapsed_s;
-        let node = &self.design.nodes[n];
-        let name = if node.name.is_empty() {
-            node.id.as_str()
-        } else {
-            &node.name
-        };
+        let name = self.design.nodes[n].display_name();
         let workers = self.plan.nodes[n].workers;
         let capacity = if st.totals.handled > 0 && st.totals.busy_area > 0.0 && workers != u32::MAX
         {
@@ -443,20 +437,6 @@ fn significant(x: f64) -> String {
         format!("{x:.1}")
     } else {
         format!("{x:.2}")
-    }
-}
-
-fn delta(a: &StationTotals, b: &StationTotals) -> StationTotals {
-    StationTotals {
-        busy_area: b.busy_area - a.busy_area,
-        processing_area: b.processing_area - a.processing_area,
-        waiting_direct_area: b.waiting_direct_area - a.waiting_direct_area,
-        in_system_area: b.in_system_area - a.in_system_area,
-        backlog_area: b.backlog_area - a.backlog_area,
-        arrivals: b.arrivals - a.arrivals,
-        handled: b.handled - a.handled,
-        sojourn_sum_ns: b.sojourn_sum_ns - a.sojourn_sum_ns,
-        sojourn_n: b.sojourn_n - a.sojourn_n,
     }
 }
 

@@ -113,6 +113,23 @@ pub(crate) struct StationTotals {
     pub sojourn_n: u64,
 }
 
+impl StationTotals {
+    /// The areas and counts accumulated since `earlier`.
+    pub(crate) fn since(&self, earlier: &StationTotals) -> StationTotals {
+        StationTotals {
+            busy_area: self.busy_area - earlier.busy_area,
+            processing_area: self.processing_area - earlier.processing_area,
+            waiting_direct_area: self.waiting_direct_area - earlier.waiting_direct_area,
+            in_system_area: self.in_system_area - earlier.in_system_area,
+            backlog_area: self.backlog_area - earlier.backlog_area,
+            arrivals: self.arrivals - earlier.arrivals,
+            handled: self.handled - earlier.handled,
+            sojourn_sum_ns: self.sojourn_sum_ns - earlier.sojourn_sum_ns,
+            sojourn_n: self.sojourn_n - earlier.sojourn_n,
+        }
+    }
+}
+
 /// A node's live state.
 #[derive(Debug, Default)]
 pub(crate) struct Station {

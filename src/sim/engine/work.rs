@@ -9,6 +9,7 @@ use super::super::plan::{Ix, PKind};
 use super::super::time::Nanos;
 use super::Engine;
 use super::events::{Cause, Ev, NodeChange, Outcome};
+use super::messaging::chance;
 use super::state::{Caller, Job, Msg, Work};
 use crate::model::{Availability, Style, WhenDown};
 
@@ -224,7 +225,7 @@ impl Engine<'_> {
             }
             Work::Op(op) => {
                 let error_rate = self.plan.nodes[node as usize].error_rate;
-                if error_rate > 0.0 && self.rng_nodes[node as usize].random::<f64>() < error_rate {
+                if chance(&mut self.rng_nodes[node as usize], error_rate) {
                     self.finish_job(j, Outcome::failed(Cause::Error, node));
                     return;
                 }
@@ -269,8 +270,7 @@ impl Engine<'_> {
     /// `calls_per_request`, plus one with the fractional part's probability.
     pub(crate) fn draw_calls(&mut self, link: Ix) -> u32 {
         let l = &self.plan.links[link as usize];
-        let extra = l.calls_extra_p > 0.0
-            && self.rng_links[link as usize].random::<f64>() < l.calls_extra_p;
+        let extra = chance(&mut self.rng_links[link as usize], l.calls_extra_p);
         l.calls_whole + u32::from(extra)
     }
 
