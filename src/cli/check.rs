@@ -6,7 +6,6 @@
 use std::path::{Path, PathBuf};
 
 use archsim::analysis::{self, Severity};
-use archsim::model::LoadError;
 use archsim::report::json::{self, AnalysisView};
 use archsim::sim::{self, SimOptions};
 use serde::Serialize;
@@ -114,7 +113,7 @@ fn check_one(path: &Path, simulate: bool) -> FileReport {
             return FileReport {
                 file,
                 valid: false,
-                errors: error_lines(path, &e),
+                errors: input::error_lines(path, &e),
                 analysis: None,
             };
         }
@@ -139,19 +138,6 @@ fn check_one(path: &Path, simulate: bool) -> FileReport {
         errors,
         analysis: Some(AnalysisView::new(&design, &analysis)),
     }
-}
-
-fn error_lines(path: &Path, e: &LoadError) -> Vec<String> {
-    let mut lines: Vec<String> = e.to_string().lines().map(str::to_owned).collect();
-    if let LoadError::Read { source, .. } = e
-        && source.kind() == std::io::ErrorKind::NotFound
-    {
-        lines.push(format!(
-            "hint: no file {} and no built-in example of that name; `archsim examples` lists them",
-            path.display()
-        ));
-    }
-    lines
 }
 
 fn print_text(path: &Path, report: &FileReport, explain: bool) {

@@ -31,16 +31,24 @@ pub fn example_named(arg: &Path) -> Option<&'static library::Example> {
     library::find(slug)
 }
 
-/// Prints a load error on stderr, one problem per line, with a hint where
-/// the file does not exist.
-pub fn report(arg: &Path, err: &LoadError) {
-    eprintln!("{err}");
+/// A load error as lines for people, one problem per line, with a hint
+/// where the file does not exist.
+pub fn error_lines(arg: &Path, err: &LoadError) -> Vec<String> {
+    let mut lines: Vec<String> = err.to_string().lines().map(str::to_owned).collect();
     if let LoadError::Read { source, .. } = err
         && source.kind() == std::io::ErrorKind::NotFound
     {
-        eprintln!(
+        lines.push(format!(
             "hint: no file {} and no built-in example of that name; `archsim examples` lists them",
             arg.display()
-        );
+        ));
+    }
+    lines
+}
+
+/// Prints a load error on stderr: see [`error_lines`].
+pub fn report(arg: &Path, err: &LoadError) {
+    for line in error_lines(arg, err) {
+        eprintln!("{line}");
     }
 }

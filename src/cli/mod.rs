@@ -10,6 +10,7 @@ mod fmt;
 mod input;
 mod output;
 mod report;
+mod scenario_args;
 mod simulate;
 mod suggest;
 

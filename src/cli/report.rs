@@ -8,6 +8,7 @@ use archsim::model::file;
 use archsim::report::{self, DEFAULT_REPLICATIONS, Format, ReportOptions, Source};
 
 use super::output::outln;
+use super::scenario_args::ScenarioArgs;
 use super::{EXIT_INVALID, EXIT_OK, input};
 
 /// Arguments of `archsim report`.
@@ -22,12 +23,8 @@ pub struct Args {
     /// html, md, json or svg; by default OUT's extension says which.
     #[arg(long, value_name = "FORMAT", value_parser = parse_format)]
     format: Option<Format>,
-    /// Seed of the first replication (default: the scenario's).
-    #[arg(long)]
-    seed: Option<u64>,
-    /// Simulated seconds of arrivals (default: the scenario's).
-    #[arg(long, value_name = "SECONDS")]
-    duration: Option<f64>,
+    #[command(flatten)]
+    scenario: ScenarioArgs,
     /// Replications of every simulation (the design's and each
     /// suggestion's, with the same seeds); two or more give 95 % intervals.
     #[arg(long, short = 'r', default_value_t = DEFAULT_REPLICATIONS, value_name = "R")]
@@ -76,8 +73,8 @@ pub fn run(args: &Args) -> u8 {
         unsaved_changes: false,
     };
     let options = ReportOptions {
-        seed: args.seed,
-        duration_s: args.duration,
+        seed: args.scenario.seed,
+        duration_s: args.scenario.duration,
         replications: args.replications,
         generated_unix_s: SystemTime::now()
             .duration_since(UNIX_EPOCH)

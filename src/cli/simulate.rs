@@ -7,6 +7,7 @@ use archsim::report::json;
 use archsim::sim::{self, Estimate, SimOptions, SimReport};
 
 use super::output::outln;
+use super::scenario_args::ScenarioArgs;
 use super::{EXIT_INVALID, EXIT_OK, input};
 
 /// Arguments of `archsim simulate`.
@@ -14,12 +15,8 @@ use super::{EXIT_INVALID, EXIT_OK, input};
 pub struct Args {
     /// Design file (or built-in example name).
     file: PathBuf,
-    /// Seed of the first replication (default: the scenario's).
-    #[arg(long)]
-    seed: Option<u64>,
-    /// Simulated seconds of arrivals (default: the scenario's).
-    #[arg(long, value_name = "SECONDS")]
-    duration: Option<f64>,
+    #[command(flatten)]
+    scenario: ScenarioArgs,
     /// Independent runs with seeds seed, seed+1, ...; two or more give 95 %
     /// confidence intervals.
     #[arg(long, short = 'r', default_value_t = 1, value_name = "R")]
@@ -42,8 +39,8 @@ pub fn run(args: &Args) -> u8 {
         }
     };
     let options = SimOptions {
-        seed: args.seed,
-        duration_s: args.duration,
+        seed: args.scenario.seed,
+        duration_s: args.scenario.duration,
         replications: args.replications,
         load_multiplier: args.load,
         ..SimOptions::default()

@@ -10,6 +10,7 @@ use archsim::report::json;
 use archsim::sim::SimOptions;
 
 use super::output::outln;
+use super::scenario_args::ScenarioArgs;
 use super::{EXIT_INVALID, EXIT_OK, input};
 
 /// Arguments of `archsim suggest`.
@@ -21,12 +22,8 @@ pub struct Args {
     /// more give confidence intervals.
     #[arg(long, short = 'r', default_value_t = 5, value_name = "R")]
     replications: u32,
-    /// Seed of the first replication (default: the scenario's).
-    #[arg(long)]
-    seed: Option<u64>,
-    /// Simulated seconds of arrivals (default: the scenario's).
-    #[arg(long, value_name = "SECONDS")]
-    duration: Option<f64>,
+    #[command(flatten)]
+    scenario: ScenarioArgs,
     /// Apply the suggestion with this id (as listed) instead of measuring;
     /// needs --output.
     #[arg(long, value_name = "ID", requires = "output")]
@@ -52,8 +49,8 @@ pub fn run(args: &Args) -> u8 {
         return apply(&design, id, out);
     }
     let options = SimOptions {
-        seed: args.seed,
-        duration_s: args.duration,
+        seed: args.scenario.seed,
+        duration_s: args.scenario.duration,
         replications: args.replications,
         ..SimOptions::default()
     };
