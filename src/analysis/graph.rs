@@ -228,20 +228,18 @@ impl<'d> DesignGraph<'d> {
     /// One hop of a chain alone: the network both ways plus the callee's
     /// own work (or a store's access), ms.
     pub fn hop_ms(&self, link: LinkIdx) -> f64 {
-        let no_calls = vec![0.0; self.graph.node_count()];
-        let to_own = self
-            .edges
-            .get(link.0)
-            .and_then(|&e| self.graph.edge_endpoints(e))
-            .map_or(0.0, |(_, to)| self.own_work_ms(to));
-        // For a service the callee's latency without its calls is its own
-        // work; for a store, call_latency_ms already counts the access.
-        self.call_latency_ms(link, &no_calls) + to_own
+        self.call_ms(link, |to| self.own_work_ms(to))
     }
 
     /// The mean time a call over `link` takes, as its caller waits for it:
     /// the network both ways plus the callee's expected latency.
     pub fn call_latency_ms(&self, link: LinkIdx, latencies: &[f64]) -> f64 {
+        self.call_ms(link, |to| latencies[to.index()])
+    }
+
+    /// The network both ways over `link`, plus a store's access time or,
+    /// for a service, `callee` of the endpoint called.
+    fn call_ms(&self, link: LinkIdx, callee: impl Fn(NodeIndex) -> f64) -> f64 {
         let l = &self.design.links[link.0];
         let Some((_, to)) = self
             .edges
@@ -256,7 +254,7 @@ impl<'d> DesignGraph<'d> {
                 Access::Write => s.write_latency.mean_ms(),
                 Access::ReadWrite => s.read_latency.mean_ms() + s.write_latency.mean_ms(),
             },
-            _ => latencies[to.index()],
+            _ => callee(to),
         };
         2.0 * l.latency_ms + callee
     }

@@ -17,13 +17,13 @@ pub(super) fn summaries(g: &DesignGraph<'_>, latencies: &[f64]) -> Vec<EntrySumm
         .filter_map(|entry| {
             let start = g.entry_vertex(entry)?;
             let closure = g.sync_closure(start);
-            let mut members: Vec<NodeIdx> = Vec::new();
-            for &v in &closure {
-                let n = g.node(v);
-                if !members.contains(&n) && !d.nodes[n.0].is_client() {
-                    members.push(n);
-                }
-            }
+            // Several operations of one node count once.
+            let mut seen = fixedbitset::FixedBitSet::with_capacity(d.nodes.len());
+            let members: Vec<NodeIdx> = closure
+                .iter()
+                .map(|&v| g.node(v))
+                .filter(|n| !d.nodes[n.0].is_client() && !seen.put(n.0))
+                .collect();
             let coupling_links: Vec<LinkIdx> = {
                 let mut links: Vec<LinkIdx> = closure
                     .iter()
