@@ -4,45 +4,14 @@
 //! Exit codes are a contract: 0 = clean, 1 = the command found what it
 //! checks for, 2 = invalid input or usage.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::Output;
 
 use archsim::analysis::{self, Severity};
 use archsim::library::{EXAMPLES, Example};
 use archsim::model::file;
-use assert_cmd::cargo::cargo_bin_cmd;
-
-/// Runs `archsim` with `args`.
-fn archsim<I, S>(args: I) -> Output
-where
-    I: IntoIterator<Item = S>,
-    S: AsRef<std::ffi::OsStr>,
-{
-    cargo_bin_cmd!("archsim")
-        .args(args)
-        .output()
-        .expect("archsim runs")
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-/// Asserts the exit code, showing the output when it is wrong.
-#[track_caller]
-fn assert_code(out: &Output, code: i32) {
-    assert_eq!(
-        out.status.code(),
-        Some(code),
-        "stdout:\n{}\nstderr:\n{}",
-        stdout(out),
-        stderr(out)
-    );
-}
+use common::cli::{archsim, assert_code, stderr, stdout};
 
 fn bad_files() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bad");

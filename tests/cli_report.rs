@@ -2,33 +2,12 @@
 //! extension or `--format`, exit codes, errors that say what to do, and
 //! what lands in the file.
 
+mod common;
+
 use std::path::Path;
 use std::process::Output;
 
-use assert_cmd::cargo::cargo_bin_cmd;
-
-fn archsim(args: &[&str], dir: &Path) -> Output {
-    cargo_bin_cmd!("archsim")
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("runs")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-#[track_caller]
-fn assert_code(out: &Output, code: i32) {
-    assert_eq!(
-        out.status.code(),
-        Some(code),
-        "stdout:\n{}\nstderr:\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        stderr(out)
-    );
-}
+use common::cli::{archsim_in, assert_code, stderr};
 
 /// Short runs: these tests check the command, not the numbers.
 const QUICK: [&str; 4] = ["--duration", "20", "-r", "2"];
@@ -37,7 +16,7 @@ fn report(dir: &Path, out: &str, extra: &[&str]) -> Output {
     let mut args = vec!["report", "fraud-check-blocking", "-o", out];
     args.extend(QUICK);
     args.extend(extra);
-    archsim(&args, dir)
+    archsim_in(dir, &args)
 }
 
 #[test]
@@ -113,7 +92,7 @@ fn standard_output_takes_the_report() {
 #[test]
 fn bad_input_exits_2_and_says_why() {
     let dir = tempfile::tempdir().expect("temporary folder");
-    let out = archsim(&["report", "no-such-design", "-o", "r.html"], dir.path());
+    let out = archsim_in(dir.path(), ["report", "no-such-design", "-o", "r.html"]);
     assert_code(&out, 2);
     assert!(stderr(&out).contains("no-such-design"), "{}", stderr(&out));
 
@@ -121,8 +100,9 @@ fn bad_input_exits_2_and_says_why() {
     assert_code(&out, 2);
     assert!(stderr(&out).contains("replications"), "{}", stderr(&out));
 
-    let out = archsim(
-        &[
+    let out = archsim_in(
+        dir.path(),
+        [
             "report",
             "fraud-check-blocking",
             "-o",
@@ -130,7 +110,6 @@ fn bad_input_exits_2_and_says_why() {
             "--duration",
             "1",
         ],
-        dir.path(),
     );
     assert_code(&out, 2);
     assert!(stderr(&out).contains("warm-up"), "{}", stderr(&out));
@@ -146,8 +125,9 @@ fn the_report_never_overwrites_its_design() {
     let design = dir.path().join("d.archsim.ron");
     let text = archsim::library::EXAMPLES[0].text;
     std::fs::write(&design, text).expect("written");
-    let out = archsim(
-        &[
+    let out = archsim_in(
+        dir.path(),
+        [
             "report",
             "d.archsim.ron",
             "-o",
@@ -155,7 +135,6 @@ fn the_report_never_overwrites_its_design() {
             "--format",
             "html",
         ],
-        dir.path(),
     );
     assert_code(&out, 2);
     assert_eq!(std::fs::read_to_string(&design).expect("read"), text);
@@ -164,7 +143,7 @@ fn the_report_never_overwrites_its_design() {
 #[test]
 fn help_lists_the_formats() {
     let dir = tempfile::tempdir().expect("temporary folder");
-    let out = archsim(&["report", "--help"], dir.path());
+    let out = archsim_in(dir.path(), ["report", "--help"]);
     assert_code(&out, 0);
     let help = String::from_utf8_lossy(&out.stdout);
     for word in [
@@ -178,6 +157,6 @@ fn help_lists_the_formats() {
     ] {
         assert!(help.contains(word), "no {word} in\n{help}");
     }
-    let out = archsim(&["--help"], dir.path());
+    let out = archsim_in(dir.path(), ["--help"]);
     assert!(String::from_utf8_lossy(&out.stdout).contains("report"));
 }

@@ -1,7 +1,6 @@
 //! Strategies that generate arbitrary valid designs, for property tests of
 //! the file format, the simulation and the analysis. Each test crate uses
 //! part of them.
-#![allow(dead_code)]
 
 use std::collections::HashSet;
 
