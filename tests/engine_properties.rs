@@ -88,7 +88,9 @@ fn offered_events(design: &Design) -> f64 {
         .nodes
         .iter()
         .map(|n| match n.availability() {
-            Availability::Mttf { mttf_s, mttr_s } if mttf_s + mttr_s > 0.0 => 2.0 / (mttf_s + mttr_s),
+            Availability::Mttf { mttf_s, mttr_s } if mttf_s + mttr_s > 0.0 => {
+                2.0 / (mttf_s + mttr_s)
+            }
             _ => 0.0,
         })
         .sum();

@@ -50,7 +50,10 @@ impl DiskStamp {
     pub fn still_matches(&self, path: &Path) -> bool {
         match std::fs::metadata(path) {
             Ok(m) if m.len() == self.len && modified_ns(&m) == self.modified_unix_ns => true,
-            Ok(_) => Self::read(path).ok().flatten().is_some_and(|now| now.hash == self.hash && now.len == self.len),
+            Ok(_) => Self::read(path)
+                .ok()
+                .flatten()
+                .is_some_and(|now| now.hash == self.hash && now.len == self.len),
             Err(_) => false,
         }
     }

@@ -19,9 +19,9 @@ use serde::de::{DeserializeSeed, Deserializer, Error as _, IgnoredAny, MapAccess
 use super::disk::DiskStamp;
 use super::error::{LoadError, Location, one_line};
 use super::locate::locate;
+use super::path::FieldPath;
 use super::read::{self, Contents};
 use super::temp;
-use super::path::FieldPath;
 use super::{Design, FORMAT_VERSION, validate};
 
 /// The file name extension of designs.

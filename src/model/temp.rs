@@ -125,10 +125,18 @@ mod tests {
     fn only_old_unlocked_temporary_files_of_the_design_are_removed() {
         let dir = tempfile::tempdir().expect("temporary folder");
         let target = dir.path().join("orders.archsim.ron");
-        let stale = dir.path().join(".orders.archsim.ron.archsim-save-abc123.tmp");
-        let fresh = dir.path().join(".orders.archsim.ron.archsim-save-def456.tmp");
-        let locked = dir.path().join(".orders.archsim.ron.archsim-save-ghi789.tmp");
-        let other = dir.path().join(".billing.archsim.ron.archsim-save-abc123.tmp");
+        let stale = dir
+            .path()
+            .join(".orders.archsim.ron.archsim-save-abc123.tmp");
+        let fresh = dir
+            .path()
+            .join(".orders.archsim.ron.archsim-save-def456.tmp");
+        let locked = dir
+            .path()
+            .join(".orders.archsim.ron.archsim-save-ghi789.tmp");
+        let other = dir
+            .path()
+            .join(".billing.archsim.ron.archsim-save-abc123.tmp");
         let legacy_old = dir.path().join(".archsim-save-Xy12Zq.tmp");
         let legacy_new = dir.path().join(".archsim-save-Qq34Rr.tmp");
         for p in [&stale, &fresh, &locked, &other, &legacy_old, &legacy_new] {
@@ -143,7 +151,10 @@ mod tests {
         holder.lock().expect("locks");
         remove_stale(&target);
         assert!(!stale.exists(), "an old unlocked leftover goes");
-        assert!(!legacy_old.exists(), "an hour-old leftover of an old version goes");
+        assert!(
+            !legacy_old.exists(),
+            "an hour-old leftover of an old version goes"
+        );
         for kept in [&fresh, &locked, &other, &legacy_new] {
             assert!(kept.exists(), "{} is kept", kept.display());
         }

@@ -131,9 +131,11 @@ mod tests {
     fn a_duration_past_the_event_limit_is_refused_naming_it() {
         let mut d = busy();
         d.scenario.duration_s = 1e12;
-        let message = check(&d, &SimOptions::default(), &Limits::default())
-            .expect_err("refused");
-        assert!(message.starts_with("duration_s 1000000000000 would simulate"), "{message}");
+        let message = check(&d, &SimOptions::default(), &Limits::default()).expect_err("refused");
+        assert!(
+            message.starts_with("duration_s 1000000000000 would simulate"),
+            "{message}"
+        );
         assert!(message.contains("entry point"), "{message}");
         assert!(message.contains("limit is 1.0e9"), "{message}");
         d.scenario.duration_s = 60.0;
@@ -151,8 +153,7 @@ mod tests {
             };
         }
         d.scenario.duration_s = 1e7;
-        let message = check(&d, &SimOptions::default(), &Limits::default())
-            .expect_err("refused");
+        let message = check(&d, &SimOptions::default(), &Limits::default()).expect_err("refused");
         assert!(message.contains("the failures of"), "{message}");
     }
 }
