@@ -16,6 +16,10 @@ use archsim::sim::{self, SimOptions};
 use divan::Bencher;
 use divan::counter::ItemsCount;
 
+#[path = "memory/mod.rs"]
+mod memory;
+use memory::{peak_rss_mb, reset_peak_rss};
+
 fn main() {
     divan::main();
 }
@@ -33,20 +37,6 @@ fn events(d: &Design) -> u64 {
         .expect("valid")
         .runs[0]
         .events
-}
-
-/// Resets the process's peak resident set to its current size (Linux), so
-/// the next reading is the peak of what runs in between.
-fn reset_peak_rss() {
-    let _ = std::fs::write("/proc/self/clear_refs", "5");
-}
-
-/// The process's peak resident set so far, MB (Linux).
-fn peak_rss_mb() -> Option<f64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb / 1024.0)
 }
 
 /// One core, a design that uses every style: events per second.

@@ -79,8 +79,11 @@ fn call_edges(design: &Design) -> Vec<Vec<usize>> {
     let index = design.node_index();
     let find = |id| index.get(id).map(|i| i.0);
     let mut succ: Vec<Vec<usize>> = vec![Vec::new(); design.nodes.len()];
+    // Edges already added: a broker with a million subscribers must not
+    // search its list for each.
+    let mut added = std::collections::HashSet::new();
     let mut add = |a: usize, b: usize| {
-        if a != b && !succ[a].contains(&b) {
+        if a != b && added.insert((a, b)) {
             succ[a].push(b);
         }
     };

@@ -7,7 +7,9 @@
 //! findings, [`advice`] the refactorings measured before and after,
 //! [`visual`] the rules every picture of a design follows, [`layout`]
 //! the automatic layered layout, and [`report`] the HTML, Markdown, JSON
-//! and SVG reports. The desktop app (feature `gui`,
+//! and SVG reports; [`scc`], [`list`] and [`terminal`] are small helpers
+//! they share (graph components without recursion, lists and lines of text
+//! that any design can be put in safely). The desktop app (feature `gui`,
 //! module `app`) and the command line are thin layers over it. See
 //! ARCHITECTURE.md for the map.
 
@@ -17,7 +19,10 @@ pub mod analysis;
 pub mod app;
 pub mod layout;
 pub mod library;
+pub mod list;
 pub mod model;
 pub mod report;
+pub mod scc;
 pub mod sim;
+pub mod terminal;
 pub mod visual;

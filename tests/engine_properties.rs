@@ -11,7 +11,7 @@ use proptest::prelude::*;
 
 use archsim::advice;
 use archsim::analysis;
-use archsim::model::{Design, NodeKind, Style};
+use archsim::model::{Availability, Design, NodeKind, Style};
 use archsim::sim::{self, Limits, SimOptions, TraceWindow};
 use common::designs::valid_design;
 
@@ -31,6 +31,7 @@ fn quick_options() -> SimOptions {
             max_events: 50_000,
             max_live: 10_000,
             max_wall: Some(Duration::from_secs(2)),
+            ..Limits::default()
         },
         ..SimOptions::default()
     }
@@ -74,12 +75,56 @@ fn sync_reachable(d: &Design, start: (&str, usize)) -> BTreeSet<String> {
     nodes
 }
 
+/// Events a run takes at the least, worked out here from the design: an
+/// arrival event per open request and one per change of an up/down
+/// node, over the duration.
+fn offered_events(design: &Design) -> f64 {
+    let arrivals: f64 = design
+        .entry_points
+        .iter()
+        .filter_map(|e| e.load.open_rate_per_s())
+        .sum();
+    let flips: f64 = design
+        .nodes
+        .iter()
+        .map(|n| match n.availability() {
+            Availability::Mttf { mttf_s, mttr_s } if mttf_s + mttr_s > 0.0 => {
+                2.0 / (mttf_s + mttr_s)
+            }
+            _ => 0.0,
+        })
+        .sum();
+    (arrivals + flips) * design.scenario.duration_s
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 
     #[test]
     fn random_valid_designs_never_panic_or_hang_the_engine(design in valid_design()) {
-        let report = sim::simulate(&design, &quick_options())
+        let mut options = quick_options();
+        let limit = options.limits.max_events as f64;
+        let offered = offered_events(&design);
+        let fits = match sim::simulate(&design, &options) {
+            Err(sim::SimError::TooMuchWork(message)) => {
+                // Refused up front: only when the arrivals and failures
+                // alone are more events than the limit allows.
+                prop_assert!(offered > limit, "{offered}: {message}");
+                false
+            }
+            other => {
+                other.map_err(|e| TestCaseError::fail(format!("a valid design must simulate: {e}")))?;
+                prop_assert!(offered <= limit * (1.0 + 1e-9), "{offered} events were not refused");
+                true
+            }
+        };
+        if !fits {
+            // The same design over a duration the limit allows.
+            let duration = design.scenario.duration_s * 0.9 * limit / offered;
+            prop_assume!(duration > design.scenario.warmup_s);
+            options.duration_s = Some(duration);
+        }
+        let report = sim::simulate(&design, &options)
             .map_err(|e| TestCaseError::fail(format!("a valid design must simulate: {e}")))?;
         for e in &report.results.entry_points {
             prop_assert!(e.succeeded.mean <= e.attempted.mean);

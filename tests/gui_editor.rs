@@ -817,3 +817,215 @@ fn ctrl_wheel_zooms_about_the_pointer_and_wheel_pans() {
         "{zoomed:?} -> {panned:?}"
     );
 }
+
+/// A file holding the blocking fraud check, and two windows on it.
+fn two_windows(dir: &Path) -> (PathBuf, [Harness<'static, ArchsimApp>; 2], Scripted) {
+    let example = archsim::library::find("fraud-check-blocking").unwrap();
+    let path = write(dir, "shared.archsim.ron", example.text);
+    let dialogs = Scripted::default();
+    let open = || harness(app(Start::File(path.clone()), &dialogs, None));
+    (path.clone(), [open(), open()], dialogs)
+}
+
+fn add_from_palette(h: &mut Harness<'_, ArchsimApp>, kind: &str) {
+    h.get_by_role_and_label(egui::accesskit::Role::Button, kind)
+        .click();
+    frames(h, 2);
+}
+
+#[test]
+fn two_windows_on_one_file_ask_before_saving_over_each_other() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, [mut a, mut b], dialogs) = two_windows(dir.path());
+    add_from_palette(&mut a, "Service");
+    keys(&mut a, CTRL, Key::S);
+    let theirs = a.state().document().design().clone();
+    assert_eq!(file::load(&path).unwrap(), theirs);
+    // The other window's save would throw that service away: it asks.
+    add_from_palette(&mut b, "Client");
+    let mine = b.state().document().design().clone();
+    keys(&mut b, CTRL, Key::S);
+    assert!(
+        matches!(
+            b.state().dialog(),
+            Some(Dialog::ChangedOnDisk { unsaved: true, .. })
+        ),
+        "{:?}",
+        b.state().dialog()
+    );
+    assert_eq!(
+        file::load(&path).unwrap(),
+        theirs,
+        "nothing overwritten yet"
+    );
+    assert!(b.query_by_label("The file changed on disk").is_some());
+    // Save as keeps both.
+    let elsewhere = dir.path().join("mine.archsim.ron");
+    dialogs.answer(Some(&elsewhere));
+    b.get_by_label("Save as…").click();
+    frames(&mut b, 2);
+    assert_eq!(file::load(&elsewhere).unwrap(), mine);
+    assert_eq!(file::load(&path).unwrap(), theirs);
+    assert_eq!(b.state().document().path(), Some(elsewhere.as_path()));
+}
+
+#[test]
+fn a_file_changed_on_disk_can_be_reloaded_or_overwritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, [mut a, mut b], _) = two_windows(dir.path());
+    add_from_palette(&mut a, "Service");
+    keys(&mut a, CTRL, Key::S);
+    let theirs = a.state().document().design().clone();
+    // Reload takes the other window's design.
+    add_from_palette(&mut b, "Client");
+    keys(&mut b, CTRL, Key::S);
+    b.get_by_label("Reload").click();
+    frames(&mut b, 2);
+    assert_eq!(b.state().document().design(), &theirs);
+    assert!(!b.state().document().is_dirty());
+    // Overwrite, chosen, saves over it; the first window is asked in turn.
+    add_from_palette(&mut b, "Broker");
+    let mine = b.state().document().design().clone();
+    add_from_palette(&mut a, "Data store");
+    keys(&mut a, CTRL, Key::S);
+    keys(&mut b, CTRL, Key::S);
+    b.get_by_label("Overwrite").click();
+    frames(&mut b, 2);
+    assert_eq!(file::load(&path).unwrap(), mine);
+    add_from_palette(&mut a, "Client");
+    keys(&mut a, CTRL, Key::S);
+    assert!(matches!(
+        a.state().dialog(),
+        Some(Dialog::ChangedOnDisk { .. })
+    ));
+    a.get_by_label("Cancel").click();
+    frames(&mut a, 2);
+    assert_eq!(file::load(&path).unwrap(), mine, "cancel writes nothing");
+    assert!(a.state().document().is_dirty(), "and keeps the changes");
+}
+
+#[test]
+fn a_change_on_disk_is_noticed_while_the_file_is_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, [mut a, _], _) = two_windows(dir.path());
+    let mut changed = a.state().document().design().clone();
+    changed.name = "changed in an editor".into();
+    file::save(&changed, &path).unwrap();
+    a.input_mut().time = Some(3.0);
+    frames(&mut a, 2);
+    assert!(
+        matches!(
+            a.state().dialog(),
+            Some(Dialog::ChangedOnDisk {
+                unsaved: false,
+                then: None,
+                ..
+            })
+        ),
+        "{:?}",
+        a.state().dialog()
+    );
+    a.get_by_label("Reload").click();
+    frames(&mut a, 2);
+    assert_eq!(a.state().document().design(), &changed);
+    // Said once per change.
+    a.input_mut().time = Some(6.0);
+    frames(&mut a, 1);
+    assert!(a.state().dialog().is_none());
+}
+
+#[test]
+fn a_save_supersedes_the_autosave_copy() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let example = archsim::library::find("fraud-check-blocking").unwrap();
+    let path = write(dir.path(), "orders.archsim.ron", example.text);
+    let dialogs = Scripted::default();
+    let mut h = harness(app(Start::File(path.clone()), &dialogs, Some(data.path())));
+    add_from_palette(&mut h, "Service");
+    h.input_mut().time = Some(Autosave::INTERVAL_S + 1.0);
+    frames(&mut h, 1);
+    let copy = h.state().autosave_path().expect("autosave is on");
+    assert!(copy.exists());
+    keys(&mut h, CTRL, Key::S);
+    assert!(!copy.exists(), "the save removed the older copy");
+    drop(h); // a crash right after the save
+    let h = harness(app(Start::default(), &dialogs, Some(data.path())));
+    assert!(h.state().dialog().is_none(), "{:?}", h.state().dialog());
+}
+
+#[test]
+fn a_crashed_copy_is_compared_with_the_saved_file_before_it_is_offered() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let example = archsim::library::find("fraud-check-blocking").unwrap();
+    let path = write(dir.path(), "orders.archsim.ron", example.text);
+    let dialogs = Scripted::default();
+    let crash_with_copy = || {
+        let mut h = harness(app(Start::File(path.clone()), &dialogs, Some(data.path())));
+        add_from_palette(&mut h, "Service");
+        h.input_mut().time = Some(Autosave::INTERVAL_S + 1.0);
+        frames(&mut h, 1);
+        assert!(h.state().autosave_path().unwrap().exists());
+        h.state().document().design().clone()
+    };
+    // The copy holds what the file holds (saved elsewhere, say): nothing
+    // to offer, and the copy goes.
+    let copied = crash_with_copy();
+    file::save(&copied, &path).unwrap();
+    let h = harness(app(Start::default(), &dialogs, Some(data.path())));
+    assert!(h.state().dialog().is_none(), "{:?}", h.state().dialog());
+    drop(h);
+    // The file was saved after the copy, with more work: the copy is
+    // offered, saying it is older, and saving it over the file asks.
+    let _ = crash_with_copy();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let mut later = copied.clone();
+    later.name = "saved later".into();
+    file::save(&later, &path).unwrap();
+    let mut h = harness(app(Start::default(), &dialogs, Some(data.path())));
+    assert!(matches!(h.state().dialog(), Some(Dialog::Recover(r)) if r.saved_after.is_some()));
+    assert!(
+        h.query_by_label_contains("probably older than what is saved")
+            .is_some()
+    );
+    h.get_by_label("Recover").click();
+    frames(&mut h, 2);
+    keys(&mut h, CTRL, Key::S);
+    assert!(matches!(
+        h.state().dialog(),
+        Some(Dialog::ChangedOnDisk { .. })
+    ));
+    assert_eq!(
+        file::load(&path).unwrap(),
+        later,
+        "the saved work is still there"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn opening_a_fifo_or_a_device_says_what_it_is_and_does_not_hang() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe.archsim.ron");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    for (path, what) in [
+        (fifo.clone(), "named pipe"),
+        (PathBuf::from("/dev/zero"), "character device"),
+    ] {
+        let dialogs = Scripted::default();
+        let mut h = harness(app(Start::Empty, &dialogs, None));
+        dialogs.answer(Some(&path));
+        keys(&mut h, CTRL, Key::O);
+        let Some(Dialog::Error { message, .. }) = h.state().dialog() else {
+            panic!("no error for {}: {:?}", path.display(), h.state().dialog());
+        };
+        assert!(message.contains(what), "{message}");
+    }
+}

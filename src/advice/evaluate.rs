@@ -3,6 +3,8 @@
 //! taken replication by replication (paired), which gives much tighter
 //! intervals than comparing two independent means.
 
+use std::collections::{HashMap, HashSet};
+
 use serde::Serialize;
 
 use super::{RefactorError, Suggestion};
@@ -144,19 +146,23 @@ pub struct Advice {
     pub seed: u64,
     /// The suggestions, best first.
     pub evaluations: Vec<Evaluation>,
+    /// The suggestions not measured, in finding order: beyond the most
+    /// asked for, or left when the run was cancelled or the time limit
+    /// ran out.
+    #[serde(skip)]
+    pub unmeasured: Vec<Suggestion>,
 }
 
 /// Every distinct suggestion of an analysis, in finding order.
 pub fn suggestions(analysis: &Analysis) -> Vec<Suggestion> {
-    let mut out: Vec<Suggestion> = Vec::new();
-    for f in &analysis.findings {
-        for s in &f.suggestions {
-            if !out.iter().any(|o| o.id == s.id) {
-                out.push(s.clone());
-            }
-        }
-    }
-    out
+    let mut seen = HashSet::new();
+    analysis
+        .findings
+        .iter()
+        .flat_map(|f| &f.suggestions)
+        .filter(|s| seen.insert(s.id.as_str()))
+        .cloned()
+        .collect()
 }
 
 /// Measures every suggestion for `design` with the same `options` (seed,
@@ -176,13 +182,16 @@ pub fn evaluate_at_most(
     let baseline = sim::simulate(design, options)?;
     let before = analysis::analyse(design);
     let mut evaluations = Vec::new();
-    for suggestion in suggestions(&before).into_iter().take(max) {
-        if options
+    let mut unmeasured = Vec::new();
+    for suggestion in suggestions(&before) {
+        let stopped = options
             .control
             .cancel
             .load(std::sync::atomic::Ordering::Relaxed)
-        {
-            break;
+            || options.limits.past_deadline();
+        if stopped || evaluations.len() >= max {
+            unmeasured.push(suggestion);
+            continue;
         }
         evaluations.push(evaluate_one(
             design, &before, &baseline, suggestion, options,
@@ -198,6 +207,7 @@ pub fn evaluate_at_most(
         seed: baseline.seed,
         baseline,
         evaluations,
+        unmeasured,
     })
 }
 
@@ -219,18 +229,14 @@ pub fn evaluate_one(
     let after = analysis::analyse(&after_design);
     let report = sim::simulate(&after_design, options)?;
     let (b, a) = (&baseline.per_replication, &report.per_replication);
-    let summary = |analysis: &Analysis, name: &str| -> Option<EntrySummary> {
-        analysis
-            .entry_points
-            .iter()
-            .find(|e| e.entry_point == name)
-            .cloned()
-    };
+    let (summaries_before, summaries_after) = (by_name(before), by_name(&after));
     let mut entry_points = Vec::new();
     for (i, entry) in design.entry_points.iter().enumerate() {
-        let (sb, sa) = (summary(before, &entry.name), summary(&after, &entry.name));
-        let count =
-            |s: &Option<EntrySummary>, f: fn(&EntrySummary) -> usize| s.as_ref().map_or(0, f);
+        let (sb, sa) = (
+            summaries_before.get(entry.name.as_str()).copied(),
+            summaries_after.get(entry.name.as_str()).copied(),
+        );
+        let count = |s: Option<&EntrySummary>, f: fn(&EntrySummary) -> usize| s.map_or(0, f);
         entry_points.push(EntryChange {
             entry_point: entry.name.clone(),
             latency_p50_ms: Change::of(b, a, |r| r.entry_points[i].latency_ms.p50),
@@ -238,28 +244,28 @@ pub fn evaluate_one(
             availability: Change::of(b, a, |r| r.entry_points[i].availability),
             flow_completion_p99_ms: Change::of(b, a, |r| r.entry_points[i].flow_completion_ms.p99),
             coupling_set: Counts {
-                before: count(&sb, |s| s.coupling_set.len()),
-                after: count(&sa, |s| s.coupling_set.len()),
+                before: count(sb, |s| s.coupling_set.len()),
+                after: count(sa, |s| s.coupling_set.len()),
             },
             blocking_chain_hops: Counts {
-                before: count(&sb, |s| s.chain_links.len()),
-                after: count(&sa, |s| s.chain_links.len()),
+                before: count(sb, |s| s.chain_links.len()),
+                after: count(sa, |s| s.chain_links.len()),
             },
         });
     }
     let ids =
         |a: &Analysis| -> Vec<String> { a.at_least(Severity::Warning).map(|f| f.id()).collect() };
     let (ids_before, ids_after) = (ids(before), ids(&after));
-    let findings_resolved: Vec<String> = ids_before
-        .iter()
-        .filter(|id| !ids_after.contains(id))
-        .cloned()
-        .collect();
-    let findings_introduced: Vec<String> = ids_after
-        .iter()
-        .filter(|id| !ids_before.contains(id))
-        .cloned()
-        .collect();
+    let only_in = |these: &[String], those: &[String]| -> Vec<String> {
+        let those: HashSet<&String> = those.iter().collect();
+        these
+            .iter()
+            .filter(|id| !those.contains(id))
+            .cloned()
+            .collect()
+    };
+    let findings_resolved = only_in(&ids_before, &ids_after);
+    let findings_introduced = only_in(&ids_after, &ids_before);
     let benefit = score(
         &entry_points,
         findings_resolved.len(),
@@ -277,6 +283,15 @@ pub fn evaluate_one(
         design: after_design,
         report,
     })
+}
+
+/// Each entry point's summary by name.
+fn by_name(analysis: &Analysis) -> HashMap<&str, &EntrySummary> {
+    analysis
+        .entry_points
+        .iter()
+        .map(|e| (e.entry_point.as_str(), e))
+        .collect()
 }
 
 fn score(entries: &[EntryChange], resolved: usize, introduced: usize) -> f64 {

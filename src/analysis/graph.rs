@@ -4,18 +4,27 @@
 //! or client as a whole. An edge is a link, from the operation that makes the
 //! call to the operation it invokes. Working on operations rather than nodes
 //! keeps a callback to `Customer.get_details` apart from
-//! `Customer.register`, which publishes the event. Every walk is iterative:
-//! a design with a chain of a hundred thousand services must not overflow
-//! the stack.
+//! `Customer.register`, which publishes the event.
+//!
+//! A file decides how long a chain is and how many nodes there are, so
+//! every walk is iterative (a chain of a hundred thousand services must not
+//! overflow the stack) and every table is linear in the design: the
+//! endpoints of a node are numbered one after another, the `sync` calls are
+//! one flat list, and reachability is answered per question instead of
+//! kept as a set per vertex.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 
 use fixedbitset::FixedBitSet;
 use petgraph::Direction;
-use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
+use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 
 use crate::model::{Access, Design, LinkIdx, Node, NodeId, NodeIdx, NodeKind, Style};
+use crate::scc::Components;
+
+/// Marks a link end that does not exist.
+const NO_VERTEX: u32 = u32::MAX;
 
 /// One operation of a node (services), or the node itself (the rest).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -32,47 +41,53 @@ pub struct DesignGraph<'d> {
     pub design: &'d Design,
     /// Endpoints and links.
     pub graph: DiGraph<Endpoint, LinkIdx>,
-    endpoints: HashMap<Endpoint, NodeIndex>,
-    /// Each link's edge.
-    edges: Vec<EdgeIndex>,
+    /// Each link's caller and callee vertex ([`NO_VERTEX`] for a link
+    /// whose nodes do not exist).
+    link_vertices: Vec<(u32, u32)>,
+    /// Each link's style, packed: the rules ask for every link, and the
+    /// links themselves are large.
+    styles: Vec<Style>,
     /// Node index by id: rules look nodes up per link, so this must not be
     /// a linear search.
     ids: HashMap<&'d str, NodeIdx>,
-    /// Each node's endpoints.
-    by_node: Vec<Vec<NodeIndex>>,
-    /// Each endpoint's `sync` calls in file order: (link, callee).
-    sync_adjacency: Vec<Vec<(LinkIdx, NodeIndex)>>,
+    /// The first vertex of each node, and the end: a node's endpoints are
+    /// numbered one after another.
+    first_vertex: Vec<u32>,
+    /// Every endpoint's `sync` calls in file order, one endpoint after
+    /// another: (link, callee).
+    sync_calls: Vec<(LinkIdx, NodeIndex)>,
+    /// Where each endpoint's calls start in `sync_calls`, and the end.
+    sync_starts: Vec<u32>,
     /// Every endpoint, callees before callers along `sync` links.
     post_order: Vec<NodeIndex>,
+    /// Each endpoint's next hop on its longest `sync` chain.
+    longest_next: Vec<Option<(LinkIdx, NodeIndex)>>,
+    /// The strongly connected components along `sync` links.
+    components: Components,
 }
 
 impl<'d> DesignGraph<'d> {
     /// Builds the graph of a validated design.
     pub fn new(design: &'d Design) -> Self {
-        let index = design.node_index();
-        let ids = design
+        let ids: HashMap<&'d str, NodeIdx> = design
             .nodes
             .iter()
             .enumerate()
             .map(|(i, n)| (n.id.as_str(), NodeIdx(i)))
             .collect();
         let mut graph = DiGraph::with_capacity(design.nodes.len(), design.links.len());
-        let mut endpoints = HashMap::new();
-        let mut by_node = Vec::with_capacity(design.nodes.len());
+        let mut first_vertex = Vec::with_capacity(design.nodes.len() + 1);
         for (n, node) in design.nodes.iter().enumerate() {
+            first_vertex.push(graph.node_count() as u32);
             let ops = node.as_service().map_or(1, |s| s.operations.len().max(1));
-            let mut own = Vec::with_capacity(ops);
             for op in 0..ops {
-                let e = Endpoint {
+                graph.add_node(Endpoint {
                     node: NodeIdx(n),
                     op,
-                };
-                let v = graph.add_node(e);
-                endpoints.insert(e, v);
-                own.push(v);
+                });
             }
-            by_node.push(own);
         }
+        first_vertex.push(graph.node_count() as u32);
         let op_index = |node: NodeIdx, name: Option<&str>| -> usize {
             match (design.nodes[node.0].as_service(), name) {
                 (Some(s), Some(name)) => s
@@ -83,41 +98,40 @@ impl<'d> DesignGraph<'d> {
                 _ => 0,
             }
         };
-        let mut edges = Vec::with_capacity(design.links.len());
+        let vertex = |node: NodeIdx, op: usize| NodeIndex::new(first_vertex[node.0] as usize + op);
+        let mut link_vertices = Vec::with_capacity(design.links.len());
         for (i, l) in design.links.iter().enumerate() {
-            let (Some(&from), Some(&to)) = (index.get(&l.from), index.get(&l.to)) else {
+            let (Some(&from), Some(&to)) = (ids.get(l.from.as_str()), ids.get(l.to.as_str()))
+            else {
+                link_vertices.push((NO_VERTEX, NO_VERTEX));
                 continue;
             };
-            let a = endpoints[&Endpoint {
-                node: from,
-                op: op_index(from, l.from_op.as_deref()),
-            }];
-            let b = endpoints[&Endpoint {
-                node: to,
-                op: op_index(to, l.to_op.as_deref()),
-            }];
-            edges.push(graph.add_edge(a, b, LinkIdx(i)));
+            let a = vertex(from, op_index(from, l.from_op.as_deref()));
+            let b = vertex(to, op_index(to, l.to_op.as_deref()));
+            graph.add_edge(a, b, LinkIdx(i));
+            link_vertices.push((a.index() as u32, b.index() as u32));
         }
-        let mut sync_adjacency = vec![Vec::new(); graph.node_count()];
-        for e in graph.edge_references() {
-            if design.links[e.weight().0].style == Style::Sync {
-                sync_adjacency[e.source().index()].push((*e.weight(), e.target()));
-            }
-        }
-        for calls in &mut sync_adjacency {
-            calls.sort_by_key(|(l, _)| *l);
-        }
+        let (sync_calls, sync_starts) = sync_lists(design, &graph);
         let mut g = Self {
             design,
             graph,
-            endpoints,
-            edges,
+            link_vertices,
+            styles: design.links.iter().map(|l| l.style).collect(),
             ids,
-            by_node,
-            sync_adjacency,
+            first_vertex,
+            sync_calls,
+            sync_starts,
             post_order: Vec::new(),
+            longest_next: Vec::new(),
+            components: Components::default(),
         };
         g.post_order = g.compute_post_order();
+        g.longest_next = g.compute_longest_next();
+        g.components = Components::of(g.graph.node_count(), |v| {
+            g.sync_calls(NodeIndex::new(v))
+                .iter()
+                .map(|&(_, w)| w.index())
+        });
         g
     }
 
@@ -132,16 +146,22 @@ impl<'d> DesignGraph<'d> {
     }
 
     /// The endpoints of a node.
-    pub fn endpoints_of(&self, node: NodeIdx) -> &[NodeIndex] {
-        self.by_node.get(node.0).map_or(&[], Vec::as_slice)
+    pub fn endpoints_of(&self, node: NodeIdx) -> impl ExactSizeIterator<Item = NodeIndex> + use<> {
+        let (first, end) = match (
+            self.first_vertex.get(node.0),
+            self.first_vertex.get(node.0 + 1),
+        ) {
+            (Some(&first), Some(&end)) => (first as usize, end as usize),
+            _ => (0, 0),
+        };
+        (first..end).map(NodeIndex::new)
     }
 
     /// The `sync` links that arrive at a node (any of its operations).
     pub fn sync_links_into(&self, node: NodeIdx) -> Vec<LinkIdx> {
         let mut links: Vec<LinkIdx> = self
             .endpoints_of(node)
-            .iter()
-            .flat_map(|&v| self.graph.edges_directed(v, Direction::Incoming))
+            .flat_map(|v| self.graph.edges_directed(v, Direction::Incoming))
             .map(|e| *e.weight())
             .filter(|&l| self.style(l) == Style::Sync)
             .collect();
@@ -151,14 +171,13 @@ impl<'d> DesignGraph<'d> {
 
     /// The vertex of an endpoint.
     pub fn vertex(&self, e: Endpoint) -> Option<NodeIndex> {
-        self.endpoints.get(&e).copied()
+        self.endpoints_of(e.node).nth(e.op)
     }
 
     /// The vertex an entry point's requests arrive at.
     pub fn entry_vertex(&self, entry: &crate::model::EntryPoint) -> Option<NodeIndex> {
         let link = self.design.entry_link(entry)?;
-        let edge = *self.edges.get(link.0)?;
-        let (_, to) = self.graph.edge_endpoints(edge)?;
+        let (_, to) = self.link_ends(link)?;
         // The entry's operation overrides the link's.
         match &entry.operation {
             Some(op) => {
@@ -178,20 +197,32 @@ impl<'d> DesignGraph<'d> {
 
     /// The style of a link.
     pub fn style(&self, link: LinkIdx) -> Style {
-        self.design.links[link.0].style
+        self.styles[link.0]
     }
 
     /// The `sync` calls an endpoint makes, in file order: (link, callee).
     pub fn sync_calls(&self, v: NodeIndex) -> &[(LinkIdx, NodeIndex)] {
-        self.sync_adjacency
-            .get(v.index())
-            .map_or(&[], Vec::as_slice)
+        match (
+            self.sync_starts.get(v.index()),
+            self.sync_starts.get(v.index() + 1),
+        ) {
+            (Some(&a), Some(&b)) => &self.sync_calls[a as usize..b as usize],
+            _ => &[],
+        }
     }
 
     /// Every endpoint reachable from `start` over `sync` links, `start`
     /// included, in the order first reached.
     pub fn sync_closure(&self, start: NodeIndex) -> Vec<NodeIndex> {
-        let mut seen = FixedBitSet::with_capacity(self.graph.node_count());
+        self.sync_closure_marking(start, &mut FixedBitSet::new())
+    }
+
+    /// [`Self::sync_closure`] with the caller's marks (one per vertex,
+    /// all clear), which it leaves clear again: a caller that asks for
+    /// many closures pays for what each reaches, not for the design's size
+    /// each time.
+    pub fn sync_closure_marking(&self, start: NodeIndex, seen: &mut FixedBitSet) -> Vec<NodeIndex> {
+        seen.grow(self.graph.node_count());
         let mut order = Vec::new();
         let mut stack = vec![start];
         seen.insert(start.index());
@@ -203,13 +234,33 @@ impl<'d> DesignGraph<'d> {
                 }
             }
         }
+        for v in &order {
+            seen.set(v.index(), false);
+        }
         order
     }
 
     /// The endpoint a link's call lands on.
     pub fn callee(&self, link: LinkIdx) -> Option<NodeIndex> {
-        let edge = *self.edges.get(link.0)?;
-        self.graph.edge_endpoints(edge).map(|(_, to)| to)
+        self.link_ends(link).map(|(_, to)| to)
+    }
+
+    /// The endpoints a link joins: the caller's and the callee's.
+    pub fn link_ends(&self, link: LinkIdx) -> Option<(NodeIndex, NodeIndex)> {
+        match self.link_vertices.get(link.0) {
+            Some(&(a, b)) if a != NO_VERTEX => {
+                Some((NodeIndex::new(a as usize), NodeIndex::new(b as usize)))
+            }
+            _ => None,
+        }
+    }
+
+    /// The nodes a link joins, found without looking their ids up: the
+    /// rules ask this for every link.
+    pub fn link_nodes(&self, link: LinkIdx) -> Option<(&'d Node, &'d Node)> {
+        let (a, b) = self.link_ends(link)?;
+        let nodes = &self.design.nodes;
+        Some((&nodes[self.node(a).0], &nodes[self.node(b).0]))
     }
 
     /// The mean of an endpoint's own work, ms (a service operation's
@@ -241,11 +292,7 @@ impl<'d> DesignGraph<'d> {
     /// for a service, `callee` of the endpoint called.
     fn call_ms(&self, link: LinkIdx, callee: impl Fn(NodeIndex) -> f64) -> f64 {
         let l = &self.design.links[link.0];
-        let Some((_, to)) = self
-            .edges
-            .get(link.0)
-            .and_then(|&e| self.graph.edge_endpoints(e))
-        else {
+        let Some(to) = self.callee(link) else {
             return 0.0;
         };
         let callee = match &self.design.nodes[self.node(to).0].kind {
@@ -301,70 +348,67 @@ impl<'d> DesignGraph<'d> {
         let n = self.graph.node_count();
         let mut state = vec![0u8; n]; // 0 new, 1 on the stack, 2 done
         let mut order = Vec::with_capacity(n);
+        // (vertex, how many of its calls were looked at), newest last.
+        let mut stack: Vec<(NodeIndex, usize)> = Vec::new();
         for root in self.graph.node_indices() {
             if state[root.index()] != 0 {
                 continue;
             }
-            let mut stack: Vec<(NodeIndex, Vec<NodeIndex>)> = vec![(root, self.callees(root))];
             state[root.index()] = 1;
-            while let Some((v, pending)) = stack.last_mut() {
-                match pending.pop() {
-                    Some(w) if state[w.index()] == 0 => {
-                        state[w.index()] = 1;
-                        let callees = self.callees(w);
-                        stack.push((w, callees));
-                    }
-                    Some(_) => {}
-                    None => {
-                        state[v.index()] = 2;
-                        order.push(*v);
-                        stack.pop();
-                    }
+            stack.push((root, 0));
+            while let Some((v, looked)) = stack.last_mut() {
+                let v = *v;
+                // Calls are looked at last first, as the walk always did.
+                let calls = self.sync_calls(v);
+                let Some(&(_, w)) = calls.len().checked_sub(*looked + 1).map(|i| &calls[i]) else {
+                    state[v.index()] = 2;
+                    order.push(v);
+                    stack.pop();
+                    continue;
+                };
+                *looked += 1;
+                if state[w.index()] == 0 {
+                    state[w.index()] = 1;
+                    stack.push((w, 0));
                 }
             }
         }
         order
     }
 
-    fn callees(&self, v: NodeIndex) -> Vec<NodeIndex> {
-        self.sync_calls(v).iter().map(|&(_, w)| w).collect()
+    /// For every vertex, the next hop of its longest path of `sync` calls:
+    /// longest path in the graph left once cycle-closing calls are
+    /// dropped, bottom-up over the post-order (a call to a vertex not done
+    /// yet closes a cycle).
+    fn compute_longest_next(&self) -> Vec<Option<(LinkIdx, NodeIndex)>> {
+        let n = self.graph.node_count();
+        let mut hops = vec![0usize; n];
+        let mut next = vec![None; n];
+        let mut done = FixedBitSet::with_capacity(n);
+        for &v in &self.post_order {
+            for &(link, w) in self.sync_calls(v) {
+                if !done.contains(w.index()) {
+                    continue; // w is v's ancestor in the walk: a cycle
+                }
+                if hops[w.index()] + 1 > hops[v.index()] {
+                    hops[v.index()] = hops[w.index()] + 1;
+                    next[v.index()] = Some((link, w));
+                }
+            }
+            done.insert(v.index());
+        }
+        next
     }
 
     /// The longest path of `sync` calls from `start`, by hops, with its
     /// links. Calls that close a cycle are not followed.
     pub fn longest_sync_chain(&self, start: NodeIndex) -> Chain {
-        // Longest path in the DAG left once cycle-closing calls are dropped,
-        // computed bottom-up over the post-order of what `start` reaches.
-        let reach = self.sync_closure(start);
-        let mut inside = FixedBitSet::with_capacity(self.graph.node_count());
-        for v in &reach {
-            inside.insert(v.index());
-        }
-        let mut best: HashMap<NodeIndex, (usize, Option<(LinkIdx, NodeIndex)>)> = HashMap::new();
-        let mut done = FixedBitSet::with_capacity(self.graph.node_count());
-        for &v in &self.post_order {
-            if !inside.contains(v.index()) {
-                continue;
-            }
-            let mut top = (0, None);
-            for &(link, w) in self.sync_calls(v) {
-                if !done.contains(w.index()) {
-                    continue; // w is v's ancestor in the walk: a cycle
-                }
-                let hops = best.get(&w).map_or(0, |b| b.0) + 1;
-                if hops > top.0 {
-                    top = (hops, Some((link, w)));
-                }
-            }
-            best.insert(v, top);
-            done.insert(v.index());
-        }
         let mut chain = Chain {
             vertices: vec![start],
             links: Vec::new(),
         };
         let mut v = start;
-        while let Some(&(_, Some((link, w)))) = best.get(&v) {
+        while let Some(&Some((link, w))) = self.longest_next.get(v.index()) {
             chain.links.push(link);
             chain.vertices.push(w);
             v = w;
@@ -373,48 +417,183 @@ impl<'d> DesignGraph<'d> {
     }
 
     /// Groups of endpoints that call each other in a cycle over `sync`
-    /// links (including a service calling itself).
+    /// links (including a service calling itself), each sorted.
     pub fn sync_cycles(&self) -> Vec<Vec<NodeIndex>> {
-        let sync_only = self.graph.filter_map(
-            |_, e| Some(*e),
-            |_, l| (self.style(*l) == Style::Sync).then_some(*l),
-        );
-        petgraph::algo::tarjan_scc(&sync_only)
-            .into_iter()
-            .filter(|c| c.len() > 1 || c.first().is_some_and(|&v| sync_only.contains_edge(v, v)))
-            .map(|mut c| {
-                c.sort();
-                c
+        (0..self.components.len())
+            .filter(|&c| self.is_cyclic(c))
+            .map(|c| {
+                let mut members: Vec<NodeIndex> = self
+                    .components
+                    .members(c)
+                    .iter()
+                    .map(|&v| NodeIndex::new(v as usize))
+                    .collect();
+                members.sort();
+                members
             })
             .collect()
     }
 
-    /// For every vertex, the set of vertices it reaches over `sync` links
-    /// (itself excluded unless on a cycle): one bit set per vertex, built
-    /// bottom-up in a single pass.
-    pub fn sync_reachability(&self) -> Vec<FixedBitSet> {
-        let n = self.graph.node_count();
-        let mut reach = vec![FixedBitSet::with_capacity(n); n];
-        // Vertices of one cycle reach each other; process components of the
-        // condensation callees first.
-        let sync_only = self.graph.filter_map(
-            |_, e| Some(*e),
-            |_, l| (self.style(*l) == Style::Sync).then_some(*l),
-        );
-        let components = petgraph::algo::tarjan_scc(&sync_only); // callees first
-        for component in &components {
-            let mut set = FixedBitSet::with_capacity(n);
-            for &v in component {
-                for w in sync_only.neighbors(v) {
-                    set.insert(w.index());
-                    set.union_with(&reach[w.index()]);
+    /// Whether two endpoints are in the same cycle of `sync` calls (or are
+    /// one endpoint that is on a cycle).
+    pub fn same_sync_cycle(&self, a: NodeIndex, b: NodeIndex) -> bool {
+        let c = self.components.component_of(a.index());
+        c == self.components.component_of(b.index()) && self.is_cyclic(c)
+    }
+
+    /// Whether component `c` is a cycle: more than one vertex, or one that
+    /// calls itself.
+    fn is_cyclic(&self, c: usize) -> bool {
+        match self.components.members(c) {
+            [v] => {
+                let v = NodeIndex::new(*v as usize);
+                self.sync_calls(v).iter().any(|&(_, w)| w == v)
+            }
+            members => members.len() > 1,
+        }
+    }
+
+    /// Answers "does this vertex reach that one over `sync` links?" for
+    /// the rules that compare calls.
+    pub fn sync_reachability(&self) -> SyncReach<'_, 'd> {
+        SyncReach::new(self)
+    }
+}
+
+/// Every endpoint's `sync` calls in file order, as one flat list and where
+/// each endpoint's part starts.
+fn sync_lists(
+    design: &Design,
+    graph: &DiGraph<Endpoint, LinkIdx>,
+) -> (Vec<(LinkIdx, NodeIndex)>, Vec<u32>) {
+    let mut calls: Vec<(NodeIndex, LinkIdx, NodeIndex)> = graph
+        .edge_references()
+        .filter(|e| design.links[e.weight().0].style == Style::Sync)
+        .map(|e| (e.source(), *e.weight(), e.target()))
+        .collect();
+    calls.sort_by_key(|&(from, link, _)| (from, link));
+    let mut starts = Vec::with_capacity(graph.node_count() + 1);
+    let mut i = 0;
+    for v in 0..graph.node_count() {
+        starts.push(i as u32);
+        while calls.get(i).is_some_and(|c| c.0.index() == v) {
+            i += 1;
+        }
+    }
+    starts.push(i as u32);
+    (calls.into_iter().map(|(_, l, w)| (l, w)).collect(), starts)
+}
+
+/// Reachability over `sync` links, one question at a time, in memory
+/// linear in the design (a set per vertex would be quadratic: a million
+/// clients took gigabytes).
+///
+/// A vertex only reaches vertices whose component comes earlier in the
+/// graph's topological order, so each question is a walk from the first
+/// vertex that never leaves the part of the order between the two. All
+/// questions together may visit at most [`SyncReach::BUDGET_PER_ELEMENT`]
+/// times the design's vertices and calls; once that is spent, every answer
+/// is "maybe" (`true`), so a rule that acts on independence stays silent
+/// rather than guess, and no design can make the analysis quadratic.
+pub struct SyncReach<'g, 'd> {
+    g: &'g DesignGraph<'d>,
+    /// Position of each component in a topological order, callers first.
+    position: Vec<u32>,
+    /// The question each vertex was last visited for.
+    visited: Vec<u32>,
+    question: u32,
+    stack: Vec<NodeIndex>,
+    budget: usize,
+}
+
+impl<'g, 'd> SyncReach<'g, 'd> {
+    /// How many vertex visits per vertex and call of the design all
+    /// questions may make together.
+    pub const BUDGET_PER_ELEMENT: usize = 16;
+
+    fn new(g: &'g DesignGraph<'d>) -> Self {
+        let components = &g.components;
+        // Tarjan's order has callees first; a breadth-first order of the
+        // components from the callers keeps related vertices close, so the
+        // walks stay short.
+        let count = components.len();
+        let mut callers = vec![0u32; count];
+        for c in 0..count {
+            for &v in components.members(c) {
+                for &(_, w) in g.sync_calls(NodeIndex::new(v as usize)) {
+                    let d = components.component_of(w.index());
+                    if d != c {
+                        callers[d] += 1;
+                    }
                 }
             }
-            for &v in component {
-                reach[v.index()] = set.clone();
+        }
+        let mut queue: VecDeque<usize> = (0..count).rev().filter(|&c| callers[c] == 0).collect();
+        let mut position = vec![0u32; count];
+        let mut next = 0u32;
+        while let Some(c) = queue.pop_front() {
+            position[c] = next;
+            next += 1;
+            for &v in components.members(c) {
+                for &(_, w) in g.sync_calls(NodeIndex::new(v as usize)) {
+                    let d = components.component_of(w.index());
+                    if d != c {
+                        callers[d] -= 1;
+                        if callers[d] == 0 {
+                            queue.push_back(d);
+                        }
+                    }
+                }
             }
         }
-        reach
+        let n = g.graph.node_count();
+        Self {
+            g,
+            position,
+            visited: vec![0; n],
+            question: 0,
+            stack: Vec::new(),
+            budget: Self::BUDGET_PER_ELEMENT * (n + g.sync_calls.len()),
+        }
+    }
+
+    fn position_of(&self, v: NodeIndex) -> u32 {
+        self.position[self.g.components.component_of(v.index())]
+    }
+
+    /// Whether `from` reaches `to` over one or more `sync` calls (`true`
+    /// also when the budget is spent and the answer is not known).
+    pub fn reaches(&mut self, from: NodeIndex, to: NodeIndex) -> bool {
+        if self.g.components.component_of(from.index())
+            == self.g.components.component_of(to.index())
+        {
+            return from != to || self.g.same_sync_cycle(from, to);
+        }
+        let target = self.position_of(to);
+        if self.position_of(from) > target {
+            return false;
+        }
+        self.question += 1;
+        self.stack.clear();
+        self.stack.push(from);
+        self.visited[from.index()] = self.question;
+        while let Some(v) = self.stack.pop() {
+            if self.budget == 0 {
+                return true;
+            }
+            self.budget -= 1;
+            for &(_, w) in self.g.sync_calls(v) {
+                if w == to {
+                    return true;
+                }
+                // Past `to`'s component in the order: cannot lead to it.
+                if self.visited[w.index()] != self.question && self.position_of(w) <= target {
+                    self.visited[w.index()] = self.question;
+                    self.stack.push(w);
+                }
+            }
+        }
+        false
     }
 }
 
@@ -431,5 +610,117 @@ impl Chain {
     /// Number of sync hops.
     pub fn hops(&self) -> usize {
         self.links.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use rand::{RngExt as _, SeedableRng};
+    use rand_pcg::Pcg64Mcg;
+
+    use super::*;
+    use crate::model::{Distribution, Link, Node, Position, Service};
+
+    /// `n` services with `links` random sync calls among them, cycles
+    /// and self-calls included.
+    fn random_design(seed: u64, n: usize, links: usize) -> Design {
+        let mut rng = Pcg64Mcg::seed_from_u64(seed);
+        let mut d = Design::new("random");
+        for i in 0..n {
+            d.nodes.push(Node {
+                id: format!("s{i}").as_str().into(),
+                name: String::new(),
+                pos: Position::default(),
+                notes: String::new(),
+                kind: NodeKind::Service(Service::simple(1, Distribution::Constant { ms: 1.0 })),
+            });
+        }
+        for _ in 0..links {
+            let (a, b) = (rng.random_range(0..n), rng.random_range(0..n));
+            d.links.push(Link::new(
+                format!("s{a}").as_str(),
+                format!("s{b}").as_str(),
+                Style::Sync,
+            ));
+        }
+        d
+    }
+
+    /// Whether `from` reaches `to` over one or more sync calls, by a plain
+    /// search of everything.
+    fn reaches_by_search(g: &DesignGraph<'_>, from: NodeIndex, to: NodeIndex) -> bool {
+        let mut seen = HashSet::new();
+        let mut stack: Vec<NodeIndex> = g.sync_calls(from).iter().map(|&(_, w)| w).collect();
+        while let Some(v) = stack.pop() {
+            if v == to {
+                return true;
+            }
+            if seen.insert(v) {
+                stack.extend(g.sync_calls(v).iter().map(|&(_, w)| w));
+            }
+        }
+        false
+    }
+
+    #[test]
+    fn reachability_answers_as_a_plain_search_does() {
+        for seed in 0..20 {
+            let n = 3 + seed as usize * 2;
+            let d = random_design(seed, n, n + seed as usize % 7 * 3);
+            let g = DesignGraph::new(&d);
+            let mut reach = g.sync_reachability();
+            // Every pair is asked, far more than a rule asks.
+            reach.budget = usize::MAX;
+            for a in g.graph.node_indices() {
+                for b in g.graph.node_indices() {
+                    assert_eq!(
+                        reach.reaches(a, b),
+                        reaches_by_search(&g, a, b),
+                        "seed {seed}: {a:?} to {b:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn cycles_are_found_with_their_members() {
+        // s0 → s1 → s2 → s0, s3 → s3, s4 → s0.
+        let mut d = random_design(0, 5, 0);
+        for (a, b) in [(0, 1), (1, 2), (2, 0), (3, 3), (4, 0)] {
+            d.links.push(Link::new(
+                format!("s{a}").as_str(),
+                format!("s{b}").as_str(),
+                Style::Sync,
+            ));
+        }
+        let g = DesignGraph::new(&d);
+        let v = NodeIndex::new;
+        assert_eq!(g.sync_cycles(), vec![vec![v(0), v(1), v(2)], vec![v(3)]]);
+        assert!(g.same_sync_cycle(v(0), v(2)));
+        assert!(!g.same_sync_cycle(v(4), v(0)));
+        // The longest chain from s4 stops where the cycle would close.
+        assert_eq!(g.longest_sync_chain(v(4)).hops(), 3);
+    }
+
+    #[test]
+    fn a_spent_budget_answers_maybe() {
+        let d = random_design(3, 200, 600);
+        let g = DesignGraph::new(&d);
+        let mut reach = g.sync_reachability();
+        reach.budget = 0;
+        let (a, b) = g
+            .graph
+            .node_indices()
+            .flat_map(|a| g.graph.node_indices().map(move |b| (a, b)))
+            .find(|&(a, b)| {
+                g.components.component_of(a.index()) != g.components.component_of(b.index())
+                    && !reaches_by_search(&g, a, b)
+                    && reach.position_of(a) < reach.position_of(b)
+            })
+            .expect("an unreachable pair the order alone cannot rule out");
+        assert!(reach.reaches(a, b), "unknown is reported as maybe");
     }
 }

@@ -8,6 +8,12 @@
 //! crashed: if it left a copy, the app offers to recover it. Sessions still
 //! running (their lock is held) are left alone, so two windows never steal
 //! each other's work.
+//!
+//! A successful save removes the session's copy at once (it is older than
+//! what was saved), and before offering a copy the app compares it with
+//! the file it was a copy of: a copy that holds what the file holds is
+//! removed without asking, and one older than the file's last save says
+//! so.
 
 use std::fs::{File, TryLockError};
 use std::io;
@@ -17,7 +23,7 @@ use std::time::SystemTime;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::file;
+use crate::model::{DiskStamp, file};
 
 use super::document::{Document, Origin};
 
@@ -28,6 +34,10 @@ pub struct AutosaveInfo {
     pub title: String,
     /// The file the session was editing, if any.
     pub original: Option<PathBuf>,
+    /// What that file looked like when the session last read or wrote it:
+    /// a recovered design saved over a file changed since is a conflict.
+    #[serde(default)]
+    pub disk: Option<DiskStamp>,
 }
 
 /// A copy left behind by a session that crashed.
@@ -39,6 +49,9 @@ pub struct Recoverable {
     pub info: AutosaveInfo,
     /// When it was written.
     pub written: Option<SystemTime>,
+    /// When the file it is a copy of was saved, if that was after the copy
+    /// was written: the copy is then older than what is saved.
+    pub saved_after: Option<SystemTime>,
     session: String,
 }
 
@@ -114,11 +127,20 @@ impl Autosave {
                 Origin::Recovered { original, .. } => original.clone(),
                 Origin::Untitled | Origin::Example(_) => None,
             },
+            disk: doc.disk().copied(),
         };
         let json = serde_json::to_vec_pretty(&info).map_err(io::Error::other)?;
         file::write_atomically(&info_path(&self.dir, &self.session), &json)?;
         self.written = Some(doc.revision());
         Ok(true)
+    }
+
+    /// The document was saved: its copy is older than the file now, so it
+    /// goes (a crash right after a save must not offer the older copy as
+    /// unsaved work).
+    pub fn saved(&mut self) -> io::Result<()> {
+        self.written = None;
+        self.remove_copy()
     }
 
     /// Ends the session cleanly: its files are removed, so the next start
@@ -167,6 +189,27 @@ fn info_path(dir: &Path, session: &str) -> PathBuf {
     dir.join(format!("session-{session}.json"))
 }
 
+/// When the copy's original was last saved, if after the copy was
+/// written.
+fn saved_after(info: &AutosaveInfo, written: Option<SystemTime>) -> Option<SystemTime> {
+    let saved = std::fs::metadata(info.original.as_ref()?)
+        .and_then(|m| m.modified())
+        .ok()?;
+    (saved > written?).then_some(saved)
+}
+
+/// Whether a crashed session's copy holds the very design its original
+/// file holds: nothing to recover.
+fn holds_what_is_saved(found: &Recoverable) -> bool {
+    let Some(original) = &found.info.original else {
+        return false;
+    };
+    match (file::load(&found.design), file::load(original)) {
+        (Ok(copy), Ok(saved)) => copy == saved,
+        _ => false,
+    }
+}
+
 fn remove_if_present(path: &Path) -> io::Result<()> {
     match std::fs::remove_file(path) {
         Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
@@ -210,14 +253,21 @@ fn crashed_sessions(dir: &Path) -> io::Result<Vec<Recoverable>> {
             .unwrap_or_else(|| AutosaveInfo {
                 title: "Untitled".into(),
                 original: None,
+                disk: None,
             });
         let written = std::fs::metadata(&design).and_then(|m| m.modified()).ok();
-        found.push(Recoverable {
+        let found_one = Recoverable {
+            saved_after: saved_after(&info, written),
             design,
             info,
             written,
             session,
-        });
+        };
+        if holds_what_is_saved(&found_one) {
+            found_one.forget(dir)?;
+            continue;
+        }
+        found.push(found_one);
     }
     found.sort_by_key(|r| std::cmp::Reverse(r.written));
     Ok(found)

@@ -1,5 +1,9 @@
-//! Modal dialogs: unsaved changes, errors, crash recovery, shortcuts,
-//! about. One is shown at a time; the app keeps a queue.
+//! Modal dialogs: unsaved changes, a file changed by someone else, errors,
+//! crash recovery, shortcuts, about. One is shown at a time; the app keeps
+//! a queue.
+
+use std::path::PathBuf;
+use std::time::SystemTime;
 
 use egui::{Id, Modal, RichText, Ui};
 
@@ -14,6 +18,18 @@ pub enum Dialog {
     Unsaved {
         /// What the user asked for.
         then: Command,
+    },
+    /// The design's file was changed by someone else (another window, an
+    /// editor) since it was opened or saved here: Reload, Overwrite, Save
+    /// as, or Cancel. Asked before a save would overwrite it, and when the
+    /// app notices the change.
+    ChangedOnDisk {
+        /// The file.
+        path: PathBuf,
+        /// Whether the design here has changes the file does not.
+        unsaved: bool,
+        /// What to carry out once resolved (the command a save was for).
+        then: Option<Command>,
     },
     /// Something went wrong; the message says what and where.
     Error {
@@ -37,6 +53,12 @@ pub enum Answer {
     SaveThen(Command),
     /// Carry out the command, dropping the changes.
     DiscardThen(Command),
+    /// Read the file again, dropping the changes here; then the command.
+    Reload(Option<Command>),
+    /// Save over the other changes; then the command.
+    Overwrite(Option<Command>),
+    /// Save to another file; then the command.
+    SaveAsThen(Option<Command>),
     /// Open the crashed session's copy.
     Recover(Recoverable),
     /// Delete the crashed session's copy.
@@ -52,6 +74,11 @@ pub fn dialog_ui(ctx: &egui::Context, dialog: &Dialog) -> Option<Answer> {
         ui.set_max_width(520.0);
         answer = match dialog {
             Dialog::Unsaved { then } => unsaved_ui(ui, then),
+            Dialog::ChangedOnDisk {
+                path,
+                unsaved,
+                then,
+            } => changed_on_disk_ui(ui, path, *unsaved, then),
             Dialog::Error { title, message } => error_ui(ui, title, message),
             Dialog::Recover(found) => recover_ui(ui, found),
             Dialog::Shortcuts => shortcuts_ui(ui),
@@ -86,6 +113,39 @@ fn unsaved_ui(ui: &mut Ui, then: &Command) -> Option<Answer> {
     .inner
 }
 
+fn changed_on_disk_ui(
+    ui: &mut Ui,
+    path: &std::path::Path,
+    unsaved: bool,
+    then: &Option<Command>,
+) -> Option<Answer> {
+    ui.heading("The file changed on disk");
+    ui.label(format!(
+        "{} was changed by someone else (another window or program) since it was opened or saved here.",
+        path.display()
+    ));
+    ui.label(if unsaved {
+        "Reload drops the changes made here; Overwrite replaces the other changes with these; Save as keeps both."
+    } else {
+        "Reload shows the other changes; Overwrite replaces them with the design shown here; Save as keeps both."
+    });
+    ui.add_space(8.0);
+    ui.horizontal(|ui| {
+        if ui.button("Reload").clicked() {
+            Some(Answer::Reload(then.clone()))
+        } else if ui.button("Overwrite").clicked() {
+            Some(Answer::Overwrite(then.clone()))
+        } else if ui.button("Save as…").clicked() {
+            Some(Answer::SaveAsThen(then.clone()))
+        } else if ui.button("Cancel").clicked() {
+            Some(Answer::Close)
+        } else {
+            None
+        }
+    })
+    .inner
+}
+
 fn error_ui(ui: &mut Ui, title: &str, message: &str) -> Option<Answer> {
     ui.heading(title);
     egui::ScrollArea::vertical()
@@ -108,6 +168,15 @@ fn recover_ui(ui: &mut Ui, found: &Recoverable) -> Option<Answer> {
             "Saving the recovered design writes to {}.",
             original.display()
         ));
+        if let Some(saved) = found.saved_after {
+            ui.colored_label(
+                ui.visuals().warn_fg_color,
+                format!(
+                    "That file was saved {} after this copy was made, so the copy is probably older than what is saved. Recover it only if it has work the file lacks.",
+                    how_long(found.written, saved)
+                ),
+            );
+        }
     }
     ui.add_space(8.0);
     ui.horizontal(|ui| {
@@ -130,6 +199,23 @@ fn recover_ui(ui: &mut Ui, found: &Recoverable) -> Option<Answer> {
         }
     })
     .inner
+}
+
+/// "3 minutes", "2 hours": how long after `from` `to` came.
+fn how_long(from: Option<SystemTime>, to: SystemTime) -> String {
+    let Some(seconds) = from
+        .and_then(|f| to.duration_since(f).ok())
+        .map(|d| d.as_secs())
+    else {
+        return "some time".into();
+    };
+    let (n, unit) = match seconds {
+        0..120 => (seconds, "second"),
+        120..7200 => (seconds / 60, "minute"),
+        7200..172_800 => (seconds / 3600, "hour"),
+        _ => (seconds / 86_400, "day"),
+    };
+    format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
 }
 
 fn shortcuts_ui(ui: &mut Ui) -> Option<Answer> {

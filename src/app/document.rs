@@ -9,8 +9,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::model::Design;
 use crate::model::file::{self, SaveError};
+use crate::model::{Design, DiskStamp};
 
 use super::history::{EditKey, History};
 
@@ -51,6 +51,9 @@ pub struct Document {
     dirty: bool,
     history: History,
     revision: u64,
+    /// The file as this document last read or wrote it: whoever changes
+    /// it after that is someone else.
+    disk: Option<DiskStamp>,
 }
 
 impl Document {
@@ -63,7 +66,36 @@ impl Document {
             dirty: false,
             history: History::default(),
             revision: next_revision(),
+            disk: None,
         }
+    }
+
+    /// The document, knowing what its file looked like on disk when its
+    /// design was read from it (or, recovered, when the lost session last
+    /// read or wrote it).
+    pub fn with_disk(mut self, stamp: Option<DiskStamp>) -> Self {
+        self.disk = stamp;
+        self
+    }
+
+    /// What its file looked like when this document last read or wrote
+    /// it.
+    pub fn disk(&self) -> Option<&DiskStamp> {
+        self.disk.as_ref()
+    }
+
+    /// Whether saving to its file would overwrite what someone else wrote
+    /// there since this document read or wrote it. A file that is gone is
+    /// not: saving loses nothing. A recovered design that never saw its
+    /// file does not know what it held, so any file there counts.
+    pub fn changed_on_disk(&self) -> bool {
+        let Some(path) = self.path() else {
+            return false;
+        };
+        if !path.exists() {
+            return false;
+        }
+        self.disk.is_none_or(|stamp| !stamp.still_matches(path))
     }
 
     /// A document for a design recovered from an autosave: it has unsaved
@@ -76,6 +108,7 @@ impl Document {
             dirty: true,
             history: History::default(),
             revision: next_revision(),
+            disk: None,
         }
     }
 
@@ -189,9 +222,10 @@ impl Document {
     }
 
     /// Saves the design to `path` (atomically); from then on the document
-    /// is that file and has no unsaved changes.
+    /// is that file and has no unsaved changes. It does not ask whether
+    /// someone else changed the file: see [`Self::changed_on_disk`].
     pub fn save_to(&mut self, path: &Path) -> Result<(), SaveError> {
-        file::save(&self.design, path)?;
+        self.disk = Some(file::save_stamped(&self.design, path)?);
         self.origin = Origin::File(path.to_owned());
         self.baseline = Some(self.design.clone());
         self.dirty = false;
@@ -242,6 +276,26 @@ mod tests {
         doc.undo();
         assert_eq!(doc.design().name, "");
         assert!(!doc.can_undo());
+    }
+
+    #[test]
+    fn a_file_changed_by_someone_else_is_noticed() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let path = dir.path().join("d.archsim.ron");
+        file::save(&Design::new("theirs"), &path).expect("saved");
+        let (design, stamp) = file::load_stamped(&path).expect("loads");
+        let mut doc = Document::new(design, Origin::File(path.clone())).with_disk(Some(stamp));
+        assert!(!doc.changed_on_disk());
+        file::save(&Design::new("someone else's"), &path).expect("saved");
+        assert!(doc.changed_on_disk());
+        // Our own save is not someone else's change.
+        doc.save_to(&path).expect("saved");
+        assert!(!doc.changed_on_disk());
+        // A recovered design that never saw the file: any file is a change.
+        let recovered = Document::recovered(Design::new("a"), Some(path.clone()), "a".into());
+        assert!(recovered.changed_on_disk());
+        std::fs::remove_file(&path).expect("removed");
+        assert!(!recovered.changed_on_disk(), "nothing to overwrite");
     }
 
     #[test]

@@ -51,7 +51,7 @@ use egui::{Panel, Ui, ViewportCommand};
 use serde::{Deserialize, Serialize};
 
 use crate::library;
-use crate::model::{Design, LoadError, file};
+use crate::model::{Design, DiskStamp, LoadError, file};
 
 use analysed::Analysed;
 use animation::{Animation, Scene};
@@ -79,6 +79,10 @@ const SETTINGS_KEY: &str = "archsim-settings";
 
 /// How long a status-bar message stays, seconds.
 const MESSAGE_SECONDS: f64 = 6.0;
+
+/// Seconds between two looks at whether the open file changed on disk
+/// (only its metadata is read while it has not).
+const DISK_CHECK_S: f64 = 2.0;
 
 /// What the app uses from the outside world, so tests can replace it.
 pub struct Environment {
@@ -199,6 +203,11 @@ pub struct ArchsimApp {
     startup_probe: Option<Instant>,
     /// The report being exported in the background (File ▸ Export report…).
     export: Option<export::ExportJob>,
+    /// Input time of the last look at the design's file, seconds.
+    disk_checked: Option<f64>,
+    /// The file as it was when the app last said it changed on disk, so a
+    /// change is announced once.
+    disk_noticed: Option<DiskStamp>,
 }
 
 impl ArchsimApp {
@@ -224,8 +233,10 @@ impl ArchsimApp {
                     empty_document()
                 }
             },
-            Start::File(path) => match file::load(path) {
-                Ok(design) => Document::new(design, Origin::File(path.clone())),
+            Start::File(path) => match file::load_stamped(path) {
+                Ok((design, stamp)) => {
+                    Document::new(design, Origin::File(path.clone())).with_disk(Some(stamp))
+                }
                 Err(e) => {
                     dialogs.push_back(load_error(path, &e));
                     empty_document()
@@ -284,6 +295,8 @@ impl ArchsimApp {
             charts_shown: false,
             startup_probe: None,
             export: None,
+            disk_checked: None,
+            disk_noticed: None,
         }
     }
 
@@ -967,7 +980,7 @@ impl ArchsimApp {
                 None => {}
             },
             Command::Save => {
-                self.save();
+                self.save(None);
             }
             Command::SaveAs => {
                 self.save_as();
@@ -1058,17 +1071,40 @@ impl ArchsimApp {
     }
 
     fn answer(&mut self, ctx: &egui::Context, answer: Answer) {
+        let mut then = None;
         match answer {
             Answer::SaveThen(command) => {
-                if self.save() {
-                    self.execute(ctx, command);
+                if self.save(Some(&command)) {
+                    then = Some(command);
                 }
             }
-            Answer::DiscardThen(command) => self.execute(ctx, command),
+            Answer::DiscardThen(command) => then = Some(command),
+            Answer::Reload(command) => {
+                if self.reload() {
+                    then = command;
+                }
+            }
+            Answer::Overwrite(command) => {
+                let saved = self
+                    .doc
+                    .path()
+                    .map(Path::to_owned)
+                    .is_some_and(|p| self.save_to(&p));
+                if saved {
+                    then = command;
+                }
+            }
+            Answer::SaveAsThen(command) => {
+                if self.save_as() {
+                    then = command;
+                }
+            }
             Answer::Recover(found) => match file::load(&found.design) {
                 Ok(design) => {
                     let (original, title) = (found.info.original.clone(), found.info.title.clone());
-                    self.replace(Document::recovered(design, original, title));
+                    self.replace(
+                        Document::recovered(design, original, title).with_disk(found.info.disk),
+                    );
                     self.forget(&found);
                     self.say("Recovered the unsaved design. Save it to keep it.");
                 }
@@ -1076,6 +1112,9 @@ impl ArchsimApp {
             },
             Answer::DeleteRecovery(found) => self.forget(&found),
             Answer::Close => {}
+        }
+        if let Some(command) = then {
+            self.execute(ctx, command);
         }
     }
 
@@ -1091,6 +1130,7 @@ impl ArchsimApp {
     /// Makes `doc` the open document, with a fresh view.
     fn replace(&mut self, doc: Document) {
         self.doc = doc;
+        self.disk_noticed = None;
         self.selection.clear();
         self.canvas.reset();
         self.inspector = Inspector::default();
@@ -1102,9 +1142,11 @@ impl ArchsimApp {
     }
 
     fn open_file(&mut self, path: &Path) {
-        match file::load(path) {
-            Ok(design) => {
-                self.replace(Document::new(design, Origin::File(path.to_owned())));
+        match file::load_stamped(path) {
+            Ok((design, stamp)) => {
+                self.replace(
+                    Document::new(design, Origin::File(path.to_owned())).with_disk(Some(stamp)),
+                );
                 self.settings.recent.add(path);
             }
             Err(e) => {
@@ -1117,11 +1159,77 @@ impl ArchsimApp {
         }
     }
 
-    /// Saves to the document's file, or asks where. Returns whether it saved.
-    fn save(&mut self) -> bool {
+    /// Reads the design's file again, as someone else left it. Returns
+    /// whether it could.
+    fn reload(&mut self) -> bool {
+        let Some(path) = self.doc.path().map(Path::to_owned) else {
+            return false;
+        };
+        match file::load_stamped(&path) {
+            Ok((design, stamp)) => {
+                self.replace(
+                    Document::new(design, Origin::File(path.clone())).with_disk(Some(stamp)),
+                );
+                self.say(format!("Reloaded {}", path.display()));
+                true
+            }
+            Err(e) => {
+                self.dialogs.push_back(load_error(&path, &e));
+                false
+            }
+        }
+    }
+
+    /// Saves to the document's file, or asks where. When someone else
+    /// changed the file since it was opened or saved here, asks first
+    /// (Reload, Overwrite, Save as) and carries out `then` once that is
+    /// answered. Returns whether it saved now.
+    fn save(&mut self, then: Option<&Command>) -> bool {
         match self.doc.path().map(Path::to_owned) {
+            Some(path) if self.doc.changed_on_disk() => {
+                self.ask_about_disk(path, then.cloned());
+                false
+            }
             Some(path) => self.save_to(&path),
             None => self.save_as(),
+        }
+    }
+
+    /// Asks what to do about the file at `path` changed on disk, unless
+    /// that is being asked already.
+    fn ask_about_disk(&mut self, path: PathBuf, then: Option<Command>) {
+        let asked = self
+            .dialogs
+            .iter()
+            .any(|d| matches!(d, Dialog::ChangedOnDisk { then: t, .. } if *t == then));
+        if !asked {
+            self.dialogs.push_back(Dialog::ChangedOnDisk {
+                path,
+                unsaved: self.doc.is_dirty(),
+                then,
+            });
+        }
+    }
+
+    /// Every [`DISK_CHECK_S`]: when the open file was changed by someone
+    /// else, says so once per change. (A recovered design that never saw
+    /// its file is asked about when it is saved, not here.)
+    fn notice_disk_change(&mut self, now: f64) {
+        let last = *self.disk_checked.get_or_insert(now);
+        if now - last < DISK_CHECK_S {
+            return;
+        }
+        self.disk_checked = Some(now);
+        let Some(path) = self.doc.path().map(Path::to_owned) else {
+            return;
+        };
+        if self.doc.disk().is_none() || !self.doc.changed_on_disk() {
+            return;
+        }
+        let seen = DiskStamp::read(&path).ok().flatten();
+        if seen.is_some() && seen != self.disk_noticed {
+            self.disk_noticed = seen;
+            self.ask_about_disk(path, None);
         }
     }
 
@@ -1149,6 +1257,13 @@ impl ArchsimApp {
             Ok(()) => {
                 self.settings.recent.add(path);
                 self.say(format!("Saved {}", path.display()));
+                self.disk_noticed = None;
+                // The copy is older than the file now.
+                if let Some(autosave) = &mut self.autosave
+                    && let Err(e) = autosave.saved()
+                {
+                    self.say(format!("Saved, but cannot remove the autosave copy: {e}"));
+                }
                 true
             }
             Err(e) => {
@@ -1180,6 +1295,7 @@ impl ArchsimApp {
         {
             self.message = Some((format!("Autosave failed: {e}"), Some(now)));
         }
+        self.notice_disk_change(now);
         let title = self.window_title();
         if title != self.title {
             ctx.send_viewport_cmd(ViewportCommand::Title(title.clone()));

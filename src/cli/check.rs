@@ -7,11 +7,12 @@ use std::path::{Path, PathBuf};
 
 use archsim::analysis::{self, Severity};
 use archsim::report::json::{self, AnalysisView};
-use archsim::sim::{self, SimOptions};
+use archsim::sim::{self, Limits, SimOptions};
 use serde::Serialize;
 
-use super::output::outln;
-use super::{EXIT_FOUND, EXIT_INVALID, EXIT_OK, input};
+use super::output::{self, errln, outln};
+use super::scenario_args::TimeLimit;
+use super::{EXIT_FOUND, EXIT_INVALID, EXIT_OK, input, usage_error};
 
 /// Arguments of `archsim check`.
 #[derive(Debug, clap::Args)]
@@ -32,6 +33,8 @@ pub struct Args {
     /// Print JSON (docs/cli-json.md) instead of text.
     #[arg(long)]
     json: bool,
+    #[command(flatten)]
+    time_limit: TimeLimit,
 }
 
 /// The `--fail-on` threshold.
@@ -66,10 +69,14 @@ struct FileReport {
 /// Checks every file; prints a report; returns the exit code.
 pub fn run(args: &Args) -> u8 {
     let threshold = Severity::from(args.fail_on);
+    let limits = match args.time_limit.limits() {
+        Ok(l) => l,
+        Err(e) => return usage_error(&e),
+    };
     let mut code = EXIT_OK;
     let mut reports = Vec::new();
     for path in &args.files {
-        let report = check_one(path, args.simulate);
+        let report = check_one(path, args.simulate.then_some(limits));
         if !report.valid {
             code = EXIT_INVALID;
         } else if code == EXIT_OK
@@ -91,21 +98,19 @@ pub fn run(args: &Args) -> u8 {
             fail_on: Severity,
             files: Vec<FileReport>,
         }
-        outln!(
-            "{}",
-            json::to_string(
-                "check",
-                &Body {
-                    fail_on: threshold,
-                    files: reports
-                }
-            )
-        );
+        output::document(&json::to_string(
+            "check",
+            &Body {
+                fail_on: threshold,
+                files: reports,
+            },
+        ));
     }
     code
 }
 
-fn check_one(path: &Path, simulate: bool) -> FileReport {
+/// Loads, analyses and (with `simulate`'s limits) simulates one file.
+fn check_one(path: &Path, simulate: Option<Limits>) -> FileReport {
     let file = path.display().to_string();
     let design = match input::load(path) {
         Ok(d) => d,
@@ -120,11 +125,12 @@ fn check_one(path: &Path, simulate: bool) -> FileReport {
     };
     let mut analysis = analysis::analyse(&design);
     let mut errors = Vec::new();
-    if simulate {
+    if let Some(limits) = simulate {
         match sim::simulate(
             &design,
             &SimOptions {
                 series_buckets: Some(40),
+                limits,
                 ..SimOptions::default()
             },
         ) {
@@ -142,7 +148,7 @@ fn check_one(path: &Path, simulate: bool) -> FileReport {
 
 fn print_text(path: &Path, report: &FileReport, explain: bool) {
     for e in &report.errors {
-        eprintln!("{e}");
+        errln!("{e}");
     }
     let Some(analysis) = &report.analysis else {
         return;

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use archsim::library::{self, EXAMPLES};
 use archsim::model::file;
 
-use super::output::outln;
+use super::output::{errln, outln};
 use super::{EXIT_INVALID, EXIT_OK};
 
 /// Arguments of `archsim examples`.
@@ -46,13 +46,13 @@ fn list() {
 
 fn write(dir: &std::path::Path) -> u8 {
     if let Err(e) = std::fs::create_dir_all(dir) {
-        eprintln!("{}: cannot create the folder: {e}", dir.display());
+        errln!("{}: cannot create the folder: {e}", dir.display());
         return EXIT_INVALID;
     }
     for example in EXAMPLES {
         let path = dir.join(example.file_name());
         if let Err(e) = file::write_atomically(&path, example.text.as_bytes()) {
-            eprintln!("{}: cannot write: {e}", path.display());
+            errln!("{}: cannot write: {e}", path.display());
             return EXIT_INVALID;
         }
         outln!("{}", path.display());

@@ -4,8 +4,8 @@ use std::path::PathBuf;
 
 use archsim::model::file;
 
-use super::output::outln;
-use super::{EXIT_FOUND, EXIT_INVALID, EXIT_OK};
+use super::output::{errln, outln};
+use super::{EXIT_FOUND, EXIT_INVALID, EXIT_OK, input};
 
 /// Arguments of `archsim fmt`.
 #[derive(Debug, clap::Args)]
@@ -27,7 +27,7 @@ pub fn run(args: &Args) -> u8 {
         let design = match file::load(path) {
             Ok(d) => d,
             Err(e) => {
-                eprintln!("{e}");
+                input::report(path, &e);
                 code = EXIT_INVALID;
                 continue;
             }
@@ -35,7 +35,7 @@ pub fn run(args: &Args) -> u8 {
         let canonical = match file::to_string(&design) {
             Ok(t) => t,
             Err(e) => {
-                eprintln!("{}: cannot format: {e}", path.display());
+                errln!("{}: cannot format: {e}", path.display());
                 code = EXIT_INVALID;
                 continue;
             }
@@ -51,7 +51,7 @@ pub fn run(args: &Args) -> u8 {
             );
             code = code.max(EXIT_FOUND);
         } else if let Err(e) = file::write_atomically(path, canonical.as_bytes()) {
-            eprintln!("{}: cannot write: {e}", path.display());
+            errln!("{}: cannot write: {e}", path.display());
             code = EXIT_INVALID;
         } else {
             outln!("{}: formatted", path.display());

@@ -6,6 +6,8 @@ use std::path::Path;
 use archsim::library;
 use archsim::model::{Design, LoadError, file};
 
+use super::output::errln;
+
 /// Loads the design named by `arg`: the file if it exists, otherwise the
 /// built-in example of that name (with or without `.archsim.ron`).
 pub fn load(arg: &Path) -> Result<Design, LoadError> {
@@ -34,7 +36,10 @@ pub fn example_named(arg: &Path) -> Option<&'static library::Example> {
 /// A load error as lines for people, one problem per line, with a hint
 /// where the file does not exist.
 pub fn error_lines(arg: &Path, err: &LoadError) -> Vec<String> {
-    let mut lines: Vec<String> = err.to_string().lines().map(str::to_owned).collect();
+    let mut lines: Vec<String> = match err {
+        LoadError::Invalid { file, problems } => problems.iter().map(|p| p.render(file)).collect(),
+        other => vec![other.to_string()],
+    };
     if let LoadError::Read { source, .. } = err
         && source.kind() == std::io::ErrorKind::NotFound
     {
@@ -49,6 +54,6 @@ pub fn error_lines(arg: &Path, err: &LoadError) -> Vec<String> {
 /// Prints a load error on stderr: see [`error_lines`].
 pub fn report(arg: &Path, err: &LoadError) {
     for line in error_lines(arg, err) {
-        eprintln!("{line}");
+        errln!("{line}");
     }
 }

@@ -19,6 +19,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use output::errln;
+
 /// Exit code: everything is fine.
 pub const EXIT_OK: u8 = 0;
 /// Exit code: the command found what it checks for.
@@ -78,6 +80,12 @@ pub fn run() -> ExitCode {
     ExitCode::from(code)
 }
 
+/// Says what is wrong with the command line; the exit code for it.
+fn usage_error(message: &str) -> u8 {
+    errln!("error: {message}");
+    EXIT_INVALID
+}
+
 /// `archsim chek`: neither a file, nor an example, nor a subcommand. Most
 /// likely a mistyped subcommand, so list them.
 fn unknown_file(file: &std::path::Path) -> u8 {
@@ -85,7 +93,7 @@ fn unknown_file(file: &std::path::Path) -> u8 {
         .get_subcommands()
         .map(|c| c.get_name().to_owned())
         .collect();
-    eprintln!(
+    errln!(
         "error: no file {} and no built-in example of that name; the subcommands are: {} (see `archsim --help`)",
         file.display(),
         subcommands.join(", ")
@@ -110,7 +118,7 @@ fn open_app(file: Option<PathBuf>) -> u8 {
     match app::run(start) {
         Ok(()) => EXIT_OK,
         Err(e) => {
-            eprintln!("archsim: cannot open the window: {e}");
+            errln!("archsim: cannot open the window: {e}");
             EXIT_INVALID
         }
     }
@@ -121,7 +129,7 @@ fn open_app(file: Option<PathBuf>) -> u8 {
 #[cfg(not(feature = "gui"))]
 fn open_app(file: Option<PathBuf>) -> u8 {
     let _ = file;
-    eprintln!(
+    errln!(
         "archsim: the desktop app is not in this build (built without the `gui` feature); use a subcommand (`archsim --help`), e.g. `archsim check fraud-check-blocking`"
     );
     EXIT_OK

@@ -7,9 +7,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use archsim::model::file;
 use archsim::report::{self, DEFAULT_REPLICATIONS, Format, ReportOptions, Source};
 
-use super::output::outln;
+use super::output::{self, errln, outln};
 use super::scenario_args::ScenarioArgs;
-use super::{EXIT_INVALID, EXIT_OK, input};
+use super::{EXIT_INVALID, EXIT_OK, input, usage_error};
 
 /// Arguments of `archsim report`.
 #[derive(Debug, clap::Args)]
@@ -47,14 +47,14 @@ fn same_file(a: &Path, b: &Path) -> bool {
 pub fn run(args: &Args) -> u8 {
     let to_stdout = args.output.as_os_str() == "-";
     let Some(format) = args.format.or_else(|| Format::from_path(&args.output)) else {
-        eprintln!(
+        errln!(
             "error: cannot tell the report's format from {}: name it .html, .md, .json or .svg, or add --format html|md|json|svg",
             args.output.display()
         );
         return EXIT_INVALID;
     };
     if same_file(&args.file, &args.output) {
-        eprintln!(
+        errln!(
             "error: {} is the design itself; write the report to another file",
             args.output.display()
         );
@@ -67,6 +67,10 @@ pub fn run(args: &Args) -> u8 {
             return EXIT_INVALID;
         }
     };
+    let limits = match args.scenario.time_limit.limits() {
+        Ok(l) => l,
+        Err(e) => return usage_error(&e),
+    };
     let source = Source {
         design: args.file.display().to_string(),
         output: args.output.display().to_string(),
@@ -76,6 +80,7 @@ pub fn run(args: &Args) -> u8 {
         seed: args.scenario.seed,
         duration_s: args.scenario.duration,
         replications: args.replications,
+        limits,
         generated_unix_s: SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .ok()
@@ -85,16 +90,16 @@ pub fn run(args: &Args) -> u8 {
     let text = match report::generate(&design, format, &options) {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("{}: {e}", args.file.display());
+            errln!("{}: {e}", args.file.display());
             return EXIT_INVALID;
         }
     };
     if to_stdout {
-        outln!("{}", text.trim_end());
+        output::document(&text);
         return EXIT_OK;
     }
     if let Err(e) = file::write_atomically(&args.output, text.as_bytes()) {
-        eprintln!("error: cannot write {}: {e}", args.output.display());
+        errln!("error: cannot write {}: {e}", args.output.display());
         return EXIT_INVALID;
     }
     outln!(

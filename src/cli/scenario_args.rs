@@ -1,5 +1,10 @@
-//! `--seed` and `--duration`: the scenario overrides every simulating
-//! subcommand takes, defined once so their meaning and help stay the same.
+//! `--seed`, `--duration` and `--time-limit`: the overrides and the bound
+//! every simulating subcommand takes, defined once so their meaning and
+//! help stay the same.
+
+use std::time::{Duration, Instant};
+
+use archsim::sim::Limits;
 
 /// Overrides of the design's scenario for one command.
 #[derive(Debug, clap::Args)]
@@ -10,4 +15,36 @@ pub struct ScenarioArgs {
     /// Simulated seconds of arrivals (default: the scenario's).
     #[arg(long, value_name = "SECONDS")]
     pub duration: Option<f64>,
+    #[command(flatten)]
+    pub time_limit: TimeLimit,
+}
+
+/// How long a command may simulate, all its simulations together.
+#[derive(Debug, clap::Args)]
+pub struct TimeLimit {
+    /// Stop simulating after this many seconds of wall-clock time, all
+    /// simulations of the command together, and report what was measured
+    /// so far (with a warning).
+    #[arg(long = "time-limit", value_name = "SECONDS", default_value_t = 120.0)]
+    seconds: f64,
+}
+
+impl TimeLimit {
+    /// The simulation limits with this command's deadline, counted from
+    /// now; `Err` for a time that is not a positive number of seconds.
+    pub fn limits(&self) -> Result<Limits, String> {
+        let time = Duration::try_from_secs_f64(self.seconds)
+            .ok()
+            .filter(|t| !t.is_zero())
+            .ok_or_else(|| {
+                format!(
+                    "--time-limit must be a positive number of seconds, not {}",
+                    self.seconds
+                )
+            })?;
+        Ok(Limits {
+            deadline: Instant::now().checked_add(time),
+            ..Limits::default()
+        })
+    }
 }

@@ -1,14 +1,14 @@
 //! `archsim simulate`: run the simulation headless and print the results.
 
-use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use archsim::report::json;
 use archsim::sim::{self, Estimate, SimOptions, SimReport};
+use archsim::terminal::one_line;
 
-use super::output::outln;
+use super::output::{self, errln, outln};
 use super::scenario_args::ScenarioArgs;
-use super::{EXIT_INVALID, EXIT_OK, input};
+use super::{EXIT_INVALID, EXIT_OK, input, usage_error};
 
 /// Arguments of `archsim simulate`.
 #[derive(Debug, clap::Args)]
@@ -38,48 +38,57 @@ pub fn run(args: &Args) -> u8 {
             return EXIT_INVALID;
         }
     };
+    let limits = match args.scenario.time_limit.limits() {
+        Ok(l) => l,
+        Err(e) => return usage_error(&e),
+    };
     let options = SimOptions {
         seed: args.scenario.seed,
         duration_s: args.scenario.duration,
         replications: args.replications,
         load_multiplier: args.load,
+        limits,
         ..SimOptions::default()
     };
     let report = match sim::simulate(&design, &options) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("{}: {e}", args.file.display());
+            errln!("{}: {e}", args.file.display());
             return EXIT_INVALID;
         }
     };
     for w in report.warnings() {
-        eprintln!("warning: {}", w.message);
+        errln!("warning: {}", w.message);
     }
     if args.json {
-        outln!("{}", json::to_string("simulation", &report));
+        output::document(&json::to_string("simulation", &report));
     } else {
-        outln!("{}", tables(&report).trim_end());
+        for line in tables(&report) {
+            outln!("{line}");
+        }
     }
     EXIT_OK
 }
 
-/// The report as aligned text tables.
-fn tables(r: &SimReport) -> String {
-    let mut out = String::new();
+/// The report as aligned text tables, line by line (each printed escaped,
+/// so a name cannot break a table).
+fn tables(r: &SimReport) -> Vec<String> {
     let events: u64 = r.runs.iter().map(|i| i.events).sum();
     let wall: f64 = r.runs.iter().map(|i| i.wall_ms).sum();
-    let _ = writeln!(
-        out,
-        "{}\nsimulated {} s of arrivals (first {} s not measured), seed {}, {} replication{}, {} events in {:.2} s of CPU\n",
-        r.design,
-        r.duration_s,
-        r.warmup_s,
-        r.seed,
-        r.replications,
-        if r.replications == 1 { "" } else { "s" },
-        events,
-        wall / 1e3
-    );
+    let mut out = vec![
+        r.design.clone(),
+        format!(
+            "simulated {} s of arrivals (first {} s not measured), seed {}, {} replication{}, {} events in {:.2} s of CPU",
+            r.duration_s,
+            r.warmup_s,
+            r.seed,
+            r.replications,
+            if r.replications == 1 { "" } else { "s" },
+            events,
+            wall / 1e3
+        ),
+        String::new(),
+    ];
     let mut t = Table::new(&[
         "entry point",
         "attempted",
@@ -109,7 +118,7 @@ fn tables(r: &SimReport) -> String {
             failures.join(", "),
         ]);
     }
-    out.push_str(&t.render());
+    out.extend(t.render());
     let mut t = Table::new(&[
         "service",
         "occupancy",
@@ -130,8 +139,8 @@ fn tables(r: &SimReport) -> String {
             number(&s.arrival_rate_per_s),
         ]);
     }
-    out.push('\n');
-    out.push_str(&t.render());
+    out.push(String::new());
+    out.extend(t.render());
     let mut t = Table::new(&[
         "link",
         "messages",
@@ -152,8 +161,8 @@ fn tables(r: &SimReport) -> String {
             count(&l.lost),
         ]);
     }
-    out.push('\n');
-    out.push_str(&t.render());
+    out.push(String::new());
+    out.extend(t.render());
     if !r.results.brokers.is_empty() {
         let mut t = Table::new(&[
             "broker",
@@ -171,8 +180,8 @@ fn tables(r: &SimReport) -> String {
                 count(&b.dead_lettered),
             ]);
         }
-        out.push('\n');
-        out.push_str(&t.render());
+        out.push(String::new());
+        out.extend(t.render());
     }
     out
 }
@@ -223,28 +232,30 @@ impl Table {
         self.rows.push(cells);
     }
 
-    fn render(&self) -> String {
+    /// The table's lines, columns padded to the widest cell as it will
+    /// be printed (escaped).
+    fn render(&self) -> Vec<String> {
         let columns = self.rows.iter().map(Vec::len).max().unwrap_or(0);
         let widths: Vec<usize> = (0..columns)
             .map(|c| {
                 self.rows
                     .iter()
                     .filter_map(|r| r.get(c))
-                    .map(|s| s.chars().count())
+                    .map(|s| one_line(s).chars().count())
                     .max()
                     .unwrap_or(0)
             })
             .collect();
-        let mut out = String::new();
-        for row in &self.rows {
-            let line: Vec<String> = row
-                .iter()
-                .zip(&widths)
-                .map(|(cell, w)| format!("{cell:<w$}"))
-                .collect();
-            out.push_str(line.join("  ").trim_end());
-            out.push('\n');
-        }
-        out
+        self.rows
+            .iter()
+            .map(|row| {
+                let cells: Vec<String> = row
+                    .iter()
+                    .zip(&widths)
+                    .map(|(cell, w)| format!("{:<w$}", one_line(cell)))
+                    .collect();
+                cells.join("  ").trim_end().to_owned()
+            })
+            .collect()
     }
 }

@@ -9,9 +9,9 @@ use archsim::model::{Design, file};
 use archsim::report::json;
 use archsim::sim::SimOptions;
 
-use super::output::outln;
+use super::output::{self, errln, outln};
 use super::scenario_args::ScenarioArgs;
-use super::{EXIT_INVALID, EXIT_OK, input};
+use super::{EXIT_INVALID, EXIT_OK, input, usage_error};
 
 /// Arguments of `archsim suggest`.
 #[derive(Debug, clap::Args)]
@@ -48,21 +48,36 @@ pub fn run(args: &Args) -> u8 {
     if let (Some(id), Some(out)) = (&args.apply, &args.output) {
         return apply(&design, id, out);
     }
+    let limits = match args.scenario.time_limit.limits() {
+        Ok(l) => l,
+        Err(e) => return usage_error(&e),
+    };
     let options = SimOptions {
         seed: args.scenario.seed,
         duration_s: args.scenario.duration,
         replications: args.replications,
+        limits,
         ..SimOptions::default()
     };
     let advice = match advice::evaluate(&design, &options) {
         Ok(a) => a,
         Err(e) => {
-            eprintln!("{}: {e}", args.file.display());
+            errln!("{}: {e}", args.file.display());
             return EXIT_INVALID;
         }
     };
+    if !advice.unmeasured.is_empty() {
+        errln!(
+            "warning: the time limit ran out: {} of {} suggestions were not measured (raise --time-limit)",
+            advice.unmeasured.len(),
+            advice.unmeasured.len() + advice.evaluations.len()
+        );
+    }
+    for w in advice.baseline.warnings() {
+        errln!("warning: {}", w.message);
+    }
     if args.json {
-        outln!("{}", json::to_string("suggestions", &advice));
+        output::document(&json::to_string("suggestions", &advice));
     } else {
         print_text(&args.file.display().to_string(), &advice);
     }
@@ -72,13 +87,13 @@ pub fn run(args: &Args) -> u8 {
 fn apply(design: &Design, id: &str, out: &std::path::Path) -> u8 {
     let suggestions = advice::suggestions(&analysis::analyse(design));
     let Some(suggestion) = suggestions.iter().find(|s| s.id == id) else {
-        eprintln!("no suggestion {id:?} for this design");
+        errln!("no suggestion {id:?} for this design");
         if suggestions.is_empty() {
-            eprintln!("the design has no suggestions");
+            errln!("the design has no suggestions");
         } else {
-            eprintln!("its suggestions are:");
+            errln!("its suggestions are:");
             for s in &suggestions {
-                eprintln!("  {}", s.id);
+                errln!("  {}", s.id);
             }
         }
         return EXIT_INVALID;
@@ -86,12 +101,12 @@ fn apply(design: &Design, id: &str, out: &std::path::Path) -> u8 {
     let changed = match suggestion.refactor.apply(design) {
         Ok(d) => d,
         Err(e) => {
-            eprintln!("cannot apply {id}: {e}");
+            errln!("cannot apply {id}: {e}");
             return EXIT_INVALID;
         }
     };
     if let Err(e) = file::save(&changed, out) {
-        eprintln!("{e}");
+        errln!("{e}");
         return EXIT_INVALID;
     }
     outln!(
@@ -105,11 +120,12 @@ fn apply(design: &Design, id: &str, out: &std::path::Path) -> u8 {
 
 fn print_text(file: &str, advice: &advice::Advice) {
     outln!(
-        "{file}: {} suggestions, each simulated with {} replications from seed {} and compared with the design as it is\n",
+        "{file}: {} suggestions, each simulated with {} replications from seed {} and compared with the design as it is",
         advice.evaluations.len(),
         advice.replications,
         advice.seed
     );
+    outln!();
     for (rank, e) in advice.evaluations.iter().enumerate() {
         print_one(rank + 1, e);
     }

@@ -1,6 +1,7 @@
 //! The built-in example designs, compiled into the binary so the app and the
 //! command line find them from any directory.
 
+pub mod stress;
 mod synthetic;
 
 pub use synthetic::{SyntheticSpec, synthetic};

@@ -1,6 +1,5 @@
 //! What can be wrong with a design file, in words a person can act on.
 
-use std::borrow::Cow;
 use std::fmt;
 
 use super::path::FieldPath;
@@ -195,24 +194,9 @@ impl fmt::Display for Problem {
     }
 }
 
-/// `text` with control characters and line separators escaped (`\n`,
-/// `\u{0}`), so that a message quoting what a person wrote stays on one
-/// line: tools and people read one problem per line.
-pub(crate) fn one_line(text: &str) -> Cow<'_, str> {
-    let breaks = |c: char| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}');
-    if !text.chars().any(breaks) {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        if breaks(c) {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
-}
+/// Messages quote what a person wrote on one line: tools and people read
+/// one problem per line.
+pub(crate) use crate::terminal::one_line;
 
 /// The kinds of semantic mistake in a design, each saying what to change.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

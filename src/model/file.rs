@@ -16,16 +16,19 @@ use ron::ser::PrettyConfig;
 
 use serde::de::{DeserializeSeed, Deserializer, Error as _, IgnoredAny, MapAccess, Visitor};
 
+use super::disk::DiskStamp;
 use super::error::{LoadError, Location, one_line};
 use super::locate::locate;
 use super::path::FieldPath;
+use super::read::{self, Contents};
+use super::temp;
 use super::{Design, FORMAT_VERSION, validate};
 
 /// The file name extension of designs.
 pub const EXTENSION: &str = "archsim.ron";
 
-/// Files larger than this are refused before they are read: no design comes
-/// near it, and reading it would only waste memory.
+/// Files larger than this are refused, whatever their size claims: no
+/// design comes near it, and reading it would only waste memory.
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Nesting deeper than this is refused (a design needs about ten levels);
@@ -62,23 +65,32 @@ pub enum SaveError {
     },
 }
 
-/// Reads, parses and validates the design at `path`.
+/// Reads, parses and validates the design at `path`. Only a regular file
+/// is read, and no more of it than [`MAX_FILE_BYTES`] (a FIFO or a device
+/// is refused, saying what it is). Temporary files that killed saves of
+/// this design left beside it are removed.
 pub fn load(path: &Path) -> Result<Design, LoadError> {
+    load_stamped(path).map(|(design, _)| design)
+}
+
+/// [`load`], and what the file looked like on disk: to notice later that
+/// someone else changed it.
+pub fn load_stamped(path: &Path) -> Result<(Design, DiskStamp), LoadError> {
     let file = path.display().to_string();
-    let read_err = |source| LoadError::Read {
-        file: file.clone(),
-        source,
+    let (data, metadata) = match read::regular_file(path, MAX_FILE_BYTES) {
+        Ok(Contents::Bytes(data, metadata)) => (data, metadata),
+        Ok(Contents::TooLarge(bytes)) => {
+            return Err(LoadError::TooLarge {
+                file,
+                bytes,
+                limit: MAX_FILE_BYTES,
+            });
+        }
+        Err(source) => return Err(LoadError::Read { file, source }),
     };
-    let bytes = std::fs::metadata(path).map_err(read_err)?.len();
-    if bytes > MAX_FILE_BYTES {
-        return Err(LoadError::TooLarge {
-            file,
-            bytes,
-            limit: MAX_FILE_BYTES,
-        });
-    }
-    let data = std::fs::read(path).map_err(read_err)?;
-    parse_bytes(&data, &file)
+    temp::remove_stale(path);
+    let design = parse_bytes(&data, &file)?;
+    Ok((design, DiskStamp::of(&data, &metadata)))
 }
 
 /// Parses and validates design bytes; `file` names them in messages.
@@ -549,12 +561,18 @@ pub fn to_string(design: &Design) -> Result<String, ron::Error> {
 
 /// Saves `design` to `path` atomically, in canonical form.
 pub fn save(design: &Design, path: &Path) -> Result<(), SaveError> {
+    save_stamped(design, path).map(|_| ())
+}
+
+/// [`save`], and what the file looks like on disk now: to notice later
+/// that someone else changed it.
+pub fn save_stamped(design: &Design, path: &Path) -> Result<DiskStamp, SaveError> {
     let file = path.display().to_string();
     let text = to_string(design).map_err(|e| SaveError::Serialize {
         file: file.clone(),
         message: e.to_string(),
     })?;
-    write_atomically(path, text.as_bytes()).map_err(|source| SaveError::Io { file, source })
+    write_and_stamp(path, text.as_bytes()).map_err(|source| SaveError::Io { file, source })
 }
 
 /// Writes `bytes` to a temporary file beside `path`, syncs it, and renames
@@ -562,28 +580,39 @@ pub fn save(design: &Design, path: &Path) -> Result<(), SaveError> {
 /// The file keeps the permissions of the file it replaces; a new file gets
 /// the ones a plain create would give (on Unix, 0666 less the umask), not
 /// the owner-only ones of a temporary file, so others can read a shared
-/// design or report.
+/// design or report. Temporary files that killed saves of `path` left
+/// behind are removed first (docs/file-format.md names them).
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_and_stamp(path, bytes).map(|_| ())
+}
+
+/// [`write_atomically`], returning the stamp of what it wrote.
+fn write_and_stamp(path: &Path, bytes: &[u8]) -> std::io::Result<DiskStamp> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".archsim-save-").suffix(".tmp");
+    temp::remove_stale(path);
     #[cfg(unix)]
-    {
+    let permissions = {
         use std::os::unix::fs::PermissionsExt;
-        let permissions = std::fs::metadata(path)
-            .map(|m| m.permissions())
-            .unwrap_or_else(|_| std::fs::Permissions::from_mode(0o666));
-        builder.permissions(permissions);
-    }
-    let mut tmp = builder.tempfile_in(dir)?;
+        Some(
+            std::fs::metadata(path)
+                .map(|m| m.permissions())
+                .unwrap_or_else(|_| std::fs::Permissions::from_mode(0o666)),
+        )
+    };
+    #[cfg(not(unix))]
+    let permissions = None;
+    let mut tmp = temp::create(path, dir, permissions)?;
+    temp::lock_while_writing(tmp.as_file());
     tmp.write_all(bytes)?;
     tmp.flush()?;
     tmp.as_file().sync_all()?;
+    // The renamed file is this one: same inode, same time.
+    let stamp = DiskStamp::of(bytes, &tmp.as_file().metadata()?);
     tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    Ok(stamp)
 }
 
 #[cfg(all(test, unix))]

@@ -5,6 +5,7 @@
 //! [`validate`], and read by every other part of archsim. Nothing here knows
 //! about simulation or drawing.
 
+mod disk;
 mod distribution;
 mod entry;
 mod error;
@@ -14,8 +15,10 @@ mod link;
 mod locate;
 mod node;
 mod path;
+mod read;
 mod scenario;
 mod serde_defaults;
+mod temp;
 mod thresholds;
 pub mod validate;
 
@@ -23,6 +26,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
+pub use disk::DiskStamp;
 pub use distribution::Distribution;
 pub use entry::{Arrival, EntryPoint, Load};
 pub use error::{Invalid, LoadError, Location, Problem};

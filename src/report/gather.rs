@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use crate::advice::{self, Advice, Suggestion};
 use crate::analysis::{self, Analysis, Severity};
 use crate::model::{Design, NodeId, Position};
-use crate::sim::{RunControl, SimOptions, SimReport};
+use crate::sim::{Limits, RunControl, SimOptions, SimReport};
 
 use super::ReportError;
 use super::escape;
@@ -58,6 +58,9 @@ pub struct ReportOptions {
     pub generated_unix_s: Option<u64>,
     /// Cancel and progress, shared with a caller on another thread.
     pub control: RunControl,
+    /// The limits of every simulation (a deadline stops the whole report
+    /// in time, with what it measured so far).
+    pub limits: Limits,
 }
 
 impl ReportOptions {
@@ -71,6 +74,7 @@ impl ReportOptions {
             source,
             generated_unix_s: None,
             control: RunControl::default(),
+            limits: Limits::default(),
         }
     }
 }
@@ -143,6 +147,7 @@ pub fn build(design: &Design, options: &ReportOptions) -> Result<Report, ReportE
         replications: options.replications,
         series_buckets: Some(SERIES_BUCKETS),
         control: options.control.clone(),
+        limits: options.limits,
         ..SimOptions::default()
     };
     let advice = advice::evaluate_at_most(design, &sim_options, options.max_suggestions)?;
@@ -154,10 +159,7 @@ pub fn build(design: &Design, options: &ReportOptions) -> Result<Report, ReportE
         return Err(ReportError::Cancelled);
     }
     let mut analysis = analysis::analyse(design);
-    let unmeasured = advice::suggestions(&analysis)
-        .into_iter()
-        .skip(options.max_suggestions)
-        .collect();
+    let unmeasured = advice.unmeasured.clone();
     analysis.extend(analysis::analyse_run(design, &advice.baseline));
     let (positions, laid_out) = positions(design);
     Ok(Report {

@@ -7,6 +7,7 @@
 //! while it is served, a `sync` call keeps the caller's worker until the
 //! answer or the timeout, and the other styles release it.
 
+mod effort;
 mod engine;
 mod options;
 mod plan;
@@ -40,6 +41,11 @@ pub enum SimError {
     /// An option is out of range.
     #[error("{0}")]
     BadOption(String),
+    /// The run could not reach its end within the event limit, known from
+    /// the load and the duration before it starts; the message says what
+    /// to change.
+    #[error("{0}")]
+    TooMuchWork(String),
 }
 
 /// What was simulated and what it showed.
@@ -159,6 +165,7 @@ pub fn simulate(design: &Design, options: &SimOptions) -> Result<SimReport, SimE
             "the load multiplier must be a finite number ≥ 0".into(),
         ));
     }
+    effort::check(design, options, &options.limits).map_err(SimError::TooMuchWork)?;
     let plan = plan::Plan::new(design, options.duration_s);
     let seed = options.seed.unwrap_or(design.scenario.seed);
     let first_only = SimOptions {

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use super::trace::TraceWindow;
 
@@ -61,6 +61,18 @@ pub struct Limits {
     pub max_live: usize,
     /// Longest wall-clock time of one run.
     pub max_wall: Option<Duration>,
+    /// When every run must have stopped, whatever it is doing: the time
+    /// limit of a whole command, shared by all its simulations (a report
+    /// or `suggest` runs dozens), so the command ends in time with the
+    /// results so far.
+    pub deadline: Option<Instant>,
+}
+
+impl Limits {
+    /// Whether the deadline has passed.
+    pub fn past_deadline(&self) -> bool {
+        self.deadline.is_some_and(|d| Instant::now() >= d)
+    }
 }
 
 impl Default for Limits {
@@ -69,6 +81,7 @@ impl Default for Limits {
             max_events: 1_000_000_000,
             max_live: 2_000_000,
             max_wall: Some(Duration::from_secs(120)),
+            deadline: None,
         }
     }
 }

@@ -20,15 +20,14 @@ pub(super) fn no_timeout(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
         // shorter than a tenth of a second.
         let timeout_ms = nice_ms((3.0 * expected).max(MIN_TIMEOUT_MS));
         let blocking = link.style == Style::Sync;
+        let (from, to) = ctx.end_names(l);
         out.push(Finding {
             rule: RuleId::NoTimeout,
             severity: if blocking { Severity::Warning } else { Severity::Info },
             entry_point: None,
-            title: format!("{} waits for {} with no timeout", ctx.name(&link.from), ctx.name(&link.to)),
+            title: format!("{from} waits for {to} with no timeout"),
             explanation: format!(
-                "Every request-response needs a timeout. If {} stops answering (it hangs, or the answer is lost), {} {} for ever{}. A timeout turns an omission into a failure the caller can handle; about {} (three times the expected {}) leaves room for normal variation.",
-                ctx.name(&link.to),
-                ctx.name(&link.from),
+                "Every request-response needs a timeout. If {to} stops answering (it hangs, or the answer is lost), {from} {} for ever{}. A timeout turns an omission into a failure the caller can handle; about {} (three times the expected {}) leaves room for normal variation.",
                 if blocking { "keeps a worker waiting" } else { "keeps the request's state" },
                 if blocking { ", and once every worker waits, it stops serving anything" } else { "" },
                 duration_ms(timeout_ms),
@@ -47,22 +46,15 @@ pub(super) fn response_not_needed(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
             continue;
         }
         let l = LinkIdx(i);
-        let to_service = ctx.node(&link.to).is_some_and(|n| n.as_service().is_some());
+        let to_service = ctx.ends(l).is_some_and(|(_, n)| n.as_service().is_some());
+        let (from, to) = ctx.end_names(l);
         out.push(Finding {
             rule: RuleId::ResponseNotNeeded,
             severity: Severity::Warning,
             entry_point: None,
-            title: format!(
-                "{} waits for {}'s answer but does not use it",
-                ctx.name(&link.from),
-                ctx.name(&link.to)
-            ),
+            title: format!("{from} waits for {to}'s answer but does not use it"),
             explanation: format!(
-                "A synchronous call whose answer nobody needs couples {} to {} in time for nothing: the caller waits, holds a worker, and fails if {} is down. Announce what happened with an event instead; {} reacts when it can.",
-                ctx.name(&link.from),
-                ctx.name(&link.to),
-                ctx.name(&link.to),
-                ctx.name(&link.to)
+                "A synchronous call whose answer nobody needs couples {from} to {to} in time for nothing: the caller waits, holds a worker, and fails if {to} is down. Announce what happened with an event instead; {to} reacts when it can."
             ),
             nodes: vec![link.from.clone(), link.to.clone()],
             links: vec![l],

@@ -1,6 +1,8 @@
 //! Blocking calls: long chains, cycles, calls made one after another that
 //! could run together, and long work behind a sync call.
 
+use std::collections::HashSet;
+
 use super::coupling::background_candidates;
 use super::{Ctx, duration_ms};
 use crate::advice::Refactor;
@@ -47,17 +49,17 @@ pub(super) fn sync_cycle(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     let g = ctx.g;
     for cycle in g.sync_cycles() {
         let mut nodes: Vec<NodeId> = Vec::new();
+        let mut seen = HashSet::new();
         for &v in &cycle {
-            let id = &ctx.design.nodes[g.node(v).0].id;
-            if !nodes.contains(id) {
-                nodes.push(id.clone());
+            if seen.insert(g.node(v)) {
+                nodes.push(ctx.design.nodes[g.node(v).0].id.clone());
             }
         }
         let links: Vec<LinkIdx> = cycle
             .iter()
-            .flat_map(|&v| g.sync_calls(v))
-            .filter(|(_, w)| cycle.contains(w))
-            .map(|&(l, _)| l)
+            .flat_map(|&v| g.sync_calls(v).iter().map(move |&(l, w)| (v, l, w)))
+            .filter(|&(v, _, w)| g.same_sync_cycle(v, w))
+            .map(|(_, l, _)| l)
             .collect();
         let timeouts = links.iter().all(|&l| ctx.link(l).timeout_ms.is_some());
         out.push(Finding {
@@ -73,7 +75,7 @@ pub(super) fn sync_cycle(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
             links: links.clone(),
             suggestions: links
                 .iter()
-                .filter(|&&l| ctx.node(&ctx.link(l).to).is_some_and(|n| n.as_service().is_some()))
+                .filter(|&&l| ctx.ends(l).is_some_and(|(_, n)| n.as_service().is_some()))
                 .map(|&link| ctx.suggest(Refactor::IntroduceQueue { link }))
                 .collect(),
         });
@@ -82,7 +84,7 @@ pub(super) fn sync_cycle(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
 
 pub(super) fn sequential_fanout(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     let g = ctx.g;
-    let reach = g.sync_reachability();
+    let mut reach = g.sync_reachability();
     for v in g.graph.node_indices() {
         // Calls outside any parallel group, one after another.
         let sequential: Vec<(LinkIdx, petgraph::graph::NodeIndex)> = g
@@ -99,9 +101,7 @@ pub(super) fn sequential_fanout(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
         let mut independent: Vec<(LinkIdx, petgraph::graph::NodeIndex)> = Vec::new();
         for (l, w) in sequential {
             let clashes = independent.iter().any(|&(_, x)| {
-                g.node(x) == g.node(w)
-                    || reach[x.index()].contains(w.index())
-                    || reach[w.index()].contains(x.index())
+                g.node(x) == g.node(w) || reach.reaches(x, w) || reach.reaches(w, x)
             });
             if !clashes {
                 independent.push((l, w));
@@ -151,8 +151,8 @@ pub(super) fn long_running_sync(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
         let l = LinkIdx(i);
         if link.style != Style::Sync
             || !ctx
-                .node(&link.to)
-                .is_some_and(|n| matches!(n.kind, NodeKind::Service(_)))
+                .ends(l)
+                .is_some_and(|(_, n)| matches!(n.kind, NodeKind::Service(_)))
         {
             continue;
         }
@@ -173,18 +173,14 @@ pub(super) fn long_running_sync(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
             ),
             _ => format!("takes about {} on average", duration_ms(wait)),
         };
+        let (from, to) = ctx.end_names(l);
         out.push(Finding {
             rule: RuleId::LongRunningSync,
             severity: if over_timeout { Severity::Error } else { Severity::Warning },
             entry_point: None,
-            title: format!(
-                "{} waits synchronously for {}, which {why}",
-                ctx.name(&link.from),
-                ctx.name(&link.to)
-            ),
+            title: format!("{from} waits synchronously for {to}, which {why}"),
             explanation: format!(
-                "A synchronous call holds the caller's worker for the whole of the work. For long-running work (picking and packing, reports, batch jobs) that ties up workers and makes timeouts meaningless. Send the request asynchronously (through a queue) and let {} report back when it is done: the caller's worker is free in the meantime.",
-                ctx.name(&link.to)
+                "A synchronous call holds the caller's worker for the whole of the work. For long-running work (picking and packing, reports, batch jobs) that ties up workers and makes timeouts meaningless. Send the request asynchronously (through a queue) and let {to} report back when it is done: the caller's worker is free in the meantime."
             ),
             nodes: vec![link.from.clone(), link.to.clone()],
             links: vec![l],

@@ -1,38 +1,53 @@
 //! Temporal coupling: which services an entry point needs up at once, and
 //! services that many entry points need.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
+
+use fixedbitset::FixedBitSet;
+use rayon::prelude::*;
 
 use super::{Ctx, EntrySummary, percent};
 use crate::advice::Refactor;
 use crate::analysis::graph::DesignGraph;
 use crate::analysis::{Finding, RuleId, Severity};
-use crate::model::{LinkIdx, NodeId, NodeIdx, Style};
+use crate::list::abbreviated;
+use crate::model::{LinkIdx, NodeIdx, Style};
 
-/// The coupling set and longest chain of every entry point.
-pub(super) fn summaries(g: &DesignGraph<'_>, latencies: &[f64]) -> Vec<EntrySummary> {
+/// The coupling set and longest chain of every entry point, and each
+/// coupling set as node indices. Entry points are summarised in parallel;
+/// each thread reuses its marks, so many entry points cost what they
+/// reach, not the design's size each.
+pub(super) fn summaries(
+    g: &DesignGraph<'_>,
+    latencies: &[f64],
+) -> (Vec<EntrySummary>, Vec<Vec<NodeIdx>>) {
     let d = g.design;
+    let marks = || {
+        (
+            FixedBitSet::with_capacity(g.graph.node_count()),
+            FixedBitSet::with_capacity(d.nodes.len()),
+        )
+    };
     d.entry_points
-        .iter()
-        .filter_map(|entry| {
+        .par_iter()
+        .map_init(marks, |(vertices, nodes), entry| {
             let start = g.entry_vertex(entry)?;
-            let closure = g.sync_closure(start);
+            let closure = g.sync_closure_marking(start, vertices);
             // Several operations of one node count once.
-            let mut seen = fixedbitset::FixedBitSet::with_capacity(d.nodes.len());
             let members: Vec<NodeIdx> = closure
                 .iter()
                 .map(|&v| g.node(v))
-                .filter(|n| !d.nodes[n.0].is_client() && !seen.put(n.0))
+                .filter(|&n| !d.nodes[n.0].is_client() && !nodes.put(n.0))
                 .collect();
-            let coupling_links: Vec<LinkIdx> = {
-                let mut links: Vec<LinkIdx> = closure
-                    .iter()
-                    .flat_map(|&v| g.sync_calls(v).iter().map(|&(l, _)| l))
-                    .collect();
-                links.sort();
-                links.dedup();
-                links
-            };
+            for &n in &members {
+                nodes.set(n.0, false);
+            }
+            let mut coupling_links: Vec<LinkIdx> = closure
+                .iter()
+                .flat_map(|&v| g.sync_calls(v).iter().map(|&(l, _)| l))
+                .collect();
+            // A link leaves one endpoint: no repeats to remove.
+            coupling_links.sort_unstable();
             let availability = |n: NodeIdx| d.nodes[n.0].availability().fraction_up();
             let chain = g.longest_sync_chain(start);
             let chain_latency =
@@ -45,7 +60,7 @@ pub(super) fn summaries(g: &DesignGraph<'_>, latencies: &[f64]) -> Vec<EntrySumm
                 .iter()
                 .map(|&l| rate * g.call_latency_ms(l, latencies) / 1e3)
                 .sum();
-            Some(EntrySummary {
+            let summary = EntrySummary {
                 entry_point: entry.name.clone(),
                 target: entry.target.clone(),
                 coupling_set: members.iter().map(|n| d.nodes[n.0].id.clone()).collect(),
@@ -61,9 +76,11 @@ pub(super) fn summaries(g: &DesignGraph<'_>, latencies: &[f64]) -> Vec<EntrySumm
                 chain_latency_ms: chain_latency,
                 expected_latency_ms: latencies[start.index()],
                 held_connections: held,
-            })
+            };
+            Some((summary, members))
         })
-        .collect()
+        .flatten()
+        .unzip()
 }
 
 /// Sync links below the entry's own calls, deepest first: the candidates
@@ -77,21 +94,52 @@ pub(super) fn background_candidates(
     links: &[LinkIdx],
 ) -> Vec<Refactor> {
     const MOST: usize = 3;
-    let mut candidates: Vec<(f64, LinkIdx)> = links
-        .iter()
-        .filter(|&&l| {
-            let link = ctx.link(l);
-            link.style == Style::Sync
-                && link.from != entry.target
-                && ctx.node(&link.to).is_some_and(|n| n.as_service().is_some())
-        })
-        .map(|&l| (ctx.g.call_latency_ms(l, &ctx.latencies), l))
-        .collect();
-    candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    candidates
+    let slowest_first =
+        |a: &(f64, LinkIdx), b: &(f64, LinkIdx)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+    let target = ctx.g.node_index(&entry.target);
+    // The few slowest of what may be a million links: kept as they come,
+    // not sorted all.
+    let mut slowest: Vec<(f64, LinkIdx)> = Vec::with_capacity(MOST + 1);
+    for &l in links {
+        let Some(&latency) = ctx.movable_latency.get(l.0) else {
+            continue;
+        };
+        let from_target = ctx
+            .g
+            .link_ends(l)
+            .is_some_and(|(from, _)| Some(ctx.g.node(from)) == target);
+        if latency.is_nan() || from_target {
+            continue;
+        }
+        let candidate = (latency, l);
+        let at = slowest.partition_point(|c| slowest_first(c, &candidate).is_lt());
+        if at < MOST {
+            slowest.insert(at, candidate);
+            slowest.truncate(MOST);
+        }
+    }
+    slowest
         .into_iter()
-        .take(MOST)
         .map(|(_, link)| Refactor::MoveToBackground { link })
+        .collect()
+}
+
+/// For every link, how long a call over it takes when it is a `sync`
+/// call to a service (one that could move to the background), NaN for
+/// the others; worked out once for all entry points.
+pub(super) fn movable_latencies(g: &DesignGraph<'_>, latencies: &[f64]) -> Vec<f64> {
+    (0..g.design.links.len())
+        .map(LinkIdx)
+        .map(|l| {
+            let to_service = g
+                .link_nodes(l)
+                .is_some_and(|(_, to)| to.as_service().is_some());
+            if g.style(l) == Style::Sync && to_service {
+                g.call_latency_ms(l, latencies)
+            } else {
+                f64::NAN
+            }
+        })
         .collect()
 }
 
@@ -139,37 +187,48 @@ pub(super) fn temporal_coupling(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
 }
 
 pub(super) fn single_point_of_failure(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
-    let mut needed_by: BTreeMap<&NodeId, Vec<&str>> = BTreeMap::new();
+    // By node index, not by id: a million coupling-set members must not
+    // each cost a search through ids.
+    let d = ctx.design;
+    let mut targets = FixedBitSet::with_capacity(d.nodes.len());
     for e in &ctx.entries {
-        for member in &e.coupling_set {
+        if let Some(n) = ctx.g.node_index(&e.target) {
+            targets.insert(n.0);
+        }
+    }
+    let mut needed_by: HashMap<NodeIdx, Vec<&str>> = HashMap::new();
+    for (e, members) in ctx.entries.iter().zip(&ctx.coupling_nodes) {
+        for &member in members {
             // An entry's own target is what it calls; a shared dependency
             // behind the targets is the single point of failure.
-            if ctx.entries.iter().any(|other| &other.target == member) {
+            if targets.contains(member.0) {
                 continue;
             }
             needed_by.entry(member).or_default().push(&e.entry_point);
         }
     }
-    for (node, entries) in needed_by {
+    let mut needed_by: Vec<(NodeIdx, Vec<&str>)> = needed_by.into_iter().collect();
+    needed_by.sort_unstable_by_key(|(n, _)| *n);
+    for (n, entries) in needed_by {
         if (entries.len() as u32) < ctx.thresholds.spof_entry_points {
             continue;
         }
+        let node = &d.nodes[n.0];
+        let name = node.display_name();
         out.push(Finding {
             rule: RuleId::SinglePointOfFailure,
             severity: Severity::Warning,
             entry_point: None,
             title: format!(
-                "{} is on the synchronous path of {} entry points ({})",
-                ctx.name(node),
+                "{name} is on the synchronous path of {} entry points ({})",
                 entries.len(),
-                entries.join(", ")
+                abbreviated(&entries, ", ", |e| e)
             ),
             explanation: format!(
-                "If {} is down or slow, every one of these entry points fails or slows with it. A dependency shared by many paths deserves redundancy (several instances behind a load balancer, failover), a cache of its data near its callers, or to be reached asynchronously where the answer is not needed at once.",
-                ctx.name(node)
+                "If {name} is down or slow, every one of these entry points fails or slows with it. A dependency shared by many paths deserves redundancy (several instances behind a load balancer, failover), a cache of its data near its callers, or to be reached asynchronously where the answer is not needed at once."
             ),
-            nodes: vec![node.clone()],
-            links: ctx.g.node_index(node).map(|n| ctx.g.sync_links_into(n)).unwrap_or_default(),
+            nodes: vec![node.id.clone()],
+            links: ctx.g.sync_links_into(n),
             suggestions: Vec::new(),
         });
     }

@@ -1,6 +1,6 @@
 //! Communication through common data: stores written by several services.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use super::Ctx;
 use crate::analysis::{Finding, RuleId, Severity};
@@ -8,8 +8,10 @@ use crate::model::{LinkIdx, NodeId, Style};
 
 pub(super) fn shared_writable_store(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     let mut writers: BTreeMap<&NodeId, (Vec<&NodeId>, Vec<LinkIdx>)> = BTreeMap::new();
+    let mut seen: HashSet<(&NodeId, &NodeId)> = HashSet::new();
     for (i, l) in ctx.design.links.iter().enumerate() {
-        let Some(store) = ctx.node(&l.to).filter(|n| n.as_store().is_some()) else {
+        let Some((writer, store)) = ctx.ends(LinkIdx(i)).filter(|(_, n)| n.as_store().is_some())
+        else {
             continue;
         };
         let writes = match l.style {
@@ -17,9 +19,9 @@ pub(super) fn shared_writable_store(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
             Style::Sync => l.access.writes(),
             _ => false,
         };
-        if writes && ctx.node(&l.from).is_some_and(|n| !n.is_client()) {
+        if writes && !writer.is_client() {
             let entry = writers.entry(&store.id).or_default();
-            if !entry.0.contains(&&l.from) {
+            if seen.insert((&store.id, &l.from)) {
                 entry.0.push(&l.from);
             }
             entry.1.push(LinkIdx(i));

@@ -1,41 +1,38 @@
 //! Events and queues: callbacks for data, consumption without limits, and
 //! technologies used against their grain.
 
-use petgraph::Direction;
+use std::collections::HashSet;
+
+use fixedbitset::FixedBitSet;
 use petgraph::visit::EdgeRef;
 
 use super::Ctx;
 use crate::advice::Refactor;
 use crate::analysis::{Finding, RuleId, Severity};
-use crate::model::{Fault, LinkIdx, NodeIdx, Style, Technology};
+use crate::model::{Fault, LinkIdx, NodeId, NodeIdx, Style, Technology};
 
 pub(super) fn event_callback(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     let g = ctx.g;
-    for edge in g.graph.edge_indices() {
-        let callback = g.graph[edge];
+    let publishes_to = publications(ctx);
+    // From each event to the sync calls of the operation it triggers: does
+    // one go back to the event's publisher, directly or through a broker?
+    // (Looking from the events visits each call once per event that
+    // triggers it, not each call once per link into its operation.)
+    let mut callbacks = FixedBitSet::with_capacity(ctx.design.links.len());
+    for event in g.graph.edge_references() {
+        if g.style(*event.weight()) != Style::Event {
+            continue;
+        }
+        let source = g.node(event.source());
+        for &(call, callee) in g.sync_calls(event.target()) {
+            let publisher = g.node(callee);
+            if source == publisher || publishes_to.contains(&(publisher, source)) {
+                callbacks.insert(call.0);
+            }
+        }
+    }
+    for callback in callbacks.ones().map(LinkIdx) {
         let link = ctx.link(callback);
-        if link.style != Style::Sync {
-            continue;
-        }
-        let Some((subscriber, _)) = g.graph.edge_endpoints(edge) else {
-            continue;
-        };
-        let Some(publisher) = g.node_index(&link.to) else {
-            continue;
-        };
-        // Does the operation making this call run because the callee
-        // published an event, directly or through a broker?
-        let triggered = g
-            .graph
-            .edges_directed(subscriber, Direction::Incoming)
-            .filter(|e| ctx.link(*e.weight()).style == Style::Event)
-            .any(|e| {
-                let source = g.node(e.source());
-                source == publisher || published_by(ctx, source, publisher)
-            });
-        if !triggered {
-            continue;
-        }
         out.push(Finding {
             rule: RuleId::EventCallback,
             severity: Severity::Warning,
@@ -58,35 +55,47 @@ pub(super) fn event_callback(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     }
 }
 
-/// Whether `broker` receives events published by `publisher`.
-fn published_by(ctx: &Ctx<'_, '_>, broker: NodeIdx, publisher: NodeIdx) -> bool {
-    let g = ctx.g;
-    ctx.design.nodes[broker.0].as_broker().is_some()
-        && g.endpoints_of(broker).iter().any(|&b| {
-            g.graph.edges_directed(b, Direction::Incoming).any(|e| {
-                ctx.link(*e.weight()).style == Style::Event && g.node(e.source()) == publisher
-            })
-        })
+/// Every (publisher, broker) pair where the publisher sends events to the
+/// broker: one pass over the links, so a broker with many publishers costs
+/// no more per callback than one with a few.
+fn publications(ctx: &Ctx<'_, '_>) -> HashSet<(NodeIdx, NodeIdx)> {
+    ctx.design
+        .links
+        .iter()
+        .filter(|l| l.style == Style::Event)
+        .filter_map(|l| Some((ctx.g.node_index(&l.from)?, ctx.g.node_index(&l.to)?)))
+        .filter(|&(_, broker)| ctx.design.nodes[broker.0].as_broker().is_some())
+        .collect()
 }
 
 pub(super) fn unbounded_retries(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     let d = ctx.design;
+    let poisoned_links: HashSet<(&NodeId, &NodeId)> = d
+        .scenario
+        .faults
+        .iter()
+        .filter_map(|f| match f {
+            Fault::Poison { link, .. } => Some((&link.from, &link.to)),
+            _ => None,
+        })
+        .collect();
     for (i, link) in d.links.iter().enumerate() {
         let consumes = match link.style {
-            Style::Event => d.node(&link.from).is_some_and(|n| n.as_broker().is_some()),
+            Style::Event => ctx
+                .ends(LinkIdx(i))
+                .is_some_and(|(from, _)| from.as_broker().is_some()),
             Style::AsyncRequest => link.via.is_some(),
             _ => false,
         };
         if !consumes || (link.max_deliveries.is_some() && link.dead_letter.is_some()) {
             continue;
         }
-        let poisoned = d.scenario.faults.iter().any(|f| {
-            matches!(f, Fault::Poison { link: r, .. } if r.from == link.from && r.to == link.to)
-        });
-        let failing = d
-            .node(&link.to)
-            .and_then(|n| n.as_service())
+        let poisoned = poisoned_links.contains(&(&link.from, &link.to));
+        let failing = ctx
+            .ends(LinkIdx(i))
+            .and_then(|(_, n)| n.as_service())
             .is_some_and(|s| s.error_rate > 0.0);
+        let consumer = ctx.end_names(LinkIdx(i)).1;
         let severity = if link.max_deliveries.is_none() && (poisoned || failing) {
             Severity::Warning
         } else {
@@ -95,8 +104,7 @@ pub(super) fn unbounded_retries(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
         let (title, what) = if link.max_deliveries.is_none() {
             (
                 format!(
-                    "{} consumes from {} with no limit on redeliveries",
-                    ctx.name(&link.to),
+                    "{consumer} consumes from {} with no limit on redeliveries",
                     ctx.name(via_or_from(link))
                 ),
                 "A message that always fails (a poison message) goes back to the queue and is delivered again and again: if it crashes the consumer, it takes down every worker in turn (catastrophic failover).",
@@ -104,8 +112,7 @@ pub(super) fn unbounded_retries(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
         } else {
             (
                 format!(
-                    "{} gives up messages from {} without a dead-letter queue",
-                    ctx.name(&link.to),
+                    "{consumer} gives up messages from {} without a dead-letter queue",
                     ctx.name(via_or_from(link))
                 ),
                 "Messages given up after their last delivery are dropped: nobody can see why they failed or replay them once the cause is fixed.",
@@ -141,7 +148,7 @@ pub(super) fn technology_mismatch(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
         let via_log = link
             .via
             .as_ref()
-            .and_then(|v| d.node(v))
+            .and_then(|v| ctx.node(v))
             .and_then(|n| n.as_broker())
             .is_some_and(|b| b.kind == crate::model::BrokerKind::Log);
         let problem = if request_response && (link.technology == Technology::Kafka || via_log) {

@@ -11,6 +11,7 @@ use serde::Serialize;
 use super::Finding;
 use super::graph::DesignGraph;
 use crate::advice::{Refactor, Suggestion};
+use crate::list::abbreviated;
 use crate::model::{Design, LinkIdx, NodeId, Thresholds};
 
 /// What one entry point depends on: the facts behind the coupling and chain
@@ -53,6 +54,11 @@ pub(crate) struct Ctx<'g, 'd> {
     /// Expected latency of every endpoint, ms.
     pub latencies: Vec<f64>,
     pub entries: Vec<EntrySummary>,
+    /// Each entry's coupling set as node indices, in the same order.
+    pub coupling_nodes: Vec<Vec<crate::model::NodeIdx>>,
+    /// Per link, the time a call over it takes if it is a `sync` call to a
+    /// service, NaN otherwise (empty without entry points).
+    pub movable_latency: Vec<f64>,
 }
 
 impl<'d> Ctx<'_, 'd> {
@@ -62,12 +68,10 @@ impl<'d> Ctx<'_, 'd> {
             .map_or(id.as_str(), crate::model::Node::display_name)
     }
 
-    /// Display names joined by arrows.
+    /// Display names joined by arrows, abbreviated when long (see
+    /// [`abbreviated`]; the finding's `nodes` still list them all).
     pub fn path(&self, ids: &[NodeId]) -> String {
-        ids.iter()
-            .map(|id| self.name(id))
-            .collect::<Vec<_>>()
-            .join(" → ")
+        abbreviated(ids, " → ", |id| self.name(id))
     }
 
     /// A suggestion for this design.
@@ -80,6 +84,18 @@ impl<'d> Ctx<'_, 'd> {
         self.g.node_by_id(id)
     }
 
+    /// The nodes link `l` joins, found without an id lookup (rules that
+    /// look at every link use this).
+    pub fn ends(&self, l: LinkIdx) -> Option<(&'d crate::model::Node, &'d crate::model::Node)> {
+        self.g.link_nodes(l)
+    }
+
+    /// The display names of the nodes link `l` joins.
+    pub fn end_names(&self, l: LinkIdx) -> (&'d str, &'d str) {
+        self.ends(l)
+            .map_or(("?", "?"), |(a, b)| (a.display_name(), b.display_name()))
+    }
+
     /// The link at `l`.
     pub fn link(&self, l: LinkIdx) -> &crate::model::Link {
         &self.design.links[l.0]
@@ -89,13 +105,20 @@ impl<'d> Ctx<'_, 'd> {
 /// Runs every static rule.
 pub(crate) fn run(g: &DesignGraph<'_>) -> (Vec<Finding>, Vec<EntrySummary>) {
     let latencies = g.expected_latencies_ms();
-    let entries = coupling::summaries(g, &latencies);
+    let (entries, coupling_nodes) = coupling::summaries(g, &latencies);
+    let movable_latency = if entries.is_empty() {
+        Vec::new()
+    } else {
+        coupling::movable_latencies(g, &latencies)
+    };
     let ctx = Ctx {
         g,
         design: g.design,
         thresholds: &g.design.thresholds,
         latencies,
         entries,
+        coupling_nodes,
+        movable_latency,
     };
     let mut findings = Vec::new();
     coupling::temporal_coupling(&ctx, &mut findings);

@@ -48,6 +48,7 @@ pub(crate) enum Stop {
     Events,
     Live,
     WallTime,
+    Deadline,
     Cancelled,
 }
 
@@ -268,6 +269,8 @@ impl<'a> Engine<'a> {
             .is_some_and(|max| started.elapsed() > max)
         {
             self.stop = Some(Stop::WallTime);
+        } else if self.limits.past_deadline() {
+            self.stop = Some(Stop::Deadline);
         }
         self.stop.is_some()
     }

@@ -2,9 +2,6 @@
 //! final per-entry/service/link/broker figures, and warnings that name the
 //! cause when a run had to be stopped.
 
-use petgraph::algo::tarjan_scc;
-use petgraph::graph::DiGraph;
-
 use super::super::plan::{Ix, PKind};
 use super::super::results::{
     BrokerResult, EntryResult, Failures, LinkResult, Percentiles, Results, RootCause, ServiceResult,
@@ -14,7 +11,9 @@ use super::super::trace::{EntrySeries, NodeSample, NodeSeries};
 use super::super::{RunInfo, Warning, WarningKind};
 use super::events::Cause;
 use super::{Engine, RunOutput, Snapshot, Stop};
+use crate::list::abbreviated;
 use crate::model::Style;
+use crate::scc::Components;
 
 impl Engine<'_> {
     /// A time-series bucket ended: record each node's averages over it.
@@ -312,6 +311,12 @@ impl Engine<'_> {
                     "the run took longer than its wall-time limit and stopped at {at} of simulated time"
                 ),
             ),
+            Stop::Deadline => (
+                WarningKind::WallTime,
+                format!(
+                    "the time limit of the command ran out and the run stopped at {at} of simulated time"
+                ),
+            ),
             Stop::Events => (
                 WarningKind::EventLimit,
                 format!(
@@ -331,10 +336,7 @@ impl Engine<'_> {
             Some(cycle) => (None, format!("messages multiply in a cycle: {cycle}")),
             None => match self.fastest_growing_queue() {
                 Some((n, text)) => (Some(self.design.nodes[n].id.to_string()), text),
-                None => (
-                    None,
-                    "no queue grew; the design is simply large for the limit".into(),
-                ),
+                None => (None, self.plain_size_of_run()),
             },
         };
         Warning {
@@ -346,28 +348,55 @@ impl Engine<'_> {
 
     /// A cycle of non-blocking links (events, asynchronous requests,
     /// common data), through which one message can trigger itself again.
+    /// The walk is iterative: it runs on a replication's thread, whose
+    /// stack is small, after a design of any length hit a limit.
     fn amplifying_cycle(&self) -> Option<String> {
-        let mut g = DiGraph::<Ix, ()>::with_capacity(self.plan.nodes.len(), self.plan.links.len());
-        let ix: Vec<_> = (0..self.plan.nodes.len() as Ix)
-            .map(|n| g.add_node(n))
-            .collect();
-        for l in &self.plan.links {
-            if l.style != Style::Sync {
-                g.add_edge(ix[l.from as usize], ix[l.to as usize], ());
-            }
-        }
-        let scc = tarjan_scc(&g)
-            .into_iter()
-            .find(|c| c.len() > 1 || c.first().is_some_and(|&n| g.contains_edge(n, n)))?;
-        let mut names: Vec<&str> = scc
+        let n = self.plan.nodes.len();
+        let mut edges: Vec<(Ix, Ix)> = self
+            .plan
+            .links
             .iter()
-            .rev()
-            .map(|&n| self.design.nodes[g[n] as usize].id.as_str())
+            .filter(|l| l.style != Style::Sync)
+            .map(|l| (l.from, l.to))
             .collect();
-        if let Some(&first) = names.first() {
-            names.push(first);
+        edges.sort_unstable();
+        // Where each node's links start in `edges`, and the end.
+        let mut starts = vec![0usize; n + 1];
+        for &(from, _) in &edges {
+            starts[from as usize + 1] += 1;
         }
-        Some(names.join(" -> "))
+        for i in 0..n {
+            starts[i + 1] += starts[i];
+        }
+        let successors = |v: usize| {
+            edges[starts[v]..starts[v + 1]]
+                .iter()
+                .map(|&(_, to)| to as usize)
+        };
+        let components = Components::of(n, successors);
+        let cycle = components.iter().find(|c| match c {
+            [v] => successors(*v as usize).any(|w| w == *v as usize),
+            c => c.len() > 1,
+        })?;
+        // Round the cycle, back to where it started.
+        let mut round: Vec<u32> = cycle.iter().rev().copied().collect();
+        round.extend(round.first().copied());
+        Some(abbreviated(&round, " -> ", |&n| {
+            self.design.nodes[n as usize].id.as_str()
+        }))
+    }
+
+    /// Why a run with no cycle and no growing queue hit a limit: it is
+    /// simply long for it, at the pace it went.
+    fn plain_size_of_run(&self) -> String {
+        let simulated_s = self.now as f64 / NS_PER_S;
+        let asked_s = self.plan.duration as f64 / NS_PER_S;
+        let per_s = self.processed as f64 / simulated_s.max(1e-9);
+        format!(
+            "no queue grew and no cycle multiplied messages: {simulated_s:.1} s of the {asked_s} s asked (duration_s) took {} events, about {} per simulated second; shorten the duration or lower the load",
+            self.processed,
+            significant(per_s)
+        )
     }
 
     /// The node with the most requests waiting, with its arrival rate and
