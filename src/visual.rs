@@ -12,7 +12,7 @@
 //! come from the Okabe–Ito palette, chosen to stay distinct under the common
 //! forms of colour blindness.
 
-use crate::model::{Availability, Distribution, Link, Node, NodeKind, Style, Technology};
+use crate::model::{Availability, Distribution, Link, Node, NodeKind, Step, Style, Technology};
 use crate::sim::HopKind;
 
 mod geometry;
@@ -595,7 +595,7 @@ pub fn node_caption(node: &Node) -> String {
             );
             if let Some(op) = s.operations.first() {
                 caption.push_str(" · ");
-                caption.push_str(&format_ms(op.service_time.mean_ms()));
+                caption.push_str(&format_ms(op.mean_work_ms()));
             }
             if s.availability != Availability::Always {
                 caption.push_str(" · ");
@@ -644,8 +644,8 @@ pub fn node_facts(node: &Node) -> Vec<(&'static str, String)> {
             }
             for op in &s.operations {
                 facts.push((
-                    "service time",
-                    format!("{}: {}", op.name, describe_distribution(&op.service_time)),
+                    "operation",
+                    format!("{}: {}", op.name, describe_steps(&op.steps)),
                 ));
             }
             facts.push(("availability", describe_availability(&s.availability)));
@@ -692,7 +692,7 @@ pub fn link_facts(link: &Link) -> Vec<(&'static str, String)> {
             format!("{}: {}", link.style, style_meaning(link.style)),
         ),
         ("technology", link.technology.label().to_owned()),
-        ("latency", format_ms(link.latency_ms)),
+        ("latency", describe_distribution(&link.latency)),
     ];
     if let Some(t) = link.timeout_ms {
         facts.push(("timeout", format_ms(t)));
@@ -710,13 +710,34 @@ pub fn link_facts(link: &Link) -> Vec<(&'static str, String)> {
             ),
         ));
     }
-    if link.calls_per_request != 1.0 {
-        facts.push(("calls per request", trim_number(link.calls_per_request)));
-    }
-    if let Some(g) = link.parallel_group {
-        facts.push(("parallel group", g.to_string()));
+    if let Some(name) = &link.name {
+        facts.push(("name", name.clone()));
     }
     facts
+}
+
+/// An operation's steps in one line of words: `work 5 ms, call
+/// stockist_a, publish orders` (nested blocks as their kind).
+pub fn describe_steps(steps: &[Step]) -> String {
+    if steps.is_empty() {
+        return "does nothing".into();
+    }
+    let parts: Vec<String> = steps
+        .iter()
+        .map(|step| match step {
+            Step::Work(d) => format!("work {}", format_ms(d.mean_ms())),
+            Step::Reply => "reply".into(),
+            Step::Parallel(s) => format!("{} in parallel", s.len()),
+            Step::Sequence(s) => format!("{} in sequence", s.len()),
+            Step::Choice(b) => format!("one of {}", b.len()),
+            other => format!(
+                "{} {}",
+                other.kind_name().to_lowercase(),
+                other.link().unwrap_or_default()
+            ),
+        })
+        .collect();
+    parts.join(", ")
 }
 
 #[cfg(test)]

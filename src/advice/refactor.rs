@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::model::{
     Broker, BrokerKind, Design, Distribution, Link, LinkIdx, Node, NodeId, NodeKind, Position,
-    Style, Technology,
+    RequestStep, Step, Style, Technology,
 };
 
 /// A change to a design that addresses a finding.
@@ -188,6 +188,7 @@ impl Refactor {
                 expect_service_target(&d, *link)?;
                 let old = d.links[link.0].clone();
                 d.links[link.0] = one_way(&old, &old.from, &old.to, old.technology);
+                d.replace_link_steps(*link, |step| vec![Step::Publish(step_link(step))]);
             }
             Self::MoveToBackground { link } => {
                 expect_sync(&d, *link)?;
@@ -208,10 +209,13 @@ impl Refactor {
                         retention_s: Some(7.0 * 24.0 * 3600.0),
                     },
                 );
+                // The caller publishes where it called; the callee hears
+                // of it from the broker.
+                d.replace_link_steps(*link, |_| vec![Step::Publish(broker.to_string())]);
                 let mut publish = one_way(&old, &old.from, &broker, Technology::Kafka);
                 publish.to_op = None;
-                let mut subscribe = one_way(&old, &broker, &old.to, Technology::Kafka);
-                subscribe.from_op = None;
+                publish.name = None;
+                let subscribe = one_way(&old, &broker, &old.to, Technology::Kafka);
                 d.links[link.0] = publish;
                 d.links.insert(link.0 + 1, subscribe);
                 // Faults on the call now hit the messages where they reach
@@ -219,30 +223,10 @@ impl Refactor {
                 move_link_faults(&mut d, &old.from, &old.to, Some((&broker, &old.to)));
             }
             Self::Parallelize { links } => {
-                let Some(first) = links.first().and_then(|&l| d.link(l)) else {
-                    return Err(RefactorError::NoSuchLink(0));
-                };
-                let (from, from_op) = (first.from.clone(), caller_op(&d, first));
                 for &l in links {
                     expect_sync(&d, l)?;
-                    let link = &d.links[l.0];
-                    if link.from != from || caller_op(&d, link) != from_op {
-                        return Err(RefactorError::NotApplicable {
-                            link: link.label(),
-                            why: "parallel calls must come from one operation",
-                        });
-                    }
                 }
-                let group = d
-                    .links
-                    .iter()
-                    .filter(|l| l.from == from && caller_op(&d, l) == from_op)
-                    .filter_map(|l| l.parallel_group)
-                    .max()
-                    .map_or(1, |g| g + 1);
-                for &l in links {
-                    d.links[l.0].parallel_group = Some(group);
-                }
+                parallelize(&mut d, links)?;
             }
             Self::IntroduceQueue { link } => {
                 expect_sync(&d, *link)?;
@@ -263,12 +247,14 @@ impl Refactor {
                 let expected = crate::analysis::graph::DesignGraph::new(design);
                 let latencies = expected.expected_latencies_ms();
                 let wait = expected.call_latency_ms(*link, &latencies);
+                let reference = d
+                    .step_reference(*link)
+                    .unwrap_or_else(|| old.to.to_string());
+                request_instead_of_call(&mut d, *link, &reference);
                 let l = &mut d.links[link.0];
                 l.style = Style::AsyncRequest;
                 l.via = Some(queue);
                 l.technology = Technology::RabbitMq;
-                l.parallel_group = None;
-                l.response_work = Distribution::Constant { ms: 1.0 };
                 // Waiting no longer holds a worker: allow for slow work.
                 l.timeout_ms = Some(nice_ms(old.timeout_ms.unwrap_or(0.0).max(4.0 * wait)));
             }
@@ -295,7 +281,7 @@ impl Refactor {
                         why: "the callee publishes no event that reaches the caller",
                     });
                 }
-                d.links.remove(callback.0);
+                d.remove_link(*callback);
                 move_link_faults(&mut d, &cb.from, &cb.to, None);
             }
             Self::AddTimeout { link, timeout_ms } => {
@@ -392,15 +378,118 @@ fn move_link_faults(
     });
 }
 
-/// The operation of its caller that makes a link's call: `from_op`, or the
-/// caller's first operation when the link names none.
-fn caller_op(d: &Design, link: &Link) -> Option<String> {
-    link.from_op.clone().or_else(|| {
-        d.node(&link.from)
-            .and_then(|n| n.as_service())
-            .and_then(|s| s.operations.first())
-            .map(|o| o.name.clone())
-    })
+/// The link a step names.
+fn step_link(step: &Step) -> String {
+    step.link().unwrap_or_default().to_owned()
+}
+
+/// Puts the calls through `links`, all top-level steps of one operation,
+/// into one parallel block at the place of the first.
+fn parallelize(d: &mut Design, links: &[LinkIdx]) -> Result<(), RefactorError> {
+    let Some(first) = links.first().and_then(|&l| d.link(l)) else {
+        return Err(RefactorError::NoSuchLink(0));
+    };
+    let from = first.from.clone();
+    let label = first.label();
+    let names = crate::model::LinkNames::new(d);
+    let is_one = |step: &Step| {
+        matches!(
+            step,
+            Step::Call(_) | Step::Read(_) | Step::Write(_) | Step::Update(_)
+        ) && step
+            .link()
+            .and_then(|r| names.get(&from, r))
+            .is_some_and(|l| links.contains(&l))
+    };
+    let places: Vec<(usize, Vec<usize>)> = d
+        .node(&from)
+        .and_then(|n| n.as_service())
+        .map(|s| {
+            s.operations
+                .iter()
+                .enumerate()
+                .map(|(o, op)| {
+                    let at = op
+                        .steps
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, s)| is_one(s))
+                        .map(|(i, _)| i)
+                        .collect();
+                    (o, at)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let Some((op, at)) = places.into_iter().find(|(_, at)| at.len() == links.len()) else {
+        return Err(RefactorError::NotApplicable {
+            link: label,
+            why: "parallel calls must be steps of one operation, one after another",
+        });
+    };
+    let Some(service) = d.node_mut(&from).and_then(|n| n.as_service_mut()) else {
+        return Ok(());
+    };
+    let steps = &mut service.operations[op].steps;
+    let calls: Vec<Step> = at.iter().map(|&i| steps[i].clone()).collect();
+    for &i in at.iter().rev() {
+        steps.remove(i);
+    }
+    steps.insert(at[0], Step::Parallel(calls));
+    Ok(())
+}
+
+/// Turns the calls through `link` into asynchronous requests: what came
+/// after a call in its block runs when the reply arrives (its `then`), a
+/// fallback runs when the request fails, and a 1 ms piece of work handles
+/// the reply. The caller is answered when the request is sent.
+fn request_instead_of_call(d: &mut Design, link: LinkIdx, reference: &str) {
+    let from = d.links[link.0].from.clone();
+    let names = crate::model::LinkNames::new(d);
+    let is_call = |step: &Step| {
+        matches!(step, Step::Call(_)) && step.link().and_then(|r| names.get(&from, r)) == Some(link)
+    };
+    let Some(service) = d.node(&from).and_then(|n| n.as_service()) else {
+        return;
+    };
+    let mut ops = service.operations.clone();
+    for op in &mut ops {
+        move_rest_into_then(&mut op.steps, &is_call, reference);
+    }
+    if let Some(service) = d.node_mut(&from).and_then(|n| n.as_service_mut()) {
+        service.operations = ops;
+    }
+}
+
+/// In `steps` and the blocks inside them, replaces each call `is_call`
+/// picks by a request whose `then` takes the rest of the block.
+fn move_rest_into_then(steps: &mut Vec<Step>, is_call: &dyn Fn(&Step) -> bool, reference: &str) {
+    for step in steps.iter_mut() {
+        for block in step.blocks_mut() {
+            move_rest_into_then(block, is_call, reference);
+        }
+    }
+    let Some(k) = steps.iter().position(is_call) else {
+        return;
+    };
+    let Step::Call(call) = steps[k].clone() else {
+        return;
+    };
+    // A reply cannot be sent from a continuation: the caller already has
+    // its answer when the request leaves.
+    let rest: Vec<Step> = steps
+        .split_off(k + 1)
+        .into_iter()
+        .filter(|s| !matches!(s, Step::Reply))
+        .collect();
+    let mut then = vec![Step::Work(Distribution::Constant { ms: 1.0 })];
+    then.extend(rest);
+    steps[k] = Step::Request(RequestStep {
+        link: reference.to_owned(),
+        times: call.times,
+        then,
+        on_failure: call.fallback.unwrap_or_default(),
+    });
 }
 
 fn expect_sync(d: &Design, link: LinkIdx) -> Result<(), RefactorError> {

@@ -18,9 +18,9 @@ use std::collections::{HashMap, VecDeque};
 use fixedbitset::FixedBitSet;
 use petgraph::Direction;
 use petgraph::graph::{DiGraph, NodeIndex};
-use petgraph::visit::EdgeRef;
 
-use crate::model::{Access, Design, LinkIdx, Node, NodeId, NodeIdx, NodeKind, Style};
+use super::uses::{self, Use};
+use crate::model::{Access, Design, LinkIdx, LinkNames, Node, NodeId, NodeIdx, NodeKind, Style};
 use crate::scc::Components;
 
 /// Marks a link end that does not exist.
@@ -53,9 +53,20 @@ pub struct DesignGraph<'d> {
     /// The first vertex of each node, and the end: a node's endpoints are
     /// numbered one after another.
     first_vertex: Vec<u32>,
-    /// Every endpoint's `sync` calls in file order, one endpoint after
-    /// another: (link, callee).
+    /// Every endpoint's `sync` calls its caller waits for, in step order,
+    /// one endpoint after another: (link, callee).
     sync_calls: Vec<(LinkIdx, NodeIndex)>,
+    /// Whether each of `sync_calls` is required: its failure fails the
+    /// answer (no fallback).
+    required: Vec<bool>,
+    /// What the steps do at a store, per link (a link to a store used by
+    /// several steps counts as its first use).
+    link_access: Vec<Access>,
+    /// How steps name links.
+    names: LinkNames<'d>,
+    /// Links no step uses (from services only: other nodes use their
+    /// links by what they are).
+    unused: Vec<LinkIdx>,
     /// Where each endpoint's calls start in `sync_calls`, and the end.
     sync_starts: Vec<u32>,
     /// Every endpoint, callees before callers along `sync` links.
@@ -99,19 +110,52 @@ impl<'d> DesignGraph<'d> {
             }
         };
         let vertex = |node: NodeIdx, op: usize| NodeIndex::new(first_vertex[node.0] as usize + op);
+        let names = LinkNames::new(design);
+        // Each service operation's uses, by link.
+        let mut users: Vec<Vec<(usize, Use)>> = vec![Vec::new(); design.links.len()];
+        let mut op_uses: Vec<Vec<Use>> = vec![Vec::new(); graph.node_count()];
+        for (n, node) in design.nodes.iter().enumerate() {
+            let Some(s) = node.as_service() else { continue };
+            for (o, op) in s.operations.iter().enumerate() {
+                let found = uses::uses(design, &names, &node.id, &op.steps);
+                for u in &found {
+                    users[u.link.0].push((o, *u));
+                }
+                op_uses[vertex(NodeIdx(n), o).index()] = found;
+            }
+        }
         let mut link_vertices = Vec::with_capacity(design.links.len());
+        let mut link_access = Vec::with_capacity(design.links.len());
+        let mut unused = Vec::new();
         for (i, l) in design.links.iter().enumerate() {
+            link_access.push(
+                users[i]
+                    .first()
+                    .map_or(Access::ReadWrite, |(_, u)| u.access),
+            );
             let (Some(&from), Some(&to)) = (ids.get(l.from.as_str()), ids.get(l.to.as_str()))
             else {
                 link_vertices.push((NO_VERTEX, NO_VERTEX));
                 continue;
             };
-            let a = vertex(from, op_index(from, l.from_op.as_deref()));
             let b = vertex(to, op_index(to, l.to_op.as_deref()));
-            graph.add_edge(a, b, LinkIdx(i));
-            link_vertices.push((a.index() as u32, b.index() as u32));
+            let service = design.nodes[from.0].as_service().is_some();
+            if service && users[i].is_empty() {
+                unused.push(LinkIdx(i));
+            }
+            // A link leaves every operation that uses it; an unused one
+            // leaves the first, so the drawing stays whole.
+            let callers: Vec<usize> = if users[i].is_empty() {
+                vec![0]
+            } else {
+                users[i].iter().map(|&(o, _)| o).collect()
+            };
+            for &o in &callers {
+                graph.add_edge(vertex(from, o), b, LinkIdx(i));
+            }
+            link_vertices.push((vertex(from, callers[0]).index() as u32, b.index() as u32));
         }
-        let (sync_calls, sync_starts) = sync_lists(design, &graph);
+        let (sync_calls, required, sync_starts) = sync_lists(&op_uses, &link_vertices);
         let mut g = Self {
             design,
             graph,
@@ -120,6 +164,10 @@ impl<'d> DesignGraph<'d> {
             ids,
             first_vertex,
             sync_calls,
+            required,
+            link_access,
+            names,
+            unused,
             sync_starts,
             post_order: Vec::new(),
             longest_next: Vec::new(),
@@ -211,8 +259,9 @@ impl<'d> DesignGraph<'d> {
         }
     }
 
-    /// Every endpoint reachable from `start` over `sync` links, `start`
-    /// included, in the order first reached.
+    /// Every endpoint reachable from `start` over required `sync` calls
+    /// (see [`Self::required_calls`]), `start` included, in the order
+    /// first reached: what must be up for `start` to answer.
     pub fn sync_closure(&self, start: NodeIndex) -> Vec<NodeIndex> {
         self.sync_closure_marking(start, &mut FixedBitSet::new())
     }
@@ -228,7 +277,8 @@ impl<'d> DesignGraph<'d> {
         seen.insert(start.index());
         while let Some(v) = stack.pop() {
             order.push(v);
-            for &(_, w) in self.sync_calls(v).iter().rev() {
+            let required: Vec<NodeIndex> = self.required_calls(v).map(|(_, w)| w).collect();
+            for &w in required.iter().rev() {
                 if !seen.put(w.index()) {
                     stack.push(w);
                 }
@@ -264,16 +314,42 @@ impl<'d> DesignGraph<'d> {
     }
 
     /// The mean of an endpoint's own work, ms (a service operation's
-    /// service time; nothing for other kinds).
+    /// work steps on its main path; nothing for other kinds).
     pub fn own_work_ms(&self, v: NodeIndex) -> f64 {
         let e = self.graph[v];
         match &self.design.nodes[e.node.0].kind {
-            NodeKind::Service(s) => s
-                .operations
-                .get(e.op)
-                .map_or(0.0, |o| o.service_time.mean_ms()),
+            NodeKind::Service(s) => s.operations.get(e.op).map_or(0.0, |o| o.mean_work_ms()),
             _ => 0.0,
         }
+    }
+
+    /// The `sync` calls of an endpoint whose failure fails its answer (no
+    /// fallback): the ones that couple it to the callee in time.
+    pub fn required_calls(&self, v: NodeIndex) -> impl Iterator<Item = (LinkIdx, NodeIndex)> + '_ {
+        let start = self.sync_starts.get(v.index()).copied().unwrap_or(0) as usize;
+        self.sync_calls(v)
+            .iter()
+            .enumerate()
+            .filter(move |(i, _)| self.required[start + i])
+            .map(|(_, &c)| c)
+    }
+
+    /// What the steps do at the store `link` goes to (its first use).
+    pub fn link_access(&self, link: LinkIdx) -> Access {
+        self.link_access
+            .get(link.0)
+            .copied()
+            .unwrap_or(Access::ReadWrite)
+    }
+
+    /// Links of services that no step uses.
+    pub fn unused_links(&self) -> &[LinkIdx] {
+        &self.unused
+    }
+
+    /// How steps name links in this design.
+    pub fn link_names(&self) -> &LinkNames<'d> {
+        &self.names
     }
 
     /// One hop of a chain alone: the network both ways plus the callee's
@@ -296,50 +372,53 @@ impl<'d> DesignGraph<'d> {
             return 0.0;
         };
         let callee = match &self.design.nodes[self.node(to).0].kind {
-            NodeKind::DataStore(s) => match l.access {
+            NodeKind::DataStore(s) => match self.link_access[link.0] {
                 Access::Read => s.read_latency.mean_ms(),
                 Access::Write => s.write_latency.mean_ms(),
                 Access::ReadWrite => s.read_latency.mean_ms() + s.write_latency.mean_ms(),
             },
             _ => callee(to),
         };
-        2.0 * l.latency_ms + callee
+        2.0 * l.latency.mean_ms() + callee
     }
 
-    /// The expected latency of every endpoint, ms: its own mean work, then
-    /// its sync steps one after another (a parallel group costs its slowest
-    /// member's mean: a lower bound on the mean of the maximum), each call
-    /// repeated `calls_per_request` times and waited for at most its
-    /// timeout. Calls that close a cycle add nothing (the cycle is a finding
-    /// of its own).
+    /// The expected latency of every endpoint, ms: the expected time until
+    /// its caller has the answer ([`uses::answer_ms`]). Calls that close a
+    /// cycle add nothing (the cycle is a finding of its own).
     pub fn expected_latencies_ms(&self) -> Vec<f64> {
-        let own: Vec<f64> = self
+        let mut latency: Vec<f64> = self
             .graph
             .node_indices()
-            .map(|v| self.own_work_ms(v))
+            .map(|v| match self.operation(v) {
+                Some(_) => 0.0,
+                None => self.own_work_ms(v),
+            })
             .collect();
-        let mut latency = own.clone();
+        let mut done = FixedBitSet::with_capacity(latency.len());
         for &v in &self.post_order {
-            let mut total = own[v.index()];
-            let mut groups: Vec<(Option<u32>, f64)> = Vec::new();
-            for &(link, _) in self.sync_calls(v) {
-                let l = &self.design.links[link.0];
-                let wait = self.call_latency_ms(link, &latency);
-                let cost = l.calls_per_request * l.timeout_ms.map_or(wait, |t| wait.min(t));
-                match (
-                    l.parallel_group,
-                    groups
-                        .iter_mut()
-                        .find(|(g, _)| g.is_some() && *g == l.parallel_group),
-                ) {
-                    (Some(_), Some((_, slowest))) => *slowest = slowest.max(cost),
-                    _ => groups.push((l.parallel_group, cost)),
-                }
+            if let Some((id, op)) = self.operation(v) {
+                let call_ms = |link: LinkIdx, _access: Access| -> f64 {
+                    let l = &self.design.links[link.0];
+                    match self.callee(link) {
+                        Some(to) if l.style == Style::Sync && done.contains(to.index()) => {
+                            let wait = self.call_latency_ms(link, &latency);
+                            l.timeout_ms.map_or(wait, |t| wait.min(t))
+                        }
+                        _ => 0.0,
+                    }
+                };
+                latency[v.index()] = uses::answer_ms(&self.names, id, &op.steps, &call_ms);
             }
-            total += groups.iter().map(|(_, c)| c).sum::<f64>();
-            latency[v.index()] = total;
+            done.insert(v.index());
         }
         latency
+    }
+
+    /// The service operation at a vertex, with its node's id.
+    pub fn operation(&self, v: NodeIndex) -> Option<(&'d NodeId, &'d crate::model::Operation)> {
+        let e = self.graph[v];
+        let node = &self.design.nodes[e.node.0];
+        Some((&node.id, node.as_service()?.operations.get(e.op)?))
     }
 
     /// Every vertex, callees before callers along `sync` links (cycles are
@@ -460,28 +539,28 @@ impl<'d> DesignGraph<'d> {
     }
 }
 
-/// Every endpoint's `sync` calls in file order, as one flat list and where
-/// each endpoint's part starts.
+/// Every endpoint's waited-for `sync` calls in step order, as one flat
+/// list with their required flags, and where each endpoint's part starts.
 fn sync_lists(
-    design: &Design,
-    graph: &DiGraph<Endpoint, LinkIdx>,
-) -> (Vec<(LinkIdx, NodeIndex)>, Vec<u32>) {
-    let mut calls: Vec<(NodeIndex, LinkIdx, NodeIndex)> = graph
-        .edge_references()
-        .filter(|e| design.links[e.weight().0].style == Style::Sync)
-        .map(|e| (e.source(), *e.weight(), e.target()))
-        .collect();
-    calls.sort_by_key(|&(from, link, _)| (from, link));
-    let mut starts = Vec::with_capacity(graph.node_count() + 1);
-    let mut i = 0;
-    for v in 0..graph.node_count() {
-        starts.push(i as u32);
-        while calls.get(i).is_some_and(|c| c.0.index() == v) {
-            i += 1;
+    op_uses: &[Vec<Use>],
+    link_vertices: &[(u32, u32)],
+) -> (Vec<(LinkIdx, NodeIndex)>, Vec<bool>, Vec<u32>) {
+    let mut calls = Vec::new();
+    let mut required = Vec::new();
+    let mut starts = Vec::with_capacity(op_uses.len() + 1);
+    for found in op_uses {
+        starts.push(calls.len() as u32);
+        for u in found.iter().filter(|u| u.waited) {
+            let Some(&(_, to)) = link_vertices.get(u.link.0).filter(|(a, _)| *a != NO_VERTEX)
+            else {
+                continue;
+            };
+            calls.push((u.link, NodeIndex::new(to as usize)));
+            required.push(u.required);
         }
     }
-    starts.push(i as u32);
-    (calls.into_iter().map(|(_, l, w)| (l, w)).collect(), starts)
+    starts.push(calls.len() as u32);
+    (calls, required, starts)
 }
 
 /// Reachability over `sync` links, one question at a time, in memory
@@ -645,6 +724,7 @@ mod tests {
                 Style::Sync,
             ));
         }
+        d.use_every_link(1.0);
         d
     }
 
@@ -696,6 +776,7 @@ mod tests {
                 Style::Sync,
             ));
         }
+        d.use_every_link(1.0);
         let g = DesignGraph::new(&d);
         let v = NodeIndex::new;
         assert_eq!(g.sync_cycles(), vec![vec![v(0), v(1), v(2)], vec![v(3)]]);

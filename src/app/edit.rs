@@ -8,10 +8,10 @@
 
 use std::collections::BTreeSet;
 
-use crate::model::validate::style_allowed;
+use crate::model::style_allowed;
 use crate::model::{
     Availability, Broker, BrokerKind, DataStore, Design, Distribution, Fault, Link, LinkIdx, Node,
-    NodeId, NodeKind, Position, Service, StoreKind, Style, Technology,
+    NodeId, NodeKind, Position, Service, Step, StoreKind, Style, Technology,
 };
 use crate::visual::NodeShape;
 
@@ -177,12 +177,23 @@ pub fn connect(
     };
     let mut link = Link::new(from.clone(), to.clone(), style);
     link.technology = usual_technology(style, &b.kind);
-    link.latency_ms = 1.0;
+    link.latency = Distribution::Constant { ms: 1.0 };
     if matches!(style, Style::Sync | Style::AsyncRequest) {
         link.timeout_ms = Some(1000.0);
     }
     design.links.push(link);
-    Ok(LinkIdx(design.links.len() - 1))
+    let index = LinkIdx(design.links.len() - 1);
+    // A new arrow from a service says "it calls that one": the call goes
+    // at the end of its first operation, where the user can move it.
+    if let Some(step) = design.step_for_link(index, 1.0)
+        && let Some(op) = design
+            .node_mut(from)
+            .and_then(|n| n.as_service_mut())
+            .and_then(|s| s.operations.first_mut())
+    {
+        op.steps.push(step);
+    }
+    Ok(index)
 }
 
 /// Changes a link's style and clears the properties that mean nothing in
@@ -218,17 +229,36 @@ pub fn restyle(design: &mut Design, index: usize, style: Style) {
     } else if link.timeout_ms.is_none() {
         link.timeout_ms = Some(1000.0);
     }
-    if style != Style::Sync {
-        link.parallel_group = None;
-    }
     if style != Style::AsyncRequest {
         link.via = None;
-        link.response_work = Distribution::ZERO;
     }
     let consumes_async = style == Style::AsyncRequest || (style == Style::Event && from_is_broker);
     if !consumes_async {
         link.max_deliveries = None;
         link.dead_letter = None;
+    }
+    // The steps through the link become the step of its new style, made
+    // as many times as before.
+    let Some(fresh) = design.step_for_link(LinkIdx(index), 1.0) else {
+        return;
+    };
+    design.replace_link_steps(LinkIdx(index), |old| {
+        let mut step = fresh.clone();
+        if let (Some(times), Step::Call(c) | Step::Read(c) | Step::Write(c) | Step::Update(c)) =
+            (step_times(old), &mut step)
+        {
+            c.times = times;
+        }
+        vec![step]
+    });
+}
+
+/// How many times a step runs per request, for the steps that say.
+fn step_times(step: &Step) -> Option<f64> {
+    match step {
+        Step::Call(c) | Step::Read(c) | Step::Write(c) | Step::Update(c) => Some(c.times),
+        Step::Request(r) => Some(r.times),
+        _ => None,
     }
 }
 
@@ -242,6 +272,17 @@ pub fn delete(design: &mut Design, nodes: &BTreeSet<NodeId>, links: &BTreeSet<us
         .iter()
         .map(|l| (l.from.clone(), l.to.clone()))
         .collect();
+    // The steps through doomed links go first, while their references
+    // still resolve.
+    let doomed: Vec<usize> = (0..design.links.len())
+        .filter(|i| {
+            let l = &design.links[*i];
+            links.contains(i) || nodes.contains(&l.from) || nodes.contains(&l.to)
+        })
+        .collect();
+    for &i in &doomed {
+        design.replace_link_steps(LinkIdx(i), |_| Vec::new());
+    }
     let mut index = 0;
     design.links.retain(|l| {
         let keep = !links.contains(&index) && !nodes.contains(&l.from) && !nodes.contains(&l.to);
@@ -313,6 +354,20 @@ pub fn rename_node(design: &mut Design, old: &NodeId, new: &NodeId) {
         rename(&mut entry.client);
         rename(&mut entry.target);
     }
+    // Steps that name the node as their link's target.
+    for node in &mut design.nodes {
+        if let Some(s) = node.as_service_mut() {
+            for op in &mut s.operations {
+                crate::model::walk_mut(&mut op.steps, &mut |step| {
+                    if let Some(l) = step.link_mut()
+                        && l.as_str() == old.as_str()
+                    {
+                        *l = new.to_string();
+                    }
+                });
+            }
+        }
+    }
     for fault in &mut design.scenario.faults {
         match fault {
             Fault::Crash { node, .. } | Fault::SlowDown { node, .. } => rename(node),
@@ -321,6 +376,23 @@ pub fn rename_node(design: &mut Design, old: &NodeId, new: &NodeId) {
                 rename(&mut link.to);
             }
         }
+    }
+}
+
+/// Points the steps of service `from` that name a link `old` at `new`
+/// (the link was renamed).
+pub fn rename_link_references(design: &mut Design, from: &NodeId, old: &str, new: &str) {
+    let Some(s) = design.node_mut(from).and_then(|n| n.as_service_mut()) else {
+        return;
+    };
+    for op in &mut s.operations {
+        crate::model::walk_mut(&mut op.steps, &mut |step| {
+            if let Some(l) = step.link_mut()
+                && l.as_str() == old
+            {
+                *l = new.to_owned();
+            }
+        });
     }
 }
 
@@ -337,13 +409,8 @@ pub fn rename_operation(design: &mut Design, node: &NodeId, old: &str, new: &str
             *op = Some(new.to_owned());
         }
     };
-    for link in &mut design.links {
-        if &link.from == node {
-            rename(&mut link.from_op);
-        }
-        if &link.to == node {
-            rename(&mut link.to_op);
-        }
+    for link in design.links.iter_mut().filter(|l| &l.to == node) {
+        rename(&mut link.to_op);
     }
     for entry in design.entry_points.iter_mut().filter(|e| &e.target == node) {
         rename(&mut entry.operation);
@@ -401,7 +468,11 @@ mod tests {
             },
         });
         d.scenario.faults.push(Fault::Drop {
-            link: LinkRef { from: a, to: b },
+            link: LinkRef {
+                from: a,
+                to: b,
+                name: None,
+            },
             fraction: 0.1,
         });
         d

@@ -56,6 +56,7 @@ pub fn chain(style: Style, hops: usize) -> Design {
         }
     }
     enter(&mut d, "client", "s0", 1.0);
+    d.use_every_link(1.0);
     d.scenario.duration_s = 10.0;
     d.scenario.warmup_s = 0.0;
     d

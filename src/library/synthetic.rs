@@ -87,8 +87,7 @@ pub fn synthetic(spec: &SyntheticSpec) -> Design {
         };
         let link = |from: &str, to: &str, style: Style| {
             let mut l = Link::new(from, to, style);
-            l.latency_ms = 1.0;
-            l.calls_per_request = p;
+            l.latency = Distribution::Constant { ms: 1.0 };
             l.technology = match style {
                 Style::Sync => Technology::Grpc,
                 Style::AsyncRequest => Technology::RabbitMq,
@@ -123,9 +122,7 @@ pub fn synthetic(spec: &SyntheticSpec) -> Design {
                     }),
                 });
                 d.links.push(link(&from, &topic, style));
-                let mut sub = link(&topic, &to, style);
-                sub.calls_per_request = 1.0;
-                d.links.push(sub);
+                d.links.push(link(&topic, &to, style));
                 made += 2;
             }
             Style::CommonData => {
@@ -145,9 +142,7 @@ pub fn synthetic(spec: &SyntheticSpec) -> Design {
                     }),
                 });
                 d.links.push(link(&from, &store, style));
-                let mut reader = link(&store, &to, style);
-                reader.calls_per_request = 1.0;
-                d.links.push(reader);
+                d.links.push(link(&store, &to, style));
                 made += 2;
             }
         }
@@ -167,7 +162,7 @@ pub fn synthetic(spec: &SyntheticSpec) -> Design {
             kind: NodeKind::Client,
         });
         let mut l = Link::new(client.as_str(), target.as_str(), Style::Sync);
-        l.latency_ms = 5.0;
+        l.latency = Distribution::Constant { ms: 5.0 };
         l.timeout_ms = Some(10_000.0);
         d.links.push(l);
         d.entry_points.push(EntryPoint {
@@ -181,6 +176,7 @@ pub fn synthetic(spec: &SyntheticSpec) -> Design {
             },
         });
     }
+    d.use_every_link(p);
     d.scenario.duration_s = 60.0;
     d.scenario.warmup_s = 5.0;
     d

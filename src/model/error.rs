@@ -46,7 +46,7 @@ pub enum LoadError {
     },
     /// The file has nothing in it.
     #[error(
-        "{file}: the file is empty; a design starts with `(format: 1, name: \"...\", nodes: [...])` (see docs/file-format.md)"
+        "{file}: the file is empty; a design starts with `(format: 2, name: \"...\", nodes: [...])` (see docs/file-format.md)"
     )]
     Empty {
         /// The file.
@@ -385,5 +385,149 @@ pub enum Invalid {
         found: u32,
         /// The supported version.
         supported: u32,
+    },
+    /// A format-1 operation without its `service_time`.
+    #[error(
+        "operation \"{op}\" has no `service_time` (format 1) and no steps; add `service_time: Constant(ms: 0.0)` or convert the file with `archsim fmt`"
+    )]
+    MissingServiceTime {
+        /// The operation.
+        op: String,
+    },
+    /// A format-1 field in a format-2 file.
+    #[error("`{field}` is a format-1 field; in format 2, {instead} (see docs/file-format.md)")]
+    FormatOneField {
+        /// The field.
+        field: &'static str,
+        /// What to write instead.
+        instead: &'static str,
+    },
+    /// Two fields that say the same thing, both given.
+    #[error("`{field}` and `{other}` say the same thing; keep one")]
+    FieldTwice {
+        /// The field reported.
+        field: &'static str,
+        /// The other field.
+        other: &'static str,
+    },
+    /// Two links of one node with the same name.
+    #[error(
+        "{what}: another link from \"{from}\" is already called \"{name}\"; give each its own name"
+    )]
+    DuplicateLinkName {
+        /// The link.
+        what: String,
+        /// Its sending node.
+        from: String,
+        /// The name.
+        name: String,
+    },
+    /// A step names a link its service does not have.
+    #[error(
+        "{op}: step {step} goes through \"{link}\", but \"{node}\" has no link called that or to a node with that id (its links go to: {known})"
+    )]
+    UnknownStepLink {
+        /// The operation, as `service "x" operation "y"`.
+        op: String,
+        /// The step's kind.
+        step: &'static str,
+        /// The reference.
+        link: String,
+        /// The service.
+        node: String,
+        /// What it could name.
+        known: String,
+    },
+    /// A step names a node that several links of the service go to.
+    #[error(
+        "{op}: step {step} goes to \"{link}\", but {count} links of \"{node}\" go there; give them a `name` and use it in the step"
+    )]
+    AmbiguousStepLink {
+        /// The operation.
+        op: String,
+        /// The step's kind.
+        step: &'static str,
+        /// The reference.
+        link: String,
+        /// The service.
+        node: String,
+        /// How many links go there.
+        count: usize,
+    },
+    /// A step goes through a link of the wrong style or to the wrong kind.
+    #[error("{op}: step {step} goes through link \"{link}\" ({style} to a {to_kind}); {rule}")]
+    WrongStepLink {
+        /// The operation.
+        op: String,
+        /// The step's kind.
+        step: &'static str,
+        /// The link.
+        link: String,
+        /// Its style.
+        style: String,
+        /// What it goes to.
+        to_kind: &'static str,
+        /// What would fit.
+        rule: &'static str,
+    },
+    /// A choice whose probabilities do not add up to 1.
+    #[error(
+        "{op}: the branches of this Choice have probabilities adding up to {sum}; they must add up to 1"
+    )]
+    ProbabilitiesSum {
+        /// The operation.
+        op: String,
+        /// Their sum.
+        sum: String,
+    },
+    /// A block that must have steps has none.
+    #[error("{op}: this {step} has no steps; give it at least one or remove it")]
+    EmptyBlock {
+        /// The operation.
+        op: String,
+        /// The step's kind.
+        step: &'static str,
+    },
+    /// Reply where the caller can no longer be answered.
+    #[error("{op}: Reply {place}; {hint}")]
+    MisplacedReply {
+        /// The operation.
+        op: String,
+        /// Where it is, in words.
+        place: &'static str,
+        /// What to do instead.
+        hint: &'static str,
+    },
+    /// Blocks nested deeper than the limit.
+    #[error(
+        "{op}: steps nested {depth} deep; archsim allows {limit} (move a branch into an operation of its own)"
+    )]
+    TooDeep {
+        /// The operation.
+        op: String,
+        /// How deep.
+        depth: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// `uses` names no earlier call.
+    #[error(
+        "{op}: `uses` names \"{name}\", which no earlier Call, Read, Write, Update or Request of this operation goes through"
+    )]
+    UnknownUse {
+        /// The operation.
+        op: String,
+        /// The name.
+        name: String,
+    },
+    /// Requests that start each other for ever.
+    #[error(
+        "{op}: every request of this operation leads back to it ({cycle}); each request starts another without end — put one step of the loop in a Choice or a fallback"
+    )]
+    EndlessLoop {
+        /// The operation.
+        op: String,
+        /// The loop, as `a.op -> b.op -> a.op`.
+        cycle: String,
     },
 }

@@ -22,7 +22,7 @@ use super::locate::locate;
 use super::path::FieldPath;
 use super::read::{self, Contents};
 use super::temp;
-use super::{Design, FORMAT_VERSION, validate};
+use super::{Design, FORMAT_VERSION, v1, validate};
 
 /// The file name extension of designs.
 pub const EXTENSION: &str = "archsim.ron";
@@ -132,18 +132,23 @@ pub fn parse(text: &str, file: &str) -> Result<Design, LoadError> {
             // A file from a newer archsim fails on its new fields: its
             // version is the problem, not the fields.
             return Err(match declared_format(text) {
-                Some(found) if found != u64::from(FORMAT_VERSION) => {
+                Some(found) if !(1..=u64::from(FORMAT_VERSION)).contains(&found) => {
                     unsupported_format(text, file, found)
                 }
                 _ => ron_error(e, text, file),
             });
         }
     };
-    if design.format != FORMAT_VERSION {
-        // Migrations from older versions go here when there are any.
-        return Err(unsupported_format(text, file, u64::from(design.format)));
+    let mut design = design;
+    let mut problems = match design.format {
+        1 => v1::migrate(&mut design),
+        FORMAT_VERSION => v1::leftovers(&design),
+        other => return Err(unsupported_format(text, file, u64::from(other))),
+    };
+    problems.extend(v1::latency_shorthand(&mut design));
+    if problems.is_empty() {
+        problems = validate::validate(&design);
     }
-    let mut problems = validate::validate(&design);
     if problems.is_empty() {
         return Ok(design);
     }
@@ -543,8 +548,8 @@ fn end_line_col(prefix: &str) -> (usize, usize) {
 }
 
 /// The canonical text of a design: the same design always gives the same
-/// bytes, fields in declaration order, defaults left out, small values on
-/// one line.
+/// bytes, fields in declaration order, defaults left out, each group on
+/// one line when it fits ([`super::canonical`]).
 pub fn to_string(design: &Design) -> Result<String, ron::Error> {
     let config = PrettyConfig::new()
         .indentor("    ")
@@ -552,11 +557,9 @@ pub fn to_string(design: &Design) -> Result<String, ron::Error> {
         .struct_names(false)
         .separate_tuple_members(false)
         .enumerate_arrays(false)
-        .depth_limit(4)
         .extensions(extensions());
-    let mut text = ron::Options::default().to_string_pretty(design, config)?;
-    text.push('\n');
-    Ok(text)
+    let text = ron::Options::default().to_string_pretty(design, config)?;
+    Ok(super::canonical::layout(&text))
 }
 
 /// Saves `design` to `path` atomically, in canonical form.

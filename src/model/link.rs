@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::distribution::Distribution;
 use super::ids::NodeId;
-use super::serde_defaults::{is_default, is_one, is_true, one_second, yes};
+use super::serde_defaults::{is_default, is_one, one_second};
 
 /// One arrow: `from` talks to `to` in a given style.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -20,9 +20,10 @@ pub struct Link {
     pub to: NodeId,
     /// How the two sides talk.
     pub style: Style,
-    /// The operation of `from` that makes this call; `None`: its first.
+    /// A name that tells this link from others between the same two
+    /// nodes; steps and faults may refer to the link by it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub from_op: Option<String>,
+    pub name: Option<String>,
     /// The operation of `to` that the call invokes; `None`: its first.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to_op: Option<String>,
@@ -33,9 +34,12 @@ pub struct Link {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub via: Option<NodeId>,
     /// One-way network latency, paid by the request and again by the
-    /// response.
+    /// response, sampled for each message.
     #[serde(default, skip_serializing_if = "is_default")]
-    pub latency_ms: f64,
+    pub latency: Distribution,
+    /// Shorthand for a constant `latency`, in ms; read, never written.
+    #[serde(default, skip_serializing)]
+    pub(crate) latency_ms: Option<f64>,
     /// How long the caller waits before giving up; `None`: forever.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout_ms: Option<f64>,
@@ -57,29 +61,24 @@ pub struct Link {
     /// Broker that receives messages given up after `max_deliveries`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dead_letter: Option<NodeId>,
-    /// How many times the call is made per request of the caller; a
-    /// fraction is a probability (0.3: three requests in ten make it).
-    #[serde(default = "one_second", skip_serializing_if = "is_one")]
-    pub calls_per_request: f64,
     /// Size of the request (or event), bytes.
     #[serde(default, skip_serializing_if = "is_default")]
     pub payload_bytes: u64,
-    /// Whether the caller uses the response. A `sync` call whose response
-    /// is not needed could be an event.
-    #[serde(default = "yes", skip_serializing_if = "is_true")]
-    pub needs_response: bool,
-    /// The caller's `sync` calls run one after another in the order the
-    /// links are listed; calls that share a group number run in parallel,
-    /// together, at the place of the first of them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parallel_group: Option<u32>,
-    /// For links to a data store: whether the call reads, writes or both.
-    #[serde(default, skip_serializing_if = "is_default")]
-    pub access: Access,
-    /// For `async_request`: the caller's work to handle the response when
-    /// it comes back.
-    #[serde(default, skip_serializing_if = "is_default")]
-    pub response_work: Distribution,
+    // Format 1's fields that said what the caller does: read only to
+    // migrate a format-1 file into steps (`super::v1`), always `None`
+    // after loading, never written.
+    #[serde(default, skip_serializing)]
+    pub(crate) from_op: Option<String>,
+    #[serde(default, skip_serializing)]
+    pub(crate) calls_per_request: Option<f64>,
+    #[serde(default, skip_serializing)]
+    pub(crate) needs_response: Option<bool>,
+    #[serde(default, skip_serializing)]
+    pub(crate) parallel_group: Option<u32>,
+    #[serde(default, skip_serializing)]
+    pub(crate) access: Option<Access>,
+    #[serde(default, skip_serializing)]
+    pub(crate) response_work: Option<Distribution>,
     /// Free text.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub notes: String,
@@ -92,30 +91,39 @@ impl Link {
             from: from.into(),
             to: to.into(),
             style,
-            from_op: None,
+            name: None,
             to_op: None,
             technology: Technology::default(),
             via: None,
-            latency_ms: 0.0,
+            latency: Distribution::ZERO,
+            latency_ms: None,
             timeout_ms: None,
             retries: 0,
             backoff_ms: 0.0,
             backoff_multiplier: 1.0,
             max_deliveries: None,
             dead_letter: None,
-            calls_per_request: 1.0,
             payload_bytes: 0,
-            needs_response: true,
+            from_op: None,
+            calls_per_request: None,
+            needs_response: None,
             parallel_group: None,
-            access: Access::default(),
-            response_work: Distribution::ZERO,
+            access: None,
+            response_work: None,
             notes: String::new(),
         }
     }
 
-    /// The name people read: `payment -> fraud_detection`.
+    /// The name people read: `payment -> fraud_detection`, with the
+    /// link's name when it has one (`payment -> fraud_detection (score)`).
     pub fn label(&self) -> String {
-        format!("{} -> {}", self.from, self.to)
+        self.to_string()
+    }
+
+    /// Whether a step's link reference `name` means this link: its name,
+    /// or the node it goes to.
+    pub fn answers_to(&self, name: &str) -> bool {
+        self.name.as_deref() == Some(name) || self.to.as_str() == name
     }
 
     /// Whether the caller's worker is held while this call is under way.
@@ -126,7 +134,11 @@ impl Link {
 
 impl fmt::Display for Link {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} -> {}", self.from, self.to)
+        write!(f, "{} -> {}", self.from, self.to)?;
+        match &self.name {
+            Some(name) => write!(f, " ({name})"),
+            None => Ok(()),
+        }
     }
 }
 
@@ -257,6 +269,15 @@ pub enum Access {
 }
 
 impl Access {
+    /// The name used in the file.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Read => "read",
+            Self::Write => "write",
+            Self::ReadWrite => "read_write",
+        }
+    }
+
     /// Whether the call changes data in the store.
     pub fn writes(self) -> bool {
         matches!(self, Self::Write | Self::ReadWrite)

@@ -5,6 +5,7 @@
 //! [`validate`], and read by every other part of archsim. Nothing here knows
 //! about simulation or drawing.
 
+mod canonical;
 mod disk;
 mod distribution;
 mod entry;
@@ -15,11 +16,16 @@ mod link;
 mod locate;
 mod node;
 mod path;
+mod program;
 mod read;
+mod resolve;
 mod scenario;
 mod serde_defaults;
+mod step;
+mod style;
 mod temp;
 mod thresholds;
+mod v1;
 pub mod validate;
 
 use std::collections::HashMap;
@@ -37,13 +43,16 @@ pub use node::{
     StoreKind, WhenDown,
 };
 pub use path::{FieldPath, PathSeg};
+pub use resolve::{LinkNames, Resolved};
 pub use scenario::{Fault, LinkRef, Scenario};
+pub use step::{Branch, CallStep, MAX_STEP_DEPTH, Nesting, RequestStep, Step, walk, walk_mut};
+pub use style::{step_link_violation, steps_for_link, style_allowed};
 pub use thresholds::Thresholds;
 
 use serde_defaults::is_default;
 
 /// The file format version this archsim writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// A whole design: the content of one `.archsim.ron` file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -59,8 +68,8 @@ pub struct Design {
     /// The boxes.
     #[serde(default)]
     pub nodes: Vec<Node>,
-    /// The arrows. For a service, the order of its `sync` links is the
-    /// order of its calls.
+    /// The arrows: who can talk to whom, in which style, over what
+    /// transport. What a service does with them is in its steps.
     #[serde(default)]
     pub links: Vec<Link>,
     /// Where load enters.

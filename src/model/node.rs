@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::distribution::Distribution;
 use super::ids::NodeId;
 use super::serde_defaults::is_default;
+use super::step::Step;
 
 /// One box in the design.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -42,6 +43,14 @@ impl Node {
     /// The service properties, when the node is a service.
     pub fn as_service(&self) -> Option<&Service> {
         match &self.kind {
+            NodeKind::Service(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The service properties, for editing.
+    pub fn as_service_mut(&mut self) -> Option<&mut Service> {
+        match &mut self.kind {
             NodeKind::Service(s) => Some(s),
             _ => None,
         }
@@ -158,10 +167,7 @@ impl Service {
         Self {
             workers,
             queue_capacity: None,
-            operations: vec![Operation {
-                name: "handle".into(),
-                service_time,
-            }],
+            operations: vec![Operation::new("handle", vec![Step::Work(service_time)])],
             availability: Availability::Always,
             when_down: WhenDown::Refuse,
             error_rate: 0.0,
@@ -177,14 +183,53 @@ impl Service {
     }
 }
 
-/// One thing a service does when called.
+/// One thing a service does when called: its steps, in order.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Operation {
     /// Name, unique within the service (`"charge"`, `"get_details"`).
     pub name: String,
-    /// The service's own work per request, before its outgoing calls.
-    pub service_time: Distribution,
+    /// What the operation does, in order (see [`Step`]).
+    #[serde(default)]
+    pub steps: Vec<Step>,
+    /// Format 1's own work before the calls; read only to migrate a
+    /// format-1 file into `steps`, and always `None` after loading.
+    #[serde(default, skip_serializing)]
+    pub(crate) service_time: Option<Distribution>,
+}
+
+impl Operation {
+    /// An operation called `name` that does `steps`.
+    pub fn new(name: impl Into<String>, steps: Vec<Step>) -> Self {
+        Self {
+            name: name.into(),
+            steps,
+            service_time: None,
+        }
+    }
+
+    /// The mean of the operation's own work, in ms: every `Work` step on
+    /// the main path, either/or branches weighted by their probability,
+    /// continuations and fallbacks left out.
+    pub fn mean_work_ms(&self) -> f64 {
+        mean_work_ms(&self.steps)
+    }
+}
+
+/// The mean own work of `steps` on their main path, in ms.
+fn mean_work_ms(steps: &[Step]) -> f64 {
+    steps
+        .iter()
+        .map(|step| match step {
+            Step::Work(d) => d.mean_ms(),
+            Step::Sequence(s) | Step::Parallel(s) => mean_work_ms(s),
+            Step::Choice(branches) => branches
+                .iter()
+                .map(|b| b.probability * mean_work_ms(&b.steps))
+                .sum(),
+            _ => 0.0,
+        })
+        .sum()
 }
 
 /// How often a service or store is up.

@@ -61,6 +61,22 @@ pub struct LinkRef {
     pub from: NodeId,
     /// The receiving end.
     pub to: NodeId,
+    /// The link's name, to tell apart links between the same two nodes;
+    /// `None`: every link from `from` to `to`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+impl LinkRef {
+    /// Whether the fault applies to `link`.
+    pub fn matches(&self, link: &super::Link) -> bool {
+        link.from == self.from
+            && link.to == self.to
+            && self
+                .name
+                .as_ref()
+                .is_none_or(|n| link.name.as_ref() == Some(n))
+    }
 }
 
 /// A failure injected into a run.

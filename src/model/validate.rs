@@ -12,10 +12,13 @@ use std::fmt;
 
 use super::error::{Invalid, Problem};
 use super::path::FieldPath;
+use super::style::{ASYNC_CONSUMPTION, REQUEST_RESPONSE, kind_rule_violation};
 use super::{
-    Availability, Design, Distribution, EntryPoint, FORMAT_VERSION, Fault, Link, Load, Node,
-    NodeId, NodeKind, Style, Thresholds,
+    Availability, Design, Distribution, EntryPoint, FORMAT_VERSION, Fault, Link, LinkNames, Load,
+    Node, NodeId, NodeKind, Thresholds,
 };
+
+mod steps;
 
 /// A number as a message shows it: as written for everyday values, with
 /// an exponent for huge and tiny ones (`1e300`, not 301 digits).
@@ -112,6 +115,8 @@ struct Checker<'d> {
     many_ops: HashMap<&'d str, HashSet<&'d str>>,
     /// The links from one node to another.
     between: HashMap<(&'d str, &'d str), Pair<'d>>,
+    /// How steps name links.
+    names: LinkNames<'d>,
     problems: Vec<Problem>,
     suppressed: usize,
 }
@@ -149,6 +154,7 @@ impl<'d> Checker<'d> {
             by_id,
             many_ops,
             between,
+            names: LinkNames::new(design),
             problems: Vec::new(),
             suppressed: 0,
         }
@@ -332,7 +338,7 @@ impl<'d> Checker<'d> {
         }
     }
 
-    fn node(&mut self, path: &FieldPath, node: &Node) {
+    fn node(&mut self, path: &FieldPath, node: &'d Node) {
         if !node.id.is_well_formed() {
             let suggestion: String = node
                 .id
@@ -409,12 +415,7 @@ impl<'d> Checker<'d> {
                             },
                         );
                     }
-                    self.distribution(
-                        &|| op_path().field("service_time"),
-                        what,
-                        &format_args!("operation \"{}\" service_time", op.name),
-                        &op.service_time,
-                    );
+                    self.operation_steps(&op_path(), node, op);
                 }
                 self.availability(&kind, what, &s.availability);
                 self.number(
@@ -636,17 +637,28 @@ impl<'d> Checker<'d> {
                 },
             );
         }
-        if let (Some(op), Some(from)) = (&link.from_op, from) {
-            self.operation(|| path.field("from_op"), what, from, op);
+        if let Some(name) = &link.name
+            && self
+                .names
+                .get(&link.from, name)
+                .is_some_and(|first| !std::ptr::eq(&self.design.links[first.0], link))
+        {
+            self.report(
+                path.field("name"),
+                Invalid::DuplicateLinkName {
+                    what: what.to_string(),
+                    from: link.from.to_string(),
+                    name: name.clone(),
+                },
+            );
         }
         if let (Some(op), Some(to)) = (&link.to_op, to) {
             self.operation(|| path.field("to_op"), what, to, op);
         }
-        let consumes_async = link.style == Style::AsyncRequest
-            || (link.style == Style::Event && from.is_some_and(|n| n.as_broker().is_some()));
-        let request_response = matches!(link.style, Style::Sync | Style::AsyncRequest);
+        let consumes_async = from.is_some_and(|n| link.consumes_async(&n.kind));
+        let request_response = link.style.is_request_response();
         if let Some(via) = &link.via {
-            if link.style == Style::AsyncRequest {
+            if link.style == super::Style::AsyncRequest {
                 self.broker_ref(|| path.field("via"), what, "via", via);
             } else {
                 self.not_applicable(path.field("via"), what, "via", "async_request links");
@@ -703,37 +715,7 @@ impl<'d> Checker<'d> {
         if link.retries > 0 && !request_response {
             self.not_applicable(path.field("retries"), what, "retries", REQUEST_RESPONSE);
         }
-        if link.parallel_group.is_some() && link.style != Style::Sync {
-            self.not_applicable(
-                path.field("parallel_group"),
-                what,
-                "parallel_group",
-                "sync links (other styles never wait)",
-            );
-        }
-        if link.response_work != Distribution::ZERO && link.style != Style::AsyncRequest {
-            self.not_applicable(
-                path.field("response_work"),
-                what,
-                "response_work",
-                "async_request links",
-            );
-        }
-        if link.access != super::Access::default() && to.is_some_and(|n| n.as_store().is_none()) {
-            self.not_applicable(
-                path.field("access"),
-                what,
-                "access",
-                "links to a data store",
-            );
-        }
-        self.number(
-            || path.field("latency_ms"),
-            what,
-            "latency_ms",
-            link.latency_ms,
-            Rule::NonNegative,
-        );
+        self.distribution(&|| path.field("latency"), what, &"latency", &link.latency);
         self.number(
             || path.field("backoff_ms"),
             what,
@@ -747,19 +729,6 @@ impl<'d> Checker<'d> {
             "backoff_multiplier",
             link.backoff_multiplier,
             Rule::AtLeastOne,
-        );
-        self.number(
-            || path.field("calls_per_request"),
-            what,
-            "calls_per_request",
-            link.calls_per_request,
-            Rule::NonNegative,
-        );
-        self.distribution(
-            &|| path.field("response_work"),
-            what,
-            &"response_work",
-            &link.response_work,
         );
     }
 
@@ -1082,47 +1051,6 @@ impl<'d> Names<'d> {
             None => {}
         }
     }
-}
-
-const ASYNC_CONSUMPTION: &str =
-    "asynchronous consumption (async_request links, or event links from a broker to a subscriber)";
-const REQUEST_RESPONSE: &str = "request-response links (sync, async_request)";
-
-/// Whether a link of `style` may go from a node of kind `from` to one of
-/// kind `to`, so the editor offers only styles that make sense there.
-pub fn style_allowed(style: Style, from: &NodeKind, to: &NodeKind) -> bool {
-    kind_rule_violation(style, from, to).is_none()
-}
-
-/// Which kinds of node each style may join. Returns the rule, in words,
-/// when `from -> to` breaks it.
-fn kind_rule_violation(style: Style, from: &NodeKind, to: &NodeKind) -> Option<&'static str> {
-    use NodeKind::{Broker, Client, DataStore, Service};
-    let caller = matches!(from, Service(_) | Client);
-    let ok = match style {
-        Style::Sync => caller && matches!(to, Service(_) | DataStore(_)),
-        Style::AsyncRequest => caller && matches!(to, Service(_)),
-        Style::Event => {
-            (caller && matches!(to, Broker(_) | Service(_)))
-                || (matches!(from, Broker(_)) && matches!(to, Service(_)))
-        }
-        Style::CommonData => {
-            (caller && matches!(to, DataStore(_)))
-                || (matches!(from, DataStore(_)) && matches!(to, Service(_)))
-        }
-    };
-    (!ok).then_some(match style {
-        Style::Sync => "a sync call goes from a service or client to a service or data store",
-        Style::AsyncRequest => {
-            "an async_request goes from a service or client to a service (name the queue with `via`)"
-        }
-        Style::Event => {
-            "an event goes from a publisher (service or client) to a broker or a subscribing service, or from a broker to a subscribing service"
-        }
-        Style::CommonData => {
-            "common_data goes from a writer (service or client) to a data store, or from a data store to a service that polls it"
-        }
-    })
 }
 
 #[cfg(test)]

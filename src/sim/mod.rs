@@ -11,6 +11,7 @@ mod effort;
 mod engine;
 mod options;
 mod plan;
+mod program;
 mod results;
 mod sampler;
 pub mod time;

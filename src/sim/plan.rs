@@ -6,9 +6,12 @@
 
 use std::collections::HashMap;
 
+use super::program::{Block, Code, Resolver};
 use super::sampler::Sampler;
 use super::time::{self, Nanos};
-use crate::model::{Access, Arrival, Availability, Design, Fault, Load, NodeKind, Style, WhenDown};
+use crate::model::{
+    Arrival, Availability, Design, Fault, LinkNames, Load, NodeKind, Style, WhenDown,
+};
 
 /// Index of a node, link or operation in the plan (same order as the
 /// design for nodes and links).
@@ -20,6 +23,8 @@ pub(crate) struct Plan {
     pub nodes: Vec<PNode>,
     pub links: Vec<PLink>,
     pub ops: Vec<POp>,
+    /// The instructions of every operation.
+    pub code: Code,
     pub entries: Vec<PEntry>,
     pub node_faults: Vec<NodeFault>,
     pub duration: Nanos,
@@ -55,22 +60,16 @@ pub(crate) enum PKind {
         /// Common-data reader links (store -> service).
         readers: Vec<Ix>,
         poll: Nanos,
-        /// The store's read operation (its read latency), used by pollers.
-        read_op: Ix,
+        /// The store's read latency, paid by pollers.
+        read: Sampler,
     },
     Client,
 }
 
-/// An operation: own work, then one-way sends, then sync steps.
+/// An operation: its steps, compiled into [`Plan::code`].
 #[derive(Debug)]
 pub(crate) struct POp {
-    pub work: Sampler,
-    /// A second piece of work after the first (a store's read-write).
-    pub extra_work: Option<Sampler>,
-    /// `async_request`, `event` and `common_data` links, issued together.
-    pub one_way: Vec<Ix>,
-    /// `sync` calls: steps in order; the links in a step run in parallel.
-    pub steps: Vec<Vec<Ix>>,
+    pub body: Block,
 }
 
 /// A link, with faults folded in.
@@ -83,17 +82,13 @@ pub(crate) struct PLink {
     /// destination runs operations (services and stores).
     pub to_op: Option<Ix>,
     pub via: Option<Ix>,
-    pub latency: Nanos,
+    pub latency: Sampler,
     pub timeout: Option<Nanos>,
     pub retries: u32,
     pub backoff: Nanos,
     pub backoff_multiplier: f64,
     pub max_deliveries: Option<u32>,
     pub dead_letter: Option<Ix>,
-    /// Whole calls per request, and the probability of one more.
-    pub calls_whole: u32,
-    pub calls_extra_p: f64,
-    pub response_work: Sampler,
     pub drop_p: f64,
     pub error_p: f64,
     pub poison_p: f64,
@@ -140,38 +135,36 @@ impl Plan {
             .collect();
         let node_ix = |id: &crate::model::NodeId| index.get(id.as_str()).copied().unwrap_or(0);
 
+        // Operations are numbered first (links name them), compiled after.
         let mut ops: Vec<POp> = Vec::new();
+        let mut code = Code::default();
         let mut op_by_name: HashMap<(Ix, &str), Ix> = HashMap::new();
         let mut first_op: Vec<Option<Ix>> = vec![None; design.nodes.len()];
         let mut store_ops: Vec<Option<(Ix, Ix, Ix)>> = vec![None; design.nodes.len()];
         for (n, node) in design.nodes.iter().enumerate() {
             let n = n as Ix;
-            let mut add = |work: Sampler, extra_work: Option<Sampler>| {
-                ops.push(POp {
-                    work,
-                    extra_work,
-                    one_way: Vec::new(),
-                    steps: Vec::new(),
-                });
-                (ops.len() - 1) as Ix
-            };
             match &node.kind {
                 NodeKind::Service(s) => {
                     for op in &s.operations {
-                        let ix = add(Sampler::new(&op.service_time), None);
+                        let ix = ops.len() as Ix;
+                        ops.push(POp {
+                            body: Block::default(),
+                        });
                         op_by_name.insert((n, op.name.as_str()), ix);
                         first_op[n as usize].get_or_insert(ix);
                     }
                 }
                 NodeKind::DataStore(d) => {
-                    let read = add(Sampler::new(&d.read_latency), None);
-                    let write = add(Sampler::new(&d.write_latency), None);
-                    let both = add(
-                        Sampler::new(&d.read_latency),
-                        Some(Sampler::new(&d.write_latency)),
-                    );
-                    store_ops[n as usize] = Some((read, write, both));
-                    first_op[n as usize] = Some(both);
+                    let read = Sampler::new(&d.read_latency);
+                    let write = Sampler::new(&d.write_latency);
+                    let first = ops.len() as Ix;
+                    for works in [vec![read.clone()], vec![write.clone()], vec![read, write]] {
+                        ops.push(POp {
+                            body: code.work(&works),
+                        });
+                    }
+                    store_ops[n as usize] = Some((first, first + 1, first + 2));
+                    first_op[n as usize] = Some(first + 2);
                 }
                 NodeKind::Broker(_) | NodeKind::Client => {}
             }
@@ -187,42 +180,29 @@ impl Plan {
         for (i, l) in design.links.iter().enumerate() {
             let from = node_ix(&l.from);
             let to = node_ix(&l.to);
-            let to_node = &design.nodes[to as usize];
-            let to_op = match (&to_node.kind, store_ops[to as usize]) {
-                (NodeKind::DataStore(_), Some((read, write, both))) => Some(match l.style {
-                    Style::CommonData => write,
-                    _ => match l.access {
-                        Access::Read => read,
-                        Access::Write => write,
-                        Access::ReadWrite => both,
-                    },
-                }),
-                _ => resolve_op(to, l.to_op.as_deref()),
+            let to_op = match store_ops[to as usize] {
+                Some((_, write, _)) if l.style == Style::CommonData => Some(write),
+                Some((_, _, both)) => Some(both),
+                None => resolve_op(to, l.to_op.as_deref()),
             };
-            let from_is_broker = matches!(design.nodes[from as usize].kind, NodeKind::Broker(_));
-            let calls = l.calls_per_request.max(0.0);
             links.push(PLink {
                 from,
                 to,
                 style: l.style,
                 to_op,
                 via: l.via.as_ref().map(node_ix),
-                latency: time::from_ms(l.latency_ms),
+                latency: Sampler::new(&l.latency),
                 timeout: l.timeout_ms.map(time::from_ms),
                 retries: l.retries,
                 backoff: time::from_ms(l.backoff_ms),
                 backoff_multiplier: l.backoff_multiplier,
                 max_deliveries: l.max_deliveries,
                 dead_letter: l.dead_letter.as_ref().map(node_ix),
-                calls_whole: calls.floor().min(u32::MAX as f64) as u32,
-                calls_extra_p: calls - calls.floor(),
-                response_work: Sampler::new(&l.response_work),
                 drop_p: 0.0,
                 error_p: 0.0,
                 poison_p: 0.0,
                 poison_restart: 0,
-                redelivers: (l.style == Style::Event && from_is_broker)
-                    || (l.style == Style::AsyncRequest && l.via.is_some()),
+                redelivers: l.consumes_async(&design.nodes[from as usize].kind),
                 key: stable_key(&[
                     l.from.as_str().as_bytes(),
                     b"->",
@@ -232,39 +212,31 @@ impl Plan {
             });
         }
 
-        // Calls of each operation, in file order; sync calls grouped into
-        // steps (a parallel group is one step at its first member's place).
-        let mut group_step: HashMap<(Ix, u32), usize> = HashMap::new();
-        for (i, l) in design.links.iter().enumerate() {
-            let from = node_ix(&l.from);
-            let Some(op) = (match &design.nodes[from as usize].kind {
-                NodeKind::Service(_) => resolve_op(from, l.from_op.as_deref()),
-                _ => None,
-            }) else {
-                continue;
-            };
-            let op_calls = &mut ops[op as usize];
-            let link = i as Ix;
-            match l.style {
-                Style::Sync => match l.parallel_group {
-                    Some(g) => match group_step.get(&(op, g)) {
-                        Some(&step) => op_calls.steps[step].push(link),
-                        None => {
-                            group_step.insert((op, g), op_calls.steps.len());
-                            op_calls.steps.push(vec![link]);
-                        }
-                    },
-                    None => op_calls.steps.push(vec![link]),
-                },
-                _ => op_calls.one_way.push(link),
+        let names = LinkNames::new(design);
+        let link_to_op = |link: Ix| links[link as usize].to_op;
+        let store_of = |node: Ix| store_ops[node as usize];
+        let resolver = Resolver {
+            names: &names,
+            node_ix: &node_ix,
+            links: &design.links,
+            to_op: &link_to_op,
+            store_ops: &store_of,
+        };
+        for (n, node) in design.nodes.iter().enumerate() {
+            if let NodeKind::Service(s) = &node.kind {
+                for op in &s.operations {
+                    if let Some(ix) = resolve_op(n as Ix, Some(&op.name)) {
+                        ops[ix as usize].body =
+                            code.operation(&node.id, &op.name, &op.steps, &resolver);
+                    }
+                }
             }
         }
 
         let mut nodes: Vec<PNode> = design
             .nodes
             .iter()
-            .enumerate()
-            .map(|(n, node)| {
+            .map(|node| {
                 let key = stable_key(&[node.id.as_str().as_bytes()]);
                 let base = PNode {
                     kind: PKind::Client,
@@ -292,18 +264,15 @@ impl Plan {
                         },
                         ..base
                     },
-                    NodeKind::DataStore(d) => {
-                        let read_op = store_ops[n].map_or(0, |(read, _, _)| read);
-                        PNode {
-                            kind: PKind::Store {
-                                readers: Vec::new(),
-                                poll: time::from_s(d.poll_interval_s).max(1),
-                                read_op,
-                            },
-                            workers: d.connections.unwrap_or(u32::MAX).max(1),
-                            ..base
-                        }
-                    }
+                    NodeKind::DataStore(d) => PNode {
+                        kind: PKind::Store {
+                            readers: Vec::new(),
+                            poll: time::from_s(d.poll_interval_s).max(1),
+                            read: Sampler::new(&d.read_latency),
+                        },
+                        workers: d.connections.unwrap_or(u32::MAX).max(1),
+                        ..base
+                    },
                     NodeKind::Client => base,
                 }
             })
@@ -320,12 +289,12 @@ impl Plan {
 
         let mut node_faults = Vec::new();
         for fault in &design.scenario.faults {
-            let matching = |from: &crate::model::NodeId, to: &crate::model::NodeId| {
+            let matching = |link: &crate::model::LinkRef| {
                 design
                     .links
                     .iter()
                     .enumerate()
-                    .filter(move |(_, l)| &l.from == from && &l.to == to)
+                    .filter(|(_, l)| link.matches(l))
                     .map(|(i, _)| i)
                     .collect::<Vec<_>>()
             };
@@ -348,12 +317,12 @@ impl Plan {
                     slow_factor: Some(*factor),
                 }),
                 Fault::Drop { link, fraction } => {
-                    for i in matching(&link.from, &link.to) {
+                    for i in matching(link) {
                         links[i].drop_p = combine(links[i].drop_p, *fraction);
                     }
                 }
                 Fault::Error { link, fraction } => {
-                    for i in matching(&link.from, &link.to) {
+                    for i in matching(link) {
                         links[i].error_p = combine(links[i].error_p, *fraction);
                     }
                 }
@@ -362,7 +331,7 @@ impl Plan {
                     fraction,
                     restart_s,
                 } => {
-                    for i in matching(&link.from, &link.to) {
+                    for i in matching(link) {
                         links[i].poison_p = combine(links[i].poison_p, *fraction);
                         links[i].poison_restart = time::from_s(*restart_s);
                     }
@@ -410,6 +379,7 @@ impl Plan {
             nodes,
             links,
             ops,
+            code,
             entries,
             node_faults,
             duration: time::from_s(duration_s.unwrap_or(scenario.duration_s)),

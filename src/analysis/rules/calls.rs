@@ -4,7 +4,7 @@ use super::{Ctx, duration_ms};
 use crate::advice::Refactor;
 use crate::advice::nice_ms;
 use crate::analysis::{Finding, RuleId, Severity};
-use crate::model::{LinkIdx, Style};
+use crate::model::{LinkIdx, Step, Style, walk};
 
 /// Shortest timeout archsim proposes, ms.
 const MIN_TIMEOUT_MS: f64 = 100.0;
@@ -41,11 +41,25 @@ pub(super) fn no_timeout(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
 }
 
 pub(super) fn response_not_needed(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
-    for (i, link) in ctx.design.links.iter().enumerate() {
-        if link.style != Style::Sync || link.needs_response {
-            continue;
+    let mut unneeded: Vec<LinkIdx> = Vec::new();
+    for node in &ctx.design.nodes {
+        let Some(s) = node.as_service() else { continue };
+        for op in &s.operations {
+            walk(&op.steps, &mut |step, _| {
+                if let Step::Call(c) = step
+                    && !c.needs_response
+                    && let Some(l) = ctx.g.link_names().get(&node.id, &c.link)
+                    && ctx.link(l).style == Style::Sync
+                {
+                    unneeded.push(l);
+                }
+            });
         }
-        let l = LinkIdx(i);
+    }
+    unneeded.sort_unstable();
+    unneeded.dedup();
+    for l in unneeded {
+        let link = ctx.link(l);
         let to_service = ctx.ends(l).is_some_and(|(_, n)| n.as_service().is_some());
         let (from, to) = ctx.end_names(l);
         out.push(Finding {

@@ -7,7 +7,9 @@ use super::coupling::background_candidates;
 use super::{Ctx, duration_ms};
 use crate::advice::Refactor;
 use crate::analysis::{Finding, RuleId, Severity};
-use crate::model::{LinkIdx, NodeId, NodeKind, Style};
+use petgraph::graph::NodeIndex;
+
+use crate::model::{LinkIdx, NodeId, NodeKind, Step, Style};
 
 pub(super) fn long_blocking_chain(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     let max = ctx.thresholds.max_sync_hops as usize;
@@ -86,25 +88,46 @@ pub(super) fn sequential_fanout(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     let g = ctx.g;
     let mut reach = g.sync_reachability();
     for v in g.graph.node_indices() {
-        // Calls outside any parallel group, one after another.
-        let sequential: Vec<(LinkIdx, petgraph::graph::NodeIndex)> = g
-            .sync_calls(v)
-            .iter()
-            .copied()
-            .filter(|(l, _)| ctx.link(*l).parallel_group.is_none())
-            .collect();
+        // The calls of the operation's own list of steps, one after
+        // another (not those already in a parallel block, a branch or a
+        // fallback), with the earlier calls each says it uses.
+        let Some((id, op)) = g.operation(v) else {
+            continue;
+        };
+        let names = g.link_names();
+        let mut sequential: Vec<(LinkIdx, NodeIndex, f64, Vec<LinkIdx>)> = Vec::new();
+        for step in &op.steps {
+            let (Step::Call(c) | Step::Read(c) | Step::Write(c) | Step::Update(c)) = step else {
+                if matches!(step, Step::Reply) {
+                    break;
+                }
+                continue;
+            };
+            let Some(l) = names.get(id, &c.link) else {
+                continue;
+            };
+            let Some(w) = g.callee(l).filter(|_| ctx.link(l).style == Style::Sync) else {
+                continue;
+            };
+            let uses = c.uses.iter().filter_map(|u| names.get(id, u)).collect();
+            sequential.push((l, w, c.times, uses));
+        }
         if sequential.len() < 2 {
             continue;
         }
-        // Keep calls to different nodes that do not reach each other: none
-        // can be waiting for another's work.
-        let mut independent: Vec<(LinkIdx, petgraph::graph::NodeIndex)> = Vec::new();
-        for (l, w) in sequential {
-            let clashes = independent.iter().any(|&(_, x)| {
-                g.node(x) == g.node(w) || reach.reaches(x, w) || reach.reaches(w, x)
+        // Keep calls to different nodes that do not reach each other and
+        // do not use each other's results: none can be waiting for
+        // another's work.
+        let mut independent: Vec<(LinkIdx, NodeIndex, f64)> = Vec::new();
+        for (l, w, times, uses) in sequential {
+            let clashes = independent.iter().any(|&(k, x, _)| {
+                uses.contains(&k)
+                    || g.node(x) == g.node(w)
+                    || reach.reaches(x, w)
+                    || reach.reaches(w, x)
             });
             if !clashes {
-                independent.push((l, w));
+                independent.push((l, w, times));
             }
         }
         if independent.len() < 2 {
@@ -113,15 +136,15 @@ pub(super) fn sequential_fanout(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
         let caller = &ctx.design.nodes[g.node(v).0];
         let callees: Vec<NodeId> = independent
             .iter()
-            .map(|&(_, w)| ctx.design.nodes[g.node(w).0].id.clone())
+            .map(|&(_, w, _)| ctx.design.nodes[g.node(w).0].id.clone())
             .collect();
         let costs: Vec<f64> = independent
             .iter()
-            .map(|&(l, _)| ctx.link(l).calls_per_request * g.call_latency_ms(l, &ctx.latencies))
+            .map(|&(l, _, times)| times * g.call_latency_ms(l, &ctx.latencies))
             .collect();
         let sum: f64 = costs.iter().sum();
         let slowest = costs.iter().copied().fold(0.0, f64::max);
-        let links: Vec<LinkIdx> = independent.iter().map(|&(l, _)| l).collect();
+        let links: Vec<LinkIdx> = independent.iter().map(|&(l, _, _)| l).collect();
         let mut nodes = vec![caller.id.clone()];
         nodes.extend(callees.iter().cloned());
         out.push(Finding {

@@ -44,7 +44,7 @@ pub(super) fn summaries(
             }
             let mut coupling_links: Vec<LinkIdx> = closure
                 .iter()
-                .flat_map(|&v| g.sync_calls(v).iter().map(|&(l, _)| l))
+                .flat_map(|&v| g.required_calls(v).map(|(l, _)| l))
                 .collect();
             // A link leaves one endpoint: no repeats to remove.
             coupling_links.sort_unstable();

@@ -16,7 +16,7 @@ pub(super) fn shared_writable_store(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
         };
         let writes = match l.style {
             Style::CommonData => true,
-            Style::Sync => l.access.writes(),
+            Style::Sync => ctx.g.link_access(LinkIdx(i)).writes(),
             _ => false,
         };
         if writes && !writer.is_client() {

@@ -367,11 +367,13 @@ fn with_kind(fault: &Fault, kind: &str, design: &Design) -> Fault {
             design.links.first().map(|l| LinkRef {
                 from: l.from.clone(),
                 to: l.to.clone(),
+                name: l.name.clone(),
             })
         })
         .unwrap_or(LinkRef {
             from: node.clone(),
             to: node.clone(),
+            name: None,
         });
     match kind {
         "SlowDown" => Fault::SlowDown {

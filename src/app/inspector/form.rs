@@ -270,7 +270,10 @@ impl<'a> Form<'a> {
 
     /// A link of `design`, named by its two ends.
     pub fn link(&mut self, ui: &mut Ui, design: &Design, value: &mut LinkRef) -> Response {
-        let current = format!("{} -> {}", value.from, value.to);
+        let current = match &value.name {
+            Some(name) => format!("{} -> {} ({name})", value.from, value.to),
+            None => format!("{} -> {}", value.from, value.to),
+        };
         let width = ui.available_width().clamp(80.0, 190.0);
         self.choose_sized(ui, value, &current, width, || {
             let mut pairs: Vec<(LinkRef, String)> = design
@@ -281,6 +284,7 @@ impl<'a> Form<'a> {
                         LinkRef {
                             from: l.from.clone(),
                             to: l.to.clone(),
+                            name: l.name.clone(),
                         },
                         l.label(),
                     )

@@ -5,11 +5,11 @@
 
 use egui::{Grid, Response, RichText, Ui};
 
-use crate::model::{Access, Design, Distribution, FieldPath, Node, NodeId, Style, Technology};
+use crate::model::{Design, FieldPath, Node, NodeId, Style, Technology};
 
 use super::super::legend;
 use super::super::selection::Selection;
-use super::form::{Form, options};
+use super::form::Form;
 use super::{InspectorAction, InspectorEdit, problem_count};
 use crate::visual::style_meaning;
 
@@ -47,10 +47,8 @@ pub fn link_ui(
     problem_count(ui, form, &base);
     ui.add_space(4.0);
 
-    let request_response = matches!(link.style, Style::Sync | Style::AsyncRequest);
-    let consumes_async = link.style == Style::AsyncRequest
-        || (link.style == Style::Event && from.is_some_and(|n| n.as_broker().is_some()));
-    let to_store = to.is_some_and(|n| n.as_store().is_some());
+    let request_response = link.style.is_request_response();
+    let consumes_async = from.is_some_and(|n| link.consumes_async(&n.kind));
 
     Grid::new("link")
         .num_columns(2)
@@ -76,11 +74,15 @@ pub fn link_ui(
                     .collect();
                 f.combo(ui, &mut link.technology, &choices)
             });
-            if let Some(node) = from.filter(|n| n.as_service().is_some()) {
-                form.row(ui, "From operation", &base.field("from_op"), |f, ui| {
-                    f.operation(ui, node, &mut link.from_op)
-                });
-            }
+            form.row(ui, "Name", &base.field("name"), |f, ui| {
+                let mut name = link.name.clone().unwrap_or_default();
+                let response = f.text(ui, &mut name).on_hover_text(
+                    "Optional: tells this link from others between the same two nodes; steps and faults can use it",
+                );
+                let name = name.trim();
+                link.name = (!name.is_empty()).then(|| name.to_owned());
+                response
+            });
             if let Some(node) = to.filter(|n| n.as_service().is_some()) {
                 form.row(ui, "To operation", &base.field("to_op"), |f, ui| {
                     f.operation(ui, node, &mut link.to_op)
@@ -91,8 +93,8 @@ pub fn link_ui(
                     f.optional_node(ui, design, &mut link.via, is_broker)
                 });
             }
-            form.row(ui, "Latency", &base.field("latency_ms"), |f, ui| {
-                f.ms(ui, &mut link.latency_ms)
+            form.row(ui, "Latency", &base.field("latency"), |f, ui| {
+                f.distribution(ui, &mut link.latency)
             });
             if request_response || link.timeout_ms.is_some() {
                 form.row(ui, "Timeout", &base.field("timeout_ms"), |f, ui| {
@@ -137,53 +139,9 @@ pub fn link_ui(
                     |f, ui| f.optional_node(ui, design, &mut link.dead_letter, is_broker),
                 );
             }
-            form.row(
-                ui,
-                "Calls per request",
-                &base.field("calls_per_request"),
-                |f, ui| f.number(ui, &mut link.calls_per_request, "", 0.0..=1000.0, 0.01),
-            );
             form.row(ui, "Payload", &base.field("payload_bytes"), |f, ui| {
                 f.number(ui, &mut link.payload_bytes, " B", 0..=u64::MAX, 10.0)
             });
-            if request_response {
-                form.row(
-                    ui,
-                    "Needs response",
-                    &base.field("needs_response"),
-                    |f, ui| f.checkbox(ui, &mut link.needs_response, "the caller uses the answer"),
-                );
-            }
-            if link.style == Style::Sync || link.parallel_group.is_some() {
-                form.row(
-                    ui,
-                    "Parallel group",
-                    &base.field("parallel_group"),
-                    |f, ui| {
-                        f.optional(ui, &mut link.parallel_group, 1, "in group", |f, ui, v| {
-                            f.number(ui, v, "", 0..=1000, 0.1)
-                        })
-                    },
-                );
-            }
-            if to_store || link.access != Access::default() {
-                form.row(ui, "Access", &base.field("access"), |f, ui| {
-                    let choices = options(&[
-                        (Access::Read, "read"),
-                        (Access::Write, "write"),
-                        (Access::ReadWrite, "read and write"),
-                    ]);
-                    f.combo(ui, &mut link.access, &choices)
-                });
-            }
-            if link.style == Style::AsyncRequest || link.response_work != Distribution::ZERO {
-                form.row(
-                    ui,
-                    "Response work",
-                    &base.field("response_work"),
-                    |f, ui| f.distribution(ui, &mut link.response_work),
-                );
-            }
             form.row(ui, "Notes", &base.field("notes"), |f, ui| {
                 f.multiline(ui, &mut link.notes)
             });

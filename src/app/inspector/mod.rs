@@ -11,6 +11,7 @@ mod design;
 mod form;
 mod link;
 mod node;
+mod steps;
 
 use egui::{ScrollArea, Ui};
 
@@ -79,8 +80,17 @@ impl InspectorEdit {
                 }
             }
             Self::Link { index, link } => {
-                if let Some(l) = design.links.get_mut(index) {
-                    *l = *link;
+                let Some(old) = design.links.get(index).cloned() else {
+                    return;
+                };
+                // Steps that named the link by its old name follow it.
+                let follows = old.name.is_some() && old.name != link.name;
+                design.links[index] = *link;
+                if follows && let Some(old_name) = &old.name {
+                    let reference = design
+                        .step_reference(crate::model::LinkIdx(index))
+                        .unwrap_or_else(|| design.links[index].to.to_string());
+                    edit::rename_link_references(design, &old.from, old_name, &reference);
                 }
             }
             Self::Restyle { links, style } => {

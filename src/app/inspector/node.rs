@@ -4,8 +4,8 @@
 use egui::{Grid, RichText, Ui, vec2};
 
 use crate::model::{
-    BrokerKind, Design, Distribution, FieldPath, NodeId, NodeKind, Operation, Position, StoreKind,
-    WhenDown,
+    BrokerKind, Design, Distribution, FieldPath, NodeId, NodeKind, Operation, Position, Step,
+    StoreKind, WhenDown,
 };
 use crate::visual::NodeShape;
 
@@ -13,6 +13,7 @@ use super::super::edit::{self, NewNode};
 use super::super::legend;
 use super::super::selection::Selection;
 use super::form::{Form, options};
+use super::steps::{StepContext, steps_ui};
 use super::{InspectorAction, InspectorEdit, problem_count};
 
 /// Draws node `index`; pushes the edits made.
@@ -85,6 +86,7 @@ pub fn node_ui(
         operations_ui(
             ui,
             form,
+            design,
             &original.id,
             &mut service.operations,
             &base.field("kind"),
@@ -219,10 +221,11 @@ fn kind_rows(ui: &mut Ui, form: &mut Form<'_>, kind: &mut NodeKind, path: &Field
     }
 }
 
-/// A service's operations: name, service time, order; add and remove.
+/// A service's operations: name, steps, order; add and remove.
 fn operations_ui(
     ui: &mut Ui,
     form: &mut Form<'_>,
+    design: &Design,
     node: &NodeId,
     operations: &mut Vec<Operation>,
     path: &FieldPath,
@@ -265,13 +268,15 @@ fn operations_ui(
                         }
                         response
                     });
-                    form.row(
-                        ui,
-                        "Service time",
-                        &op_path.field("service_time"),
-                        |f, ui| f.distribution(ui, &mut op.service_time),
-                    );
                 });
+            ui.label("Steps, in order:");
+            Grid::new(("steps-problems", i)).show(ui, |ui| {
+                form.problems_at(ui, &op_path.field("steps"));
+            });
+            let ctx = StepContext { design, node };
+            ui.push_id(("steps", i), |ui| {
+                steps_ui(ui, form, &ctx, &mut op.steps, 0);
+            });
             ui.horizontal(|ui| {
                 if ui
                     .add_enabled(i > 0, egui::Button::new("Move up"))
@@ -301,10 +306,10 @@ fn operations_ui(
     }
     if ui.button("Add operation").clicked() {
         let name = edit::fresh_name("operation", |n| operations.iter().any(|o| o.name == n));
-        operations.push(Operation {
+        operations.push(Operation::new(
             name,
-            service_time: Distribution::Exponential { mean_ms: 10.0 },
-        });
+            vec![Step::Work(Distribution::Exponential { mean_ms: 10.0 })],
+        ));
         form.discrete_change();
     }
 }

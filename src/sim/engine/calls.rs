@@ -7,12 +7,11 @@ use super::super::trace::HopKind;
 use super::Engine;
 use super::events::{Cause, Ev, Outcome};
 use super::messaging::chance;
-use super::state::{Call, Caller, Job, Msg, Work};
-use crate::model::Style;
+use super::state::{Call, Caller, Msg};
 
 impl Engine<'_> {
     /// Starts a call over `link` for `caller`; `repeats` further calls
-    /// follow each success (`calls_per_request` above one).
+    /// follow each success (a step's `times` above one).
     pub(crate) fn start_call(
         &mut self,
         caller: Caller,
@@ -58,21 +57,21 @@ impl Engine<'_> {
             self.events
                 .push(now.saturating_add(timeout), Ev::Timeout { call: c, epoch });
         }
-        let arrives = now.saturating_add(l.latency);
+        let arrives = now.saturating_add(l.latency.sample(&mut self.rng_links[link as usize], 1.0));
         if self.lost_in_transit(link, flow, arrives) {
             return;
         }
         let rng = &mut self.rng_links[link as usize];
         if chance(rng, l.error_p) {
             self.record_hop(link, false, HopKind::Request, flow, now, arrives);
-            let back = arrives.saturating_add(l.latency);
+            let to = l.to;
             self.respond(
                 link,
                 flow,
                 c,
                 epoch,
-                Outcome::failed(Cause::Error, l.to),
-                back,
+                Outcome::failed(Cause::Error, to),
+                arrives,
             );
             return;
         }
@@ -97,7 +96,8 @@ impl Engine<'_> {
         self.events.push(at, Ev::Arrive { msg: m });
     }
 
-    /// Schedules the answer to call `(call, epoch)` to arrive at `at`.
+    /// Sends the answer to call `(call, epoch)` back over `link` at `sent`;
+    /// it arrives after the link's latency.
     pub(crate) fn respond(
         &mut self,
         link: Ix,
@@ -105,14 +105,14 @@ impl Engine<'_> {
         call: Ix,
         epoch: u32,
         outcome: Outcome,
-        at: Nanos,
+        sent: Nanos,
     ) {
         let kind = if outcome.is_ok() {
             HopKind::Response
         } else {
             HopKind::Error
         };
-        let sent = at.saturating_sub(self.plan.links[link as usize].latency);
+        let at = sent.saturating_add(self.sample_latency(link));
         self.record_hop(link, true, kind, flow, sent, at);
         self.events.push(
             at,
@@ -128,32 +128,6 @@ impl Engine<'_> {
     pub(crate) fn on_response(&mut self, c: Ix, epoch: u32, outcome: Outcome) {
         if !self.calls.is_current(c, epoch) {
             // A late answer to an attempt that timed out: ignored.
-            return;
-        }
-        let Some(call) = self.calls.get(c) else {
-            return;
-        };
-        let (link, flow) = (call.link, call.flow);
-        let l = &self.plan.links[link as usize];
-        if outcome.is_ok() && l.style == Style::AsyncRequest {
-            // The response is new work for the caller, correlated with the
-            // request; the call ends when it has been handled.
-            let epoch = self.calls.bump(c);
-            let job = Job {
-                node: l.from,
-                work: Work::HandleResponse { call: c, epoch },
-                flow,
-                link: None,
-                reply: None,
-                arrived: self.now,
-                measured: self.in_window(self.now),
-                step: 0,
-                pending: 0,
-                poison: false,
-                deliveries: 1,
-                pulled_from: None,
-            };
-            self.add_job(job);
             return;
         }
         self.attempt_finished(c, outcome);
@@ -208,6 +182,13 @@ impl Engine<'_> {
         }
     }
 
+    /// One sample of `link`'s network latency.
+    pub(crate) fn sample_latency(&mut self, link: Ix) -> Nanos {
+        self.plan.links[link as usize]
+            .latency
+            .sample(&mut self.rng_links[link as usize], 1.0)
+    }
+
     /// The call is over; tell whoever waits.
     fn finish_call(&mut self, c: Ix, outcome: Outcome) {
         let Some(call) = self.calls.remove(c) else {
@@ -217,8 +198,8 @@ impl Engine<'_> {
         acc.in_flight = acc.in_flight.saturating_sub(1);
         match call.caller {
             Caller::Client => self.client_answered(call.flow, outcome),
-            Caller::Job { job, epoch } => self.sync_call_ended(job, epoch, outcome),
-            Caller::Detached => {}
+            Caller::Strand { strand, epoch } => self.call_ended(strand, epoch, outcome),
+            Caller::Request { node, instr } => self.request_ended(node, instr, call.flow, outcome),
         }
         self.flow_done(call.flow);
     }

@@ -90,9 +90,10 @@ pub(crate) enum Ev {
         call: Ix,
         epoch: u32,
     },
-    /// A job's own work is finished.
+    /// A strand's own work is finished.
     WorkDone {
-        job: Ix,
+        strand: Ix,
+        epoch: u32,
     },
     /// A node's condition changes.
     Node {

@@ -105,7 +105,7 @@ impl Engine<'_> {
             // the message is handed over; the flow goes on without it.
             Style::Event | Style::CommonData => {
                 self.flow_add(flow);
-                self.send_message(link, flow);
+                self.send_message(link, self.plan.links[link as usize].to_op, flow);
                 self.client_answered(flow, Outcome::OK);
                 self.flow_done(flow);
             }

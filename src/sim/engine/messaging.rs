@@ -9,47 +9,23 @@ use super::super::time::Nanos;
 use super::super::trace::{Hop, HopKind};
 use super::Engine;
 use super::events::Ev;
-use super::state::{Caller, Msg};
-use crate::model::Style;
+use super::state::Msg;
 
 impl Engine<'_> {
-    /// A job finished its own work: issue its operation's non-blocking
-    /// links (asynchronous requests, events, writes), each as many times
-    /// as `calls_per_request` says.
-    pub(crate) fn send_one_way(&mut self, op: Ix, j: Ix) {
-        let Some(flow) = self.jobs.get(j).map(|job| job.flow) else {
-            return;
-        };
-        let plan = self.plan;
-        for &link in &plan.ops[op as usize].one_way {
-            let n = self.draw_calls(link);
-            for _ in 0..n {
-                if self.over_live_limit() {
-                    return;
-                }
-                match plan.links[link as usize].style {
-                    Style::AsyncRequest => {
-                        self.start_call(Caller::Detached, link, None, flow, 0);
-                    }
-                    _ => self.send_message(link, flow),
-                }
-            }
-        }
-    }
-
-    /// Sends a one-way message (an event or a write) over `link`.
-    pub(crate) fn send_message(&mut self, link: Ix, flow: Ix) {
+    /// Sends a one-way message (an event or a write) over `link`, to run
+    /// `op` where it arrives.
+    pub(crate) fn send_message(&mut self, link: Ix, op: Option<Ix>, flow: Ix) {
         let now = self.now;
-        let l = &self.plan.links[link as usize];
         self.links[link as usize].messages += 1;
-        let arrives = now.saturating_add(l.latency);
+        let arrives = now.saturating_add(self.sample_latency(link));
+        let l = &self.plan.links[link as usize];
         if self.lost_in_transit(link, flow, arrives) {
             return;
         }
         let poison = chance(&mut self.rng_links[link as usize], l.poison_p);
         let m = self.put_msg(Msg {
             link,
-            op: l.to_op,
+            op,
             flow,
             reply: None,
             poison,
@@ -94,13 +70,13 @@ impl Engine<'_> {
             return;
         };
         for &sub in subscriptions {
-            let l = &plan.links[sub as usize];
             self.links[sub as usize].messages += 1;
             let delay = delivery.sample(&mut self.rng_nodes[broker as usize], 1.0);
-            let at = self.now.saturating_add(delay).saturating_add(l.latency);
+            let sent = self.now.saturating_add(delay);
+            let at = sent.saturating_add(self.sample_latency(sub));
             let rng = &mut self.rng_links[sub as usize];
-            let poisoned = poison || chance(rng, l.poison_p);
-            self.deliver_copy(sub, flow, poisoned, broker, at);
+            let poisoned = poison || chance(rng, plan.links[sub as usize].poison_p);
+            self.deliver_copy(sub, flow, poisoned, broker, sent, at);
         }
     }
 
@@ -111,29 +87,33 @@ impl Engine<'_> {
         let PKind::Store {
             readers,
             poll,
-            read_op,
-            ..
+            read,
         } = &plan.nodes[store as usize].kind
         else {
             return;
         };
-        let read = &plan.ops[*read_op as usize].work;
         for &reader in readers {
-            let l = &plan.links[reader as usize];
             self.links[reader as usize].messages += 1;
             let phase = self.poll_phase[reader as usize];
             let next_poll = next_tick(self.now, phase, *poll);
             let read_time = read.sample(&mut self.rng_nodes[store as usize], 1.0);
-            let at = next_poll
-                .saturating_add(read_time)
-                .saturating_add(l.latency);
-            self.deliver_copy(reader, flow, false, store, at);
+            let sent = next_poll.saturating_add(read_time);
+            let at = sent.saturating_add(self.sample_latency(reader));
+            self.deliver_copy(reader, flow, false, store, sent, at);
         }
     }
 
     /// Schedules a copy of a message to be pulled over `link` from `source`
     /// (a broker or store) at `at`.
-    fn deliver_copy(&mut self, link: Ix, flow: Ix, poison: bool, source: Ix, at: Nanos) {
+    fn deliver_copy(
+        &mut self,
+        link: Ix,
+        flow: Ix,
+        poison: bool,
+        source: Ix,
+        sent: Nanos,
+        at: Nanos,
+    ) {
         let m = self.put_msg(Msg {
             link,
             op: self.plan.links[link as usize].to_op,
@@ -144,7 +124,6 @@ impl Engine<'_> {
             pulled_from: Some(source),
         });
         self.flow_add(flow);
-        let sent = at.saturating_sub(self.plan.links[link as usize].latency);
         self.record_hop(link, false, HopKind::Event, flow, sent, at);
         self.events.push(at, Ev::Arrive { msg: m });
     }

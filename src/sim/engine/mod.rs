@@ -10,6 +10,7 @@ pub(crate) mod events;
 mod load;
 mod messaging;
 mod report;
+mod run;
 mod slab;
 pub(crate) mod state;
 mod work;
@@ -22,7 +23,9 @@ use rand_pcg::Pcg64Mcg;
 
 use self::events::{Ev, EventQueue};
 use self::slab::Slab;
-use self::state::{BrokerAcc, Call, EntryAcc, Flow, Job, LinkAcc, Msg, Station, StationTotals};
+use self::state::{
+    BrokerAcc, Call, EntryAcc, Flow, Job, LinkAcc, Msg, Station, StationTotals, Strand,
+};
 use super::RunInfo;
 use super::options::{Limits, RunControl};
 use super::plan::{Plan, stable_key};
@@ -87,12 +90,18 @@ pub(crate) struct Engine<'a> {
     pub(crate) events: EventQueue,
     pub(crate) stations: Vec<Station>,
     pub(crate) jobs: Slab<Job>,
+    pub(crate) strands: Slab<Strand>,
     pub(crate) calls: Slab<Call>,
     pub(crate) msgs: Slab<Msg>,
     pub(crate) flows: Slab<Flow>,
     pub(crate) rng_nodes: Vec<Pcg64Mcg>,
     pub(crate) rng_links: Vec<Pcg64Mcg>,
     pub(crate) rng_entries: Vec<Pcg64Mcg>,
+    /// One stream per instruction that draws (either/or, fractional
+    /// `times`), so a paired comparison stays paired step by step.
+    pub(crate) rng_steps: Vec<Pcg64Mcg>,
+    /// The node whose queue `start_waiting` is emptying, if any.
+    pub(crate) starting: Option<super::plan::Ix>,
     /// Offset of each common-data reader's polling clock.
     pub(crate) poll_phase: Vec<Nanos>,
     pub(crate) entries: Vec<EntryAcc>,
@@ -167,12 +176,15 @@ impl<'a> Engine<'a> {
             events: EventQueue::new(plan.duration.saturating_add(plan.drain)),
             stations: plan.nodes.iter().map(|_| Station::new()).collect(),
             jobs: Slab::default(),
+            strands: Slab::default(),
             calls: Slab::default(),
             msgs: Slab::default(),
             flows: Slab::default(),
             rng_nodes: plan.nodes.iter().map(|n| stream(n.key)).collect(),
             rng_links,
             rng_entries: plan.entries.iter().map(|e| stream(e.key)).collect(),
+            rng_steps: plan.code.keys.iter().map(|&k| stream(k)).collect(),
+            starting: None,
             poll_phase,
             entries: plan.entries.iter().map(|_| EntryAcc::new()).collect(),
             links: vec![LinkAcc::default(); plan.links.len()],
@@ -316,7 +328,7 @@ impl<'a> Engine<'a> {
                     self.send_attempt(call);
                 }
             }
-            Ev::WorkDone { job } => self.on_work_done(job),
+            Ev::WorkDone { strand, epoch } => self.on_work_done(strand, epoch),
             Ev::Node { node, change } => self.on_node_change(node, change),
             Ev::Flip { node } => self.on_flip(node),
             Ev::WorkerBack { node } => self.on_worker_back(node),

@@ -6,6 +6,7 @@ use std::collections::VecDeque;
 use hdrhistogram::Histogram;
 
 use super::super::plan::Ix;
+use super::super::program::Block;
 use super::super::time::Nanos;
 use super::events::Cause;
 
@@ -49,10 +50,11 @@ pub(crate) struct Msg {
 pub(crate) enum Caller {
     /// An entry point's client.
     Client,
-    /// A job blocked on this sync call.
-    Job { job: Ix, epoch: u32 },
-    /// Nobody waits (an asynchronous request from a job).
-    Detached,
+    /// A strand of a job, blocked on this sync call.
+    Strand { strand: Ix, epoch: u32 },
+    /// Nobody waits: an asynchronous request, whose outcome starts the
+    /// continuation of instruction `instr` at `node` as new work.
+    Request { node: Ix, instr: u32 },
 }
 
 /// A request-response interaction over a link, through its retries and
@@ -72,10 +74,72 @@ pub(crate) struct Call {
 /// What a job does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Work {
-    /// Run an operation: own work, then its calls.
+    /// Run an operation's steps.
     Op(Ix),
-    /// Handle the response to an asynchronous request.
-    HandleResponse { call: Ix, epoch: u32 },
+    /// Run a continuation: the steps after an asynchronous reply.
+    Continue(Block),
+}
+
+/// Where a strand is in its program: the rest of the current block and
+/// the blocks to return to.
+#[derive(Debug, Default)]
+pub(crate) struct Cursor {
+    pub pc: u32,
+    pub end: u32,
+    /// Where to go on when the current block ends (empty at top level,
+    /// so a flat operation never allocates).
+    pub frames: Vec<(u32, u32)>,
+}
+
+impl Cursor {
+    /// A cursor at the start of `block`.
+    pub(crate) fn at(block: Block) -> Self {
+        Self {
+            pc: block.start,
+            end: block.end,
+            frames: Vec::new(),
+        }
+    }
+
+    /// Enters `block`, returning to the current place when it ends.
+    pub(crate) fn enter(&mut self, block: Block) {
+        self.frames.push((self.pc, self.end));
+        self.pc = block.start;
+        self.end = block.end;
+    }
+
+    /// The next instruction, leaving finished blocks; `None` at the end.
+    pub(crate) fn next(&mut self) -> Option<u32> {
+        loop {
+            if self.pc < self.end {
+                self.pc += 1;
+                return Some(self.pc - 1);
+            }
+            let (pc, end) = self.frames.pop()?;
+            self.pc = pc;
+            self.end = end;
+        }
+    }
+}
+
+/// A thread of control of a job: the job's main steps, or one branch of a
+/// parallel block.
+#[derive(Debug)]
+pub(crate) struct Strand {
+    pub job: Ix,
+    /// The job's epoch: a strand of a job that already ended is dropped
+    /// when it next gets control.
+    pub job_epoch: u32,
+    /// The job's node (still known after the job ended).
+    pub node: Ix,
+    pub cursor: Cursor,
+    /// The strand waiting for this one to end; `None` for the main strand.
+    pub parent: Option<Ix>,
+    /// Branches still running (a parallel block under way).
+    pub pending: u32,
+    /// The instruction it waits on (a call, for its fallback; a work, for
+    /// its error rate).
+    pub waiting: u32,
 }
 
 /// A request being served (or waiting to be) at a service or store.
@@ -89,10 +153,6 @@ pub(crate) struct Job {
     pub reply: Option<(Ix, u32)>,
     pub arrived: Nanos,
     pub measured: bool,
-    /// Index of the next sync step to start.
-    pub step: u32,
-    /// Sync calls of the current step still under way.
-    pub pending: u32,
     pub poison: bool,
     pub deliveries: u32,
     pub pulled_from: Option<Ix>,

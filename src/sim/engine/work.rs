@@ -9,8 +9,7 @@ use super::super::plan::{Ix, PKind};
 use super::super::time::Nanos;
 use super::Engine;
 use super::events::{Cause, Ev, NodeChange, Outcome};
-use super::messaging::chance;
-use super::state::{Caller, Job, Msg, Work};
+use super::state::{Job, Msg, Work};
 use crate::model::{Availability, Style, WhenDown};
 
 impl Engine<'_> {
@@ -38,11 +37,8 @@ impl Engine<'_> {
                 Some((call, epoch))
                     if self.plan.nodes[node as usize].when_down == WhenDown::Refuse =>
                 {
-                    let back = self
-                        .now
-                        .saturating_add(self.plan.links[msg.link as usize].latency);
                     let outcome = Outcome::failed(Cause::Down, node);
-                    self.respond(msg.link, msg.flow, call, epoch, outcome, back);
+                    self.respond(msg.link, msg.flow, call, epoch, outcome, self.now);
                 }
                 // An omission: the caller hears nothing and waits for its
                 // timeout.
@@ -62,17 +58,8 @@ impl Engine<'_> {
         {
             self.take_msg(m);
             if let Some((call, epoch)) = msg.reply {
-                let back = self
-                    .now
-                    .saturating_add(self.plan.links[msg.link as usize].latency);
-                self.respond(
-                    msg.link,
-                    msg.flow,
-                    call,
-                    epoch,
-                    Outcome::failed(Cause::Rejected, node),
-                    back,
-                );
+                let outcome = Outcome::failed(Cause::Rejected, node);
+                self.respond(msg.link, msg.flow, call, epoch, outcome, self.now);
             }
             self.flow_done(msg.flow);
             return;
@@ -91,8 +78,6 @@ impl Engine<'_> {
             reply: msg.reply,
             arrived: self.now,
             measured: self.in_window(self.now),
-            step: 0,
-            pending: 0,
             poison: msg.poison,
             deliveries: msg.deliveries,
             pulled_from: msg.pulled_from,
@@ -152,36 +137,25 @@ impl Engine<'_> {
         }
     }
 
-    /// A worker takes the job and starts its own work.
+    /// A worker takes the job and starts its steps.
     fn start_job(&mut self, j: Ix) {
         let Some(job) = self.jobs.get(j) else { return };
-        let (node, work) = (job.node, job.work);
-        let now = self.now;
+        let node = job.node;
         let st = &mut self.stations[node as usize];
-        st.touch(now);
+        st.touch(self.now);
         st.busy += 1;
-        st.processing += 1;
-        let factor = st.slow;
-        let rng = &mut self.rng_nodes[node as usize];
-        let duration = match work {
-            Work::Op(op) => {
-                let op = &self.plan.ops[op as usize];
-                let own = op.work.sample(rng, factor);
-                own.saturating_add(op.extra_work.as_ref().map_or(0, |w| w.sample(rng, factor)))
-            }
-            Work::HandleResponse { call, .. } => self.calls.get(call).map_or(0, |c| {
-                self.plan.links[c.link as usize]
-                    .response_work
-                    .sample(rng, factor)
-            }),
-        };
-        self.events
-            .push(now.saturating_add(duration), Ev::WorkDone { job: j });
+        self.start_program(j);
     }
 
     /// Starts queued jobs while workers are free.
     fn start_waiting(&mut self, node: Ix) {
         let workers = self.plan.nodes[node as usize].workers;
+        let outer = self.starting.replace(node);
+        self.start_queued(node, workers);
+        self.starting = outer;
+    }
+
+    fn start_queued(&mut self, node: Ix, workers: u32) {
         loop {
             let st = &mut self.stations[node as usize];
             if st.free_workers(workers) == 0 {
@@ -200,96 +174,6 @@ impl Engine<'_> {
                 None => st.waiting_direct = st.waiting_direct.saturating_sub(1),
             }
             self.start_job(j);
-        }
-    }
-
-    /// The job's own work is done: poison kills the worker, an error fails
-    /// the job, otherwise its calls start.
-    pub(crate) fn on_work_done(&mut self, j: Ix) {
-        let Some(job) = self.jobs.get(j) else { return };
-        let (node, work, poison) = (job.node, job.work, job.poison);
-        let now = self.now;
-        let st = &mut self.stations[node as usize];
-        st.touch(now);
-        st.processing = st.processing.saturating_sub(1);
-        if poison {
-            self.kill_worker(j);
-            return;
-        }
-        match work {
-            Work::HandleResponse { call, epoch } => {
-                self.finish_job(j, Outcome::OK);
-                if self.calls.is_current(call, epoch) {
-                    self.attempt_finished(call, Outcome::OK);
-                }
-            }
-            Work::Op(op) => {
-                let error_rate = self.plan.nodes[node as usize].error_rate;
-                if chance(&mut self.rng_nodes[node as usize], error_rate) {
-                    self.finish_job(j, Outcome::failed(Cause::Error, node));
-                    return;
-                }
-                self.send_one_way(op, j);
-                self.advance_steps(j);
-            }
-        }
-    }
-
-    /// Starts the job's next sync step, or finishes the job when none is
-    /// left. Steps whose calls all draw zero repetitions are skipped.
-    pub(crate) fn advance_steps(&mut self, j: Ix) {
-        let epoch = self.jobs.epoch(j);
-        loop {
-            let Some(job) = self.jobs.get(j) else { return };
-            let Work::Op(op) = job.work else { return };
-            let (step, flow) = (job.step as usize, job.flow);
-            let Some(links) = self.plan.ops[op as usize].steps.get(step) else {
-                self.finish_job(j, Outcome::OK);
-                return;
-            };
-            let mut started = 0;
-            for &link in links {
-                let n = self.draw_calls(link);
-                if n > 0 {
-                    self.start_call(Caller::Job { job: j, epoch }, link, None, flow, n - 1);
-                    started += 1;
-                }
-            }
-            let Some(job) = self.jobs.get_mut(j) else {
-                return;
-            };
-            job.step += 1;
-            job.pending = started;
-            if started > 0 {
-                return;
-            }
-        }
-    }
-
-    /// How many times a link is called for one request: the whole part of
-    /// `calls_per_request`, plus one with the fractional part's probability.
-    pub(crate) fn draw_calls(&mut self, link: Ix) -> u32 {
-        let l = &self.plan.links[link as usize];
-        let extra = chance(&mut self.rng_links[link as usize], l.calls_extra_p);
-        l.calls_whole + u32::from(extra)
-    }
-
-    /// A sync call of a job ended.
-    pub(crate) fn sync_call_ended(&mut self, j: Ix, epoch: u32, outcome: Outcome) {
-        if !self.jobs.is_current(j, epoch) {
-            // The job already failed fast on another call.
-            return;
-        }
-        let Some(job) = self.jobs.get_mut(j) else {
-            return;
-        };
-        job.pending = job.pending.saturating_sub(1);
-        if !outcome.is_ok() {
-            // Fail fast: the remaining calls are skipped; parallel calls
-            // still under way find the job gone when they end.
-            self.finish_job(j, outcome);
-        } else if job.pending == 0 {
-            self.advance_steps(j);
         }
     }
 
@@ -316,8 +200,7 @@ impl Engine<'_> {
             self.redeliver(&job, now);
         } else {
             if let (Some((call, epoch)), Some(link)) = (job.reply, job.link) {
-                let back = now.saturating_add(self.plan.links[link as usize].latency);
-                self.respond(link, job.flow, call, epoch, outcome, back);
+                self.respond(link, job.flow, call, epoch, outcome, now);
             }
             if outcome.is_ok()
                 && let Some(link) = job.link
@@ -328,7 +211,11 @@ impl Engine<'_> {
             }
         }
         self.flow_done(job.flow);
-        self.start_waiting(node);
+        // A job that ends as it starts (no own work) must not start the
+        // next one from inside `start_waiting`: its loop goes on instead.
+        if self.starting != Some(node) {
+            self.start_waiting(node);
+        }
     }
 
     /// A consumed message failed: back to the queue, or to the dead-letter
@@ -363,7 +250,7 @@ impl Engine<'_> {
     /// A poison message killed the worker handling it: the worker restarts
     /// after the link's restart time, when the message also goes back to
     /// the queue (its lock timed out).
-    fn kill_worker(&mut self, j: Ix) {
+    pub(crate) fn kill_worker(&mut self, j: Ix) {
         let Some(job) = self.jobs.remove(j) else {
             return;
         };

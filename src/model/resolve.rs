@@ -1,0 +1,96 @@
+//! How a step names its link, written once: by the link's `name`, or by
+//! the id of the node it goes to when only one link of the service goes
+//! there. Validation, the engine, analysis and the editor all resolve
+//! through [`LinkNames`].
+
+use std::collections::HashMap;
+
+use super::{Design, LinkIdx, NodeId};
+
+/// What a reference from one node resolves to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolved {
+    /// Exactly this link.
+    One(LinkIdx),
+    /// Several links go to that node and none is named so: the step must
+    /// use a link name.
+    Ambiguous(Vec<LinkIdx>),
+    /// No link of the node answers to the name.
+    Missing,
+}
+
+/// The links of every node by name and by target, built once per design.
+#[derive(Debug, Default)]
+pub struct LinkNames<'d> {
+    by_name: HashMap<(&'d str, &'d str), LinkIdx>,
+    by_target: HashMap<(&'d str, &'d str), Vec<LinkIdx>>,
+}
+
+impl<'d> LinkNames<'d> {
+    /// Indexes the links of `design`. Of links sharing a name at one node
+    /// (a validation error), the first counts.
+    pub fn new(design: &'d Design) -> Self {
+        let mut names = Self::default();
+        for (i, l) in design.links.iter().enumerate() {
+            if let Some(name) = &l.name {
+                names
+                    .by_name
+                    .entry((l.from.as_str(), name.as_str()))
+                    .or_insert(LinkIdx(i));
+            }
+            names
+                .by_target
+                .entry((l.from.as_str(), l.to.as_str()))
+                .or_default()
+                .push(LinkIdx(i));
+        }
+        names
+    }
+
+    /// The link of node `from` that `name` means.
+    pub fn resolve(&self, from: &NodeId, name: &str) -> Resolved {
+        if let Some(&l) = self.by_name.get(&(from.as_str(), name)) {
+            return Resolved::One(l);
+        }
+        match self
+            .by_target
+            .get(&(from.as_str(), name))
+            .map(Vec::as_slice)
+        {
+            Some([one]) => Resolved::One(*one),
+            Some(many) if !many.is_empty() => Resolved::Ambiguous(many.to_vec()),
+            _ => Resolved::Missing,
+        }
+    }
+
+    /// The link `name` means, when it means exactly one.
+    pub fn get(&self, from: &NodeId, name: &str) -> Option<LinkIdx> {
+        match self.resolve(from, name) {
+            Resolved::One(l) => Some(l),
+            _ => None,
+        }
+    }
+}
+
+impl Design {
+    /// The shortest reference a step of `link`'s sending node can use for
+    /// it: the target's id when no other link goes there, else its name.
+    pub fn step_reference(&self, link: LinkIdx) -> Option<String> {
+        let l = self.link(link)?;
+        let alone = self
+            .links
+            .iter()
+            .filter(|o| o.from == l.from && o.to == l.to)
+            .count()
+            == 1;
+        let named_like_target = self
+            .links
+            .iter()
+            .any(|o| o.from == l.from && o.name.as_deref() == Some(l.to.as_str()));
+        if alone && !named_like_target {
+            Some(l.to.to_string())
+        } else {
+            l.name.clone()
+        }
+    }
+}

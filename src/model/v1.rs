@@ -1,0 +1,333 @@
+//! Format 1 → format 2: an operation's calls move from its links into
+//! ordered steps.
+//!
+//! Format 1 said what a service does with fields on its links
+//! (`from_op`, `calls_per_request`, `parallel_group`, `access`,
+//! `response_work`, `needs_response`) and a `service_time` on the
+//! operation, with a fixed order: the own work, then every event,
+//! asynchronous request and write in link order, then the `sync` calls in
+//! link order (calls sharing a `parallel_group` together, at the first
+//! one's place). [`migrate`] writes exactly that as steps, so a format-1
+//! file simulates the same as its `archsim fmt` output. The format-1
+//! fields are read by the loader only for this, and are empty afterwards.
+
+use std::collections::HashMap;
+
+use super::error::{Invalid, Problem};
+use super::path::FieldPath;
+use super::{Access, CallStep, Design, Distribution, NodeKind, RequestStep, Step, Style};
+
+/// Rewrites a format-1 design as format 2 in place. Returns the problems
+/// only format 1 can have (a `from_op` naming no operation, a missing
+/// `service_time`), located at the format-1 fields.
+pub(crate) fn migrate(design: &mut Design) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    name_ambiguous_links(design);
+    let mut programs: HashMap<(usize, usize), Program> = HashMap::new();
+    let node_of: HashMap<String, usize> = design
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.id.to_string(), i))
+        .collect();
+    for (i, link) in design.links.iter().enumerate() {
+        let path = FieldPath::root().field("links").index(i);
+        let Some(&from) = node_of.get(link.from.as_str()) else {
+            continue;
+        };
+        let NodeKind::Service(service) = &design.nodes[from].kind else {
+            continue;
+        };
+        let op = match &link.from_op {
+            None => 0,
+            Some(name) => match service.operations.iter().position(|o| &o.name == name) {
+                Some(op) => op,
+                None => {
+                    problems.push(Problem::new(
+                        path.field("from_op"),
+                        Invalid::UnknownOperation {
+                            what: format!("link \"{link}\""),
+                            node: link.from.to_string(),
+                            op: name.clone(),
+                            known: service
+                                .operations
+                                .iter()
+                                .map(|o| o.name.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", "),
+                        },
+                    ));
+                    continue;
+                }
+            },
+        };
+        if service.operations.is_empty() {
+            continue;
+        }
+        let to_store = node_of
+            .get(link.to.as_str())
+            .is_some_and(|&t| matches!(design.nodes[t].kind, NodeKind::DataStore(_)));
+        let reference = design
+            .step_reference(super::LinkIdx(i))
+            .unwrap_or_else(|| link.to.to_string());
+        let mut call = CallStep::to(reference.clone());
+        call.times = link.calls_per_request.unwrap_or(1.0);
+        call.needs_response = link.needs_response.unwrap_or(true);
+        let program = programs.entry((from, op)).or_default();
+        match link.style {
+            Style::Sync => {
+                let step = if to_store {
+                    match link.access.unwrap_or_default() {
+                        Access::Read => Step::Read(call),
+                        Access::Write => Step::Write(call),
+                        Access::ReadWrite => Step::Update(call),
+                    }
+                } else {
+                    Step::Call(call)
+                };
+                match link.parallel_group {
+                    Some(group) => match program.groups.get(&group) {
+                        Some(&at) => program.calls[at].push(step),
+                        None => {
+                            program.groups.insert(group, program.calls.len());
+                            program.calls.push(vec![step]);
+                        }
+                    },
+                    None => program.calls.push(vec![step]),
+                }
+            }
+            Style::AsyncRequest => {
+                let mut request = RequestStep::to(reference);
+                request.times = call.times;
+                if let Some(work) = link.response_work.filter(|w| *w != Distribution::ZERO) {
+                    request.then = vec![Step::Work(work)];
+                }
+                program.one_way.push(Step::Request(request));
+            }
+            Style::Event => program
+                .one_way
+                .push(repeated(Step::Publish(reference), call.times)),
+            Style::CommonData => program.one_way.push(Step::Write(call)),
+        }
+    }
+    for (n, node) in design.nodes.iter_mut().enumerate() {
+        let NodeKind::Service(service) = &mut node.kind else {
+            continue;
+        };
+        for (o, op) in service.operations.iter_mut().enumerate() {
+            let path = FieldPath::root()
+                .field("nodes")
+                .index(n)
+                .field("kind")
+                .field("operations")
+                .index(o);
+            let Some(work) = op.service_time.take() else {
+                if op.steps.is_empty() {
+                    problems.push(Problem::new(
+                        path,
+                        Invalid::MissingServiceTime {
+                            op: op.name.clone(),
+                        },
+                    ));
+                }
+                continue;
+            };
+            let mut steps = vec![Step::Work(work)];
+            if let Some(program) = programs.remove(&(n, o)) {
+                steps.extend(program.one_way);
+                steps.extend(program.calls.into_iter().map(|mut group| {
+                    if group.len() == 1 {
+                        group.remove(0)
+                    } else {
+                        Step::Parallel(group)
+                    }
+                }));
+            }
+            op.steps = steps;
+        }
+    }
+    for link in &mut design.links {
+        link.from_op = None;
+        link.calls_per_request = None;
+        link.needs_response = None;
+        link.parallel_group = None;
+        link.access = None;
+        link.response_work = None;
+    }
+    design.format = super::FORMAT_VERSION;
+    problems
+}
+
+/// The steps of one format-1 operation, gathered from its links.
+#[derive(Default)]
+struct Program {
+    /// Events, asynchronous requests and writes, in link order.
+    one_way: Vec<Step>,
+    /// Sync calls in link order; a parallel group is one entry.
+    calls: Vec<Vec<Step>>,
+    /// Where each parallel group sits in `calls`.
+    groups: HashMap<u32, usize>,
+}
+
+/// A publish made `times` times per request: format 1's
+/// `calls_per_request` on an event link. Whole repetitions become copies;
+/// a fraction becomes an either/or.
+fn repeated(step: Step, times: f64) -> Step {
+    if times == 1.0 || !times.is_finite() || times < 0.0 {
+        return step;
+    }
+    let whole = times.floor() as usize;
+    let extra = times - times.floor();
+    let mut steps = vec![step.clone(); whole.min(1_000)];
+    if extra > 0.0 {
+        steps.push(Step::Choice(vec![
+            super::Branch {
+                probability: extra,
+                steps: vec![step],
+            },
+            super::Branch {
+                probability: 1.0 - extra,
+                steps: Vec::new(),
+            },
+        ]));
+    }
+    if steps.len() == 1 {
+        steps.remove(0)
+    } else {
+        Step::Sequence(steps)
+    }
+}
+
+/// Gives a name to each link that shares its two ends with another, so
+/// that the steps made from them can tell them apart: the operation it
+/// invokes, else what it does, else its position.
+fn name_ambiguous_links(design: &mut Design) {
+    let mut count: HashMap<(String, String), usize> = HashMap::new();
+    for l in &design.links {
+        *count
+            .entry((l.from.to_string(), l.to.to_string()))
+            .or_default() += 1;
+    }
+    let mut taken: Vec<(String, String)> = design
+        .links
+        .iter()
+        .filter_map(|l| Some((l.from.to_string(), l.name.clone()?)))
+        .collect();
+    for i in 0..design.links.len() {
+        let l = &design.links[i];
+        if l.name.is_some() || count[&(l.from.to_string(), l.to.to_string())] < 2 {
+            continue;
+        }
+        let base = match (&l.to_op, l.access) {
+            (Some(op), _) => format!("{}_{op}", l.to),
+            (None, Some(access)) => format!("{}_{}", l.to, access.as_str()),
+            (None, None) => format!("{}_{}", l.to, l.style),
+        };
+        let from = l.from.to_string();
+        let mut name = base.clone();
+        let mut k = 2;
+        while taken.iter().any(|(f, n)| f == &from && n == &name) {
+            name = format!("{base}_{k}");
+            k += 1;
+        }
+        taken.push((from, name.clone()));
+        design.links[i].name = Some(name);
+    }
+}
+
+/// Format 1's fields in a format-2 file: each is a problem that says what
+/// to write instead.
+pub(crate) fn leftovers(design: &Design) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for (i, l) in design.links.iter().enumerate() {
+        let path = FieldPath::root().field("links").index(i);
+        let fields: [(&'static str, bool, &'static str); 6] = [
+            (
+                "from_op",
+                l.from_op.is_some(),
+                "list the call in the steps of that operation",
+            ),
+            (
+                "calls_per_request",
+                l.calls_per_request.is_some(),
+                "give the step `times:`",
+            ),
+            (
+                "needs_response",
+                l.needs_response.is_some(),
+                "give the Call step `needs_response: false`",
+            ),
+            (
+                "parallel_group",
+                l.parallel_group.is_some(),
+                "put the calls in a `Parallel([...])` step",
+            ),
+            (
+                "access",
+                l.access.is_some(),
+                "use a Read, Write or Update step",
+            ),
+            (
+                "response_work",
+                l.response_work.is_some(),
+                "give the Request step `then: [Work(...)]`",
+            ),
+        ];
+        for (field, present, instead) in fields {
+            if present {
+                problems.push(Problem::new(
+                    path.field(field),
+                    Invalid::FormatOneField { field, instead },
+                ));
+            }
+        }
+    }
+    for (n, node) in design.nodes.iter().enumerate() {
+        let NodeKind::Service(s) = &node.kind else {
+            continue;
+        };
+        for (o, op) in s.operations.iter().enumerate() {
+            if op.service_time.is_some() {
+                problems.push(Problem::new(
+                    FieldPath::root()
+                        .field("nodes")
+                        .index(n)
+                        .field("kind")
+                        .field("operations")
+                        .index(o)
+                        .field("service_time"),
+                    Invalid::FormatOneField {
+                        field: "service_time",
+                        instead: "write the work as the first step: `steps: [Work(...)]`",
+                    },
+                ));
+            }
+        }
+    }
+    problems
+}
+
+/// Format 1 and 2 both accept `latency_ms: x` for a constant latency.
+pub(crate) fn latency_shorthand(design: &mut Design) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for (i, l) in design.links.iter_mut().enumerate() {
+        let Some(ms) = l.latency_ms.take() else {
+            continue;
+        };
+        if l.latency != Distribution::ZERO {
+            problems.push(Problem::new(
+                FieldPath::root()
+                    .field("links")
+                    .index(i)
+                    .field("latency_ms"),
+                Invalid::FieldTwice {
+                    field: "latency_ms",
+                    other: "latency",
+                },
+            ));
+            continue;
+        }
+        l.latency = Distribution::Constant { ms };
+    }
+    problems
+}
