@@ -40,10 +40,13 @@ fn arrival_rate(d: &Design) -> f64 {
     }
 }
 
-/// The service time of a node's first operation.
+/// The own work of a node's first operation (its first step).
 fn service_time(d: &Design, node: &str) -> Distribution {
     match &d.node(&node.into()).expect("node exists").kind {
-        NodeKind::Service(s) => s.operations[0].service_time,
+        NodeKind::Service(s) => match s.operations[0].steps.first() {
+            Some(archsim::model::Step::Work(w)) => *w,
+            other => panic!("{node} starts with {other:?}, not its own work"),
+        },
         other => panic!("{node} is a {}", other.name()),
     }
 }
@@ -297,8 +300,17 @@ fn a_slow_leaf_raises_upstream_occupancy_but_not_utilisation() {
 /// the engine. Also returns the extra work per second that asynchronous
 /// responses bring back to their callers (ms of work per second, by node).
 fn expected_work_ms_per_s(d: &Design) -> std::collections::HashMap<String, f64> {
-    use archsim::model::{Access, Style};
+    use archsim::model::{Link, Step, Style};
     let mut work: std::collections::HashMap<String, f64> = Default::default();
+    /// The link a step of `node` names: by name, else the only link there.
+    fn link<'d>(d: &'d Design, node: &str, name: &str) -> &'d Link {
+        let from = || d.links.iter().filter(move |l| l.from.as_str() == node);
+        from()
+            .find(|l| l.name.as_deref() == Some(name))
+            .or_else(|| from().find(|l| l.to.as_str() == name))
+            .expect("the step's link")
+    }
+    /// Work of `rate` requests per second of operation `op` at `node`.
     fn push(
         d: &Design,
         node: &str,
@@ -307,38 +319,65 @@ fn expected_work_ms_per_s(d: &Design) -> std::collections::HashMap<String, f64> 
         work: &mut std::collections::HashMap<String, f64>,
     ) {
         let n = d.node(&node.into()).expect("node");
-        let own_ms = match &n.kind {
-            NodeKind::Service(s) => s.operation(op).map_or(0.0, |o| o.service_time.mean_ms()),
-            _ => 0.0,
-        };
-        *work.entry(node.to_owned()).or_default() += rate * own_ms;
-        for l in d.links.iter().filter(|l| l.from.as_str() == node) {
-            let r = rate * l.calls_per_request;
-            let to = d.node(&l.to).expect("target");
-            match (&to.kind, l.style) {
-                (NodeKind::DataStore(s), Style::CommonData) => {
-                    *work.entry(l.to.to_string()).or_default() += r * s.write_latency.mean_ms();
-                    for reader in d.links.iter().filter(|x| x.from == l.to) {
-                        push(d, reader.to.as_str(), reader.to_op.as_deref(), r, work);
+        match &n.kind {
+            NodeKind::Service(s) => {
+                let steps = s.operation(op).map(|o| o.steps.clone()).unwrap_or_default();
+                walk(d, node, &steps, rate, work);
+            }
+            NodeKind::Broker(_) => {
+                for sub in d.links.iter().filter(|x| x.from.as_str() == node) {
+                    push(d, sub.to.as_str(), sub.to_op.as_deref(), rate, work);
+                }
+            }
+            _ => {}
+        }
+    }
+    /// Work of `rate` runs per second of `steps` at `node`.
+    fn walk(
+        d: &Design,
+        node: &str,
+        steps: &[Step],
+        rate: f64,
+        work: &mut std::collections::HashMap<String, f64>,
+    ) {
+        for step in steps {
+            match step {
+                Step::Work(w) => *work.entry(node.to_owned()).or_default() += rate * w.mean_ms(),
+                Step::Reply => {}
+                Step::Parallel(s) | Step::Sequence(s) => walk(d, node, s, rate, work),
+                Step::Choice(branches) => {
+                    for b in branches {
+                        walk(d, node, &b.steps, rate * b.probability, work);
                     }
                 }
-                (NodeKind::DataStore(s), _) => {
-                    let ms = match l.access {
-                        Access::Read => s.read_latency.mean_ms(),
-                        Access::Write => s.write_latency.mean_ms(),
-                        Access::ReadWrite => s.read_latency.mean_ms() + s.write_latency.mean_ms(),
-                    };
-                    *work.entry(l.to.to_string()).or_default() += r * ms;
+                Step::Publish(name) => {
+                    let l = link(d, node, name);
+                    push(d, l.to.as_str(), l.to_op.as_deref(), rate, work);
                 }
-                (NodeKind::Broker(_), _) => {
-                    for sub in d.links.iter().filter(|x| x.from == l.to) {
-                        push(d, sub.to.as_str(), sub.to_op.as_deref(), r, work);
-                    }
+                Step::Request(r) => {
+                    let l = link(d, node, &r.link);
+                    push(d, l.to.as_str(), l.to_op.as_deref(), rate * r.times, work);
+                    walk(d, node, &r.then, rate * r.times, work);
                 }
-                _ => {
-                    push(d, l.to.as_str(), l.to_op.as_deref(), r, work);
-                    if l.style == Style::AsyncRequest {
-                        *work.entry(node.to_owned()).or_default() += r * l.response_work.mean_ms();
+                Step::Call(c) | Step::Read(c) | Step::Write(c) | Step::Update(c) => {
+                    let l = link(d, node, &c.link);
+                    let r = rate * c.times;
+                    let to = d.node(&l.to).expect("target");
+                    match &to.kind {
+                        NodeKind::DataStore(s) => {
+                            let ms = match step {
+                                Step::Read(_) => s.read_latency.mean_ms(),
+                                Step::Write(_) => s.write_latency.mean_ms(),
+                                _ => s.read_latency.mean_ms() + s.write_latency.mean_ms(),
+                            };
+                            *work.entry(l.to.to_string()).or_default() += r * ms;
+                            if l.style == Style::CommonData {
+                                for reader in d.links.iter().filter(|x| x.from == l.to) {
+                                    push(d, reader.to.as_str(), reader.to_op.as_deref(), r, work);
+                                }
+                            }
+                        }
+                        _ => push(d, l.to.as_str(), l.to_op.as_deref(), r, work),
                     }
                 }
             }
@@ -432,9 +471,12 @@ fn random_architecture(seed: u64) -> Design {
             (format!("s{}", rng.random_range(0..i)), style)
         };
         let mut link = Link::new(from.as_str(), format!("s{i}").as_str(), style);
-        link.latency_ms = rng.random_range(0.0..5.0);
+        link.latency = Distribution::Constant {
+            ms: rng.random_range(0.0..5.0),
+        };
         d.links.push(link);
     }
+    d.use_every_link(1.0);
     d.entry_points.push(archsim::model::EntryPoint {
         name: "load".into(),
         client: "client".into(),

@@ -7,7 +7,7 @@ use std::sync::atomic::Ordering;
 use archsim::library;
 use archsim::model::{
     Availability, Broker, BrokerKind, Design, Distribution, Fault, Link, LinkRef, Node, NodeKind,
-    Position, Style, WhenDown, file,
+    Position, Step, Style, WhenDown, file,
 };
 use archsim::sim::{self, Limits, SimOptions, SimReport, TraceWindow, WarningKind};
 
@@ -98,9 +98,14 @@ fn every_shipped_example_simulates_without_warnings_of_runaway() {
 #[test]
 fn an_event_cycle_that_multiplies_messages_is_stopped_and_named() {
     let mut d = oracle("tandem-events");
-    let mut back = Link::new("second", "first", Style::Event);
-    back.calls_per_request = 2.0;
-    d.links.push(back);
+    d.links.push(Link::new("second", "first", Style::Event));
+    // The second publishes back twice per request: each message makes two.
+    let second = d
+        .node_mut(&"second".into())
+        .and_then(|n| n.as_service_mut());
+    let op = &mut second.expect("second is a service").operations[0];
+    op.steps.push(Step::Publish("first".into()));
+    op.steps.push(Step::Publish("first".into()));
     let r = run(
         &d,
         SimOptions {
@@ -205,6 +210,7 @@ fn retries_turn_a_failure_probability_p_into_p_to_the_power_of_attempts() {
         link: LinkRef {
             from: "client".into(),
             to: "server".into(),
+            name: None,
         },
         fraction: 0.3,
     });
@@ -332,6 +338,7 @@ fn poisoned(max_deliveries: Option<u32>) -> Design {
         link: LinkRef {
             from: "topic".into(),
             to: "subscriber".into(),
+            name: None,
         },
         fraction: 0.01,
         restart_s: 2.0,

@@ -67,10 +67,22 @@ impl Design {
     /// leave a service, or that steps cannot tell apart from another
     /// (give it a name first).
     pub fn step_for_link(&self, link: LinkIdx, times: f64) -> Option<Step> {
+        self.step_for_link_named(&LinkNames::new(self), &self.node_index(), link, times)
+    }
+
+    /// [`Self::step_for_link`] with the design's indexes built once.
+    fn step_for_link_named(
+        &self,
+        names: &LinkNames<'_>,
+        nodes: &std::collections::HashMap<&NodeId, super::NodeIdx>,
+        link: LinkIdx,
+        times: f64,
+    ) -> Option<Step> {
         let l = self.link(link)?;
-        self.node(&l.from)?.as_service()?;
-        let reference = self.step_reference(link)?;
-        let to_store = self.node(&l.to).is_some_and(|n| n.as_store().is_some());
+        let node = |id: &NodeId| nodes.get(id).map(|i| &self.nodes[i.0]);
+        node(&l.from)?.as_service()?;
+        let reference = names.reference(l, link)?;
+        let to_store = node(&l.to).is_some_and(|n| n.as_store().is_some());
         let mut call = CallStep::to(reference.clone());
         call.times = times;
         Some(match l.style {
@@ -106,6 +118,7 @@ impl Design {
         }
         let mut added: Vec<(NodeId, Step)> = Vec::new();
         let names = LinkNames::new(self);
+        let nodes = self.node_index();
         let mut used = std::collections::HashSet::new();
         for node in &self.nodes {
             let Some(s) = node.as_service() else { continue };
@@ -121,11 +134,12 @@ impl Design {
             if used.contains(&LinkIdx(i)) {
                 continue;
             }
-            if let Some(step) = self.step_for_link(LinkIdx(i), times) {
+            if let Some(step) = self.step_for_link_named(&names, &nodes, LinkIdx(i), times) {
                 added.push((self.links[i].from.clone(), step));
             }
         }
         drop(names);
+        drop(nodes);
         let index = self.node_index();
         let mut by_node: Vec<Vec<Step>> = vec![Vec::new(); self.nodes.len()];
         for (from, step) in added {

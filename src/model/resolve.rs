@@ -63,6 +63,24 @@ impl<'d> LinkNames<'d> {
         }
     }
 
+    /// The shortest reference a step of `link`'s sending node can use for
+    /// it (the link at `idx`): the target's id when no other link goes
+    /// there and no link is named like it, else the link's name.
+    pub fn reference(&self, link: &super::Link, idx: LinkIdx) -> Option<String> {
+        let from = link.from.as_str();
+        let to = link.to.as_str();
+        let alone = self
+            .by_target
+            .get(&(from, to))
+            .is_some_and(|l| l.len() == 1);
+        let shadowed = self.by_name.get(&(from, to)).is_some_and(|&l| l != idx);
+        if alone && !shadowed {
+            Some(to.to_owned())
+        } else {
+            link.name.clone()
+        }
+    }
+
     /// The link `name` means, when it means exactly one.
     pub fn get(&self, from: &NodeId, name: &str) -> Option<LinkIdx> {
         match self.resolve(from, name) {
@@ -74,23 +92,9 @@ impl<'d> LinkNames<'d> {
 
 impl Design {
     /// The shortest reference a step of `link`'s sending node can use for
-    /// it: the target's id when no other link goes there, else its name.
+    /// it ([`LinkNames::reference`]). Indexes the design: callers with
+    /// many links build one [`LinkNames`] instead.
     pub fn step_reference(&self, link: LinkIdx) -> Option<String> {
-        let l = self.link(link)?;
-        let alone = self
-            .links
-            .iter()
-            .filter(|o| o.from == l.from && o.to == l.to)
-            .count()
-            == 1;
-        let named_like_target = self
-            .links
-            .iter()
-            .any(|o| o.from == l.from && o.name.as_deref() == Some(l.to.as_str()));
-        if alone && !named_like_target {
-            Some(l.to.to_string())
-        } else {
-            l.name.clone()
-        }
+        LinkNames::new(self).reference(self.link(link)?, link)
     }
 }

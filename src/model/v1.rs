@@ -15,7 +15,9 @@ use std::collections::HashMap;
 
 use super::error::{Invalid, Problem};
 use super::path::FieldPath;
-use super::{Access, CallStep, Design, Distribution, NodeKind, RequestStep, Step, Style};
+use super::{
+    Access, CallStep, Design, Distribution, LinkIdx, LinkNames, NodeKind, RequestStep, Step, Style,
+};
 
 /// Rewrites a format-1 design as format 2 in place. Returns the problems
 /// only format 1 can have (a `from_op` naming no operation, a missing
@@ -23,6 +25,19 @@ use super::{Access, CallStep, Design, Distribution, NodeKind, RequestStep, Step,
 pub(crate) fn migrate(design: &mut Design) -> Vec<Problem> {
     let mut problems = Vec::new();
     name_ambiguous_links(design);
+    let references: Vec<String> = {
+        let names = LinkNames::new(design);
+        design
+            .links
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                names
+                    .reference(l, LinkIdx(i))
+                    .unwrap_or_else(|| l.to.to_string())
+            })
+            .collect()
+    };
     let mut programs: HashMap<(usize, usize), Program> = HashMap::new();
     let node_of: HashMap<String, usize> = design
         .nodes
@@ -67,9 +82,7 @@ pub(crate) fn migrate(design: &mut Design) -> Vec<Problem> {
         let to_store = node_of
             .get(link.to.as_str())
             .is_some_and(|&t| matches!(design.nodes[t].kind, NodeKind::DataStore(_)));
-        let reference = design
-            .step_reference(super::LinkIdx(i))
-            .unwrap_or_else(|| link.to.to_string());
+        let reference = references[i].clone();
         let mut call = CallStep::to(reference.clone());
         call.times = link.calls_per_request.unwrap_or(1.0);
         call.needs_response = link.needs_response.unwrap_or(true);
