@@ -136,6 +136,18 @@ const CASES: &[Case] = &[
         (2, 5),
         &["version 2", "format 1"],
     ),
+    // A version older than the first was never written by any archsim:
+    // upgrading would not help, so the message must not suggest it.
+    case(
+        "format-zero",
+        "UnknownFormat",
+        (2, 5),
+        &[
+            "`format: 0`",
+            "not an archsim design format version",
+            "start at 1",
+        ],
+    ),
     // --- references ---------------------------------------------------------
     case(
         "dangling-link-node",
@@ -211,6 +223,18 @@ const CASES: &[Case] = &[
         &["\"order service\"", "try \"order_service\""],
     ),
     case(
+        "empty-operation-name",
+        "Invalid::EmptyOperationName",
+        (9, 18),
+        &["\"api\"", "operation 2", "empty `name`"],
+    ),
+    case(
+        "empty-entry-name",
+        "Invalid::EmptyEntryName",
+        (13, 10),
+        &["entry point 1", "\"web\" to \"api\"", "empty `name`"],
+    ),
+    case(
         "no-operations",
         "Invalid::NoOperations",
         (5, 60),
@@ -246,6 +270,51 @@ const CASES: &[Case] = &[
         "Invalid::FieldNotApplicable",
         (12, 51),
         &["`dead_letter`", "web -> api"],
+    ),
+    case(
+        "retention-on-queue",
+        "Invalid::RetentionOnQueue",
+        (11, 13),
+        &["\"jobs\"", "`retention_s`", "Log"],
+    ),
+    case(
+        "backoff-without-retries",
+        "Invalid::BackoffWithoutRetries",
+        (11, 68),
+        &[
+            "web -> api",
+            "`backoff_ms`",
+            "`retries` is 0",
+            "set `retries`",
+        ],
+    ),
+    // --- faults -------------------------------------------------------------
+    case(
+        "poison-on-sync",
+        "Invalid::PoisonNotConsumed",
+        (13, 25),
+        &[
+            "fault 1 (Poison)",
+            "\"web -> api\" is a sync call",
+            "subscription",
+            "`via`",
+        ],
+    ),
+    case(
+        "crash-on-client",
+        "Invalid::FaultOnClient",
+        (13, 24),
+        &[
+            "fault 1 (Crash)",
+            "\"web\" is a client",
+            "load, not a server",
+        ],
+    ),
+    case(
+        "fault-after-run",
+        "Invalid::FaultAfterRun",
+        (14, 40),
+        &["fault 1 (SlowDown)", "starts at 90 s", "lasts 60 s"],
     ),
     // --- numbers ------------------------------------------------------------
     case(
@@ -383,6 +452,13 @@ fn invalid_name(invalid: &Invalid) -> &'static str {
         Invalid::EntryOperationNotLinked { .. } => "EntryOperationNotLinked",
         Invalid::MoreProblems { .. } => "MoreProblems",
         Invalid::FormatVersion { .. } => "FormatVersion",
+        Invalid::PoisonNotConsumed { .. } => "PoisonNotConsumed",
+        Invalid::FaultOnClient { .. } => "FaultOnClient",
+        Invalid::FaultAfterRun { .. } => "FaultAfterRun",
+        Invalid::EmptyOperationName { .. } => "EmptyOperationName",
+        Invalid::EmptyEntryName { .. } => "EmptyEntryName",
+        Invalid::RetentionOnQueue { .. } => "RetentionOnQueue",
+        Invalid::BackoffWithoutRetries { .. } => "BackoffWithoutRetries",
     }
 }
 
@@ -399,6 +475,7 @@ fn kind_of(err: &LoadError) -> String {
         LoadError::MissingField { .. } => "MissingField".into(),
         LoadError::UnknownVariant { .. } => "UnknownVariant".into(),
         LoadError::UnsupportedFormat { .. } => "UnsupportedFormat".into(),
+        LoadError::UnknownFormat { .. } => "UnknownFormat".into(),
         LoadError::Invalid { problems, .. } => match problems.first() {
             Some(p) => format!("Invalid::{}", invalid_name(&p.invalid)),
             None => "Invalid with no problems".into(),
@@ -519,11 +596,33 @@ fn every_semantic_mistake_has_a_bad_file() {
         "NotAnEntryNode",
         "EntryWithoutLink",
         "EntryOperationNotLinked",
+        "PoisonNotConsumed",
+        "FaultOnClient",
+        "FaultAfterRun",
+        "EmptyOperationName",
+        "EmptyEntryName",
+        "RetentionOnQueue",
+        "BackoffWithoutRetries",
     ];
     for name in all {
         assert!(covered.contains(&name), "no bad file for Invalid::{name}");
         assert!(!unreachable.contains(&name));
     }
+}
+
+#[test]
+fn only_a_newer_format_suggests_a_newer_archsim() {
+    let message = |name: &str| {
+        file::load(&bad_path(name))
+            .expect_err("a bad file")
+            .to_string()
+            .to_lowercase()
+    };
+    let older = message("format-zero");
+    for word in ["newer", "upgrade", "update"] {
+        assert!(!older.contains(word), "{word:?} in: {older}");
+    }
+    assert!(message("unsupported-format").contains("a newer archsim"));
 }
 
 // --- generated files ----------------------------------------------------
