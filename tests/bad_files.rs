@@ -873,3 +873,73 @@ fn limits_themselves_are_allowed() {
 )"#,
     );
 }
+
+#[test]
+fn faults_and_fields_where_they_apply_are_allowed() {
+    // Retention on a log, a backoff with retries, faults on brokers, one
+    // starting just before the run ends and lasting beyond it, poison on
+    // a subscription and on a request through a queue.
+    parse_ok(
+        r#"(
+    format: 1,
+    name: "Where they apply",
+    nodes: [
+        (id: "web", name: "Web", kind: Client),
+        (id: "api", name: "API", kind: Service(workers: 1, operations: [(name: "handle", service_time: Constant(ms: 1))])),
+        (id: "topic", name: "Topic", kind: Broker(kind: Log, retention_s: 60)),
+        (id: "queue", name: "Queue", kind: Broker(kind: Queue)),
+        (id: "worker", name: "Worker", kind: Service(workers: 1, operations: [(name: "work", service_time: Constant(ms: 1))])),
+    ],
+    links: [
+        (from: "web", to: "api", style: sync, timeout_ms: 100, retries: 1, backoff_ms: 10, backoff_multiplier: 2),
+        (from: "api", to: "topic", style: event),
+        (from: "topic", to: "worker", style: event),
+        (from: "api", to: "worker", style: async_request, via: "queue"),
+    ],
+    scenario: (duration_s: 60, warmup_s: 1, faults: [
+        Crash(node: "topic", at_s: 59.9, for_s: 100),
+        SlowDown(node: "queue", at_s: 0, for_s: 1, factor: 2),
+        Poison(link: (from: "topic", to: "worker"), fraction: 0.01, restart_s: 1),
+        Poison(link: (from: "api", to: "worker"), fraction: 0.01, restart_s: 1),
+    ]),
+)"#,
+    );
+}
+
+#[test]
+fn poison_on_a_publication_points_at_the_subscription() {
+    let text = r#"(
+    format: 1,
+    name: "Poison where it is published",
+    nodes: [
+        (id: "api", name: "API", kind: Service(workers: 1, operations: [(name: "handle", service_time: Constant(ms: 1))])),
+        (id: "topic", name: "Topic", kind: Broker(kind: Log)),
+    ],
+    links: [(from: "api", to: "topic", style: event)],
+    scenario: (faults: [Poison(link: (from: "api", to: "topic"), fraction: 0.01, restart_s: 1)]),
+)"#;
+    let err = file::parse(text, "publication.archsim.ron").expect_err("refused");
+    assert_eq!(kind_of(&err), "Invalid::PoisonNotConsumed");
+    let message = err.to_string();
+    assert!(message.contains("a publication"), "{message}");
+    assert!(
+        message.contains("the broker's link to the subscriber"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_backoff_on_a_link_that_cannot_retry_does_not_apply() {
+    let text = r#"(
+    format: 1,
+    name: "Backoff on an event",
+    nodes: [
+        (id: "api", name: "API", kind: Service(workers: 1, operations: [(name: "handle", service_time: Constant(ms: 1))])),
+        (id: "topic", name: "Topic", kind: Broker(kind: Log)),
+    ],
+    links: [(from: "api", to: "topic", style: event, backoff_multiplier: 2)],
+)"#;
+    let err = file::parse(text, "event-backoff.archsim.ron").expect_err("refused");
+    assert_eq!(kind_of(&err), "Invalid::FieldNotApplicable");
+    assert!(err.to_string().contains("`backoff_multiplier`"), "{err}");
+}
