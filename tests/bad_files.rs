@@ -136,6 +136,18 @@ const CASES: &[Case] = &[
         (2, 5),
         &["version 2", "format 1"],
     ),
+    // A version older than the first was never written by any archsim:
+    // upgrading would not help, so the message must not suggest it.
+    case(
+        "format-zero",
+        "UnknownFormat",
+        (2, 5),
+        &[
+            "`format: 0`",
+            "not an archsim design format version",
+            "start at 1",
+        ],
+    ),
     // --- references ---------------------------------------------------------
     case(
         "dangling-link-node",
@@ -211,6 +223,18 @@ const CASES: &[Case] = &[
         &["\"order service\"", "try \"order_service\""],
     ),
     case(
+        "empty-operation-name",
+        "Invalid::EmptyOperationName",
+        (9, 18),
+        &["\"api\"", "operation 2", "empty `name`"],
+    ),
+    case(
+        "empty-entry-name",
+        "Invalid::EmptyEntryName",
+        (13, 10),
+        &["entry point 1", "\"web\" to \"api\"", "empty `name`"],
+    ),
+    case(
         "no-operations",
         "Invalid::NoOperations",
         (5, 60),
@@ -246,6 +270,51 @@ const CASES: &[Case] = &[
         "Invalid::FieldNotApplicable",
         (12, 51),
         &["`dead_letter`", "web -> api"],
+    ),
+    case(
+        "retention-on-queue",
+        "Invalid::RetentionOnQueue",
+        (11, 13),
+        &["\"jobs\"", "`retention_s`", "Log"],
+    ),
+    case(
+        "backoff-without-retries",
+        "Invalid::BackoffWithoutRetries",
+        (11, 68),
+        &[
+            "web -> api",
+            "`backoff_ms`",
+            "`retries` is 0",
+            "set `retries`",
+        ],
+    ),
+    // --- faults -------------------------------------------------------------
+    case(
+        "poison-on-sync",
+        "Invalid::PoisonNotConsumed",
+        (13, 25),
+        &[
+            "fault 1 (Poison)",
+            "\"web -> api\" is a sync call",
+            "subscription",
+            "`via`",
+        ],
+    ),
+    case(
+        "crash-on-client",
+        "Invalid::FaultOnClient",
+        (13, 24),
+        &[
+            "fault 1 (Crash)",
+            "\"web\" is a client",
+            "load, not a server",
+        ],
+    ),
+    case(
+        "fault-after-run",
+        "Invalid::FaultAfterRun",
+        (14, 40),
+        &["fault 1 (SlowDown)", "starts at 90 s", "lasts 60 s"],
     ),
     // --- numbers ------------------------------------------------------------
     case(
@@ -383,6 +452,13 @@ fn invalid_name(invalid: &Invalid) -> &'static str {
         Invalid::EntryOperationNotLinked { .. } => "EntryOperationNotLinked",
         Invalid::MoreProblems { .. } => "MoreProblems",
         Invalid::FormatVersion { .. } => "FormatVersion",
+        Invalid::PoisonNotConsumed { .. } => "PoisonNotConsumed",
+        Invalid::FaultOnClient { .. } => "FaultOnClient",
+        Invalid::FaultAfterRun { .. } => "FaultAfterRun",
+        Invalid::EmptyOperationName { .. } => "EmptyOperationName",
+        Invalid::EmptyEntryName { .. } => "EmptyEntryName",
+        Invalid::RetentionOnQueue { .. } => "RetentionOnQueue",
+        Invalid::BackoffWithoutRetries { .. } => "BackoffWithoutRetries",
     }
 }
 
@@ -399,6 +475,7 @@ fn kind_of(err: &LoadError) -> String {
         LoadError::MissingField { .. } => "MissingField".into(),
         LoadError::UnknownVariant { .. } => "UnknownVariant".into(),
         LoadError::UnsupportedFormat { .. } => "UnsupportedFormat".into(),
+        LoadError::UnknownFormat { .. } => "UnknownFormat".into(),
         LoadError::Invalid { problems, .. } => match problems.first() {
             Some(p) => format!("Invalid::{}", invalid_name(&p.invalid)),
             None => "Invalid with no problems".into(),
@@ -519,11 +596,33 @@ fn every_semantic_mistake_has_a_bad_file() {
         "NotAnEntryNode",
         "EntryWithoutLink",
         "EntryOperationNotLinked",
+        "PoisonNotConsumed",
+        "FaultOnClient",
+        "FaultAfterRun",
+        "EmptyOperationName",
+        "EmptyEntryName",
+        "RetentionOnQueue",
+        "BackoffWithoutRetries",
     ];
     for name in all {
         assert!(covered.contains(&name), "no bad file for Invalid::{name}");
         assert!(!unreachable.contains(&name));
     }
+}
+
+#[test]
+fn only_a_newer_format_suggests_a_newer_archsim() {
+    let message = |name: &str| {
+        file::load(&bad_path(name))
+            .expect_err("a bad file")
+            .to_string()
+            .to_lowercase()
+    };
+    let older = message("format-zero");
+    for word in ["newer", "upgrade", "update"] {
+        assert!(!older.contains(word), "{word:?} in: {older}");
+    }
+    assert!(message("unsupported-format").contains("a newer archsim"));
 }
 
 // --- generated files ----------------------------------------------------
@@ -773,4 +872,74 @@ fn limits_themselves_are_allowed() {
     thresholds: (saturation: 1, blocked_share: 0),
 )"#,
     );
+}
+
+#[test]
+fn faults_and_fields_where_they_apply_are_allowed() {
+    // Retention on a log, a backoff with retries, faults on brokers, one
+    // starting just before the run ends and lasting beyond it, poison on
+    // a subscription and on a request through a queue.
+    parse_ok(
+        r#"(
+    format: 1,
+    name: "Where they apply",
+    nodes: [
+        (id: "web", name: "Web", kind: Client),
+        (id: "api", name: "API", kind: Service(workers: 1, operations: [(name: "handle", service_time: Constant(ms: 1))])),
+        (id: "topic", name: "Topic", kind: Broker(kind: Log, retention_s: 60)),
+        (id: "queue", name: "Queue", kind: Broker(kind: Queue)),
+        (id: "worker", name: "Worker", kind: Service(workers: 1, operations: [(name: "work", service_time: Constant(ms: 1))])),
+    ],
+    links: [
+        (from: "web", to: "api", style: sync, timeout_ms: 100, retries: 1, backoff_ms: 10, backoff_multiplier: 2),
+        (from: "api", to: "topic", style: event),
+        (from: "topic", to: "worker", style: event),
+        (from: "api", to: "worker", style: async_request, via: "queue"),
+    ],
+    scenario: (duration_s: 60, warmup_s: 1, faults: [
+        Crash(node: "topic", at_s: 59.9, for_s: 100),
+        SlowDown(node: "queue", at_s: 0, for_s: 1, factor: 2),
+        Poison(link: (from: "topic", to: "worker"), fraction: 0.01, restart_s: 1),
+        Poison(link: (from: "api", to: "worker"), fraction: 0.01, restart_s: 1),
+    ]),
+)"#,
+    );
+}
+
+#[test]
+fn poison_on_a_publication_points_at_the_subscription() {
+    let text = r#"(
+    format: 1,
+    name: "Poison where it is published",
+    nodes: [
+        (id: "api", name: "API", kind: Service(workers: 1, operations: [(name: "handle", service_time: Constant(ms: 1))])),
+        (id: "topic", name: "Topic", kind: Broker(kind: Log)),
+    ],
+    links: [(from: "api", to: "topic", style: event)],
+    scenario: (faults: [Poison(link: (from: "api", to: "topic"), fraction: 0.01, restart_s: 1)]),
+)"#;
+    let err = file::parse(text, "publication.archsim.ron").expect_err("refused");
+    assert_eq!(kind_of(&err), "Invalid::PoisonNotConsumed");
+    let message = err.to_string();
+    assert!(message.contains("a publication"), "{message}");
+    assert!(
+        message.contains("the broker's link to the subscriber"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_backoff_on_a_link_that_cannot_retry_does_not_apply() {
+    let text = r#"(
+    format: 1,
+    name: "Backoff on an event",
+    nodes: [
+        (id: "api", name: "API", kind: Service(workers: 1, operations: [(name: "handle", service_time: Constant(ms: 1))])),
+        (id: "topic", name: "Topic", kind: Broker(kind: Log)),
+    ],
+    links: [(from: "api", to: "topic", style: event, backoff_multiplier: 2)],
+)"#;
+    let err = file::parse(text, "event-backoff.archsim.ron").expect_err("refused");
+    assert_eq!(kind_of(&err), "Invalid::FieldNotApplicable");
+    assert!(err.to_string().contains("`backoff_multiplier`"), "{err}");
 }

@@ -317,6 +317,173 @@ fn a_non_durable_broker_loses_messages_for_a_consumer_that_is_down() {
     assert!((lost - 600.0).abs() < 100.0, "lost {lost}");
 }
 
+fn broker_mut<'d>(d: &'d mut Design, id: &str) -> &'d mut Broker {
+    match &mut d.node_mut(&id.into()).expect("node").kind {
+        NodeKind::Broker(b) => b,
+        _ => panic!("{id} is not a broker"),
+    }
+}
+
+/// 20 events a second (Poisson) through a broker with a delivery latency
+/// of 2 s, which crashes from 50 s for 30 s.
+fn crashing_broker(durable: bool) -> Design {
+    let mut d = oracle("subscriber-fast");
+    let topic = broker_mut(&mut d, "topic");
+    topic.durable = durable;
+    topic.delivery_latency = Distribution::Constant { ms: 2_000.0 };
+    d.scenario.faults.push(Fault::Crash {
+        node: "topic".into(),
+        at_s: 50.0,
+        for_s: 30.0,
+    });
+    d
+}
+
+/// Whether `value` is within four standard deviations of a Poisson count
+/// of mean `mean`.
+fn poisson_count(value: f64, mean: f64) -> bool {
+    (value - mean).abs() < 4.0 * mean.sqrt()
+}
+
+#[test]
+fn events_published_to_a_crashed_broker_are_lost_durable_or_not() {
+    for durable in [false, true] {
+        let r = quick(&crashing_broker(durable));
+        // Every event reaching the broker in the 30 s window: 20 × 30.
+        let lost = r.results.links[1].lost.mean;
+        assert!(poisson_count(lost, 600.0), "durable {durable}: lost {lost}");
+        // The broker took only the others: 20 a second over the measured
+        // 290 s, but for the window.
+        let published = r.results.brokers[0].published.mean;
+        assert!(
+            poisson_count(published, 20.0 * 260.0),
+            "durable {durable}: published {published}"
+        );
+    }
+}
+
+#[test]
+fn a_crashed_broker_loses_what_it_held_unless_durable() {
+    // What the broker took in the 2 s before the crash was due for delivery
+    // during it: 20 × 2 = 40 messages.
+    let r = quick(&crashing_broker(false));
+    let lost = r.results.links[2].lost.mean;
+    assert!(poisson_count(lost, 40.0), "lost {lost}");
+
+    let r = quick(&crashing_broker(true));
+    assert_eq!(r.results.links[2].lost.mean, 0.0, "nothing held is lost");
+    let backlog = r.results.brokers[0].max_backlog.mean;
+    assert!(poisson_count(backlog, 40.0), "held {backlog}");
+    // Held messages go out when the broker is back, at 80 s: the oldest
+    // waited from just before 48 s, 32 s in all.
+    let flow = &r.results.entry_points[0].flow_completion_ms;
+    assert!(
+        (30_000.0..33_000.0).contains(&flow.max.mean),
+        "longest flow {} ms",
+        flow.max.mean
+    );
+    let sub = r
+        .results
+        .services
+        .iter()
+        .find(|s| s.node == "subscriber")
+        .expect("subscriber");
+    let published = r.results.brokers[0].published.mean;
+    assert!(
+        (sub.handled.mean - published).abs() < 0.01 * published,
+        "{} handled of {published}",
+        sub.handled.mean
+    );
+}
+
+#[test]
+fn a_slow_broker_delivers_factor_times_later() {
+    // Constant delivery latency: every flow takes exactly (3 - 1) × 10 ms
+    // longer while the broker is three times slower (the whole run here),
+    // whatever the subscriber's random service times (the same seed
+    // draws the same ones).
+    let mut d = oracle("subscriber-fast");
+    broker_mut(&mut d, "topic").delivery_latency = Distribution::Constant { ms: 10.0 };
+    let before = quick(&d).results.entry_points[0]
+        .flow_completion_ms
+        .mean
+        .mean;
+    d.scenario.faults.push(Fault::SlowDown {
+        node: "topic".into(),
+        at_s: 0.0,
+        for_s: 1_000.0,
+        factor: 3.0,
+    });
+    let after = quick(&d).results.entry_points[0]
+        .flow_completion_ms
+        .mean
+        .mean;
+    assert!(
+        (after - before - 20.0).abs() < 0.5,
+        "{before} ms before, {after} ms slowed"
+    );
+}
+
+/// A client's asynchronous requests through a queue (delivery 10 ms) to a
+/// service that takes 5 ms, ten a second, evenly spaced.
+fn through_a_queue(timeout_ms: f64, retries: u32, backoff_ms: f64) -> Design {
+    let text = format!(
+        r#"(
+    format: 1,
+    name: "Through a queue",
+    nodes: [
+        (id: "client", name: "Client", kind: Client),
+        (id: "queue", name: "Queue", kind: Broker(kind: Queue, durable: true, delivery_latency: Constant(ms: 10))),
+        (id: "worker", name: "Worker", kind: Service(workers: 4, operations: [(name: "work", service_time: Constant(ms: 5))])),
+    ],
+    links: [(from: "client", to: "worker", style: async_request, via: "queue", timeout_ms: {timeout_ms}, retries: {retries}, backoff_ms: {backoff_ms})],
+    entry_points: [(name: "ask", client: "client", target: "worker", load: Open(arrival: Constant, rate_per_s: 10))],
+    scenario: (duration_s: 100, warmup_s: 10, seed: 11),
+)"#
+    );
+    file::parse(&text, "through-a-queue").unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn requests_reaching_a_crashed_queue_are_lost_and_retries_after_it_get_through() {
+    let crash = Fault::Crash {
+        node: "queue".into(),
+        at_s: 30.0,
+        for_s: 20.0,
+    };
+    let mut d = through_a_queue(1_000.0, 0, 0.0);
+    d.scenario.faults.push(crash.clone());
+    let e = &quick(&d).results.entry_points[0];
+    // Ten a second for 20 s, evenly spaced: 200 requests, give or take the
+    // one at each edge.
+    assert!(
+        (e.failed.timeout.mean - 200.0).abs() <= 1.0,
+        "{:?}",
+        e.failed
+    );
+    // One retry 30 s after the timeout lands after the crash.
+    let mut d = through_a_queue(1_000.0, 1, 30_000.0);
+    d.scenario.faults.push(crash);
+    let e = &quick(&d).results.entry_points[0];
+    assert_eq!(e.availability.mean, 1.0, "{:?}", e.failed);
+}
+
+#[test]
+fn a_slow_queue_slows_the_requests_that_reach_it_while_slow() {
+    // 5 ms of work after 10 ms of delivery, 3 × 10 ms while slow: slow for
+    // the second half of the measured 90 s, the mean is 5 + (10 + 30) / 2.
+    let mut d = through_a_queue(1_000.0, 0, 0.0);
+    d.scenario.faults.push(Fault::SlowDown {
+        node: "queue".into(),
+        at_s: 55.0,
+        for_s: 100.0,
+        factor: 3.0,
+    });
+    let latency = &quick(&d).results.entry_points[0].latency_ms;
+    assert!((latency.mean.mean - 25.0).abs() < 0.1, "{latency:?}");
+    assert!((latency.max.mean - 35.0).abs() < 0.1, "{latency:?}");
+}
+
 /// The pricing grid: a poisoned subscription, with or without a limit.
 fn poisoned(max_deliveries: Option<u32>) -> Design {
     let mut d = oracle("subscriber-fast");

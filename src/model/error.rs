@@ -112,6 +112,21 @@ pub enum LoadError {
         /// The version this archsim reads.
         supported: u32,
     },
+    /// The file says it is in a format version older than the first one:
+    /// no archsim ever wrote it, so a newer archsim would not read it either.
+    #[error(
+        "{at}: `format: {found}` is not an archsim design format version this program knows: versions start at {first}, and this archsim writes {newest}; is the file an archsim design? If it is, set `format` to the version it was written for"
+    )]
+    UnknownFormat {
+        /// Where the `format` field is.
+        at: Location,
+        /// The version in the file.
+        found: u64,
+        /// The first version there ever was.
+        first: u32,
+        /// The version this archsim writes.
+        newest: u32,
+    },
     /// The file parsed but describes an impossible design.
     #[error("{}", render_problems(file, problems))]
     Invalid {
@@ -131,7 +146,8 @@ impl LoadError {
             | Self::UnknownField { at, .. }
             | Self::MissingField { at, .. }
             | Self::UnknownVariant { at, .. }
-            | Self::UnsupportedFormat { at, .. } => Some(at.clone()),
+            | Self::UnsupportedFormat { at, .. }
+            | Self::UnknownFormat { at, .. } => Some(at.clone()),
             Self::Invalid { file, problems } => problems.first().and_then(|p| p.location_in(file)),
             Self::Read { .. } | Self::TooLarge { .. } | Self::Empty { .. } => None,
         }
@@ -225,6 +241,43 @@ pub enum Invalid {
         /// Where the links from `from` go, comma-separated.
         known: String,
     },
+    /// A `Poison` fault on a link where no consumer pulls messages from a
+    /// queue, so there is nothing to redeliver and no worker to kill.
+    #[error(
+        "{what}: \"{from} -> {to}\" is {found}, but poison only applies where a consumer pulls messages from a queue: a subscription (an event link from a broker to a service) or an async_request through a queue (`via`); name such a link, or remove the fault"
+    )]
+    PoisonNotConsumed {
+        /// The fault (`fault 2 (Poison)`).
+        what: String,
+        /// The sending end of the link named.
+        from: String,
+        /// The receiving end.
+        to: String,
+        /// What the link is, in words (`a sync call`).
+        found: &'static str,
+    },
+    /// A `Crash` or `SlowDown` fault on a client.
+    #[error(
+        "{what}: \"{node}\" is a client, and a client is load, not a server: it cannot crash or slow down; name a service, data store or broker, or change the entry points' load instead"
+    )]
+    FaultOnClient {
+        /// The fault (`fault 1 (Crash)`).
+        what: String,
+        /// The client named.
+        node: String,
+    },
+    /// A fault that starts when the run is already over.
+    #[error(
+        "{what} starts at {at_s} s, but the run lasts {duration_s} s (`scenario.duration_s`), so it never happens; start it before {duration_s} s, or make the run longer"
+    )]
+    FaultAfterRun {
+        /// The fault.
+        what: String,
+        /// Its `at_s`, as written.
+        at_s: String,
+        /// The scenario's `duration_s`.
+        duration_s: String,
+    },
     /// Two nodes share an id.
     #[error("node id \"{id}\" is used twice; give each node its own id")]
     DuplicateNodeId {
@@ -244,6 +297,28 @@ pub enum Invalid {
         node: String,
         /// The operation name.
         op: String,
+    },
+    /// An operation whose name is empty (or only spaces).
+    #[error(
+        "service \"{node}\": operation {number} has an empty `name`; name it, e.g. \"get_details\" (links and entry points call operations by name)"
+    )]
+    EmptyOperationName {
+        /// The service.
+        node: String,
+        /// The operation's place in the list, from 1.
+        number: usize,
+    },
+    /// An entry point whose name is empty (or only spaces).
+    #[error(
+        "entry point {number} (from \"{client}\" to \"{target}\") has an empty `name`; name it, e.g. \"place_order\" (results are shown by entry point name)"
+    )]
+    EmptyEntryName {
+        /// The entry point's place in the list, from 1.
+        number: usize,
+        /// Its client.
+        client: String,
+        /// Its target.
+        target: String,
     },
     /// An id with characters ids may not have.
     #[error(
@@ -302,6 +377,24 @@ pub enum Invalid {
         found: &'static str,
         /// The kind required.
         expected: &'static str,
+    },
+    /// `retention_s` on a queue broker: only a log keeps consumed messages.
+    #[error(
+        "broker \"{node}\" is a Queue, which removes a message once it is consumed: `retention_s` only applies to Log brokers; remove it, or make the broker `kind: Log`"
+    )]
+    RetentionOnQueue {
+        /// The broker.
+        node: String,
+    },
+    /// A backoff on a link that never retries.
+    #[error(
+        "{what}: `{field}` is set, but `retries` is 0, so no retry ever waits; set `retries` (how many times a failed call is tried again), or remove `{field}`"
+    )]
+    BackoffWithoutRetries {
+        /// The link.
+        what: String,
+        /// `backoff_ms` or `backoff_multiplier`.
+        field: &'static str,
     },
     /// A field that means nothing for this link's style.
     #[error("{what}: `{field}` only applies to {applies_to}; remove it or change the style")]

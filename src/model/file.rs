@@ -27,6 +27,10 @@ use super::{Design, FORMAT_VERSION, v1, validate};
 /// The file name extension of designs.
 pub const EXTENSION: &str = "archsim.ron";
 
+/// The first version of the format there ever was: a file that declares an
+/// older one was not written by any archsim.
+pub const FIRST_FORMAT_VERSION: u32 = 1;
+
 /// Files larger than this are refused, whatever their size claims: no
 /// design comes near it, and reading it would only waste memory.
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
@@ -211,18 +215,29 @@ fn declared_format(text: &str) -> Option<u64> {
 }
 
 /// The error for a file in a format version this archsim cannot read,
-/// located at its `format` field.
+/// located at its `format` field: one older than the first never existed
+/// (no archsim reads it), a newer one needs a newer archsim.
 fn unsupported_format(text: &str, file: &str, found: u64) -> LoadError {
     let path = FieldPath::root().field("format");
     let (line, col) = locate(text, &[&path])[0].unwrap_or((1, 1));
-    LoadError::UnsupportedFormat {
-        at: Location {
-            file: file.to_owned(),
-            line,
-            col,
-        },
-        found,
-        supported: FORMAT_VERSION,
+    let at = Location {
+        file: file.to_owned(),
+        line,
+        col,
+    };
+    if found < u64::from(FIRST_FORMAT_VERSION) {
+        LoadError::UnknownFormat {
+            at,
+            found,
+            first: FIRST_FORMAT_VERSION,
+            newest: FORMAT_VERSION,
+        }
+    } else {
+        LoadError::UnsupportedFormat {
+            at,
+            found,
+            supported: FORMAT_VERSION,
+        }
     }
 }
 

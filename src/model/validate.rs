@@ -14,8 +14,8 @@ use super::error::{Invalid, Problem};
 use super::path::FieldPath;
 use super::style::{ASYNC_CONSUMPTION, REQUEST_RESPONSE, kind_rule_violation};
 use super::{
-    Availability, Design, Distribution, EntryPoint, FORMAT_VERSION, Fault, Link, LinkNames, Load,
-    Node, NodeId, NodeKind, Thresholds,
+    Availability, Broker, BrokerKind, Design, Distribution, EntryPoint, FORMAT_VERSION, Fault,
+    Link, LinkNames, Load, Node, NodeId, NodeKind, Style, Thresholds,
 };
 
 mod steps;
@@ -142,6 +142,10 @@ impl<'d> Checker<'d> {
             HashMap::with_capacity(design.links.len());
         for l in &design.links {
             let pair = between.entry((l.from.as_str(), l.to.as_str())).or_default();
+            pair.pulled |= by_id
+                .get(l.from.as_str())
+                .is_some_and(|n| l.consumes_async(&n.kind));
+            pair.first.get_or_insert(l);
             match &l.to_op {
                 None => pair.any_op = true,
                 Some(op) => {
@@ -216,14 +220,26 @@ impl<'d> Checker<'d> {
                 );
             }
             self.node(&path, node);
+            self.operation_names(&path, node);
         }
         for (i, link) in self.design.links.iter().enumerate() {
-            self.link(&root.field("links").index(i), link);
+            let path = root.field("links").index(i);
+            self.link(&path, link);
+            self.backoff(&path, link);
         }
         let mut names = HashSet::with_capacity(self.design.entry_points.len());
         for (i, entry) in self.design.entry_points.iter().enumerate() {
             let path = root.field("entry_points").index(i);
-            if !names.insert(entry.name.as_str()) {
+            if entry.name.trim().is_empty() {
+                self.report(
+                    path.field("name"),
+                    Invalid::EmptyEntryName {
+                        number: i + 1,
+                        client: entry.client.to_string(),
+                        target: entry.target.to_string(),
+                    },
+                );
+            } else if !names.insert(entry.name.as_str()) {
                 self.report(
                     path.field("name"),
                     Invalid::DuplicateEntryPoint {
@@ -426,23 +442,7 @@ impl<'d> Checker<'d> {
                     Rule::Probability,
                 );
             }
-            NodeKind::Broker(b) => {
-                self.distribution(
-                    &|| kind.field("delivery_latency"),
-                    what,
-                    &"delivery_latency",
-                    &b.delivery_latency,
-                );
-                if let Some(r) = b.retention_s {
-                    self.number(
-                        || kind.field("retention_s"),
-                        what,
-                        "retention_s",
-                        r,
-                        Rule::NonNegative,
-                    );
-                }
-            }
+            NodeKind::Broker(b) => self.broker(&kind, node, b),
             NodeKind::DataStore(d) => {
                 self.distribution(
                     &|| kind.field("read_latency"),
@@ -858,29 +858,71 @@ impl<'d> Checker<'d> {
 
     fn fault(&mut self, path: &FieldPath, i: usize, fault: &'d Fault) {
         let what = What::Fault(i, fault);
-        if let Some(node) = fault.node() {
-            self.resolve(|| path.field("node"), what, node);
+        if let Some(id) = fault.node()
+            && let Some(node) = self.resolve(|| path.field("node"), what, id)
+            && node.is_client()
+        {
+            self.report(
+                path.field("node"),
+                Invalid::FaultOnClient {
+                    what: what.to_string(),
+                    node: id.to_string(),
+                },
+            );
         }
         if let Some(link) = fault.link() {
             let link_path = path.field("link");
             let from = self.resolve(|| link_path.field("from"), what, &link.from);
             let to = self.resolve(|| link_path.field("to"), what, &link.to);
-            if from.is_some()
-                && to.is_some()
-                && self.links_between(&link.from, &link.to).is_none()
-                && self.listing()
-            {
-                let known = self.links_from(&link.from);
-                self.report(
-                    link_path,
-                    Invalid::UnknownLink {
-                        what: what.to_string(),
-                        from: link.from.to_string(),
-                        to: link.to.to_string(),
-                        known,
-                    },
-                );
+            if from.is_some() && to.is_some() {
+                // A named link is that link alone.
+                let named = link.name.as_ref().map(|name| {
+                    self.names
+                        .get(&link.from, name)
+                        .map(|l| &self.design.links[l.0])
+                        .filter(|l| l.to == link.to && l.name.as_ref() == Some(name))
+                });
+                let pair = match named {
+                    Some(Some(l)) => {
+                        let pulled = from.is_some_and(|n| l.consumes_async(&n.kind));
+                        Some((pulled, Some(l)))
+                    }
+                    Some(None) => None,
+                    None => self
+                        .links_between(&link.from, &link.to)
+                        .map(|p| (p.pulled, p.first)),
+                };
+                match pair {
+                    None if self.listing() => {
+                        let known = self.links_from(&link.from);
+                        self.report(
+                            link_path,
+                            Invalid::UnknownLink {
+                                what: what.to_string(),
+                                from: link.from.to_string(),
+                                to: link.to.to_string(),
+                                known,
+                            },
+                        );
+                    }
+                    Some((false, Some(first))) if matches!(fault, Fault::Poison { .. }) => {
+                        let found = self.unpulled(first);
+                        self.report(
+                            link_path,
+                            Invalid::PoisonNotConsumed {
+                                what: what.to_string(),
+                                from: link.from.to_string(),
+                                to: link.to.to_string(),
+                                found,
+                            },
+                        );
+                    }
+                    _ => {}
+                }
             }
+        }
+        if let Fault::Crash { at_s, .. } | Fault::SlowDown { at_s, .. } = *fault {
+            self.fault_start(path, what, at_s);
         }
         match *fault {
             Fault::Crash { at_s, for_s, .. } => {
@@ -930,6 +972,120 @@ impl<'d> Checker<'d> {
                     "restart_s",
                     restart_s,
                     Rule::NonNegative,
+                );
+            }
+        }
+    }
+
+    /// A fault that starts at or after the end of the run never happens.
+    fn fault_start(&mut self, path: &FieldPath, what: What<'_>, at_s: f64) {
+        let duration_s = self.design.scenario.duration_s;
+        // Bad numbers themselves are reported elsewhere.
+        if Rule::NonNegative.holds(at_s) && Rule::Positive.holds(duration_s) && at_s >= duration_s {
+            self.report(
+                path.field("at_s"),
+                Invalid::FaultAfterRun {
+                    what: what.to_string(),
+                    at_s: number_text(at_s),
+                    duration_s: number_text(duration_s),
+                },
+            );
+        }
+    }
+
+    /// What `link`, which no consumer pulls from a queue, is, in words.
+    fn unpulled(&self, link: &Link) -> &'static str {
+        let to_broker = self
+            .by_id
+            .get(link.to.as_str())
+            .is_some_and(|n| n.as_broker().is_some());
+        match link.style {
+            Style::Sync => "a sync call",
+            Style::AsyncRequest => "an async_request without `via` (no queue)",
+            Style::Event if to_broker => {
+                "a publication (to poison what subscribers get, name the broker's link to the subscriber)"
+            }
+            Style::Event => "an event straight to a service (no broker)",
+            Style::CommonData => "a common_data link",
+        }
+    }
+
+    /// The parts of a broker.
+    fn broker(&mut self, kind: &FieldPath, node: &Node, b: &Broker) {
+        let what = What::Node(node);
+        self.distribution(
+            &|| kind.field("delivery_latency"),
+            what,
+            &"delivery_latency",
+            &b.delivery_latency,
+        );
+        if let Some(r) = b.retention_s {
+            if b.kind == BrokerKind::Queue {
+                self.report(
+                    kind.field("retention_s"),
+                    Invalid::RetentionOnQueue {
+                        node: node.id.to_string(),
+                    },
+                );
+            } else {
+                self.number(
+                    || kind.field("retention_s"),
+                    what,
+                    "retention_s",
+                    r,
+                    Rule::NonNegative,
+                );
+            }
+        }
+    }
+
+    /// Operation names must not be empty: links and entry points call
+    /// operations by name.
+    fn operation_names(&mut self, path: &FieldPath, node: &Node) {
+        let Some(s) = node.as_service() else { return };
+        for (i, op) in s.operations.iter().enumerate() {
+            if op.name.trim().is_empty() {
+                self.report(
+                    path.field("kind")
+                        .field("operations")
+                        .index(i)
+                        .field("name"),
+                    Invalid::EmptyOperationName {
+                        node: node.id.to_string(),
+                        number: i + 1,
+                    },
+                );
+            }
+        }
+    }
+
+    /// A backoff waits before a retry: without retries it means nothing.
+    fn backoff(&mut self, path: &FieldPath, link: &Link) {
+        if link.retries > 0 {
+            return;
+        }
+        // Negative or NaN values are reported as bad numbers.
+        let set = [
+            ("backoff_ms", link.backoff_ms > 0.0),
+            ("backoff_multiplier", link.backoff_multiplier > 1.0),
+        ];
+        let request_response = matches!(link.style, Style::Sync | Style::AsyncRequest);
+        for (field, _) in set.into_iter().filter(|(_, set)| *set) {
+            let what = What::Link(link);
+            if request_response {
+                self.report(
+                    path.field(field),
+                    Invalid::BackoffWithoutRetries {
+                        what: what.to_string(),
+                        field,
+                    },
+                );
+            } else {
+                self.not_applicable(
+                    path.field(field),
+                    what,
+                    field,
+                    "request-response links (sync, async_request) that have `retries`",
                 );
             }
         }
@@ -992,6 +1148,10 @@ impl<'d> Checker<'d> {
 /// What the links from one node to another invoke.
 #[derive(Default)]
 struct Pair<'d> {
+    /// The first of them, to describe them in messages.
+    first: Option<&'d Link>,
+    /// Whether a consumer pulls the messages of one of them from a queue.
+    pulled: bool,
     /// Whether one of them has no `to_op`, so it carries any operation.
     any_op: bool,
     /// The operations named by their `to_op`.

@@ -55,6 +55,10 @@ pub(crate) enum PKind {
         delivery: Sampler,
         /// Subscription links (broker -> service).
         subscriptions: Vec<Ix>,
+        /// The broker's crash and slow-down windows, in scenario order:
+        /// messages that reach it are refused while it is down, and wait
+        /// `factor` times longer for delivery while it is slow.
+        faults: Vec<NodeFault>,
     },
     Store {
         /// Common-data reader links (store -> service).
@@ -120,8 +124,34 @@ pub(crate) struct NodeFault {
     pub node: Ix,
     pub from: Nanos,
     pub until: Nanos,
-    /// `None`: crash; `Some(k)`: service times multiplied by k.
+    /// `None`: crash; `Some(k)`: service times (a broker's delivery
+    /// latency) multiplied by k.
     pub slow_factor: Option<f64>,
+}
+
+impl NodeFault {
+    /// Whether the window holds the instant `t` (from its start, up to but
+    /// not including its end).
+    fn covers(&self, t: Nanos) -> bool {
+        self.from <= t && t < self.until
+    }
+}
+
+/// Whether one of `faults` is a crash window that holds `t`.
+pub(crate) fn down_at(faults: &[NodeFault], t: Nanos) -> bool {
+    faults
+        .iter()
+        .any(|f| f.slow_factor.is_none() && f.covers(t))
+}
+
+/// The factor of the slow-down windows of `faults` that hold `t`
+/// (overlapping ones multiply; 1 outside them).
+pub(crate) fn slowdown_at(faults: &[NodeFault], t: Nanos) -> f64 {
+    faults
+        .iter()
+        .filter(|f| f.covers(t))
+        .filter_map(|f| f.slow_factor)
+        .product()
 }
 
 impl Plan {
@@ -261,6 +291,7 @@ impl Plan {
                             durable: b.durable,
                             delivery: Sampler::new(&b.delivery_latency),
                             subscriptions: Vec::new(),
+                            faults: Vec::new(),
                         },
                         ..base
                     },
@@ -331,11 +362,22 @@ impl Plan {
                     fraction,
                     restart_s,
                 } => {
+                    // Only messages a consumer pulls from a queue can be
+                    // poison (validation refuses poison elsewhere).
                     for i in matching(link) {
-                        links[i].poison_p = combine(links[i].poison_p, *fraction);
-                        links[i].poison_restart = time::from_s(*restart_s);
+                        let l = &mut links[i];
+                        if l.redelivers {
+                            l.poison_p = combine(l.poison_p, *fraction);
+                            l.poison_restart = time::from_s(*restart_s);
+                        }
                     }
                 }
+            }
+        }
+
+        for f in &node_faults {
+            if let PKind::Broker { faults, .. } = &mut nodes[f.node as usize].kind {
+                faults.push(*f);
             }
         }
 

@@ -139,7 +139,8 @@ pub fn broker() -> BoxedStrategy<Broker> {
             kind,
             durable,
             delivery_latency,
-            retention_s,
+            // Only a log retains messages.
+            retention_s: retention_s.filter(|_| kind == BrokerKind::Log),
         })
         .boxed()
 }
@@ -355,8 +356,11 @@ pub fn build_link(nodes: &[Node], raw: &RawLink) -> Option<Link> {
         link.timeout_ms = timeout_ms;
         link.retries = retries;
     }
-    link.backoff_ms = backoff_ms;
-    link.backoff_multiplier = backoff_multiplier;
+    // A backoff only waits before a retry.
+    if link.retries > 0 {
+        link.backoff_ms = backoff_ms;
+        link.backoff_multiplier = backoff_multiplier;
+    }
     link.calls_per_request = raw.calls_per_request;
     link.payload_bytes = raw.payload_bytes;
     link.needs_response = raw.needs_response;
@@ -406,7 +410,11 @@ pub fn build_entry(
         Some(op) => Some(op.clone()),
         None => op_name(target, *op_choice),
     };
-    let mut name = name.clone();
+    let mut name = if name.trim().is_empty() {
+        format!("entry{name}")
+    } else {
+        name.clone()
+    };
     while !taken.insert(name.clone()) {
         name.push('+');
     }
@@ -454,24 +462,44 @@ pub fn raw_fault() -> BoxedStrategy<RawFault> {
         .boxed()
 }
 
+/// A fault that validation accepts: on a node other than a client,
+/// starting before the run ends; poison on a link a consumer pulls.
 pub fn build_fault(design: &Design, raw: &RawFault) -> Option<Fault> {
-    let node = || design.nodes[raw.target % design.nodes.len()].id.clone();
-    let link = || {
-        let l = design.links.get(raw.target % design.links.len().max(1))?;
+    let servers: Vec<&Node> = design.nodes.iter().filter(|n| !n.is_client()).collect();
+    let node = || Some(servers.get(raw.target % servers.len().max(1))?.id.clone());
+    let pick = |links: Vec<&Link>| {
+        let l = links.get(raw.target % links.len().max(1))?;
         Some(LinkRef {
             from: l.from.clone(),
             to: l.to.clone(),
         })
     };
+    let link = || pick(design.links.iter().collect());
+    let pulled = || {
+        pick(
+            design
+                .links
+                .iter()
+                .filter(|l| match l.style {
+                    Style::Event => design
+                        .node(&l.from)
+                        .is_some_and(|n| n.as_broker().is_some()),
+                    Style::AsyncRequest => l.via.is_some(),
+                    _ => false,
+                })
+                .collect(),
+        )
+    };
+    let at_s = raw.at_s % design.scenario.duration_s;
     Some(match raw.kind {
         0 => Fault::Crash {
-            node: node(),
-            at_s: raw.at_s,
+            node: node()?,
+            at_s,
             for_s: raw.for_s,
         },
         1 => Fault::SlowDown {
-            node: node(),
-            at_s: raw.at_s,
+            node: node()?,
+            at_s,
             for_s: raw.for_s,
             factor: raw.factor,
         },
@@ -484,7 +512,7 @@ pub fn build_fault(design: &Design, raw: &RawFault) -> Option<Fault> {
             fraction: raw.fraction,
         },
         _ => Fault::Poison {
-            link: link()?,
+            link: pulled()?,
             fraction: raw.fraction,
             restart_s: raw.restart_s,
         },

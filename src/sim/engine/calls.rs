@@ -1,7 +1,7 @@
 //! Request-response over a link: sending, network latency, timeouts,
 //! retries with backoff, repeated calls, and who is told when a call ends.
 
-use super::super::plan::{Ix, PKind};
+use super::super::plan::Ix;
 use super::super::time::Nanos;
 use super::super::trace::HopKind;
 use super::Engine;
@@ -77,10 +77,8 @@ impl Engine<'_> {
         }
         let poison = chance(rng, l.poison_p);
         let mut at = arrives;
-        if let Some(via) = l.via
-            && let PKind::Broker { delivery, .. } = &self.plan.nodes[via as usize].kind
-        {
-            at = at.saturating_add(delivery.sample(&mut self.rng_nodes[via as usize], 1.0));
+        if let Some(via) = l.via {
+            at = at.saturating_add(self.delivery_delay(via, arrives));
         }
         let m = self.put_msg(Msg {
             link,

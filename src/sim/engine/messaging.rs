@@ -4,7 +4,7 @@
 
 use rand::RngExt as _;
 
-use super::super::plan::{Ix, PKind};
+use super::super::plan::{Ix, PKind, down_at, slowdown_at};
 use super::super::time::Nanos;
 use super::super::trace::{Hop, HopKind};
 use super::Engine;
@@ -18,17 +18,16 @@ impl Engine<'_> {
         let now = self.now;
         self.links[link as usize].messages += 1;
         let arrives = now.saturating_add(self.sample_latency(link));
-        let l = &self.plan.links[link as usize];
         if self.lost_in_transit(link, flow, arrives) {
             return;
         }
-        let poison = chance(&mut self.rng_links[link as usize], l.poison_p);
+        // Nobody pulls these from a queue: they are never poison.
         let m = self.put_msg(Msg {
             link,
             op,
             flow,
             reply: None,
-            poison,
+            poison: false,
             deliveries: 1,
             pulled_from: None,
         });
@@ -44,10 +43,17 @@ impl Engine<'_> {
         match self.plan.nodes[to as usize].kind {
             PKind::Broker { .. } => {
                 self.take_msg(m);
-                self.publish(to, msg.flow, msg.poison);
+                self.publish(to, msg.flow);
                 self.flow_done(msg.flow);
             }
-            PKind::Service | PKind::Store { .. } => self.deliver_to_station(m, msg, to),
+            PKind::Service | PKind::Store { .. } => {
+                if let Some(source) = msg.pulled_from
+                    && self.held_by_crashed_broker(m, msg, source)
+                {
+                    return;
+                }
+                self.deliver_to_station(m, msg, to);
+            }
             PKind::Client => {
                 self.take_msg(m);
                 self.flow_done(msg.flow);
@@ -58,26 +64,64 @@ impl Engine<'_> {
     /// A broker received a message: every subscription gets its own copy
     /// after the broker's delivery latency and the subscription link's
     /// network latency.
-    fn publish(&mut self, broker: Ix, flow: Ix, poison: bool) {
+    fn publish(&mut self, broker: Ix, flow: Ix) {
         self.brokers[broker as usize].published += 1;
         let plan = self.plan;
-        let PKind::Broker {
-            delivery,
-            subscriptions,
-            ..
-        } = &plan.nodes[broker as usize].kind
-        else {
+        let PKind::Broker { subscriptions, .. } = &plan.nodes[broker as usize].kind else {
             return;
         };
         for &sub in subscriptions {
             self.links[sub as usize].messages += 1;
-            let delay = delivery.sample(&mut self.rng_nodes[broker as usize], 1.0);
+            let delay = self.delivery_delay(broker, self.now);
             let sent = self.now.saturating_add(delay);
             let at = sent.saturating_add(self.sample_latency(sub));
-            let rng = &mut self.rng_links[sub as usize];
-            let poisoned = poison || chance(rng, plan.links[sub as usize].poison_p);
+            let poison_p = plan.links[sub as usize].poison_p;
+            let poisoned = chance(&mut self.rng_links[sub as usize], poison_p);
             self.deliver_copy(sub, flow, poisoned, broker, sent, at);
         }
+    }
+
+    /// The delivery latency of a message that reaches `broker` at `at`:
+    /// the broker's `delivery_latency`, times the factor of its slow-downs
+    /// then.
+    pub(crate) fn delivery_delay(&mut self, broker: Ix, at: Nanos) -> Nanos {
+        let PKind::Broker {
+            delivery, faults, ..
+        } = &self.plan.nodes[broker as usize].kind
+        else {
+            return 0;
+        };
+        delivery.sample(
+            &mut self.rng_nodes[broker as usize],
+            slowdown_at(faults, at),
+        )
+    }
+
+    /// The broker `source` hands out nothing while it is down: a durable
+    /// one keeps message `m` until it is back (in its backlog), one that
+    /// is not durable loses it. Returns whether the broker kept or lost
+    /// the message (false: `source` is up, or not a broker).
+    fn held_by_crashed_broker(&mut self, m: Ix, msg: Msg, source: Ix) -> bool {
+        let PKind::Broker { durable, .. } = self.plan.nodes[source as usize].kind else {
+            return false;
+        };
+        let st = &mut self.stations[source as usize];
+        if st.down == 0 {
+            return false;
+        }
+        if durable {
+            // Handed out again when the broker is back (see the node's
+            // change to up), out of its backlog.
+            st.touch(self.now);
+            st.backlog += 1;
+            st.max_backlog = st.max_backlog.max(st.backlog);
+            st.parked.push(m);
+        } else {
+            self.take_msg(m);
+            self.links[msg.link as usize].lost += 1;
+            self.flow_done(msg.flow);
+        }
+        true
     }
 
     /// A write reached a store: every reader sees it at its next poll,
@@ -138,7 +182,7 @@ impl Engine<'_> {
             PKind::Broker { subscriptions, .. } if !subscriptions.is_empty()
         );
         if has_subscribers {
-            self.publish(dlq, flow, false);
+            self.publish(dlq, flow);
         } else {
             let st = &mut self.stations[dlq as usize];
             st.touch(self.now);
@@ -147,11 +191,20 @@ impl Engine<'_> {
         }
     }
 
-    /// Loses a message leaving over `link` now with the link's drop
-    /// probability: counts it and traces it. Returns whether it was lost.
+    /// Loses a message leaving over `link` now, to arrive at `arrives`:
+    /// with the link's drop probability, or when it would reach a broker
+    /// (the link's `to`, or its `via` queue) that is down then. Counts it
+    /// and traces it. Returns whether it was lost.
     pub(crate) fn lost_in_transit(&mut self, link: Ix, flow: Ix, arrives: Nanos) -> bool {
-        let drop_p = self.plan.links[link as usize].drop_p;
-        if !chance(&mut self.rng_links[link as usize], drop_p) {
+        let plan = self.plan;
+        let l = &plan.links[link as usize];
+        let dropped = chance(&mut self.rng_links[link as usize], l.drop_p);
+        let broker = l.via.unwrap_or(l.to);
+        let refused = matches!(
+            &plan.nodes[broker as usize].kind,
+            PKind::Broker { faults, .. } if down_at(faults, arrives)
+        );
+        if !dropped && !refused {
             return false;
         }
         self.links[link as usize].lost += 1;
