@@ -41,9 +41,9 @@ fn arrival_rate(d: &Design) -> f64 {
 }
 
 /// The service time of a node's first operation.
-fn service_time(d: &Design, node: &str) -> Distribution {
+fn service_time<'d>(d: &'d Design, node: &str) -> &'d Distribution {
     match &d.node(&node.into()).expect("node exists").kind {
-        NodeKind::Service(s) => s.operations[0].service_time,
+        NodeKind::Service(s) => &s.operations[0].service_time,
         other => panic!("{node} is a {}", other.name()),
     }
 }

@@ -268,13 +268,13 @@ impl<'d> Checker<'d> {
         field: &dyn fmt::Display,
         d: &Distribution,
     ) {
-        for (param, value) in d.parameters() {
-            if !Rule::NonNegative.holds(value) {
+        for p in d.parameters() {
+            if !Rule::NonNegative.holds(p.value) {
                 self.number(
-                    || path().field(param),
+                    || p.path_in(&path()),
                     what,
-                    &format!("{field}.{param}"),
-                    value,
+                    &format!("{field}.{p}"),
+                    p.value,
                     Rule::NonNegative,
                 );
             }
