@@ -648,7 +648,11 @@ fn flows_of_two_hours_report_a_p99_of_two_hours() {
     assert_eq!(e.failed.unfinished.mean, 0.0);
     // Histograms keep 3 significant digits: within 0.1 %.
     for (what, p) in [("latency", &e.latency_ms), ("flow", &e.flow_completion_ms)] {
-        for (q, v) in [("p50", p.p50.mean), ("p99", p.p99.mean), ("max", p.max.mean)] {
+        for (q, v) in [
+            ("p50", p.p50.mean),
+            ("p99", p.p99.mean),
+            ("max", p.max.mean),
+        ] {
             assert!(
                 (v / two_hours_ms - 1.0).abs() < 1e-3,
                 "{what} {q}: {v} ms, expected {two_hours_ms}"
