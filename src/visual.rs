@@ -566,6 +566,24 @@ pub fn describe_distribution(d: &Distribution) -> String {
         Distribution::Uniform { min_ms, max_ms } => {
             format!("uniform {} – {}", format_ms(min_ms), format_ms(max_ms))
         }
+        Distribution::Gamma { mean_ms, sd_ms } => format!(
+            "gamma, mean {}, sd {}",
+            format_ms(mean_ms),
+            format_ms(sd_ms)
+        ),
+        Distribution::Erlang { k, mean_ms } => {
+            format!("Erlang, {k} phases, mean {}", format_ms(mean_ms))
+        }
+        Distribution::Empirical { ref values_ms } => format!(
+            "{} measured values, mean {}",
+            values_ms.len(),
+            format_ms(d.mean_ms())
+        ),
+        Distribution::Histogram { ref buckets } => format!(
+            "histogram of {} buckets, mean {}",
+            buckets.len(),
+            format_ms(d.mean_ms())
+        ),
     }
 }
 

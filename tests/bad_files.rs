@@ -389,6 +389,63 @@ const CASES: &[Case] = &[
         (7, 67),
         &["mean_ms", "is 0", "sd_ms"],
     ),
+    // --- measured and gamma-family distributions ---------------------------
+    case(
+        "empirical-no-values",
+        "Invalid::BadMeasurements",
+        (7, 67),
+        &["values_ms", "is empty", "list the measured durations"],
+    ),
+    case(
+        "empirical-negative-value",
+        "Invalid::BadNumber",
+        (7, 82),
+        &["values_ms[1]", "-1", "≥ 0"],
+    ),
+    case(
+        "histogram-no-buckets",
+        "Invalid::BadMeasurements",
+        (7, 67),
+        &["buckets", "is empty", "list the buckets"],
+    ),
+    // The second bound (20) is below the first (50): point at it.
+    case(
+        "histogram-bounds-not-increasing",
+        "Invalid::BadNumber",
+        (7, 104),
+        &["buckets[1].up_to_ms", "20", "greater than the previous"],
+    ),
+    case(
+        "histogram-no-counts",
+        "Invalid::BadMeasurements",
+        (7, 67),
+        &["buckets", "counts of 0"],
+    ),
+    case(
+        "histogram-negative-bound",
+        "Invalid::BadNumber",
+        (7, 78),
+        &["buckets[0].up_to_ms", "-5", "≥ 0"],
+    ),
+    case(
+        "erlang-zero-phases",
+        "Invalid::BadNumber",
+        (7, 64),
+        &["service_time.k", "is 0", "≥ 1"],
+    ),
+    case(
+        "gamma-spread-around-zero",
+        "Invalid::BadNumber",
+        (7, 63),
+        &["mean_ms", "is 0", "sd_ms"],
+    ),
+    // sd / mean = 5e6: the shape would be 4e-14.
+    case(
+        "gamma-spread-too-wide",
+        "Invalid::BadNumber",
+        (7, 79),
+        &["sd_ms", "5000", "at most 1e6 × mean_ms"],
+    ),
     case(
         "rate-zero",
         "Invalid::BadNumber",
@@ -446,6 +503,7 @@ fn invalid_name(invalid: &Invalid) -> &'static str {
         Invalid::WrongKind { .. } => "WrongKind",
         Invalid::FieldNotApplicable { .. } => "FieldNotApplicable",
         Invalid::BadNumber { .. } => "BadNumber",
+        Invalid::BadMeasurements { .. } => "BadMeasurements",
         Invalid::ZeroWorkers { .. } => "ZeroWorkers",
         Invalid::NotAnEntryNode { .. } => "NotAnEntryNode",
         Invalid::EntryWithoutLink { .. } => "EntryWithoutLink",
@@ -592,6 +650,7 @@ fn every_semantic_mistake_has_a_bad_file() {
         "WrongKind",
         "FieldNotApplicable",
         "BadNumber",
+        "BadMeasurements",
         "ZeroWorkers",
         "NotAnEntryNode",
         "EntryWithoutLink",
@@ -754,6 +813,63 @@ fn deep_nesting_inside_a_design_is_refused_with_a_place() {
     let (err, _) = load_bytes(text.as_bytes());
     assert!(matches!(err, LoadError::Syntax { .. }), "{err:?}");
     assert_eq!(err.location().map(|at| (at.line, at.col)), Some((1, 19)));
+}
+
+/// A design whose one service takes `service_time` (a RON distribution,
+/// written on line 7 after `service_time: `, at column 57).
+fn with_service_time(service_time: &str) -> String {
+    format!(
+        "(\n    format: 1,\n    name: \"Measured\",\n    nodes: [\n        (id: \"api\", name: \"API\", kind: Service(\n            workers: 4,\n            operations: [(name: \"handle\", service_time: {service_time})],\n        )),\n    ],\n)\n"
+    )
+}
+
+#[test]
+fn more_measurements_than_the_limit_are_refused_at_the_list() {
+    use archsim::model::{MAX_MEASUREMENTS, Measurements};
+    let values = vec!["1"; MAX_MEASUREMENTS + 1].join(",");
+    let buckets: Vec<String> = (1..=MAX_MEASUREMENTS + 1)
+        .map(|i| format!("(up_to_ms:{i},count:1)"))
+        .collect();
+    for (text, list, column) in [
+        (format!("Empirical(values_ms: [{values}])"), "values_ms", 67),
+        (
+            format!("Histogram(buckets: [{}])", buckets.join(",")),
+            "buckets",
+            67,
+        ),
+    ] {
+        let (err, _) = load_bytes(with_service_time(&text).as_bytes());
+        let LoadError::Invalid { problems, .. } = &err else {
+            panic!("{err:?}");
+        };
+        assert_eq!(problems.len(), 1, "{err}");
+        let expected = if list == "values_ms" {
+            Measurements::TooManyValues {
+                count: MAX_MEASUREMENTS + 1,
+                max: MAX_MEASUREMENTS,
+            }
+        } else {
+            Measurements::TooManyBuckets {
+                count: MAX_MEASUREMENTS + 1,
+                max: MAX_MEASUREMENTS,
+            }
+        };
+        assert!(
+            matches!(&problems[0].invalid, Invalid::BadMeasurements { problem, .. } if *problem == expected),
+            "{err}"
+        );
+        let at = err.location().expect("a place");
+        assert_eq!((at.line, at.col), (7, column), "{err}");
+        assert!(
+            err.to_string().contains(&format!("{list}` has 100001")),
+            "{err}"
+        );
+    }
+    // The limit itself is allowed.
+    let values = vec!["1"; MAX_MEASUREMENTS].join(",");
+    parse_ok(&with_service_time(&format!(
+        "Empirical(values_ms: [{values}])"
+    )));
 }
 
 /// A valid design of about `bytes` bytes: two nodes and a long
@@ -942,4 +1058,20 @@ fn a_backoff_on_a_link_that_cannot_retry_does_not_apply() {
     let err = file::parse(text, "event-backoff.archsim.ron").expect_err("refused");
     assert_eq!(kind_of(&err), "Invalid::FieldNotApplicable");
     assert!(err.to_string().contains("`backoff_multiplier`"), "{err}");
+}
+
+#[test]
+fn the_edges_of_the_new_distributions_are_allowed() {
+    // A point mass at 0 as the first bucket, empty buckets among full
+    // ones, measured zeros, one phase, a gamma at the widest spread, and
+    // one whose sd is 0 (a constant).
+    for d in [
+        "Histogram(buckets: [(up_to_ms: 0, count: 4), (up_to_ms: 5, count: 0), (up_to_ms: 9, count: 1)])",
+        "Empirical(values_ms: [0, 0, 2.5])",
+        "Erlang(k: 1, mean_ms: 0)",
+        "Gamma(mean_ms: 0.001, sd_ms: 1000)",
+        "Gamma(mean_ms: 0, sd_ms: 0)",
+    ] {
+        parse_ok(&with_service_time(d));
+    }
 }

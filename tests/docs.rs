@@ -7,9 +7,9 @@ use std::path::Path;
 
 use archsim::model::file;
 use archsim::model::{
-    Access, Arrival, Availability, Broker, BrokerKind, DataStore, Design, Distribution, EntryPoint,
-    Fault, Link, LinkRef, Load, Node, NodeKind, Operation, Scenario, Service, StoreKind, Style,
-    Technology, Thresholds, WhenDown,
+    Access, Arrival, Availability, Broker, BrokerKind, Bucket, DataStore, Design, Distribution,
+    EntryPoint, Fault, Link, LinkRef, Load, Node, NodeKind, Operation, Scenario, Service,
+    StoreKind, Style, Technology, Thresholds, WhenDown,
 };
 use assert_cmd::cargo::cargo_bin_cmd;
 use ron::extensions::Extensions;
@@ -194,6 +194,7 @@ fn every_field_and_value_is_documented() {
         names.push(variant);
         names.extend(fields::<Distribution>(variant));
     }
+    names.extend(fields::<Bucket>(""));
     for variant in variants::<Fault>() {
         names.push(variant);
         names.extend(fields::<Fault>(variant));

@@ -41,10 +41,10 @@ fn arrival_rate(d: &Design) -> f64 {
 }
 
 /// The own work of a node's first operation (its first step).
-fn service_time(d: &Design, node: &str) -> Distribution {
+fn service_time<'d>(d: &'d Design, node: &str) -> &'d Distribution {
     match &d.node(&node.into()).expect("node exists").kind {
         NodeKind::Service(s) => match s.operations[0].steps.first() {
-            Some(archsim::model::Step::Work(w)) => *w,
+            Some(archsim::model::Step::Work(w)) => w,
             other => panic!("{node} starts with {other:?}, not its own work"),
         },
         other => panic!("{node} is a {}", other.name()),

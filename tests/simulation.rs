@@ -798,3 +798,39 @@ fn invalid_designs_and_options_are_refused_with_a_reason() {
     let err = sim::simulate(&d, &SimOptions::default()).expect_err("invalid");
     assert!(err.to_string().contains("0 workers"), "{err}");
 }
+
+#[test]
+fn flows_of_two_hours_report_a_p99_of_two_hours() {
+    // Every request is served in exactly 2 h by one of plenty of workers
+    // (about 12 busy on average): latency and flow completion are 2 h for
+    // all of them, beyond the hour latency histograms once stopped at.
+    let mut d = oracle("md1-rho-0.8");
+    let two_hours_ms = 2.0 * 3600e3;
+    let server = svc_mut(&mut d, "server");
+    server.workers = 200;
+    server.operations[0].service_time = Distribution::Constant { ms: two_hours_ms };
+    d.entry_points[0].load = archsim::model::Load::Open {
+        arrival: archsim::model::Arrival::Poisson,
+        rate_per_s: 1.0 / 600.0,
+    };
+    d.scenario.duration_s = 12.0 * 3600.0;
+    d.scenario.warmup_s = 0.0;
+    d.scenario.drain_s = 3.0 * 3600.0;
+    let r = quick(&d);
+    let e = &r.results.entry_points[0];
+    assert!(e.succeeded.mean > 30.0, "{} answered", e.succeeded.mean);
+    assert_eq!(e.failed.unfinished.mean, 0.0);
+    // Histograms keep 3 significant digits: within 0.1 %.
+    for (what, p) in [("latency", &e.latency_ms), ("flow", &e.flow_completion_ms)] {
+        for (q, v) in [
+            ("p50", p.p50.mean),
+            ("p99", p.p99.mean),
+            ("max", p.max.mean),
+        ] {
+            assert!(
+                (v / two_hours_ms - 1.0).abs() < 1e-3,
+                "{what} {q}: {v} ms, expected {two_hours_ms}"
+            );
+        }
+    }
+}

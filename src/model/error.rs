@@ -418,6 +418,16 @@ pub enum Invalid {
         /// The allowed range in words.
         rule: &'static str,
     },
+    /// Measured values or histogram buckets that describe no distribution.
+    #[error("{what}: `{field}` {problem}")]
+    BadMeasurements {
+        /// The thing that has the distribution.
+        what: String,
+        /// The list (`service_time.values_ms`).
+        field: String,
+        /// What is wrong with it.
+        problem: Measurements,
+    },
     /// A service with no workers can never serve anything.
     #[error("service \"{node}\" has 0 workers; it needs at least 1 to serve anything")]
     ZeroWorkers {
@@ -623,4 +633,39 @@ pub enum Invalid {
         /// The loop, as `a.op -> b.op -> a.op`.
         cycle: String,
     },
+}
+
+/// What makes a list of measurements unusable as a distribution; each
+/// message says what to write instead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Measurements {
+    /// An `Empirical` distribution without values.
+    #[error("is empty; list the measured durations, e.g. `values_ms: [12.5, 14, 31]`")]
+    NoValues,
+    /// A `Histogram` without buckets.
+    #[error(
+        "is empty; list the buckets, e.g. `buckets: [(up_to_ms: 10, count: 90), (up_to_ms: 50, count: 10)]`"
+    )]
+    NoBuckets,
+    /// More measured values than archsim takes.
+    #[error(
+        "has {count} values, more than the {max} archsim takes; keep a random sample of them, or summarise them as a `Histogram`"
+    )]
+    TooManyValues {
+        /// How many there are.
+        count: usize,
+        /// The limit, [`super::MAX_MEASUREMENTS`].
+        max: usize,
+    },
+    /// More histogram buckets than archsim takes.
+    #[error("has {count} buckets, more than the {max} archsim takes; merge neighbouring buckets")]
+    TooManyBuckets {
+        /// How many there are.
+        count: usize,
+        /// The limit, [`super::MAX_MEASUREMENTS`].
+        max: usize,
+    },
+    /// Every bucket of a histogram has a count of 0.
+    #[error("has only counts of 0; give each bucket the number of measurements that fell in it")]
+    NoCounts,
 }

@@ -112,7 +112,11 @@ pub(crate) fn migrate(design: &mut Design) -> Vec<Problem> {
             Style::AsyncRequest => {
                 let mut request = RequestStep::to(reference);
                 request.times = call.times;
-                if let Some(work) = link.response_work.filter(|w| *w != Distribution::ZERO) {
+                if let Some(work) = link
+                    .response_work
+                    .clone()
+                    .filter(|w| *w != Distribution::ZERO)
+                {
                     request.then = vec![Step::Work(work)];
                 }
                 program.one_way.push(Step::Request(request));

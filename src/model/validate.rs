@@ -10,12 +10,13 @@ use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
-use super::error::{Invalid, Problem};
+use super::error::{Invalid, Measurements, Problem};
 use super::path::FieldPath;
 use super::style::{ASYNC_CONSUMPTION, REQUEST_RESPONSE, kind_rule_violation};
 use super::{
-    Availability, Broker, BrokerKind, Design, Distribution, EntryPoint, FORMAT_VERSION, Fault,
-    Link, LinkNames, Load, Node, NodeId, NodeKind, Style, Thresholds,
+    Availability, Broker, BrokerKind, Bucket, Design, Distribution, EntryPoint, FORMAT_VERSION,
+    Fault, Link, LinkNames, Load, MAX_GAMMA_CV, MAX_MEASUREMENTS, Node, NodeId, NodeKind, Style,
+    Thresholds,
 };
 
 mod steps;
@@ -282,7 +283,8 @@ impl<'d> Checker<'d> {
     }
 
     /// Checks a distribution; each problem points at the parameter at
-    /// fault (`service_time.mean_ms`).
+    /// fault (`service_time.mean_ms`, `service_time.values_ms[3]`). The
+    /// rules between parameters are checked once each is in range.
     fn distribution(
         &mut self,
         path: &dyn Fn() -> FieldPath,
@@ -290,40 +292,97 @@ impl<'d> Checker<'d> {
         field: &dyn fmt::Display,
         d: &Distribution,
     ) {
-        for (param, value) in d.parameters() {
-            if !Rule::NonNegative.holds(value) {
+        let mut in_range = true;
+        for p in d.parameters() {
+            if !Rule::NonNegative.holds(p.value) {
+                in_range = false;
                 self.number(
-                    || path().field(param),
+                    || p.path_in(&path()),
                     what,
-                    &format!("{field}.{param}"),
-                    value,
+                    &format!("{field}.{p}"),
+                    p.value,
                     Rule::NonNegative,
                 );
             }
         }
-        match *d {
-            Distribution::Uniform { min_ms, max_ms } if min_ms > max_ms => self.report(
-                path().field("min_ms"),
-                Invalid::BadNumber {
-                    what: what.to_string(),
-                    field: format!("{field}.min_ms"),
-                    value: number_text(min_ms),
-                    rule: "at most max_ms",
-                },
-            ),
-            // Log-normal parameters come from mean and sd; a spread around
-            // a mean of 0 has none (log-space sigma would be infinite).
-            Distribution::LogNormal { mean_ms, sd_ms } if mean_ms == 0.0 && sd_ms > 0.0 => self
-                .report(
-                    path().field("mean_ms"),
-                    Invalid::BadNumber {
-                        what: what.to_string(),
-                        field: format!("{field}.mean_ms"),
-                        value: number_text(mean_ms),
-                        rule: "> 0 when sd_ms > 0 (a log-normal with a spread needs a positive mean)",
+        let bad = |param: &'static str, value: f64, rule: &'static str| {
+            let invalid = Invalid::BadNumber {
+                what: what.to_string(),
+                field: format!("{field}.{param}"),
+                value: number_text(value),
+                rule,
+            };
+            (path().field(param), invalid)
+        };
+        let measurements = |list: &'static str, problem: Measurements| {
+            let invalid = Invalid::BadMeasurements {
+                what: what.to_string(),
+                field: format!("{field}.{list}"),
+                problem,
+            };
+            (path().field(list), invalid)
+        };
+        let problem = match d {
+            Distribution::Uniform { min_ms, max_ms } if min_ms > max_ms => {
+                Some(bad("min_ms", *min_ms, "at most max_ms"))
+            }
+            // Log-normal and gamma parameters come from mean and sd; a
+            // spread around a mean of 0 has none (log-space sigma, or the
+            // gamma's scale, would be infinite).
+            Distribution::LogNormal { mean_ms, sd_ms } if *mean_ms == 0.0 && *sd_ms > 0.0 => {
+                Some(bad(
+                    "mean_ms",
+                    *mean_ms,
+                    "> 0 when sd_ms > 0 (a log-normal with a spread needs a positive mean)",
+                ))
+            }
+            Distribution::Gamma { mean_ms, sd_ms } if *mean_ms == 0.0 && *sd_ms > 0.0 => {
+                Some(bad(
+                    "mean_ms",
+                    *mean_ms,
+                    "> 0 when sd_ms > 0 (a gamma with a spread needs a positive mean)",
+                ))
+            }
+            Distribution::Gamma { mean_ms, sd_ms } if *sd_ms > MAX_GAMMA_CV * mean_ms => {
+                Some(bad(
+                    "sd_ms",
+                    *sd_ms,
+                    "at most 1e6 × mean_ms (the gamma's shape (mean_ms / sd_ms)² must be at least 1e-12); lower sd_ms or raise mean_ms",
+                ))
+            }
+            Distribution::Erlang { k: 0, .. } => Some(bad(
+                "k",
+                0.0,
+                "a whole number ≥ 1 (the number of exponential phases; 1 is the exponential)",
+            )),
+            Distribution::Empirical { values_ms } if values_ms.is_empty() => {
+                Some(measurements("values_ms", Measurements::NoValues))
+            }
+            Distribution::Empirical { values_ms } if values_ms.len() > MAX_MEASUREMENTS => Some(
+                measurements(
+                    "values_ms",
+                    Measurements::TooManyValues {
+                        count: values_ms.len(),
+                        max: MAX_MEASUREMENTS,
                     },
                 ),
-            _ => {}
+            ),
+            Distribution::Histogram { buckets } => histogram_problem(buckets).map(|p| match p {
+                HistogramProblem::Bounds(i) => {
+                    let invalid = Invalid::BadNumber {
+                        what: what.to_string(),
+                        field: format!("{field}.buckets[{i}].up_to_ms"),
+                        value: number_text(buckets[i].up_to_ms),
+                        rule: "greater than the previous bucket's up_to_ms (list the buckets by increasing bound, each bound once)",
+                    };
+                    (path().field("buckets").index(i).field("up_to_ms"), invalid)
+                }
+                HistogramProblem::List(problem) => measurements("buckets", problem),
+            }),
+            _ => None,
+        };
+        if in_range && let Some((path, invalid)) = problem {
+            self.report(path, invalid);
         }
     }
 
@@ -1143,6 +1202,35 @@ impl<'d> Checker<'d> {
             Rule::Probability,
         );
     }
+}
+
+/// What is wrong with a histogram's buckets, if anything.
+enum HistogramProblem {
+    /// The bound of this bucket is not above the one before.
+    Bounds(usize),
+    /// The list as a whole.
+    List(Measurements),
+}
+
+/// The first problem with `buckets` (bounds already known to be finite and
+/// ≥ 0): none, too many, bounds out of order, no counts.
+fn histogram_problem(buckets: &[Bucket]) -> Option<HistogramProblem> {
+    if buckets.is_empty() {
+        return Some(HistogramProblem::List(Measurements::NoBuckets));
+    }
+    if buckets.len() > MAX_MEASUREMENTS {
+        return Some(HistogramProblem::List(Measurements::TooManyBuckets {
+            count: buckets.len(),
+            max: MAX_MEASUREMENTS,
+        }));
+    }
+    if let Some(i) = (1..buckets.len()).find(|&i| buckets[i].up_to_ms <= buckets[i - 1].up_to_ms) {
+        return Some(HistogramProblem::Bounds(i));
+    }
+    buckets
+        .iter()
+        .all(|b| b.count == 0)
+        .then_some(HistogramProblem::List(Measurements::NoCounts))
 }
 
 /// What the links from one node to another invoke.

@@ -9,9 +9,9 @@ use proptest::sample::select;
 use proptest::string::string_regex;
 
 use archsim::model::{
-    Access, Arrival, Availability, Broker, BrokerKind, DataStore, Design, Distribution, EntryPoint,
-    Fault, Link, LinkRef, Load, Node, NodeId, NodeKind, Operation, Position, Scenario, Service,
-    StoreKind, Style, Technology, Thresholds, WhenDown,
+    Access, Arrival, Availability, Broker, BrokerKind, Bucket, DataStore, Design, Distribution,
+    EntryPoint, Fault, Link, LinkRef, Load, Node, NodeId, NodeKind, Operation, Position, Scenario,
+    Service, StoreKind, Style, Technology, Thresholds, WhenDown,
 };
 
 // --- numbers ------------------------------------------------------------
@@ -81,6 +81,25 @@ pub fn distribution() -> BoxedStrategy<Distribution> {
         (non_negative(), non_negative()).prop_map(|(a, b)| Distribution::Uniform {
             min_ms: a.min(b),
             max_ms: a.max(b),
+        }),
+        // A spread of up to 100 times the mean, within what is valid.
+        (positive(), 0.0..100f64).prop_map(|(mean_ms, cv)| Distribution::Gamma {
+            mean_ms,
+            sd_ms: (mean_ms * cv).min(f64::MAX),
+        }),
+        (1u32..50, non_negative()).prop_map(|(k, mean_ms)| Distribution::Erlang { k, mean_ms }),
+        prop::collection::vec(non_negative(), 1..20)
+            .prop_map(|values_ms| Distribution::Empirical { values_ms }),
+        prop::collection::vec((non_negative(), 0u64..1000), 1..8).prop_map(|mut raw| {
+            // Bounds strictly increasing, at least one measurement.
+            raw.sort_by(|a, b| a.0.total_cmp(&b.0));
+            raw.dedup_by(|a, b| a.0 == b.0);
+            raw[0].1 = raw[0].1.max(1);
+            let buckets = raw
+                .into_iter()
+                .map(|(up_to_ms, count)| Bucket { up_to_ms, count })
+                .collect();
+            Distribution::Histogram { buckets }
         }),
     ]
     .boxed()
@@ -344,7 +363,7 @@ pub fn build_link(nodes: &[Node], raw: &RawLink) -> Option<Link> {
         style == Style::AsyncRequest || (style == Style::Event && from.as_broker().is_some());
     if style == Style::AsyncRequest {
         link.via = pick_broker(raw.brokers.0);
-        link.response_work = raw.extra.1;
+        link.response_work = raw.extra.1.clone();
     }
     if consumes_async {
         link.dead_letter = pick_broker(raw.brokers.1);

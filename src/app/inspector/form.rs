@@ -8,6 +8,7 @@ use std::ops::RangeInclusive;
 use egui::{Align, DragValue, Response, RichText, TextEdit, Ui, emath::Numeric};
 
 use crate::model::{Availability, Design, Distribution, FieldPath, LinkRef, Node, NodeId, Problem};
+use crate::visual::describe_distribution;
 
 use super::super::history::EditKey;
 
@@ -349,8 +350,17 @@ impl<'a> Form<'a> {
     /// Changing the kind keeps the mean.
     pub fn distribution(&mut self, ui: &mut Ui, d: &mut Distribution) -> Response {
         ui.horizontal_wrapped(|ui| {
-            let kinds =
-                ["Constant", "Exponential", "LogNormal", "Uniform"].map(|k| (k, k.to_owned()));
+            // Measured distributions come from files; they are listed
+            // only to name the current one.
+            let measured = matches!(
+                d,
+                Distribution::Empirical { .. } | Distribution::Histogram { .. }
+            );
+            let kinds: Vec<(&str, String)> = EDITABLE_KINDS
+                .into_iter()
+                .chain(measured.then(|| d.kind_name()))
+                .map(|k| (k, k.to_owned()))
+                .collect();
             let mut kind = d.kind_name();
             let combo = self.combo_sized(ui, &mut kind, &kinds, COMPOUND_COMBO_WIDTH);
             if kind != d.kind_name() {
@@ -374,6 +384,21 @@ impl<'a> Form<'a> {
                     ui.label("to");
                     self.ms(ui, max_ms)
                 }
+                Distribution::Gamma { mean_ms, sd_ms } => {
+                    ui.label("mean");
+                    self.ms(ui, mean_ms);
+                    ui.label("sd");
+                    self.ms(ui, sd_ms)
+                }
+                Distribution::Erlang { k, mean_ms } => {
+                    ui.label("phases");
+                    self.number(ui, k, "", 1..=u32::MAX, 0.05);
+                    ui.label("mean");
+                    self.ms(ui, mean_ms)
+                }
+                Distribution::Empirical { .. } | Distribution::Histogram { .. } => ui.weak(
+                    format!("{} (measured: edit in the file)", describe_distribution(d)),
+                ),
             };
             combo
         })
@@ -495,7 +520,19 @@ fn node_options<'d>(
         .map(|n| (n.id.clone(), design.display_name(&n.id).to_owned()))
 }
 
-/// `d` as a distribution of kind `kind`, with the same mean.
+/// The kinds of distribution the inspector offers, each made from a mean
+/// by [`with_kind`].
+const EDITABLE_KINDS: [&str; 6] = [
+    "Constant",
+    "Exponential",
+    "LogNormal",
+    "Uniform",
+    "Gamma",
+    "Erlang",
+];
+
+/// `d` as a distribution of kind `kind` (one of [`EDITABLE_KINDS`]), with
+/// the same mean.
 fn with_kind(d: &Distribution, kind: &str) -> Distribution {
     let mean = d.mean_ms();
     match kind {
@@ -504,6 +541,14 @@ fn with_kind(d: &Distribution, kind: &str) -> Distribution {
         "LogNormal" => Distribution::LogNormal {
             mean_ms: mean,
             sd_ms: mean / 2.0,
+        },
+        "Gamma" => Distribution::Gamma {
+            mean_ms: mean,
+            sd_ms: mean / 2.0,
+        },
+        "Erlang" => Distribution::Erlang {
+            k: 2,
+            mean_ms: mean,
         },
         _ => Distribution::Uniform {
             min_ms: mean / 2.0,

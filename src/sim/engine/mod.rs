@@ -145,6 +145,8 @@ impl<'a> Engine<'a> {
                 _ => 0,
             })
             .collect();
+        // No flow outlives the run.
+        let longest = plan.duration.saturating_add(plan.drain);
         let series = options.series_buckets.map(|buckets| {
             let buckets = buckets.max(1) as usize;
             let width = (plan.duration / buckets as u64).max(1);
@@ -157,7 +159,11 @@ impl<'a> Engine<'a> {
                 },
                 previous: vec![StationTotals::default(); plan.nodes.len()],
                 latency: (0..plan.entries.len())
-                    .map(|_| (0..buckets).map(|_| state::latency_histogram(2)).collect())
+                    .map(|_| {
+                        (0..buckets)
+                            .map(|_| state::latency_histogram(2, longest))
+                            .collect()
+                    })
                     .collect(),
             }
         });
@@ -186,7 +192,11 @@ impl<'a> Engine<'a> {
             rng_steps: plan.code.keys.iter().map(|&k| stream(k)).collect(),
             starting: None,
             poll_phase,
-            entries: plan.entries.iter().map(|_| EntryAcc::new()).collect(),
+            entries: plan
+                .entries
+                .iter()
+                .map(|_| EntryAcc::new(longest))
+                .collect(),
             links: vec![LinkAcc::default(); plan.links.len()],
             brokers: vec![BrokerAcc::default(); plan.nodes.len()],
             measuring: false,

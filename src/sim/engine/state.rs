@@ -245,11 +245,21 @@ impl Station {
     }
 }
 
-/// Latency histogram in microseconds, from 1 µs to an hour, with `sigfig`
-/// significant digits: bounded memory whatever the run length.
-pub(crate) fn latency_histogram(sigfig: u8) -> Histogram<u64> {
-    Histogram::new_with_bounds(1, 3_600_000_000, sigfig)
-        .expect("constant histogram bounds and 1..=5 significant digits are valid")
+/// The least a latency histogram holds: an hour, in µs.
+const AN_HOUR_US: u64 = 3_600_000_000;
+
+/// Margin above the longest possible latency, in µs (a minute): latencies
+/// are recorded rounded to whole µs.
+const MARGIN_US: u64 = 60_000_000;
+
+/// Latency histogram in microseconds, with `sigfig` significant digits,
+/// from 1 µs to `longest` (the run's duration plus drain: no flow can take
+/// longer) and a margin, and at least an hour. Memory grows with the
+/// logarithm of the run length (about one bucket per doubling).
+pub(crate) fn latency_histogram(sigfig: u8, longest: Nanos) -> Histogram<u64> {
+    let high = (longest / 1_000).saturating_add(MARGIN_US).max(AN_HOUR_US);
+    Histogram::new_with_bounds(1, high, sigfig)
+        .expect("bounds from 1 to at least an hour and 1..=5 significant digits are valid")
 }
 
 /// Per-entry-point accumulators.
@@ -271,14 +281,16 @@ pub(crate) struct EntryAcc {
 }
 
 impl EntryAcc {
-    pub(crate) fn new() -> Self {
+    /// Empty accumulators for a run in which no flow takes longer than
+    /// `longest`.
+    pub(crate) fn new(longest: Nanos) -> Self {
         Self {
             attempted: 0,
             succeeded: 0,
             failed: [0; 4],
-            latency: latency_histogram(3),
+            latency: latency_histogram(3, longest),
             latency_sum_ns: 0.0,
-            flow_completion: latency_histogram(3),
+            flow_completion: latency_histogram(3, longest),
             flow_completion_sum_ns: 0.0,
             roots: Vec::new(),
             users: 0,
