@@ -134,7 +134,7 @@ const CASES: &[Case] = &[
         "unsupported-format",
         "UnsupportedFormat",
         (2, 5),
-        &["version 2", "format 1"],
+        &["version 3", "format 2"],
     ),
     // A version older than the first was never written by any archsim:
     // upgrading would not help, so the message must not suggest it.
@@ -431,7 +431,7 @@ const CASES: &[Case] = &[
         "erlang-zero-phases",
         "Invalid::BadNumber",
         (7, 64),
-        &["service_time.k", "is 0", "≥ 1"],
+        &[".k`", "is 0", "≥ 1"],
     ),
     case(
         "gamma-spread-around-zero",
@@ -477,6 +477,103 @@ const CASES: &[Case] = &[
         (16, 57),
         &["\"details\"", "\"show\"", "\"list\""],
     ),
+    // --- format 2: steps ---------------------------------------------------
+    case(
+        "format2-with-parallel-group",
+        "Invalid::FormatOneField",
+        (13, 46),
+        &["`parallel_group`", "Parallel([...])"],
+    ),
+    case(
+        "format2-with-service-time",
+        "Invalid::FormatOneField",
+        (9, 94),
+        &["`service_time`", "Work(...)"],
+    ),
+    case(
+        "latency-twice",
+        "Invalid::FieldTwice",
+        (13, 46),
+        &["`latency_ms`", "`latency`"],
+    ),
+    case(
+        "step-ambiguous-link",
+        "Invalid::AmbiguousStepLink",
+        (6, 103),
+        &["2 links", "`name`"],
+    ),
+    case(
+        "step-call-to-store",
+        "Invalid::WrongStepLink",
+        (6, 126),
+        &["Call", "Read, Write or Update"],
+    ),
+    case(
+        "step-duplicate-link-name",
+        "Invalid::DuplicateLinkName",
+        (17, 64),
+        &["\"charge\"", "own name"],
+    ),
+    case(
+        "step-empty-parallel",
+        "Invalid::EmptyBlock",
+        (6, 121),
+        &["Parallel", "no steps"],
+    ),
+    case(
+        "step-negative-times",
+        "Invalid::BadNumber",
+        (6, 116),
+        &["`times`", "-1"],
+    ),
+    case(
+        "step-probabilities-sum",
+        "Invalid::ProbabilitiesSum",
+        (6, 98),
+        &["1.1", "add up to 1"],
+    ),
+    case(
+        "step-reply-in-continuation",
+        "Invalid::MisplacedReply",
+        (6, 126),
+        &["continuation"],
+    ),
+    case(
+        "step-reply-in-parallel",
+        "Invalid::MisplacedReply",
+        (6, 121),
+        &["Parallel"],
+    ),
+    case(
+        "step-reply-twice",
+        "Invalid::MisplacedReply",
+        (6, 140),
+        &["second time"],
+    ),
+    case(
+        "step-too-deep",
+        "Invalid::TooDeep",
+        (6, 187),
+        &["9 deep", "allows 8"],
+    ),
+    case(
+        "step-unknown-link",
+        "Invalid::UnknownStepLink",
+        (6, 126),
+        &["\"stock\"", "db, orders, pay"],
+    ),
+    case(
+        "step-unknown-use",
+        "Invalid::UnknownUse",
+        (6, 116),
+        &["`uses`", "\"db\""],
+    ),
+    case(
+        "step-wrong-style",
+        "Invalid::WrongStepLink",
+        (6, 129),
+        &["Publish", "event link"],
+    ),
 ];
 
 fn bad_dir() -> PathBuf {
@@ -517,6 +614,19 @@ fn invalid_name(invalid: &Invalid) -> &'static str {
         Invalid::EmptyEntryName { .. } => "EmptyEntryName",
         Invalid::RetentionOnQueue { .. } => "RetentionOnQueue",
         Invalid::BackoffWithoutRetries { .. } => "BackoffWithoutRetries",
+        Invalid::MissingServiceTime { .. } => "MissingServiceTime",
+        Invalid::FormatOneField { .. } => "FormatOneField",
+        Invalid::FieldTwice { .. } => "FieldTwice",
+        Invalid::DuplicateLinkName { .. } => "DuplicateLinkName",
+        Invalid::UnknownStepLink { .. } => "UnknownStepLink",
+        Invalid::AmbiguousStepLink { .. } => "AmbiguousStepLink",
+        Invalid::WrongStepLink { .. } => "WrongStepLink",
+        Invalid::ProbabilitiesSum { .. } => "ProbabilitiesSum",
+        Invalid::EmptyBlock { .. } => "EmptyBlock",
+        Invalid::MisplacedReply { .. } => "MisplacedReply",
+        Invalid::TooDeep { .. } => "TooDeep",
+        Invalid::UnknownUse { .. } => "UnknownUse",
+        Invalid::EndlessLoop { .. } => "EndlessLoop",
     }
 }
 

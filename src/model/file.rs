@@ -144,14 +144,20 @@ pub fn parse(text: &str, file: &str) -> Result<Design, LoadError> {
         }
     };
     let mut design = design;
-    let mut problems = match design.format {
+    let (mut problems, from_v1) = match design.format {
         1 => v1::migrate(&mut design),
-        FORMAT_VERSION => v1::leftovers(&design),
+        FORMAT_VERSION => (v1::leftovers(&design), v1::PathMap::new()),
         other => return Err(unsupported_format(text, file, u64::from(other))),
     };
     problems.extend(v1::latency_shorthand(&mut design));
     if problems.is_empty() {
         problems = validate::validate(&design);
+        // Steps made from a format-1 file are not in its text.
+        for p in &mut problems {
+            if let Some(path) = v1::original_path(&from_v1, &p.path) {
+                p.path = path;
+            }
+        }
     }
     if problems.is_empty() {
         return Ok(design);

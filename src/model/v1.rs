@@ -19,11 +19,18 @@ use super::{
     Access, CallStep, Design, Distribution, LinkIdx, LinkNames, NodeKind, RequestStep, Step, Style,
 };
 
+/// Where each step made from format 1 came from: the path of the step in
+/// the migrated design, and the format-1 field it was written as (the
+/// operation's `service_time`, or the link).
+pub(crate) type PathMap = Vec<(FieldPath, FieldPath)>;
+
 /// Rewrites a format-1 design as format 2 in place. Returns the problems
 /// only format 1 can have (a `from_op` naming no operation, a missing
-/// `service_time`), located at the format-1 fields.
-pub(crate) fn migrate(design: &mut Design) -> Vec<Problem> {
+/// `service_time`), located at the format-1 fields, and where the steps
+/// came from, so that later problems point at the text that was there.
+pub(crate) fn migrate(design: &mut Design) -> (Vec<Problem>, PathMap) {
     let mut problems = Vec::new();
+    let mut paths = PathMap::new();
     name_ambiguous_links(design);
     let references: Vec<String> = {
         let names = LinkNames::new(design);
@@ -100,13 +107,13 @@ pub(crate) fn migrate(design: &mut Design) -> Vec<Problem> {
                 };
                 match link.parallel_group {
                     Some(group) => match program.groups.get(&group) {
-                        Some(&at) => program.calls[at].push(step),
+                        Some(&at) => program.calls[at].push((step, i)),
                         None => {
                             program.groups.insert(group, program.calls.len());
-                            program.calls.push(vec![step]);
+                            program.calls.push(vec![(step, i)]);
                         }
                     },
-                    None => program.calls.push(vec![step]),
+                    None => program.calls.push(vec![(step, i)]),
                 }
             }
             Style::AsyncRequest => {
@@ -119,12 +126,12 @@ pub(crate) fn migrate(design: &mut Design) -> Vec<Problem> {
                 {
                     request.then = vec![Step::Work(work)];
                 }
-                program.one_way.push(Step::Request(request));
+                program.one_way.push((Step::Request(request), i));
             }
             Style::Event => program
                 .one_way
-                .push(repeated(Step::Publish(reference), call.times)),
-            Style::CommonData => program.one_way.push(Step::Write(call)),
+                .push((repeated(Step::Publish(reference), call.times), i)),
+            Style::CommonData => program.one_way.push((Step::Write(call), i)),
         }
     }
     for (n, node) in design.nodes.iter_mut().enumerate() {
@@ -149,16 +156,28 @@ pub(crate) fn migrate(design: &mut Design) -> Vec<Problem> {
                 }
                 continue;
             };
+            let steps_path = path.field("steps");
+            paths.push((steps_path.index(0), path.field("service_time")));
+            let link_path = |i: usize| FieldPath::root().field("links").index(i);
             let mut steps = vec![Step::Work(work)];
             if let Some(program) = programs.remove(&(n, o)) {
-                steps.extend(program.one_way);
-                steps.extend(program.calls.into_iter().map(|mut group| {
+                for (step, i) in program.one_way {
+                    paths.push((steps_path.index(steps.len()), link_path(i)));
+                    steps.push(step);
+                }
+                for mut group in program.calls {
+                    let at = steps_path.index(steps.len());
                     if group.len() == 1 {
-                        group.remove(0)
+                        let (step, i) = group.remove(0);
+                        paths.push((at, link_path(i)));
+                        steps.push(step);
                     } else {
-                        Step::Parallel(group)
+                        for (j, (_, i)) in group.iter().enumerate() {
+                            paths.push((at.index(0).index(j), link_path(*i)));
+                        }
+                        steps.push(Step::Parallel(group.into_iter().map(|(s, _)| s).collect()));
                     }
-                }));
+                }
             }
             op.steps = steps;
         }
@@ -172,16 +191,36 @@ pub(crate) fn migrate(design: &mut Design) -> Vec<Problem> {
         link.response_work = None;
     }
     design.format = super::FORMAT_VERSION;
-    problems
+    (problems, paths)
+}
+
+/// Points `path`, a place in the migrated design, at the format-1 text it
+/// was made from: the longest mapped step that contains it, with the rest
+/// of the path kept below the format-1 field (a Work step's parameters
+/// become `service_time`'s) or dropped (a step made from a link points at
+/// the link).
+pub(crate) fn original_path(paths: &PathMap, path: &FieldPath) -> Option<FieldPath> {
+    let (step, old) = paths
+        .iter()
+        .filter(|(step, _)| path.starts_with(step))
+        .max_by_key(|(step, _)| step.0.len())?;
+    if old.last_field() == Some("service_time") {
+        let mut mapped = old.clone();
+        mapped.0.extend(path.0[step.0.len()..].iter().cloned());
+        Some(mapped)
+    } else {
+        Some(old.clone())
+    }
 }
 
 /// The steps of one format-1 operation, gathered from its links.
 #[derive(Default)]
 struct Program {
-    /// Events, asynchronous requests and writes, in link order.
-    one_way: Vec<Step>,
+    /// Events, asynchronous requests and writes, in link order, each with
+    /// the index of its link.
+    one_way: Vec<(Step, usize)>,
     /// Sync calls in link order; a parallel group is one entry.
-    calls: Vec<Vec<Step>>,
+    calls: Vec<Vec<(Step, usize)>>,
     /// Where each parallel group sits in `calls`.
     groups: HashMap<u32, usize>,
 }
@@ -331,6 +370,24 @@ pub(crate) fn latency_shorthand(design: &mut Design) -> Vec<Problem> {
         let Some(ms) = l.latency_ms.take() else {
             continue;
         };
+        let path = || {
+            FieldPath::root()
+                .field("links")
+                .index(i)
+                .field("latency_ms")
+        };
+        if !(ms.is_finite() && ms >= 0.0) {
+            problems.push(Problem::new(
+                path(),
+                Invalid::BadNumber {
+                    what: format!("link \"{l}\""),
+                    field: "latency_ms".into(),
+                    value: super::validate::number_text(ms),
+                    rule: "a finite number ≥ 0",
+                },
+            ));
+            continue;
+        }
         if l.latency != Distribution::ZERO {
             problems.push(Problem::new(
                 FieldPath::root()

@@ -23,7 +23,7 @@ mod steps;
 
 /// A number as a message shows it: as written for everyday values, with
 /// an exponent for huge and tiny ones (`1e300`, not 301 digits).
-fn number_text(v: f64) -> String {
+pub(crate) fn number_text(v: f64) -> String {
     let size = v.abs();
     if size != 0.0 && size.is_finite() && !(1e-6..1e16).contains(&size) {
         format!("{v:e}")

@@ -5,6 +5,7 @@
 use super::{Checker, Rule, What, number_text};
 use crate::model::error::Invalid;
 use crate::model::path::FieldPath;
+use crate::model::style::kind_rule_violation;
 use crate::model::{Branch, MAX_STEP_DEPTH, Node, Operation, Resolved, Step, step_link_violation};
 
 /// How far two probabilities may be from adding up to exactly 1.
@@ -266,9 +267,16 @@ impl<'d> Checker<'d> {
         match self.names.resolve(&ctx.node.id, name) {
             Resolved::One(l) => {
                 let link = &self.design.links[l.0];
-                let Some(to) = self.by_id.get(link.to.as_str()) else {
+                let (Some(from), Some(to)) = (
+                    self.by_id.get(link.from.as_str()),
+                    self.by_id.get(link.to.as_str()),
+                ) else {
                     return;
                 };
+                // A link that breaks its style's rules is reported there.
+                if kind_rule_violation(link.style, &from.kind, &to.kind).is_some() {
+                    return;
+                }
                 if let Some(rule) = step_link_violation(step, link.style, &to.kind) {
                     let op = ctx.label();
                     self.report(
