@@ -574,6 +574,12 @@ const CASES: &[Case] = &[
         (6, 129),
         &["Publish", "event link"],
     ),
+    case(
+        "step-endless-requests",
+        "Invalid::EndlessLoop",
+        (6, 90),
+        &["ping.ping -> pong.pong -> ping.ping", "without end"],
+    ),
 ];
 
 fn bad_dir() -> PathBuf {

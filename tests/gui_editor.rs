@@ -770,13 +770,14 @@ fn a_number_field_refuses_nan() {
     let middle = node_on_screen(&h, 0).lerp(node_on_screen(&h, 1), 0.5);
     click_at(&mut h, middle, Modifiers::NONE);
     assert_eq!(h.state().selection().links.first(), Some(&0));
-    h.get_by_label("Latency").focus();
+    let before = h.state().document().design().links[0].backoff_ms;
+    h.get_by_label("Backoff").focus();
     frames(&mut h, 1);
     keys(&mut h, CTRL, Key::A);
-    h.get_by_label("Latency").type_text("nan");
+    h.get_by_label("Backoff").type_text("nan");
     frames(&mut h, 1);
     keys(&mut h, Modifiers::NONE, Key::Enter);
-    assert_eq!(h.state().document().design().links[0].latency_ms, 20.0);
+    assert_eq!(h.state().document().design().links[0].backoff_ms, before);
     assert!(!h.state().document().is_dirty());
 }
 
@@ -1028,4 +1029,72 @@ fn opening_a_fifo_or_a_device_says_what_it_is_and_does_not_hang() {
         };
         assert!(message.contains(what), "{message}");
     }
+}
+
+/// The steps of node `i`'s first operation.
+fn steps_of(h: &Harness<'_, ArchsimApp>, i: usize) -> Vec<archsim::model::Step> {
+    let design = h.state().document().design();
+    design.nodes[i].as_service().expect("a service").operations[0]
+        .steps
+        .clone()
+}
+
+#[test]
+fn a_step_is_added_from_the_links_of_the_service_and_undone() {
+    use archsim::model::Step;
+    let mut h = example();
+    // Payment (2) works, then calls Fraud Detection.
+    let at = node_on_screen(&h, 2);
+    click_at(&mut h, at, Modifiers::NONE);
+    let before = steps_of(&h, 2);
+    assert_eq!(before.len(), 2);
+    h.get_by_label("Add step").click();
+    frames(&mut h, 2);
+    h.get_by_label("Call fraud_detection").click();
+    frames(&mut h, 2);
+    let after = steps_of(&h, 2);
+    assert_eq!(after.len(), 3, "{after:?}");
+    assert!(matches!(&after[2], Step::Call(c) if c.link == "fraud_detection"));
+    assert!(h.state().document().is_dirty());
+    keys(&mut h, CTRL, Key::Z);
+    assert_eq!(steps_of(&h, 2), before, "one undo takes the step back");
+}
+
+#[test]
+fn a_step_is_removed_and_a_parallel_block_takes_calls() {
+    use archsim::model::Step;
+    let mut h = example();
+    let at = node_on_screen(&h, 2);
+    click_at(&mut h, at, Modifiers::NONE);
+    // Remove the call (step 2), then add a parallel block and put the
+    // call inside it.
+    let removes = h.get_all_by_label("✕").count();
+    assert!(removes >= 2, "each step has a remove button");
+    h.get_all_by_label("✕").nth(1).expect("step 2").click();
+    frames(&mut h, 2);
+    assert_eq!(steps_of(&h, 2).len(), 1);
+    h.get_by_label("Add step").click();
+    frames(&mut h, 2);
+    h.get_by_label("Parallel").click();
+    frames(&mut h, 2);
+    assert!(matches!(steps_of(&h, 2).last(), Some(Step::Parallel(s)) if s.is_empty()));
+    // The block has its own "Add step", listed after the operation's.
+    h.get_all_by_label("Add step")
+        .next()
+        .expect("the block's menu")
+        .click();
+    frames(&mut h, 2);
+    h.get_by_label("Call fraud_detection").click();
+    frames(&mut h, 2);
+    match steps_of(&h, 2).last() {
+        Some(Step::Parallel(s)) => {
+            assert!(matches!(s.as_slice(), [Step::Call(c)] if c.link == "fraud_detection"))
+        }
+        other => panic!("expected the parallel block, found {other:?}"),
+    }
+    let problems = h.state().document().design().problems();
+    assert!(
+        problems.is_empty(),
+        "the edited design is valid: {problems:?}"
+    );
 }

@@ -808,7 +808,7 @@ fn flows_of_two_hours_report_a_p99_of_two_hours() {
     let two_hours_ms = 2.0 * 3600e3;
     let server = svc_mut(&mut d, "server");
     server.workers = 200;
-    server.operations[0].service_time = Distribution::Constant { ms: two_hours_ms };
+    server.operations[0].steps = vec![Step::Work(Distribution::Constant { ms: two_hours_ms })];
     d.entry_points[0].load = archsim::model::Load::Open {
         arrival: archsim::model::Arrival::Poisson,
         rate_per_s: 1.0 / 600.0,

@@ -82,6 +82,8 @@ pub enum RuleId {
     TechnologyMismatch,
     /// A service on the sync path of many entry points.
     SinglePointOfFailure,
+    /// A link of a service that none of its steps goes through.
+    UnusedLink,
     /// Simulated: workers nearly always occupied.
     SaturatedService,
     /// Simulated: workers mostly waiting on calls.
@@ -94,7 +96,7 @@ pub enum RuleId {
 
 impl RuleId {
     /// Every rule, in the order reports list them.
-    pub const ALL: [RuleId; 16] = [
+    pub const ALL: [RuleId; 17] = [
         Self::TemporalCoupling,
         Self::LongBlockingChain,
         Self::SyncCycle,
@@ -107,6 +109,7 @@ impl RuleId {
         Self::ResponseNotNeeded,
         Self::TechnologyMismatch,
         Self::SinglePointOfFailure,
+        Self::UnusedLink,
         Self::SaturatedService,
         Self::WorkersMostlyBlocked,
         Self::GrowingQueue,
@@ -128,6 +131,7 @@ impl RuleId {
             Self::ResponseNotNeeded => "response-not-needed",
             Self::TechnologyMismatch => "technology-mismatch",
             Self::SinglePointOfFailure => "single-point-of-failure",
+            Self::UnusedLink => "unused-link",
             Self::SaturatedService => "saturated-service",
             Self::WorkersMostlyBlocked => "workers-mostly-blocked",
             Self::GrowingQueue => "growing-queue",

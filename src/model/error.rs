@@ -625,7 +625,7 @@ pub enum Invalid {
     },
     /// Requests that start each other for ever.
     #[error(
-        "{op}: every request of this operation leads back to it ({cycle}); each request starts another without end — put one step of the loop in a Choice or a fallback"
+        "{op}: every request of this operation leads back to it ({cycle}); each request starts another without end — make one request of the loop conditional (inside a Choice) or remove it"
     )]
     EndlessLoop {
         /// The operation.

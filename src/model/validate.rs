@@ -19,6 +19,7 @@ use super::{
     Thresholds,
 };
 
+mod loops;
 mod steps;
 
 /// A number as a message shows it: as written for everyday values, with
@@ -250,6 +251,7 @@ impl<'d> Checker<'d> {
             }
             self.entry(&path, entry);
         }
+        self.endless_requests();
         self.scenario(&root.field("scenario"));
         self.thresholds(&root.field("thresholds"), &self.design.thresholds);
         if self.suppressed > 0 {

@@ -1,4 +1,4 @@
-//! Request-response calls: timeouts and answers nobody needs.
+//! Calls: timeouts, answers nobody needs, and links no step uses.
 
 use super::{Ctx, duration_ms};
 use crate::advice::Refactor;
@@ -77,6 +77,25 @@ pub(super) fn response_not_needed(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
             } else {
                 Vec::new()
             },
+        });
+    }
+}
+
+pub(super) fn unused_link(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+    for &l in ctx.g.unused_links() {
+        let link = ctx.link(l);
+        let (from, to) = ctx.end_names(l);
+        out.push(Finding {
+            rule: RuleId::UnusedLink,
+            severity: Severity::Warning,
+            entry_point: None,
+            title: format!("No step of {from} goes through its link to {to}"),
+            explanation: format!(
+                "The link is drawn, but none of {from}'s operations has a step that uses it, so the simulation sends nothing over it and the analysis counts no dependency on {to}. Add the step that uses it (a Call, Read, Write, Publish or Request in the operation that talks to {to}), or delete the link if {from} no longer talks to {to}."
+            ),
+            nodes: vec![link.from.clone(), link.to.clone()],
+            links: vec![l],
+            suggestions: Vec::new(),
         });
     }
 }

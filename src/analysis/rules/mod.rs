@@ -133,6 +133,7 @@ pub(crate) fn run(g: &DesignGraph<'_>) -> (Vec<Finding>, Vec<EntrySummary>) {
     messaging::technology_mismatch(&ctx, &mut findings);
     calls::no_timeout(&ctx, &mut findings);
     calls::response_not_needed(&ctx, &mut findings);
+    calls::unused_link(&ctx, &mut findings);
     (findings, ctx.entries)
 }
 
