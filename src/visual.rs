@@ -16,6 +16,7 @@ use crate::model::{Availability, Distribution, Link, Node, NodeKind, Step, Style
 use crate::sim::HopKind;
 
 mod geometry;
+pub mod order;
 
 pub use geometry::{
     LINK_MARKS, LinkMarks, NODE_MARKS, NodeMarks, Point, along, arc, direction, distance,

@@ -197,30 +197,23 @@ impl Step {
         }
     }
 
-    /// The step's nested blocks with how they run and the field they are
-    /// written in (`None`: the step's own list, as in `Parallel([...])`).
-    pub fn blocks(&self) -> Vec<(Nesting, Option<&'static str>, Option<usize>, &[Step])> {
+    /// The step's nested blocks, with how each runs.
+    pub fn blocks(&self) -> Vec<(Nesting, &[Step])> {
         match self {
-            Self::Parallel(s) => vec![(Nesting::Parallel, None, None, s.as_slice())],
-            Self::Sequence(s) => vec![(Nesting::InLine, None, None, s.as_slice())],
+            Self::Parallel(s) => vec![(Nesting::Parallel, s.as_slice())],
+            Self::Sequence(s) => vec![(Nesting::InLine, s.as_slice())],
             Self::Choice(branches) => branches
                 .iter()
-                .enumerate()
-                .map(|(i, b)| (Nesting::InLine, Some("steps"), Some(i), b.steps.as_slice()))
+                .map(|b| (Nesting::InLine, b.steps.as_slice()))
                 .collect(),
             Self::Call(c) | Self::Read(c) | Self::Write(c) | Self::Update(c) => c
                 .fallback
                 .iter()
-                .map(|f| (Nesting::Fallback, Some("fallback"), None, f.as_slice()))
+                .map(|f| (Nesting::Fallback, f.as_slice()))
                 .collect(),
             Self::Request(r) => vec![
-                (Nesting::Continuation, Some("then"), None, r.then.as_slice()),
-                (
-                    Nesting::Continuation,
-                    Some("on_failure"),
-                    None,
-                    r.on_failure.as_slice(),
-                ),
+                (Nesting::Continuation, r.then.as_slice()),
+                (Nesting::Continuation, r.on_failure.as_slice()),
             ],
             Self::Work(_) | Self::Publish(_) | Self::Reply => Vec::new(),
         }
@@ -250,7 +243,7 @@ pub fn walk<'a>(steps: &'a [Step], visit: &mut impl FnMut(&'a Step, &[Nesting]))
     ) {
         for step in steps {
             visit(step, path);
-            for (nesting, _, _, block) in step.blocks() {
+            for (nesting, block) in step.blocks() {
                 path.push(nesting);
                 go(block, path, visit);
                 path.pop();

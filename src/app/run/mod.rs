@@ -433,7 +433,7 @@ mod tests {
         moved.nodes[1].notes = "moved".into();
         assert!(same_behaviour(&a, &moved));
         let mut changed = a.clone();
-        changed.links[1].latency_ms = 9.0;
+        changed.links[1].latency = crate::model::Distribution::Constant { ms: 9.0 };
         assert!(!same_behaviour(&a, &changed));
     }
 
