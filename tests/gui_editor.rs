@@ -1068,9 +1068,9 @@ fn a_step_is_removed_and_a_parallel_block_takes_calls() {
     click_at(&mut h, at, Modifiers::NONE);
     // Remove the call (step 2), then add a parallel block and put the
     // call inside it.
-    let removes = h.get_all_by_label("✕").count();
+    let removes = h.get_all_by_label("🗑").count();
     assert!(removes >= 2, "each step has a remove button");
-    h.get_all_by_label("✕").nth(1).expect("step 2").click();
+    h.get_all_by_label("🗑").nth(1).expect("step 2").click();
     frames(&mut h, 2);
     assert_eq!(steps_of(&h, 2).len(), 1);
     h.get_by_label("Add step").click();

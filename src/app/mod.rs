@@ -1459,11 +1459,8 @@ fn step_order_painter(
         let size = (11.0 * transform.zoom).max(11.0);
         for (at, text) in &placed {
             let centre = transform.screen_from_graph(*at);
-            let galley = painter.layout_no_wrap(
-                text.clone(),
-                egui::FontId::proportional(size),
-                paper,
-            );
+            let galley =
+                painter.layout_no_wrap(text.clone(), egui::FontId::proportional(size), paper);
             let radius = galley.size().x.max(galley.size().y) / 2.0 + 3.0;
             painter.circle_filled(centre, radius, ink);
             painter.galley(centre - galley.size() / 2.0, galley, paper);

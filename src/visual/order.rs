@@ -21,36 +21,37 @@ pub enum StepPlace {
     Later,
 }
 
-/// One link's mark: the number of the top-level step it belongs to, and
-/// how it runs there.
+/// One link's mark: the number of the top-level step it belongs to (with
+/// a letter per branch of a parallel block), and how it runs there.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StepMark {
     /// The link.
     pub link: LinkIdx,
-    /// The top-level step number, from 1.
-    pub number: usize,
+    /// The top-level step number, from 1, and the branch letter inside a
+    /// parallel block (`2a`, `2b`).
+    pub number: String,
     /// How it runs.
     pub place: StepPlace,
 }
 
 impl StepMark {
-    /// The text drawn on the link: `2`, `3∥`, `4?`, `5↩`, `6…`.
+    /// The text drawn on the link, in characters every font has: `2`,
+    /// `2a` and `2b` (together), `3?` (sometimes), `(5)` (after the reply),
+    /// `6...` (when a reply comes back).
     pub fn text(&self) -> String {
-        let suffix = match self.place {
-            StepPlace::InOrder => "",
-            StepPlace::Parallel => "∥",
-            StepPlace::Sometimes => "?",
-            StepPlace::AfterReply => "↩",
-            StepPlace::Later => "…",
-        };
-        format!("{}{suffix}", self.number)
+        match self.place {
+            StepPlace::InOrder | StepPlace::Parallel => self.number.clone(),
+            StepPlace::Sometimes => format!("{}?", self.number),
+            StepPlace::AfterReply => format!("({})", self.number),
+            StepPlace::Later => format!("{}...", self.number),
+        }
     }
 
-    /// What the mark means, for a tooltip.
+    /// What the mark means, for a legend or tooltip.
     pub fn meaning(&self) -> String {
         let how = match self.place {
             StepPlace::InOrder => "the caller waits for it",
-            StepPlace::Parallel => "at the same time as the others marked ∥",
+            StepPlace::Parallel => "at the same time as the other branches of its step",
             StepPlace::Sometimes => "only on some requests (either/or or fallback)",
             StepPlace::AfterReply => "after the reply: the caller no longer waits",
             StepPlace::Later => "when an asynchronous reply comes back, as new work",
@@ -78,7 +79,7 @@ pub fn step_marks(design: &Design, node: &NodeId) -> Vec<StepMark> {
         } else {
             StepPlace::InOrder
         };
-        mark(&names, node, step, i + 1, place, &mut marks);
+        mark(&names, node, step, &(i + 1).to_string(), place, &mut marks);
         replied |= matches!(step, Step::Reply);
     }
     marks
@@ -88,7 +89,7 @@ fn mark(
     names: &LinkNames<'_>,
     node: &NodeId,
     step: &Step,
-    number: usize,
+    number: &str,
     place: StepPlace,
     out: &mut Vec<StepMark>,
 ) {
@@ -97,7 +98,7 @@ fn mark(
     {
         out.push(StepMark {
             link,
-            number,
+            number: number.to_owned(),
             place,
         });
     }
@@ -114,8 +115,14 @@ fn mark(
     };
     for (nesting, block) in step.blocks() {
         let place = inner(nesting);
-        for s in block {
-            mark(names, node, s, number, place, out);
+        let lettered =
+            nesting == crate::model::Nesting::Parallel && !number.contains(char::is_alphabetic);
+        for (b, s) in block.iter().enumerate() {
+            let number = match (lettered, b) {
+                (true, 0..26) => format!("{number}{}", char::from(b'a' + b as u8)),
+                _ => number.to_owned(),
+            };
+            mark(names, node, s, &number, place, out);
         }
     }
 }
@@ -134,7 +141,7 @@ mod tests {
                 .map(StepMark::text)
                 .collect::<Vec<_>>()
         };
-        assert_eq!(marks("stockist-prices-parallel"), ["2∥", "2∥", "2∥"]);
+        assert_eq!(marks("stockist-prices-parallel"), ["2a", "2b", "2c"]);
         assert_eq!(marks("stockist-prices-sequential"), ["2", "3", "4"]);
     }
 }

@@ -84,7 +84,7 @@ pub fn steps_ui(
                     action = Some(Move::Down(i));
                 }
                 if ui
-                    .small_button("✕")
+                    .small_button("🗑")
                     .on_hover_text("Remove this step")
                     .clicked()
                 {
