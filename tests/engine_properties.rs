@@ -11,7 +11,7 @@ use proptest::prelude::*;
 
 use archsim::advice;
 use archsim::analysis;
-use archsim::model::{Availability, Design, NodeKind, Style};
+use archsim::model::{Availability, Design, NodeKind, Step, Style};
 use archsim::sim::{self, Limits, SimOptions, TraceWindow};
 use common::designs::valid_design;
 
@@ -37,20 +37,46 @@ fn quick_options() -> SimOptions {
     }
 }
 
-/// (service, operation index) pairs reached from `start` over sync links,
-/// following each link from the operation that makes it to the operation
-/// it invokes: the coupling set, computed independently of the analysis.
+/// The services reached from `start` over required sync calls: calls on
+/// an operation's main path (in sequences, parallel blocks and either/or
+/// branches) before its `Reply`, without a fallback, following each to
+/// the operation it invokes: the coupling set, computed independently of
+/// the analysis.
 fn sync_reachable(d: &Design, start: (&str, usize)) -> BTreeSet<String> {
-    let op_index = |node: &str, name: Option<&str>| -> usize {
-        let ops = d
-            .node(&node.into())
-            .and_then(|n| n.as_service())
-            .map(|s| &s.operations);
-        match (ops, name) {
-            (Some(ops), Some(name)) => ops.iter().position(|o| o.name == name).unwrap_or(0),
-            _ => 0,
+    /// The links the required calls of `steps` go through, by reference;
+    /// false once the caller has its answer.
+    fn required<'s>(steps: &'s [Step], out: &mut Vec<&'s str>) -> bool {
+        for step in steps {
+            match step {
+                Step::Reply => return false,
+                Step::Call(c) | Step::Read(c) | Step::Write(c) | Step::Update(c) => {
+                    if c.fallback.is_none() {
+                        out.push(&c.link);
+                    }
+                }
+                Step::Sequence(s) => {
+                    if !required(s, out) {
+                        return false;
+                    }
+                }
+                Step::Parallel(s) => {
+                    required(s, out);
+                }
+                Step::Choice(branches) => {
+                    let mut waiting = false;
+                    for b in branches {
+                        waiting |= required(&b.steps, out);
+                    }
+                    if !waiting {
+                        return false;
+                    }
+                }
+                Step::Work(_) | Step::Publish(_) | Step::Request(_) => {}
+            }
         }
-    };
+        true
+    }
+    let service = |node: &str| d.node(&node.into()).and_then(|n| n.as_service());
     let mut seen = BTreeSet::new();
     let mut queue = VecDeque::from([(start.0.to_owned(), start.1)]);
     let mut nodes = BTreeSet::new();
@@ -59,17 +85,27 @@ fn sync_reachable(d: &Design, start: (&str, usize)) -> BTreeSet<String> {
             continue;
         }
         nodes.insert(node.clone());
-        for l in d
-            .links
-            .iter()
-            .filter(|l| l.from.as_str() == node && l.style == Style::Sync)
-        {
-            if op_index(&node, l.from_op.as_deref()) == op {
-                queue.push_back((
-                    l.to.to_string(),
-                    op_index(l.to.as_str(), l.to_op.as_deref()),
-                ));
-            }
+        let Some(steps) = service(&node).and_then(|s| s.operations.get(op)).map(|o| &o.steps)
+        else {
+            continue;
+        };
+        let mut refs = Vec::new();
+        required(steps, &mut refs);
+        for r in refs {
+            // A step names its link by name, or by the node it goes to.
+            let from = || d.links.iter().filter(|l| l.from.as_str() == node);
+            let Some(l) = from()
+                .find(|l| l.name.as_deref() == Some(r))
+                .or_else(|| from().find(|l| l.to.as_str() == r))
+                .filter(|l| l.style == Style::Sync)
+            else {
+                continue;
+            };
+            let to_op = match (service(l.to.as_str()), &l.to_op) {
+                (Some(s), Some(name)) => s.operations.iter().position(|o| &o.name == name),
+                _ => Some(0),
+            };
+            queue.push_back((l.to.to_string(), to_op.unwrap_or(0)));
         }
     }
     nodes

@@ -187,8 +187,8 @@ impl Refactor {
                 expect_sync(&d, *link)?;
                 expect_service_target(&d, *link)?;
                 let old = d.links[link.0].clone();
-                d.links[link.0] = one_way(&old, &old.from, &old.to, old.technology);
                 d.replace_link_steps(*link, |step| vec![Step::Publish(step_link(step))]);
+                d.links[link.0] = one_way(&old, &old.from, &old.to, old.technology);
             }
             Self::MoveToBackground { link } => {
                 expect_sync(&d, *link)?;
@@ -215,7 +215,8 @@ impl Refactor {
                 let mut publish = one_way(&old, &old.from, &broker, Technology::Kafka);
                 publish.to_op = None;
                 publish.name = None;
-                let subscribe = one_way(&old, &broker, &old.to, Technology::Kafka);
+                let mut subscribe = one_way(&old, &broker, &old.to, Technology::Kafka);
+                subscribe.name = None;
                 d.links[link.0] = publish;
                 d.links.insert(link.0 + 1, subscribe);
                 // Faults on the call now hit the messages where they reach
@@ -257,6 +258,17 @@ impl Refactor {
                 l.technology = Technology::RabbitMq;
                 // Waiting no longer holds a worker: allow for slow work.
                 l.timeout_ms = Some(nice_ms(old.timeout_ms.unwrap_or(0.0).max(4.0 * wait)));
+                // A call that leads back to its caller would become
+                // requests that start each other for ever.
+                if d.problems()
+                    .iter()
+                    .any(|p| matches!(p.invalid, crate::model::Invalid::EndlessLoop { .. }))
+                {
+                    return Err(RefactorError::NotApplicable {
+                        link: old.label(),
+                        why: "the call leads back to its caller: as requests, each would start the next for ever",
+                    });
+                }
             }
             Self::EnrichEvent { callback } => {
                 expect_sync(&d, *callback)?;
@@ -520,11 +532,10 @@ fn expect_service_target(d: &Design, link: LinkIdx) -> Result<(), RefactorError>
 /// and payload; nothing that only request-response has.
 fn one_way(old: &Link, from: &NodeId, to: &NodeId, technology: Technology) -> Link {
     let mut l = Link::new(from.clone(), to.clone(), Style::Event);
-    l.from_op = old.from_op.clone();
+    l.name = old.name.clone();
     l.to_op = old.to_op.clone();
     l.technology = technology;
-    l.latency_ms = old.latency_ms;
-    l.calls_per_request = old.calls_per_request;
+    l.latency = old.latency.clone();
     l.payload_bytes = old.payload_bytes;
     l.notes = old.notes.clone();
     l

@@ -180,8 +180,15 @@ fn replace_in(
     let mut count = 0;
     let mut i = 0;
     while i < steps.len() {
+        let mut inner = 0;
         for block in steps[i].blocks_mut() {
-            count += replace_in(block, refs, replace);
+            inner += replace_in(block, refs, replace);
+        }
+        count += inner;
+        // A block whose steps all went goes too (an empty one is invalid).
+        if inner > 0 && matches!(&steps[i], Step::Parallel(s) | Step::Sequence(s) if s.is_empty()) {
+            steps.remove(i);
+            continue;
         }
         if steps[i].link().is_some_and(|l| refs.iter().any(|r| r == l)) {
             let new = replace(&steps[i]);

@@ -9,9 +9,10 @@ use proptest::sample::select;
 use proptest::string::string_regex;
 
 use archsim::model::{
-    Access, Arrival, Availability, Broker, BrokerKind, Bucket, DataStore, Design, Distribution,
-    EntryPoint, Fault, Link, LinkRef, Load, Node, NodeId, NodeKind, Operation, Position, Scenario,
-    Service, StoreKind, Style, Technology, Thresholds, WhenDown,
+    Access, Arrival, Availability, Branch, Broker, BrokerKind, Bucket, DataStore, Design,
+    Distribution, EntryPoint, Fault, Link, LinkIdx, LinkRef, Load, Node, NodeId, NodeKind,
+    Operation, Position, Scenario, Service, Step, StoreKind, Style, Technology, Thresholds,
+    WhenDown,
 };
 
 // --- numbers ------------------------------------------------------------
@@ -134,9 +135,8 @@ pub fn service() -> BoxedStrategy<Service> {
                 operations: ops
                     .into_iter()
                     .enumerate()
-                    .map(|(i, (name, service_time))| Operation {
-                        name: format!("{name}{i}"),
-                        service_time,
+                    .map(|(i, (name, work))| {
+                        Operation::new(format!("{name}{i}"), vec![Step::Work(work)])
                     })
                     .collect(),
                 availability,
@@ -350,7 +350,6 @@ pub fn build_link(nodes: &[Node], raw: &RawLink) -> Option<Link> {
         (!pairs.is_empty()).then(|| (style, pairs[raw.pair % pairs.len()]))
     })?;
     let mut link = Link::new(from.id.clone(), to.id.clone(), style);
-    link.from_op = op_name(from, raw.ops.0);
     link.to_op = op_name(to, raw.ops.1);
     link.technology = raw.technology;
     let pick_broker = |choice: Option<usize>| {
@@ -359,18 +358,15 @@ pub fn build_link(nodes: &[Node], raw: &RawLink) -> Option<Link> {
             .map(|k| brokers[k % brokers.len()].id.clone())
     };
     let request_response = matches!(style, Style::Sync | Style::AsyncRequest);
-    let consumes_async =
-        style == Style::AsyncRequest || (style == Style::Event && from.as_broker().is_some());
     if style == Style::AsyncRequest {
         link.via = pick_broker(raw.brokers.0);
-        link.response_work = raw.extra.1.clone();
     }
-    if consumes_async {
+    if link.consumes_async(&from.kind) {
         link.dead_letter = pick_broker(raw.brokers.1);
         link.max_deliveries = raw.max_deliveries.map(|m| m.max(1));
     }
     let (latency_ms, timeout_ms, retries, backoff_ms, backoff_multiplier) = raw.timing;
-    link.latency_ms = latency_ms;
+    link.latency = Distribution::Constant { ms: latency_ms };
     if request_response {
         link.timeout_ms = timeout_ms;
         link.retries = retries;
@@ -380,17 +376,124 @@ pub fn build_link(nodes: &[Node], raw: &RawLink) -> Option<Link> {
         link.backoff_ms = backoff_ms;
         link.backoff_multiplier = backoff_multiplier;
     }
-    link.calls_per_request = raw.calls_per_request;
     link.payload_bytes = raw.payload_bytes;
-    link.needs_response = raw.needs_response;
-    if style == Style::Sync {
-        link.parallel_group = raw.parallel_group;
-    }
-    if to.as_store().is_some() {
-        link.access = raw.extra.0;
-    }
     link.notes = raw.extra.2.clone();
     Some(link)
+}
+
+/// The step a service takes through `link` (the link at `index`), as the
+/// random choices say: a call (repeated, with or without a fallback, its
+/// answer used or not), a store access, a publish, or a request whose
+/// reply is handled by some work.
+fn link_step(design: &Design, index: usize, raw: &RawLink) -> Option<Step> {
+    let mut step = design.step_for_link(LinkIdx(index), raw.calls_per_request.min(3.0))?;
+    match &mut step {
+        Step::Call(c) => {
+            c.needs_response = raw.needs_response;
+            if raw.pair % 3 == 0 {
+                c.fallback = Some(vec![Step::Work(raw.extra.1.clone())]);
+            }
+        }
+        Step::Update(c) if design.links[index].style == Style::Sync => {
+            let c = c.clone();
+            step = match raw.extra.0 {
+                Access::Read => Step::Read(c),
+                Access::Write => Step::Write(c),
+                Access::ReadWrite => Step::Update(c),
+            };
+        }
+        Step::Request(r) => {
+            r.times = r.times.min(1.0);
+            r.then = vec![Step::Work(raw.extra.1.clone())];
+            if raw.pair % 2 == 0 {
+                r.on_failure = vec![Step::Work(Distribution::Constant { ms: 1.0 })];
+            }
+        }
+        _ => {}
+    }
+    Some(step)
+}
+
+/// Gives each service operation a random program over the service's
+/// links: steps in link order, calls sharing a parallel group in one
+/// `Parallel` block, some steps only on some requests (a `Choice`), and,
+/// for some operations, a `Reply` part way. Requests are always inside a
+/// `Choice`, so that no loop of them is certain to run for ever.
+pub fn give_programs(design: &mut Design, raws: &[(usize, RawLink)]) {
+    let mut programs: Vec<((String, usize), Vec<Step>)> = Vec::new();
+    for (index, raw) in raws {
+        let link = &design.links[*index];
+        let Some(from) = design.node(&link.from) else {
+            continue;
+        };
+        let Some(service) = from.as_service() else {
+            continue;
+        };
+        let op = raw.ops.0.unwrap_or(0) % service.operations.len();
+        let Some(step) = link_step(design, *index, raw) else {
+            continue;
+        };
+        let key = (link.from.to_string(), op);
+        let steps = match programs.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, steps)) => steps,
+            None => {
+                programs.push((key, Vec::new()));
+                &mut programs.last_mut().expect("just pushed").1
+            }
+        };
+        let sometimes = |step: Step, p: f64| {
+            Step::Choice(vec![
+                Branch {
+                    probability: p,
+                    steps: vec![step],
+                },
+                Branch {
+                    probability: 1.0 - p,
+                    steps: Vec::new(),
+                },
+            ])
+        };
+        match (&step, raw.parallel_group) {
+            (Step::Request(_), _) => steps.push(sometimes(step, 0.5)),
+            (Step::Call(_) | Step::Read(_) | Step::Write(_) | Step::Update(_), Some(g))
+                if design.links[*index].style == Style::Sync =>
+            {
+                match steps
+                    .iter_mut()
+                    .rev()
+                    .find(|s| matches!(s, Step::Parallel(_)))
+                {
+                    Some(Step::Parallel(block)) if g % 2 == 0 => block.push(step),
+                    _ => steps.push(Step::Parallel(vec![step])),
+                }
+            }
+            _ if raw.style % 5 == 0 => steps.push(sometimes(step, 0.25)),
+            _ => steps.push(step),
+        }
+    }
+    for ((node, op), mut steps) in programs {
+        if steps.len() > 1 && node.len() % 2 == 0 {
+            let at = node.len() % steps.len();
+            steps.insert(at, Step::Reply);
+        }
+        if let Some(s) = design
+            .node_mut(&node.as_str().into())
+            .and_then(|n| n.as_service_mut())
+        {
+            s.operations[op].steps.extend(steps);
+        }
+    }
+}
+
+/// Names every link that joins the same two nodes as an earlier one, so
+/// that steps can tell them apart.
+pub fn name_shared_links(design: &mut Design) {
+    let mut seen = HashSet::new();
+    for (i, link) in design.links.iter_mut().enumerate() {
+        if !seen.insert((link.from.clone(), link.to.clone())) {
+            link.name = Some(format!("link{i}"));
+        }
+    }
 }
 
 pub fn load() -> BoxedStrategy<Load> {
@@ -491,6 +594,7 @@ pub fn build_fault(design: &Design, raw: &RawFault) -> Option<Fault> {
         Some(LinkRef {
             from: l.from.clone(),
             to: l.to.clone(),
+            name: l.name.clone(),
         })
     };
     let link = || pick(design.links.iter().collect());
@@ -622,11 +726,16 @@ pub fn valid_design() -> BoxedStrategy<Design> {
             )| {
                 let mut design = Design::new(name);
                 design.description = description;
-                design.links = raw_links
-                    .iter()
-                    .filter_map(|raw| build_link(&nodes, raw))
-                    .collect();
+                let mut made = Vec::new();
+                for raw in &raw_links {
+                    if let Some(link) = build_link(&nodes, raw) {
+                        made.push((design.links.len(), raw.clone()));
+                        design.links.push(link);
+                    }
+                }
                 design.nodes = nodes;
+                name_shared_links(&mut design);
+                give_programs(&mut design, &made);
                 let mut taken = HashSet::new();
                 design.entry_points = raw_entries
                     .iter()

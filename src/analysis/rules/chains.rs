@@ -77,7 +77,7 @@ pub(super) fn sync_cycle(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
             links: links.clone(),
             suggestions: links
                 .iter()
-                .filter(|&&l| ctx.ends(l).is_some_and(|(_, n)| n.as_service().is_some()))
+                .filter(|&&l| queue_fits(ctx, l))
                 .map(|&link| ctx.suggest(Refactor::IntroduceQueue { link }))
                 .collect(),
         });
@@ -207,7 +207,18 @@ pub(super) fn long_running_sync(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
             ),
             nodes: vec![link.from.clone(), link.to.clone()],
             links: vec![l],
-            suggestions: vec![ctx.suggest(Refactor::IntroduceQueue { link: l })],
+            suggestions: queue_fits(ctx, l)
+                .then(|| ctx.suggest(Refactor::IntroduceQueue { link: l }))
+                .into_iter()
+                .collect(),
         });
     }
+}
+
+/// Whether a queue can go into the call over `l`: it goes to another
+/// service (a service calling itself would, through a queue, send itself
+/// requests for ever).
+fn queue_fits(ctx: &Ctx<'_, '_>, l: LinkIdx) -> bool {
+    ctx.ends(l)
+        .is_some_and(|(a, b)| b.as_service().is_some() && a.id != b.id)
 }
