@@ -15,7 +15,7 @@ use std::sync::LazyLock;
 use archsim::model::file;
 use archsim::model::{
     Availability, Broker, BrokerKind, DataStore, Design, Distribution, EntryPoint, Fault, Link,
-    LinkRef, Load, Node, NodeId, NodeKind, Operation, Position, Service, StoreKind, Style,
+    LinkRef, Load, Node, NodeId, NodeKind, Operation, Position, Service, Step, StoreKind, Style,
 };
 use divan::Bencher;
 
@@ -42,10 +42,10 @@ fn design(cells: usize) -> Design {
                 sd_ms: 3.5,
             },
         );
-        s.operations.push(Operation {
-            name: "report".into(),
-            service_time: Distribution::Exponential { mean_ms: 25.0 },
-        });
+        s.operations.push(Operation::new(
+            "report",
+            vec![Step::Work(Distribution::Exponential { mean_ms: 25.0 })],
+        ));
         s.availability = Availability::Fraction(0.999);
         d.nodes.push(Node {
             id: svc(i),
@@ -60,7 +60,7 @@ fn design(cells: usize) -> Design {
         if i + 1 < cells {
             let mut l = Link::new(svc(i), svc(i + 1), Style::Sync);
             l.to_op = Some("report".into());
-            l.latency_ms = 2.0;
+            l.latency = Distribution::Constant { ms: 2.0 };
             l.timeout_ms = Some(1500.0);
             l.retries = 2;
             l.backoff_ms = 50.0;
@@ -138,11 +138,13 @@ fn design(cells: usize) -> Design {
                 link: LinkRef {
                     from: svc(i),
                     to: svc(i + 1),
+                    name: None,
                 },
                 fraction: 0.01,
             });
         }
     }
+    d.use_every_link(1.0);
     d
 }
 
@@ -159,7 +161,7 @@ fn break_everything(d: &mut Design) {
     }
     for (i, link) in d.links.iter_mut().enumerate() {
         match i % 3 {
-            0 => link.latency_ms = -1.0,
+            0 => link.latency = Distribution::Constant { ms: -1.0 },
             1 => link.to = NodeId(format!("missing-{i}")),
             _ => link.to_op = Some("no_such_operation".into()),
         }

@@ -85,7 +85,9 @@ fn sync_reachable(d: &Design, start: (&str, usize)) -> BTreeSet<String> {
             continue;
         }
         nodes.insert(node.clone());
-        let Some(steps) = service(&node).and_then(|s| s.operations.get(op)).map(|o| &o.steps)
+        let Some(steps) = service(&node)
+            .and_then(|s| s.operations.get(op))
+            .map(|o| &o.steps)
         else {
             continue;
         };

@@ -390,7 +390,7 @@ fn link_step(design: &Design, index: usize, raw: &RawLink) -> Option<Step> {
     match &mut step {
         Step::Call(c) => {
             c.needs_response = raw.needs_response;
-            if raw.pair % 3 == 0 {
+            if raw.pair.is_multiple_of(3) {
                 c.fallback = Some(vec![Step::Work(raw.extra.1.clone())]);
             }
         }
@@ -405,7 +405,7 @@ fn link_step(design: &Design, index: usize, raw: &RawLink) -> Option<Step> {
         Step::Request(r) => {
             r.times = r.times.min(1.0);
             r.then = vec![Step::Work(raw.extra.1.clone())];
-            if raw.pair % 2 == 0 {
+            if raw.pair.is_multiple_of(2) {
                 r.on_failure = vec![Step::Work(Distribution::Constant { ms: 1.0 })];
             }
         }
@@ -463,16 +463,16 @@ pub fn give_programs(design: &mut Design, raws: &[(usize, RawLink)]) {
                     .rev()
                     .find(|s| matches!(s, Step::Parallel(_)))
                 {
-                    Some(Step::Parallel(block)) if g % 2 == 0 => block.push(step),
+                    Some(Step::Parallel(block)) if g.is_multiple_of(2) => block.push(step),
                     _ => steps.push(Step::Parallel(vec![step])),
                 }
             }
-            _ if raw.style % 5 == 0 => steps.push(sometimes(step, 0.25)),
+            _ if raw.style.is_multiple_of(5) => steps.push(sometimes(step, 0.25)),
             _ => steps.push(step),
         }
     }
     for ((node, op), mut steps) in programs {
-        if steps.len() > 1 && node.len() % 2 == 0 {
+        if steps.len() > 1 && node.len().is_multiple_of(2) {
             let at = node.len() % steps.len();
             steps.insert(at, Step::Reply);
         }
