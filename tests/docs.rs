@@ -1,15 +1,18 @@
 //! docs/file-format.md is what people write designs from: its complete
 //! example must load and be canonical, every RON fragment in it must be a
-//! well-formed piece of a design, and it must mention every field and every
-//! value the format has.
+//! well-formed piece of a design, it must mention every field, value and
+//! kind of step the format has, its migration example must be what
+//! `archsim fmt` makes of the format-1 file, and only that section may
+//! show format-1 fields.
 
 use std::path::Path;
 
 use archsim::model::file;
 use archsim::model::{
-    Access, Arrival, Availability, Broker, BrokerKind, Bucket, DataStore, Design, Distribution,
-    EntryPoint, Fault, Link, LinkRef, Load, Node, NodeKind, Operation, Scenario, Service,
-    StoreKind, Style, Technology, Thresholds, WhenDown,
+    Access, Arrival, Availability, Branch, Broker, BrokerKind, Bucket, CallStep, DataStore, Design,
+    Distribution, EntryPoint, Fault, Link, LinkRef, Load, MAX_STEP_DEPTH, Node, NodeKind,
+    Operation, RequestStep, Scenario, Service, Step, StoreKind, Style, Technology, Thresholds,
+    WhenDown,
 };
 use assert_cmd::cargo::cargo_bin_cmd;
 use ron::extensions::Extensions;
@@ -136,7 +139,11 @@ fn every_fragment_in_the_doc_is_a_piece_of_a_design() {
             ("list of links", parses_as::<Vec<Link>>(&text)),
             ("EntryPoint", parses_as::<EntryPoint>(&text)),
             ("Scenario", parses_as::<Scenario>(&text)),
+            ("Fault", parses_as::<Fault>(&text)),
             ("Thresholds", parses_as::<Thresholds>(&text)),
+            ("Operation", parses_as::<Operation>(&text)),
+            ("Step", parses_as::<Step>(&text)),
+            ("list of steps", parses_as::<Vec<Step>>(&text)),
         ];
         if attempts.iter().all(|(_, r)| r.is_err()) {
             let why: Vec<String> = attempts
@@ -190,6 +197,10 @@ fn every_field_and_value_is_documented() {
     names.extend(fields::<Scenario>(""));
     names.extend(fields::<Thresholds>(""));
     names.extend(fields::<LinkRef>(""));
+    names.extend(variants::<Step>());
+    names.extend(fields::<CallStep>(""));
+    names.extend(fields::<RequestStep>(""));
+    names.extend(fields::<Branch>(""));
     for variant in variants::<Distribution>() {
         names.push(variant);
         names.extend(fields::<Distribution>(variant));
@@ -226,4 +237,68 @@ fn every_field_and_value_is_documented() {
         undocumented.is_empty(),
         "docs/file-format.md does not mention: {undocumented:?}"
     );
+}
+
+#[test]
+fn the_nesting_limit_is_the_one_the_loader_applies() {
+    let doc = doc();
+    let said = format!("at most {MAX_STEP_DEPTH} blocks");
+    assert!(
+        doc.contains(&said),
+        "docs/file-format.md should say \"{said}\" (MAX_STEP_DEPTH)"
+    );
+}
+
+/// The text of the section whose heading is `heading`, up to the next
+/// section of the same level.
+fn section<'a>(doc: &'a str, heading: &str) -> &'a str {
+    let start = doc
+        .find(&format!("\n{heading}\n"))
+        .unwrap_or_else(|| panic!("a section {heading:?}"));
+    let rest = &doc[start + 1..];
+    let end = rest[3..].find("\n## ").map_or(rest.len(), |e| e + 3);
+    &rest[..end]
+}
+
+#[test]
+fn the_migration_example_is_what_fmt_writes() {
+    let doc = doc();
+    let migration = section(&doc, "## Format 1 and migration");
+    let blocks = ron_blocks(migration);
+    let [(_, old), (_, new), ..] = blocks.as_slice() else {
+        panic!("the migration section shows a format-1 file and its conversion");
+    };
+    assert!(old.contains("format: 1"), "the first block is format 1");
+    let design = file::parse(old, "the format-1 example").unwrap_or_else(|e| panic!("{e}"));
+    let written = file::to_string(&design).expect("serializes");
+    assert_eq!(
+        &written, new,
+        "the migration example's second block is not what `archsim fmt` writes for the first"
+    );
+}
+
+#[test]
+fn only_the_migration_section_shows_format_1_fields() {
+    let doc = doc();
+    let migration = section(&doc, "## Format 1 and migration");
+    let outside = doc.replace(migration, "");
+    // Fields that exist only in format 1 (`needs_response` is also a
+    // field of a call step, `latency_ms` is still read).
+    let format1 = [
+        "service_time:",
+        "from_op:",
+        "calls_per_request:",
+        "parallel_group:",
+        "access:",
+        "response_work:",
+        "format: 1",
+    ];
+    for (line, text) in ron_blocks(&outside) {
+        for field in format1 {
+            assert!(
+                !text.contains(field),
+                "a ```ron block near line {line} of docs/file-format.md (outside the migration section) uses format 1's `{field}`"
+            );
+        }
+    }
 }
