@@ -42,6 +42,9 @@ fn every_example_has_exactly_the_findings_the_literature_predicts() {
         ),
         // Fraud Detection in the background: the purchase needs two.
         ("fraud-check-background", &[]),
+        // Payment answers before it calls Fraud Detection: the purchase
+        // waits for two services, as in the background twin.
+        ("fraud-check-reply-first", &[]),
         // Hours of work behind a sync call with a shorter timeout.
         (
             "warehouse-fulfilment-blocking",
@@ -77,6 +80,15 @@ fn every_example_has_exactly_the_findings_the_literature_predicts() {
         ("pricing-grid-dead-letter", &[]),
         ("order-saga-choreography", &[]),
         ("order-saga-orchestration", &[]),
+        // The event leaves after the write; its subscribers are off the
+        // request's path.
+        ("order-outbox", &[]),
+        // The database is needed on a miss only; the cache on every
+        // request, like any store a service owns.
+        ("catalogue-cache", &[]),
+        // Recommendations has a fallback, so the page does not need it;
+        // the two calls run in parallel.
+        ("recommendations-fallback", &[]),
         ("product-importer-file-drop", &[]),
         // Two services writing one table, which both entry points need.
         (
@@ -126,6 +138,35 @@ fn the_blocking_fraud_check_is_a_chain_of_four_whose_availability_is_the_product
         .expect("long-blocking-chain");
     assert_eq!(chain.nodes, e.chain);
     assert!(chain.explanation.contains("connections"));
+}
+
+#[test]
+fn a_call_after_the_reply_or_with_a_fallback_is_not_needed_for_the_answer() {
+    // (example, what the entry point needs up at once)
+    let cases: &[(&str, &[&str])] = &[
+        ("fraud-check-reply-first", &["order_processor", "payment"]),
+        ("recommendations-fallback", &["storefront", "catalogue"]),
+    ];
+    for (slug, needed) in cases {
+        let d = example(slug);
+        let e = &analysis::analyse(&d).entry_points[0];
+        let got: BTreeSet<String> = e.coupling_set.iter().map(|n| n.to_string()).collect();
+        assert_eq!(got, set(needed), "{slug}");
+        let product: f64 = needed
+            .iter()
+            .map(|id| {
+                d.node(&(*id).into())
+                    .expect("node")
+                    .availability()
+                    .fraction_up()
+            })
+            .product();
+        assert!(
+            (e.compound_availability - product).abs() < 1e-12,
+            "{slug}: {} for {product}",
+            e.compound_availability
+        );
+    }
 }
 
 /// A design's shape: node ids with their kinds, and links as

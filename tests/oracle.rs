@@ -7,10 +7,14 @@
 //! replications (about three standard errors), and every test also checks
 //! that the interval is narrow enough for the comparison to mean something.
 
+#[path = "common/theory.rs"]
+mod theory;
+
 use std::path::Path;
 
 use archsim::model::{Design, Distribution, Load, NodeKind, file};
 use archsim::sim::{self, Estimate, Results, SimOptions, SimReport};
+use theory::assert_agrees;
 
 const REPLICATIONS: u32 = 10;
 
@@ -56,21 +60,6 @@ fn workers(d: &Design, node: &str) -> u32 {
         .and_then(|n| n.as_service())
         .map(|s| s.workers)
         .expect("a service")
-}
-
-/// Asserts that `estimate` agrees with `theory` and is precise enough to
-/// tell: its half-width is under `precision` × theory.
-fn assert_agrees(what: &str, estimate: Estimate, theory: f64, precision: f64) {
-    let h = estimate.ci95.expect("replications give an interval");
-    assert!(
-        h <= precision * theory.abs(),
-        "{what}: the interval ±{h:.4} is too wide to test against {theory:.4}; simulate longer"
-    );
-    assert!(
-        (estimate.mean - theory).abs() <= 1.5 * h,
-        "{what}: simulated {:.4} ± {h:.4}, theory {theory:.4}",
-        estimate.mean
-    );
 }
 
 /// An estimate over replications of a quantity derived from each one.

@@ -30,6 +30,7 @@ macro_rules! examples {
 pub const EXAMPLES: &[Example] = examples![
     "fraud-check-blocking",
     "fraud-check-background",
+    "fraud-check-reply-first",
     "warehouse-fulfilment-blocking",
     "warehouse-fulfilment-async",
     "customer-registered-just-id",
@@ -42,6 +43,9 @@ pub const EXAMPLES: &[Example] = examples![
     "pricing-grid-dead-letter",
     "order-saga-choreography",
     "order-saga-orchestration",
+    "order-outbox",
+    "catalogue-cache",
+    "recommendations-fallback",
     "product-importer-file-drop",
     "shared-order-table",
     "store-and-trading-shared-data",
