@@ -580,6 +580,18 @@ const CASES: &[Case] = &[
         (6, 90),
         &["ping.ping -> pong.pong -> ping.ping", "without end"],
     ),
+    case(
+        "format1-with-steps",
+        "Invalid::FormatTwoField",
+        (6, 121),
+        &["`steps`", "format: 2"],
+    ),
+    case(
+        "step-fallback-on-common-data",
+        "Invalid::FieldNotApplicable",
+        (6, 116),
+        &["`fallback`", "sync link"],
+    ),
 ];
 
 fn bad_dir() -> PathBuf {
@@ -622,6 +634,7 @@ fn invalid_name(invalid: &Invalid) -> &'static str {
         Invalid::BackoffWithoutRetries { .. } => "BackoffWithoutRetries",
         Invalid::MissingServiceTime { .. } => "MissingServiceTime",
         Invalid::FormatOneField { .. } => "FormatOneField",
+        Invalid::FormatTwoField { .. } => "FormatTwoField",
         Invalid::FieldTwice { .. } => "FieldTwice",
         Invalid::DuplicateLinkName { .. } => "DuplicateLinkName",
         Invalid::UnknownStepLink { .. } => "UnknownStepLink",

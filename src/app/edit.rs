@@ -500,14 +500,16 @@ mod tests {
     #[test]
     fn restyle_clears_what_does_not_apply() {
         let mut d = sample();
-        d.links[1].parallel_group = Some(1);
         restyle(&mut d, 1, Style::Event);
         let l = &d.links[1];
-        assert_eq!(
-            (l.style, l.timeout_ms, l.parallel_group),
-            (Style::Event, None, None)
-        );
+        assert_eq!((l.style, l.timeout_ms), (Style::Event, None));
         assert_eq!(l.technology, Technology::Kafka);
+        // The call through it became a publish.
+        let steps = &d.nodes[1].as_service().expect("a service").operations[0].steps;
+        assert!(
+            matches!(steps.last(), Some(Step::Publish(to)) if to == "service_2"),
+            "{steps:?}"
+        );
         assert!(d.problems().is_empty(), "{:?}", d.problems());
     }
 

@@ -102,7 +102,7 @@ pub enum LoadError {
     },
     /// The file says it is in a format version this archsim cannot read.
     #[error(
-        "{at}: format version {found} is not supported; this archsim reads format {supported} (a newer archsim may have written the file)"
+        "{at}: format version {found} is not supported; this archsim reads formats 1 to {supported} (a newer archsim may have written the file)"
     )]
     UnsupportedFormat {
         /// Where the `format` field is.
@@ -332,7 +332,7 @@ pub enum Invalid {
     },
     /// A service without operations.
     #[error(
-        "service \"{node}\" has no operations; give it at least one, e.g. (name: \"handle\", service_time: Exponential(mean_ms: 10.0))"
+        "service \"{node}\" has no operations; give it at least one, e.g. (name: \"handle\", steps: [Work(Exponential(mean_ms: 10.0))])"
     )]
     NoOperations {
         /// The service.
@@ -504,6 +504,14 @@ pub enum Invalid {
         field: &'static str,
         /// What to write instead.
         instead: &'static str,
+    },
+    /// A format-2 field in a format-1 file.
+    #[error(
+        "`{field}` is a format-2 field, but the file says `format: 1`; write `format: 2` (and no format-1 fields), or leave it out"
+    )]
+    FormatTwoField {
+        /// The field.
+        field: &'static str,
     },
     /// Two fields that say the same thing, both given.
     #[error("`{field}` and `{other}` say the same thing; keep one")]

@@ -37,7 +37,7 @@ pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Nesting deeper than this is refused (a design needs about ten levels);
 /// it keeps hostile input from exhausting the stack.
-const RECURSION_LIMIT: usize = 64;
+const RECURSION_LIMIT: usize = 128;
 
 /// The RON extensions archsim writes (declared in the file's header) and
 /// also accepts without the header: `Some(..)` may be left out, and an enum
@@ -293,7 +293,8 @@ fn ron_error(e: SpannedError, text: &str, file: &str) -> LoadError {
         RonError::ExceededRecursionLimit => LoadError::Syntax {
             at,
             message: format!(
-                "values are nested more than {RECURSION_LIMIT} levels deep; a design needs about ten"
+                "values are nested more than {RECURSION_LIMIT} levels deep; steps nest at most {} blocks deep (move a branch into an operation of its own)",
+                super::MAX_STEP_DEPTH
             ),
         },
         RonError::Eof => LoadError::Syntax {

@@ -145,6 +145,13 @@ pub(crate) fn migrate(design: &mut Design) -> (Vec<Problem>, PathMap) {
                 .field("kind")
                 .field("operations")
                 .index(o);
+            if !op.steps.is_empty() {
+                problems.push(Problem::new(
+                    path.field("steps"),
+                    Invalid::FormatTwoField { field: "steps" },
+                ));
+                continue;
+            }
             let Some(work) = op.service_time.take() else {
                 if op.steps.is_empty() {
                     problems.push(Problem::new(

@@ -74,6 +74,9 @@ pub(crate) enum PKind {
 #[derive(Debug)]
 pub(crate) struct POp {
     pub body: Block,
+    /// No own work on the main path: the node's error rate is drawn as
+    /// the operation starts.
+    pub error_at_start: bool,
 }
 
 /// A link, with faults folded in.
@@ -179,6 +182,7 @@ impl Plan {
                         let ix = ops.len() as Ix;
                         ops.push(POp {
                             body: Block::default(),
+                            error_at_start: false,
                         });
                         op_by_name.insert((n, op.name.as_str()), ix);
                         first_op[n as usize].get_or_insert(ix);
@@ -191,6 +195,7 @@ impl Plan {
                     for works in [vec![read.clone()], vec![write.clone()], vec![read, write]] {
                         ops.push(POp {
                             body: code.work(&works),
+                            error_at_start: false,
                         });
                     }
                     store_ops[n as usize] = Some((first, first + 1, first + 2));
@@ -256,8 +261,10 @@ impl Plan {
             if let NodeKind::Service(s) = &node.kind {
                 for op in &s.operations {
                     if let Some(ix) = resolve_op(n as Ix, Some(&op.name)) {
-                        ops[ix as usize].body =
+                        let (body, error_at_start) =
                             code.operation(&node.id, &op.name, &op.steps, &resolver);
+                        ops[ix as usize].body = body;
+                        ops[ix as usize].error_at_start = error_at_start;
                     }
                 }
             }

@@ -106,14 +106,15 @@ pub(crate) struct Resolver<'a, 'd> {
 
 impl Code {
     /// Compiles the steps of an operation of `node`; the first top-level
-    /// work may draw the node's error rate.
+    /// work may draw the node's error rate. Also says whether there is no
+    /// such work, so the error is drawn as the operation starts.
     pub(crate) fn operation(
         &mut self,
         node: &NodeId,
         op: &str,
         steps: &[Step],
         r: &Resolver<'_, '_>,
-    ) -> Block {
+    ) -> (Block, bool) {
         let first = self.instrs.len();
         let block = self.block(node, steps, r);
         self.keys.extend((0..self.instrs.len() - first).map(|i| {
@@ -124,14 +125,14 @@ impl Code {
                 &(i as u64).to_le_bytes(),
             ])
         }));
-        if let Some(Instr::Work { may_error, .. }) = self.instrs
-            [block.start as usize..block.end as usize]
-            .iter_mut()
-            .find(|i| matches!(i, Instr::Work { .. }))
-        {
-            *may_error = true;
+        let top = self.instrs[block.start as usize..block.end as usize].iter_mut();
+        match top.into_iter().find(|i| matches!(i, Instr::Work { .. })) {
+            Some(Instr::Work { may_error, .. }) => {
+                *may_error = true;
+                (block, false)
+            }
+            _ => (block, true),
         }
-        block
     }
 
     /// A block of plain work (a store's operations).

@@ -160,6 +160,20 @@ impl<'d> Checker<'d> {
             Step::Choice(branches) => self.choice(path, ctx, branches, inner, replied),
             Step::Call(c) | Step::Read(c) | Step::Write(c) | Step::Update(c) => {
                 self.step_link(path, ctx, step, &c.link);
+                let one_way = self
+                    .names
+                    .get(&ctx.node.id, &c.link)
+                    .is_some_and(|l| !self.design.links[l.0].style.is_request_response());
+                if one_way && c.fallback.is_some() {
+                    self.report(
+                        path.field("fallback"),
+                        Invalid::FieldNotApplicable {
+                            what: ctx.label(),
+                            field: "fallback",
+                            applies_to: "steps through a sync link (a common_data write never fails back to its writer)",
+                        },
+                    );
+                }
                 self.number(
                     || path.field("times"),
                     what,

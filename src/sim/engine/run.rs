@@ -15,8 +15,19 @@ impl Engine<'_> {
     /// A worker took job `j`: its main strand starts at the beginning.
     pub(crate) fn start_program(&mut self, j: Ix) {
         let Some(job) = self.jobs.get(j) else { return };
+        let node = job.node;
         let block = match job.work {
-            Work::Op(op) => self.plan.ops[op as usize].body,
+            Work::Op(op) => {
+                let op = &self.plan.ops[op as usize];
+                // An operation with no own work of its own fails, when
+                // it does, as it starts.
+                let error_rate = self.plan.nodes[node as usize].error_rate;
+                if op.error_at_start && chance(&mut self.rng_nodes[node as usize], error_rate) {
+                    self.finish_job(j, Outcome::failed(Cause::Error, node));
+                    return;
+                }
+                op.body
+            }
             Work::Continue(block) => block,
         };
         let (s, _) = self.strands.insert(Strand {
@@ -52,9 +63,15 @@ impl Engine<'_> {
             match &plan.code.instrs[pc as usize] {
                 Instr::Work { work, .. } => {
                     self.wait_on(s, pc);
+                    let first = self.jobs.get_mut(j).is_some_and(|job| {
+                        job.working += 1;
+                        job.working == 1
+                    });
                     let st = &mut self.stations[node as usize];
                     st.touch(self.now);
-                    st.processing += 1;
+                    if first {
+                        st.processing += 1;
+                    }
                     let took = work.sample(&mut self.rng_nodes[node as usize], st.slow);
                     let epoch = self.strands.epoch(s);
                     self.events.push(
@@ -193,12 +210,19 @@ impl Engine<'_> {
             return;
         };
         let (j, node, pc) = (strand.job, strand.node, strand.waiting);
-        let st = &mut self.stations[node as usize];
-        st.touch(self.now);
-        st.processing = st.processing.saturating_sub(1);
         if !self.jobs.is_current(j, strand.job_epoch) {
+            // The job ended while this branch worked; it counted itself.
             self.strand_ended(s);
             return;
+        }
+        let done = self.jobs.get_mut(j).is_some_and(|job| {
+            job.working = job.working.saturating_sub(1);
+            job.working == 0
+        });
+        if done {
+            let st = &mut self.stations[node as usize];
+            st.touch(self.now);
+            st.processing = st.processing.saturating_sub(1);
         }
         if self.jobs.get(j).is_some_and(|job| job.poison) {
             self.kill_worker(j);
@@ -274,6 +298,7 @@ impl Engine<'_> {
             poison: false,
             deliveries: 1,
             pulled_from: None,
+            working: 0,
         };
         self.add_job(job);
     }

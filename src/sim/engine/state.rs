@@ -156,6 +156,9 @@ pub(crate) struct Job {
     pub poison: bool,
     pub deliveries: u32,
     pub pulled_from: Option<Ix>,
+    /// Strands of the job doing own work now: the worker counts as
+    /// processing (not blocked) while any is, once however many.
+    pub working: u32,
 }
 
 /// Time-weighted areas and counters of a station, cumulative since the

@@ -81,6 +81,7 @@ impl Engine<'_> {
             poison: msg.poison,
             deliveries: msg.deliveries,
             pulled_from: msg.pulled_from,
+            working: 0,
         };
         self.take_msg(m);
         self.add_job(job);
@@ -188,6 +189,9 @@ impl Engine<'_> {
         let st = &mut self.stations[node as usize];
         st.touch(now);
         st.busy = st.busy.saturating_sub(1);
+        if job.working > 0 {
+            st.processing = st.processing.saturating_sub(1);
+        }
         st.totals.handled += 1;
         if job.measured {
             st.totals.sojourn_sum_ns += (now - job.arrived) as f64;
@@ -261,6 +265,9 @@ impl Engine<'_> {
         let st = &mut self.stations[node as usize];
         st.touch(self.now);
         st.busy = st.busy.saturating_sub(1);
+        if job.working > 0 {
+            st.processing = st.processing.saturating_sub(1);
+        }
         st.lost += 1;
         let back = self.now.saturating_add(restart);
         self.events.push(back, Ev::WorkerBack { node });
