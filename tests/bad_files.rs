@@ -134,7 +134,7 @@ const CASES: &[Case] = &[
         "unsupported-format",
         "UnsupportedFormat",
         (2, 5),
-        &["version 3", "format 2"],
+        &["version 3", "formats 1 to 2"],
     ),
     // A version older than the first was never written by any archsim:
     // upgrading would not help, so the message must not suggest it.

@@ -834,3 +834,50 @@ fn flows_of_two_hours_report_a_p99_of_two_hours() {
         }
     }
 }
+
+#[test]
+fn own_work_in_parallel_branches_counts_the_worker_once() {
+    // Two 10 ms pieces of own work side by side: the worker is busy 10 ms
+    // per request, doing its own work all that time, so utilisation and
+    // occupancy are the same and nothing counts as blocked.
+    let mut d = oracle("mm1-rho-0.5");
+    let work = || Step::Work(Distribution::Constant { ms: 10.0 });
+    svc_mut(&mut d, "server").operations[0].steps = vec![Step::Parallel(vec![work(), work()])];
+    let r = quick(&d);
+    let s = &r.results.services[0];
+    assert_eq!(s.node, "server");
+    assert!(
+        (s.utilisation.mean - s.occupancy.mean).abs() < 1e-9,
+        "utilisation {} against occupancy {}",
+        s.utilisation.mean,
+        s.occupancy.mean
+    );
+    assert!(
+        s.blocked_share.mean.abs() < 1e-9,
+        "{}",
+        s.blocked_share.mean
+    );
+}
+
+#[test]
+fn an_error_rate_applies_when_all_the_work_is_in_a_branch() {
+    // No own work on the main path: the error is drawn as the operation
+    // starts, so 30 % of requests still fail.
+    let mut d = oracle("mm1-rho-0.5");
+    let server = svc_mut(&mut d, "server");
+    server.error_rate = 0.3;
+    server.operations[0].steps = vec![Step::Choice(vec![archsim::model::Branch {
+        probability: 1.0,
+        steps: vec![Step::Work(Distribution::Constant { ms: 1.0 })],
+    }])];
+    let r = quick(&d);
+    let e = &r.results.entry_points[0];
+    let n = e.attempted.mean;
+    let sd = (0.3 * 0.7 / n).sqrt();
+    assert!(n > 1000.0, "{n} requests");
+    assert!(
+        (e.availability.mean - 0.7).abs() < 4.0 * sd,
+        "availability {} (n {n})",
+        e.availability.mean
+    );
+}
