@@ -109,7 +109,11 @@ impl Refactor {
             .links()
             .iter()
             .filter_map(|&l| design.link(l))
-            .map(|l| format!("{}->{}", l.from, l.to))
+            .map(|l| match &l.name {
+                // Links between the same two nodes differ by their name.
+                Some(name) => format!("{}->{}@{name}", l.from, l.to),
+                None => format!("{}->{}", l.from, l.to),
+            })
             .collect();
         format!("{}:{}", self.kind(), links.join(","))
     }
@@ -221,7 +225,7 @@ impl Refactor {
                 d.links.insert(link.0 + 1, subscribe);
                 // Faults on the call now hit the messages where they reach
                 // the callee.
-                move_link_faults(&mut d, &old.from, &old.to, Some((&broker, &old.to)));
+                move_link_faults(&mut d, &old, Some((&broker, &old.to)));
             }
             Self::Parallelize { links } => {
                 for &l in links {
@@ -294,7 +298,7 @@ impl Refactor {
                     });
                 }
                 d.remove_link(*callback);
-                move_link_faults(&mut d, &cb.from, &cb.to, None);
+                move_link_faults(&mut d, &cb, None);
             }
             Self::AddTimeout { link, timeout_ms } => {
                 let l = &mut d.links[link.0];
@@ -360,29 +364,29 @@ fn subscribes(links: &[Link], broker: &NodeId, subscriber: &NodeId) -> bool {
         .any(|l| &l.from == broker && &l.to == subscriber && l.style == Style::Event)
 }
 
-/// Scenario faults on the links `from -> to` follow them to `to` (a new
-/// pair of ends), or go when the call is gone; nothing changes while a link
-/// `from -> to` still exists.
-fn move_link_faults(
-    d: &mut Design,
-    from: &NodeId,
-    to: &NodeId,
-    moved_to: Option<(&NodeId, &NodeId)>,
-) {
-    if d.links.iter().any(|l| &l.from == from && &l.to == to) {
-        return;
-    }
+/// Scenario faults on `old`, a link that was replaced or removed, follow
+/// it to the ends `moved_to` (a new pair of ends), or go when the call is
+/// gone; a fault that still names a link of the design stays as it is.
+fn move_link_faults(d: &mut Design, old: &Link, moved_to: Option<(&NodeId, &NodeId)>) {
+    let links = d.links.clone();
     d.scenario.faults.retain_mut(|fault| {
         let Some(link) = fault.link_mut() else {
             return true;
         };
-        if &link.from != from || &link.to != to {
+        let was_on_old = link.from == old.from
+            && link.to == old.to
+            && link
+                .name
+                .as_ref()
+                .is_none_or(|n| old.name.as_ref() == Some(n));
+        if !was_on_old || links.iter().any(|l| link.matches(l)) {
             return true;
         }
         match moved_to {
             Some((new_from, new_to)) => {
                 link.from = new_from.clone();
                 link.to = new_to.clone();
+                link.name = None;
                 true
             }
             None => false,
