@@ -196,8 +196,6 @@ pub struct ArchsimApp {
     side: SideTab,
     /// The values in the open fault menu of a node.
     fault_draft: Option<Draft>,
-    /// Whether the charts took space from the canvas in the last frame.
-    charts_shown: bool,
     /// When set, the first frame reports how long start-up took and closes
     /// the window (for measuring cold start).
     startup_probe: Option<Instant>,
@@ -292,7 +290,6 @@ impl ArchsimApp {
             preview_revision: 0,
             side: SideTab::Inspector,
             fault_draft: None,
-            charts_shown: false,
             startup_probe: None,
             export: None,
             disk_checked: None,
@@ -456,12 +453,6 @@ impl ArchsimApp {
         if let Some(path) = go_to {
             self.go_to_problem(path);
         }
-        let charts_shown = self.settings.charts && self.simulation.outcome().is_some();
-        if charts_shown != self.charts_shown {
-            // The canvas grew or shrank: keep the design in view.
-            self.charts_shown = charts_shown;
-            self.canvas.request_fit();
-        }
         if self.settings.charts
             && let Some((outcome, stale, playback)) = self.simulation.shown_mut()
         {
@@ -486,8 +477,12 @@ impl ArchsimApp {
             .inner;
         egui::CentralPanel::no_frame().show(ui, |ui| {
             self.canvas_ui(ui, now);
-            self.zoom_controls_ui(ui);
-            self.canvas_controls_ui(ui, &mut commands);
+            // What floats at the top; the next fit keeps the design clear
+            // of it.
+            let bottom = self
+                .zoom_controls_ui(ui)
+                .max(self.canvas_controls_ui(ui, &mut commands));
+            self.canvas.covered_top = (bottom - self.canvas.rect().top()).max(0.0);
             if ctx.input(|i| !i.raw.hovered_files.is_empty()) {
                 drop_hint(ui, self.canvas.rect());
             }
@@ -804,15 +799,16 @@ impl ArchsimApp {
 
     /// What floats over the canvas besides the zoom buttons: the entry
     /// point chooser (top left) and a banner for a preview or out-of-date
-    /// results (top middle).
-    fn canvas_controls_ui(&mut self, ui: &mut Ui, commands: &mut Vec<Command>) {
+    /// results (top middle). Returns where the chooser ends (screen y).
+    fn canvas_controls_ui(&mut self, ui: &mut Ui, commands: &mut Vec<Command>) -> f32 {
         let rect = self.canvas.rect();
         if !rect.is_positive() {
-            return;
+            return rect.top();
         }
         let ctx = ui.ctx().clone();
+        let mut bottom = rect.top();
         if self.preview.is_none() && !self.doc.design().entry_points.is_empty() {
-            egui::Area::new(egui::Id::new("entry-chooser"))
+            bottom = egui::Area::new(egui::Id::new("entry-chooser"))
                 .fixed_pos(rect.left_top() + egui::vec2(10.0, 10.0))
                 .order(egui::Order::Middle)
                 .show(&ctx, |ui| {
@@ -821,7 +817,10 @@ impl ArchsimApp {
                             self.frame_focus();
                         }
                     });
-                });
+                })
+                .response
+                .rect
+                .bottom();
         }
         // Below the chooser and the zoom buttons, as wide as the canvas
         // allows: the text wraps, the buttons stay on one line.
@@ -867,6 +866,7 @@ impl ArchsimApp {
                 });
             });
         }
+        bottom
     }
 
     /// The status message, while it is fresh.
@@ -884,14 +884,15 @@ impl ArchsimApp {
         self.message = Some((text.into(), None));
     }
 
-    /// Zoom buttons in the canvas's top-right corner.
-    fn zoom_controls_ui(&mut self, ui: &mut Ui) {
+    /// Zoom buttons in the canvas's top-right corner. Returns where they
+    /// end (screen y).
+    fn zoom_controls_ui(&mut self, ui: &mut Ui) -> f32 {
         let rect = self.canvas.rect();
         if !rect.is_positive() {
-            return;
+            return rect.top();
         }
         let mut fit = false;
-        egui::Area::new(egui::Id::new("zoom-controls"))
+        let bottom = egui::Area::new(egui::Id::new("zoom-controls"))
             .pivot(egui::Align2::RIGHT_TOP)
             .fixed_pos(rect.right_top() + egui::vec2(-10.0, 10.0))
             .order(egui::Order::Middle)
@@ -911,10 +912,14 @@ impl ArchsimApp {
                             .clicked();
                     });
                 });
-            });
+            })
+            .response
+            .rect
+            .bottom();
         if fit {
             self.canvas.request_fit();
         }
+        bottom
     }
 
     fn apply(&mut self, actions: Vec<InspectorAction>, commands: &mut Vec<Command>) {

@@ -38,6 +38,7 @@ use gesture::Gesture;
 use mirror::Mirror;
 
 pub use overlay::{CanvasOverlay, OverlayPainter, ScreenFromGraph};
+pub use paint::{LEGIBLE_TEXT_PT, MIN_FIT_ZOOM, NAMES_MIN_ZOOM};
 
 /// What the primary button does on a node.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -72,10 +73,8 @@ pub struct Canvas {
     rect: Rect,
     /// The transform of the last frame.
     transform: ScreenFromGraph,
-    /// Fit the design into view in this many frames (`Some(0)`: now).
-    fit_pending: Option<u8>,
-    /// The nodes the next fit frames; empty: the whole design.
-    fit_nodes: Vec<usize>,
+    /// Whether the view follows a fit or stays where the user put it.
+    framing: Framing,
     /// The node whose menu is open.
     menu_node: Option<usize>,
     hovered_node: Option<usize>,
@@ -90,6 +89,9 @@ pub struct Canvas {
     /// Height at the bottom of the canvas covered by something (the
     /// legend) that fitting keeps the design clear of.
     pub covered_bottom: f32,
+    /// Height at the top of the canvas covered by the controls floating
+    /// there (entry point chooser, zoom buttons), kept clear the same way.
+    pub covered_top: f32,
     /// Show without editing (a preview of another design): pan, zoom and
     /// tooltips work; nothing is selected, moved, added or connected.
     pub read_only: bool,
@@ -102,8 +104,7 @@ impl Default for Canvas {
             gesture: Gesture::Idle,
             rect: Rect::NOTHING,
             transform: ScreenFromGraph::default(),
-            fit_pending: Some(1),
-            fit_nodes: Vec::new(),
+            framing: Framing::fit(Vec::new()),
             menu_node: None,
             hovered_node: None,
             hovered_link: None,
@@ -111,8 +112,32 @@ impl Default for Canvas {
             tool: Tool::Select,
             new_link_style: Style::Sync,
             covered_bottom: 0.0,
+            covered_top: 0.0,
             read_only: false,
         }
+    }
+}
+
+/// How the view is placed.
+#[derive(Debug, Clone, PartialEq)]
+enum Framing {
+    /// Fitted to `nodes` (indices into the design; all when empty), and
+    /// fitted again whenever the free space changes (the window or a panel
+    /// was resized, the charts opened), until the user pans or zooms.
+    Fitted {
+        /// What is framed.
+        nodes: Vec<usize>,
+        /// The free part of the canvas it was last fitted into; `None`
+        /// before the first fit.
+        into: Option<Rect>,
+    },
+    /// Where the user panned or zoomed it: left alone.
+    User,
+}
+
+impl Framing {
+    fn fit(nodes: Vec<usize>) -> Self {
+        Self::Fitted { nodes, into: None }
     }
 }
 
@@ -162,29 +187,34 @@ pub fn theme_of(ui: &Ui) -> Theme {
 
 impl Canvas {
     /// Forgets the view of the previous document: the next frame rebuilds
-    /// the graph, the one after fits the new design (once what floats over
-    /// the canvas has its size).
+    /// the graph and fits the new design into view.
     pub fn reset(&mut self) {
         self.mirror.reset();
         self.gesture = Gesture::Idle;
-        self.fit_pending = Some(1);
-        self.fit_nodes.clear();
+        self.framing = Framing::fit(Vec::new());
         self.menu_node = None;
         self.hovered_node = None;
         self.hovered_link = None;
         self.handle_hover = None;
     }
 
-    /// Fits the design into view at the next frame.
+    /// Fits the design into view at the next frame, and keeps it fitted
+    /// as the canvas changes size until the user pans or zooms.
     pub fn request_fit(&mut self) {
         self.request_fit_to(Vec::new());
     }
 
     /// Fits nodes `nodes` (indices into the design; all when empty) into
-    /// view at the next frame: how a finding frames what it is about.
+    /// view at the next frame, as [`Self::request_fit`]: how a finding
+    /// frames what it is about.
     pub fn request_fit_to(&mut self, nodes: Vec<usize>) {
-        self.fit_nodes = nodes;
-        self.fit_pending = Some(0);
+        self.framing = Framing::fit(nodes);
+    }
+
+    /// Whether the view follows the fit (true until the user pans or
+    /// zooms).
+    pub fn is_fitted(&self) -> bool {
+        matches!(self.framing, Framing::Fitted { .. })
     }
 
     /// Cancels the gesture or tool under way; false when there was none
@@ -271,9 +301,11 @@ impl Canvas {
         self.mirror.graph().edge(edge)?.display().drawn_look()
     }
 
-    /// Zooms by `factor` about the middle of the canvas.
+    /// Zooms by `factor` about the middle of the canvas (the view then
+    /// stays where the user put it).
     pub fn zoom_by(&mut self, ui: &mut Ui, factor: f32) {
         if self.rect.is_positive() {
+            self.framing = Framing::User;
             view::zoom_about(
                 ui,
                 self.rect,
@@ -328,28 +360,23 @@ impl Canvas {
         self.rect = widget.rect;
 
         view::clamp_zoom(ui, self.rect);
+        // egui_graphs also pans and zooms by itself, to fit on its first
+        // frame: only a drag or a pinch/Ctrl+wheel is the user's doing.
+        let by_hand = widget.dragged() || ui.input(|i| i.zoom_delta() != 1.0);
+        let mut user_moved = by_hand
+            && shown
+                .changes
+                .iter()
+                .any(|c| matches!(c, GraphChange::Panned { .. } | GraphChange::Zoomed { .. }));
         let scroll = ui.input(|i| i.smooth_scroll_delta);
         if widget.contains_pointer() && scroll != egui::Vec2::ZERO && !blocking {
             view::pan_by(ui, self.rect, scroll);
+            user_moved = true;
         }
-        match self.fit_pending {
-            Some(0) => {
-                let mut free = self.rect;
-                if self.covered_bottom < free.height() * 0.4 {
-                    free.max.y -= self.covered_bottom;
-                }
-                let design = doc.design();
-                let bounds = if self.fit_nodes.is_empty() {
-                    view::bounds_of(design.nodes.iter())
-                } else {
-                    view::bounds_of(self.fit_nodes.iter().filter_map(|&i| design.nodes.get(i)))
-                };
-                view::fit(ui, free, bounds);
-                self.fit_pending = None;
-            }
-            Some(frames) => self.fit_pending = Some(frames - 1),
-            None => {}
+        if user_moved {
+            self.framing = Framing::User;
         }
+        self.keep_fitted(ui, doc.design());
         self.transform = view::transform(ui, self.rect);
         if self.read_only {
             self.update_hover(&widget, doc.design(), selection);
@@ -374,6 +401,37 @@ impl Canvas {
         }
         self.tooltip(&widget, doc.design());
         response
+    }
+
+    /// The part of the canvas nothing floats over, where fitting puts the
+    /// design. Something covering much of the canvas is ignored: the
+    /// design would only get tiny.
+    fn free_rect(&self) -> Rect {
+        let mut free = self.rect;
+        if self.covered_top + self.covered_bottom < free.height() * 0.4 {
+            free.min.y += self.covered_top;
+            free.max.y -= self.covered_bottom;
+        }
+        free
+    }
+
+    /// While the view follows a fit: fits again when the free space
+    /// changed since the last fit (or there was none yet).
+    fn keep_fitted(&mut self, ui: &mut Ui, design: &Design) {
+        let free = self.free_rect();
+        let Framing::Fitted { nodes, into } = &mut self.framing else {
+            return;
+        };
+        if *into == Some(free) || !free.is_positive() {
+            return;
+        }
+        let bounds = if nodes.is_empty() {
+            view::bounds_of(design.nodes.iter())
+        } else {
+            view::bounds_of(nodes.iter().filter_map(|&i| design.nodes.get(i)))
+        };
+        view::fit(ui, free, bounds);
+        *into = Some(free);
     }
 
     /// The menu of a right-clicked node; a right click elsewhere closes it.

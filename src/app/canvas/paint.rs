@@ -32,9 +32,35 @@ pub fn stroke_scale(zoom: f32) -> f32 {
 /// a zoomed-out design and hide more than they say.
 pub const MARKS_MIN_ZOOM: f32 = 0.25;
 
-/// Text smaller than this many points on screen is not drawn: it could not
-/// be read, and laying it out would only cost time.
-const MIN_TEXT_SIZE: f32 = 5.5;
+/// The smallest text the app draws, in points (egui's logical pixels; at
+/// 100 % scaling one point is one screen pixel): the size of egui's own
+/// small text. Text on the canvas that would come out smaller is left out
+/// (captions and link labels first, as they are smaller than names), so
+/// nothing is ever drawn that cannot be read; fitting the view never zooms
+/// out so far that a node's name would be ([`MIN_FIT_ZOOM`]).
+pub const LEGIBLE_TEXT_PT: f32 = 9.0;
+
+/// The size of a node's name at zoom 1, points.
+pub const NAME_PT: f32 = 13.5;
+
+/// The size of a node's caption (its key figures) at zoom 1, points.
+const CAPTION_PT: f32 = 10.5;
+
+/// The size of a link's label at zoom 1, points.
+const LINK_LABEL_PT: f32 = 11.0;
+
+/// The least zoom at which node names are drawn at their own size and no
+/// smaller than [`LEGIBLE_TEXT_PT`]: fitting the view stops here, and a
+/// design too big for the window at this zoom is shown in part (panned).
+pub const MIN_FIT_ZOOM: f32 = 0.67;
+
+const _: () = assert!(NAME_PT * MIN_FIT_ZOOM >= LEGIBLE_TEXT_PT);
+
+/// The level of detail of a view zoomed out further than [`MIN_FIT_ZOOM`]:
+/// down to this zoom, names are still drawn, at [`LEGIBLE_TEXT_PT`] and
+/// cut to the outline, and nothing else; below it the diagram is shapes
+/// and lines only.
+pub const NAMES_MIN_ZOOM: f32 = 0.35;
 
 /// Everything that decides how one node is painted.
 #[derive(Debug, Clone, Copy)]
@@ -124,7 +150,13 @@ pub fn node_shapes(
         let r = 7.0 * scale;
         let at = rect.right_top() + vec2(-r * 0.3, r * 0.3);
         out.push(Shape::circle_filled(at, r, fade(palette.problem)));
-        if let Some(g) = text_galley(ctx, "!", 11.0 * scale, Color32::WHITE, f32::INFINITY) {
+        if let Some(g) = text_galley(
+            ctx,
+            "!",
+            (11.0 * scale).max(LEGIBLE_TEXT_PT),
+            Color32::WHITE,
+            f32::INFINITY,
+        ) {
             out.push(Shape::galley(at - g.size() / 2.0, g, Color32::WHITE));
         }
     }
@@ -259,7 +291,7 @@ fn text_galley(
     color: Color32,
     max_width: f32,
 ) -> Option<Arc<Galley>> {
-    if size < MIN_TEXT_SIZE || text.is_empty() {
+    if size < LEGIBLE_TEXT_PT || text.is_empty() {
         return None;
     }
     let mut job = LayoutJob::simple_singleline(text.to_owned(), FontId::proportional(size), color);
@@ -295,14 +327,17 @@ fn node_text(
         }
         NodeShape::Person => (rect.center_bottom(), 170.0 * zoom),
     };
-    let Some(name) = text_galley(ctx, look.label, 13.5 * zoom, fade(palette.text), max_width)
-    else {
+    if zoom < NAMES_MIN_ZOOM {
+        return;
+    }
+    let name_size = (NAME_PT * zoom).max(LEGIBLE_TEXT_PT);
+    let Some(name) = text_galley(ctx, look.label, name_size, fade(palette.text), max_width) else {
         return;
     };
     let caption = text_galley(
         ctx,
         look.caption,
-        10.5 * zoom,
+        CAPTION_PT * zoom,
         fade(palette.text_muted),
         max_width,
     )
@@ -520,7 +555,8 @@ pub fn link_label_shapes(
     let Some(dir) = direction(from, to) else {
         return;
     };
-    let Some(galley) = text_galley(ctx, text, 11.0 * scale, text_color, 140.0 * scale) else {
+    let Some(galley) = text_galley(ctx, text, LINK_LABEL_PT * scale, text_color, 140.0 * scale)
+    else {
         return;
     };
     if galley.size().x > from.distance(to) * 0.8 {
