@@ -263,6 +263,17 @@ pub fn series_color(i: usize, theme: Theme) -> Rgba {
     Rgba::hex(table[i % table.len()])
 }
 
+/// A style's name as people read it (the file's name with spaces):
+/// "async request", not `async_request`.
+pub fn style_name(style: Style) -> &'static str {
+    match style {
+        Style::Sync => "sync",
+        Style::AsyncRequest => "async request",
+        Style::Event => "event",
+        Style::CommonData => "common data",
+    }
+}
+
 /// What a style means, in a few words, for legends: how the two sides
 /// depend on each other.
 pub fn style_meaning(style: Style) -> &'static str {

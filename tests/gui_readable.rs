@@ -169,7 +169,10 @@ fn zoomed_out_past_the_fit_names_stay_legible_then_go() {
         frames(&mut h, 2);
     }
     let zoom = h.state().canvas().transform().zoom;
-    assert!((NAMES_MIN_ZOOM..MIN_FIT_ZOOM).contains(&zoom), "zoom {zoom}");
+    assert!(
+        (NAMES_MIN_ZOOM..MIN_FIT_ZOOM).contains(&zoom),
+        "zoom {zoom}"
+    );
     assert!(too_small(&h).is_empty(), "{:?}", too_small(&h));
     let names = texts(&h.output().shapes);
     assert!(
@@ -239,4 +242,87 @@ fn drag(h: &mut Harness<'_, ArchsimApp>, from: egui::Pos2, to: egui::Pos2) {
     }
     h.event(button(to, false));
     frames(h, 2);
+}
+
+/// The share of the window the canvas has.
+fn canvas_share(h: &Harness<'_, ArchsimApp>, window: Vec2) -> f32 {
+    h.state().canvas().rect().area() / (window.x * window.y)
+}
+
+/// Runs the simulation and steps frames until its outcome is shown.
+fn run_and_wait(h: &mut Harness<'_, ArchsimApp>) {
+    h.get_by_label("▶ Run").click();
+    let started = std::time::Instant::now();
+    while h.state().simulation().current().is_none() {
+        assert!(started.elapsed().as_secs() < 60, "the run does not end");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        frames(h, 1);
+    }
+    frames(h, 4);
+}
+
+#[test]
+fn at_1280_by_800_the_canvas_keeps_most_of_the_window() {
+    let size = SIZES[0];
+    let mut h = harness(Start::default(), Settings::default(), size);
+    let share = canvas_share(&h, size);
+    assert!(share > 0.55, "canvas {share:.2} of the window");
+    run_and_wait(&mut h);
+    let share = canvas_share(&h, size);
+    assert!(share > 0.45, "with the charts open: {share:.2}");
+    // Opening Results does not widen the side panel.
+    let width = h.state().canvas().rect().width();
+    h.get_by_label("Results").click();
+    frames(&mut h, 4);
+    assert_eq!(h.state().canvas().rect().width(), width);
+}
+
+#[test]
+fn panels_legend_and_charts_collapse_and_the_app_remembers() {
+    let size = SIZES[0];
+    let mut h = harness(Start::default(), Settings::default(), size);
+    run_and_wait(&mut h);
+    let before = h.state().canvas().rect();
+    for label in [
+        "Collapse the side panel",
+        "Show the palette as icons",
+        "Collapse the charts",
+        "Legend",
+    ] {
+        h.get_by_label(label).click();
+        frames(&mut h, 3);
+    }
+    let after = h.state().canvas().rect();
+    assert!(
+        after.width() > before.width() + 300.0,
+        "{before:?} {after:?}"
+    );
+    assert!(
+        after.height() > before.height() + 100.0,
+        "{before:?} {after:?}"
+    );
+    let settings = h.state().settings().clone();
+    assert!(!settings.side_panel && !settings.palette && !settings.charts && !settings.legend_open);
+    // The palette's icons still add nodes.
+    h.get_by_role_and_label(egui::accesskit::Role::Button, "Service")
+        .click();
+    frames(&mut h, 2);
+    assert_eq!(h.state().document().design().nodes.len(), 6);
+
+    // The next start looks the same; each opens again.
+    let mut h = harness(Start::default(), settings, size);
+    run_and_wait(&mut h);
+    assert_eq!(h.state().canvas().rect(), after);
+    for label in [
+        "Show the side panel",
+        "Show the palette with labels",
+        "Open the charts",
+        "Legend",
+    ] {
+        h.get_by_label(label).click();
+        frames(&mut h, 3);
+    }
+    assert_eq!(h.state().canvas().rect(), before);
+    let settings = h.state().settings();
+    assert!(settings.side_panel && settings.palette && settings.charts && settings.legend_open);
 }

@@ -21,7 +21,7 @@ use super::run::playback::Playback;
 const BUSIEST: usize = 3;
 
 /// Height of the charts panel's plots.
-const HEIGHT: f32 = 118.0;
+const HEIGHT: f32 = 110.0;
 
 /// One line of a chart.
 struct Series {

@@ -106,8 +106,13 @@ pub enum Command {
     StopRun,
     /// Make the what-if faults part of the design's scenario (one undo step).
     KeepWhatIfs,
-    /// Show or hide the charts.
+    /// Open or collapse the charts.
     ToggleCharts,
+    /// Show the palette with its labels, or only its icons.
+    TogglePalette,
+    /// Show or collapse the side panel (inspector, findings, suggestions,
+    /// results).
+    ToggleSidePanel,
 }
 
 impl Command {
@@ -142,7 +147,9 @@ impl Command {
             Self::Rewind => "Back to the start of the run".into(),
             Self::StopRun => "Stop the simulation".into(),
             Self::KeepWhatIfs => "Keep the what-if faults in the design".into(),
-            Self::ToggleCharts => "Show or hide the charts".into(),
+            Self::ToggleCharts => "Open or collapse the charts".into(),
+            Self::TogglePalette => "Show the palette in full or as icons".into(),
+            Self::ToggleSidePanel => "Show or collapse the side panel".into(),
         }
     }
 

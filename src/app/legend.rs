@@ -7,7 +7,7 @@ use egui::{Align2, Rect, Response, Sense, Ui, Vec2, pos2, vec2};
 use crate::model::Style;
 use crate::visual::{
     Emphasis, MESSAGE_KINDS, NodeShape, Palette, link_look, live_colors, message_look, style_color,
-    style_meaning,
+    style_meaning, style_name,
 };
 
 use super::animation::GlyphMesh;
@@ -116,37 +116,49 @@ fn simulation_legend_ui(ui: &mut Ui) {
 }
 
 /// The legend, floating in the bottom-left corner of the canvas, with the
-/// simulation's marks while one is shown. Returns how tall it is.
-pub fn legend_ui(ctx: &egui::Context, canvas_rect: Rect, simulation: bool) -> f32 {
+/// simulation's marks while one is shown; open, or collapsed to its title
+/// when not `open`. Each style's meaning is in its tooltip, so the legend
+/// stays small. Returns how tall it is, and whether its title was clicked
+/// (to open or collapse it).
+pub fn legend_ui(
+    ctx: &egui::Context,
+    canvas_rect: Rect,
+    simulation: bool,
+    open: bool,
+) -> (f32, bool) {
     if !canvas_rect.is_positive() {
-        return 0.0;
+        return (0.0, false);
     }
-    egui::Area::new(egui::Id::new("legend"))
+    let mut toggled = false;
+    let height = egui::Area::new(egui::Id::new("legend"))
         .pivot(Align2::LEFT_BOTTOM)
         .fixed_pos(canvas_rect.left_bottom() + vec2(10.0, -10.0))
         .order(egui::Order::Middle)
         .show(ctx, |ui| {
             egui::Frame::popup(ui.style()).show(ui, |ui| {
-                egui::CollapsingHeader::new("Legend")
-                    .default_open(true)
+                let shown = egui::CollapsingHeader::new("Legend")
+                    .open(Some(open))
                     .show(ui, |ui| {
                         egui::Grid::new("legend-styles")
-                            .num_columns(3)
+                            .num_columns(4)
                             .spacing([8.0, 2.0])
                             .show(ui, |ui| {
-                                for style in Style::ALL {
-                                    style_swatch(ui, style, 56.0);
-                                    ui.strong(style.as_str());
-                                    ui.label(style_meaning(style));
+                                for pair in Style::ALL.chunks(2) {
+                                    for &style in pair {
+                                        style_swatch(ui, style, 44.0)
+                                            .on_hover_text(style_meaning(style));
+                                        ui.label(style_name(style))
+                                            .on_hover_text(style_meaning(style));
+                                    }
                                     ui.end_row();
                                 }
                             });
-                        ui.add_space(4.0);
+                        ui.add_space(2.0);
                         ui.horizontal(|ui| {
                             for kind in NewNode::ALL {
-                                kind_icon(ui, kind.shape(), vec2(26.0, 18.0));
+                                kind_icon(ui, kind.shape(), vec2(24.0, 16.0));
                                 ui.label(kind.label());
-                                ui.add_space(6.0);
+                                ui.add_space(4.0);
                             }
                         });
                         if simulation {
@@ -154,9 +166,11 @@ pub fn legend_ui(ctx: &egui::Context, canvas_rect: Rect, simulation: bool) -> f3
                             simulation_legend_ui(ui);
                         }
                     });
+                toggled = shown.header_response.clicked();
             });
         })
         .response
         .rect
-        .height()
+        .height();
+    (height, toggled)
 }

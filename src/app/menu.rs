@@ -23,6 +23,10 @@ pub struct MenuState<'a> {
     pub recent: &'a [PathBuf],
     /// Whether the legend is shown.
     pub legend: bool,
+    /// Whether the palette shows its labels.
+    pub palette: bool,
+    /// Whether the side panel is open.
+    pub side_panel: bool,
     /// The theme setting.
     pub theme: ThemeChoice,
     /// What the Simulation menu can do.
@@ -40,7 +44,7 @@ pub struct SimulationMenu {
     pub current: bool,
     /// There are what-if faults.
     pub what_ifs: bool,
-    /// The charts are shown.
+    /// The charts are open.
     pub charts: bool,
 }
 
@@ -128,10 +132,17 @@ pub fn menu_ui(ui: &mut Ui, state: &MenuState<'_>) -> Vec<Command> {
         ui.menu_button("View", |ui| {
             item(ui, "Fit", Command::Fit, true, &mut out);
             item(ui, "Auto layout", Command::AutoLayout, true, &mut out);
-            let mut legend = state.legend;
-            if ui.checkbox(&mut legend, "Legend").clicked() {
-                out.push(Command::ToggleLegend);
-                ui.close();
+            ui.separator();
+            for (shown, label, command) in [
+                (state.legend, "Legend", Command::ToggleLegend),
+                (state.palette, "Palette with labels", Command::TogglePalette),
+                (state.side_panel, "Side panel", Command::ToggleSidePanel),
+            ] {
+                let mut shown = shown;
+                if ui.checkbox(&mut shown, label).clicked() {
+                    out.push(command);
+                    ui.close();
+                }
             }
             ui.menu_button("Theme", |ui| {
                 for choice in ThemeChoice::ALL {

@@ -130,8 +130,17 @@ pub struct Settings {
     pub legend: bool,
     /// Light, dark or system.
     pub theme: ThemeChoice,
-    /// Whether the charts of a run are shown.
+    /// Whether the charts of a run are open (else collapsed to their
+    /// title bar).
     pub charts: bool,
+    /// Whether the legend is open (else collapsed to its title).
+    pub legend_open: bool,
+    /// Whether the palette shows its labels (else only icons).
+    pub palette: bool,
+    /// Whether the side panel is open (else collapsed to a strip).
+    pub side_panel: bool,
+    /// The side panel's width, points.
+    pub side_width: f32,
 }
 
 impl Default for Settings {
@@ -141,9 +150,20 @@ impl Default for Settings {
             legend: true,
             theme: ThemeChoice::System,
             charts: true,
+            legend_open: true,
+            palette: true,
+            side_panel: true,
+            side_width: SIDE_WIDTH,
         }
     }
 }
+
+/// The side panel's width when nothing was chosen: at 1280 points wide,
+/// it and the palette leave the canvas two thirds of the width.
+const SIDE_WIDTH: f32 = 300.0;
+
+/// The width of a collapsed side panel or palette.
+const COLLAPSED_WIDTH: f32 = 46.0;
 
 /// The tabs of the right-hand panel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -424,6 +444,8 @@ impl ArchsimApp {
             has_selection: !self.selection.is_empty(),
             recent: self.settings.recent.paths(),
             legend: self.settings.legend,
+            palette: self.settings.palette,
+            side_panel: self.settings.side_panel,
             theme: self.settings.theme,
             simulation: menu::SimulationMenu {
                 running: self.simulation.progress().is_some(),
@@ -453,28 +475,65 @@ impl ArchsimApp {
         if let Some(path) = go_to {
             self.go_to_problem(path);
         }
-        if self.settings.charts
-            && let Some((outcome, stale, playback)) = self.simulation.shown_mut()
-        {
-            Panel::bottom("charts")
-                .resizable(true)
-                .default_size(220.0)
-                .min_size(120.0)
-                .show(ui, |ui| charts::charts_ui(ui, outcome, stale, playback));
+        if let Some((outcome, stale, playback)) = self.simulation.shown_mut() {
+            if self.settings.charts {
+                Panel::bottom("charts")
+                    .resizable(true)
+                    .default_size(160.0)
+                    .min_size(120.0)
+                    .show(ui, |ui| {
+                        ui.horizontal_top(|ui| {
+                            if collapse_button(ui, "▾", "Collapse the charts") {
+                                commands.push(Command::ToggleCharts);
+                            }
+                            ui.vertical(|ui| charts::charts_ui(ui, outcome, stale, playback));
+                        });
+                    });
+            } else {
+                Panel::bottom("charts-collapsed")
+                    .resizable(false)
+                    .show(ui, |ui| {
+                        if collapse_button(ui, "▸ Charts", "Open the charts") {
+                            commands.push(Command::ToggleCharts);
+                        }
+                    });
+            }
         }
+        let palette_width = if self.settings.palette {
+            palette::WIDTH
+        } else {
+            COLLAPSED_WIDTH
+        };
         Panel::left("palette")
             .resizable(false)
-            .exact_size(168.0)
+            .exact_size(palette_width)
             .show(ui, |ui| {
-                commands.extend(palette::palette_ui(ui, &mut self.canvas))
+                commands.extend(palette::palette_ui(
+                    ui,
+                    &mut self.canvas,
+                    self.settings.palette,
+                ))
             });
-        let actions = Panel::right("inspector")
-            .resizable(true)
-            .default_size(360.0)
-            .min_size(260.0)
-            .max_size(640.0)
-            .show(ui, |ui| self.side_ui(ui))
-            .inner;
+        let actions = if self.settings.side_panel {
+            let shown = Panel::right("inspector")
+                .resizable(true)
+                .default_size(self.settings.side_width)
+                .min_size(240.0)
+                .max_size(640.0)
+                .show(ui, |ui| self.side_ui(ui, &mut commands));
+            self.settings.side_width = shown.response.rect.width();
+            shown.inner
+        } else {
+            Panel::right("side-collapsed")
+                .resizable(false)
+                .exact_size(COLLAPSED_WIDTH)
+                .show(ui, |ui| {
+                    if collapse_button(ui, "«", "Show the side panel") {
+                        commands.push(Command::ToggleSidePanel);
+                    }
+                });
+            Vec::new()
+        };
         egui::CentralPanel::no_frame().show(ui, |ui| {
             self.canvas_ui(ui, now);
             // What floats at the top; the next fit keeps the design clear
@@ -491,7 +550,16 @@ impl ArchsimApp {
         // next fit keeps the design clear of it.
         let animating = self.simulation.current().is_some() && self.preview.is_none();
         self.canvas.covered_bottom = if self.settings.legend {
-            legend::legend_ui(&ctx, self.canvas.rect(), animating) + 20.0
+            let (height, toggled) = legend::legend_ui(
+                &ctx,
+                self.canvas.rect(),
+                animating,
+                self.settings.legend_open,
+            );
+            if toggled {
+                self.settings.legend_open = !self.settings.legend_open;
+            }
+            height + 20.0
         } else {
             0.0
         };
@@ -563,7 +631,7 @@ impl ArchsimApp {
     }
 
     /// The right-hand panel: tabs, then the tab's content.
-    fn side_ui(&mut self, ui: &mut Ui) -> Vec<InspectorAction> {
+    fn side_ui(&mut self, ui: &mut Ui, commands: &mut Vec<Command>) -> Vec<InspectorAction> {
         let run_findings = match (self.simulation.current(), self.simulation.outcome()) {
             (Some(o), _) => RunFindings::Current(&o.findings),
             (None, Some(_)) => RunFindings::Stale,
@@ -579,6 +647,11 @@ impl ArchsimApp {
             ] {
                 ui.selectable_value(&mut self.side, tab, label);
             }
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if collapse_button(ui, "»", "Collapse the side panel") {
+                    commands.push(Command::ToggleSidePanel);
+                }
+            });
         });
         ui.separator();
         match self.side {
@@ -789,7 +862,9 @@ impl ArchsimApp {
             self.say(text);
         }
         if response.rename {
+            // Renaming needs the inspector, even when it was collapsed.
             self.side = SideTab::Inspector;
+            self.settings.side_panel = true;
             self.inspector.focus_name = true;
         }
         if let Some(text) = response.message {
@@ -1052,6 +1127,8 @@ impl ArchsimApp {
                 }
             }
             Command::ToggleCharts => self.settings.charts = !self.settings.charts,
+            Command::TogglePalette => self.settings.palette = !self.settings.palette,
+            Command::ToggleSidePanel => self.settings.side_panel = !self.settings.side_panel,
             Command::SetTheme(theme) => self.settings.theme = theme,
             Command::ShowShortcuts => self.dialogs.push_back(Dialog::Shortcuts),
             Command::ShowAbout => self.dialogs.push_back(Dialog::About),
@@ -1315,6 +1392,17 @@ impl ArchsimApp {
             ctx.send_viewport_cmd(ViewportCommand::Close);
         }
     }
+}
+
+/// A small button that opens or collapses a panel; `label` is what it
+/// shows, `meaning` what it does (its tooltip and accessible name).
+/// Returns whether it was clicked.
+fn collapse_button(ui: &mut Ui, label: &str, meaning: &str) -> bool {
+    let response = ui.add(egui::Button::new(label).frame(false));
+    response.widget_info(|| {
+        egui::WidgetInfo::labeled(egui::WidgetType::Button, ui.is_enabled(), meaning)
+    });
+    response.on_hover_text(meaning).clicked()
 }
 
 /// egui's fonts, with its monospace font as the last fallback of the

@@ -49,7 +49,7 @@ pub fn results_ui(ui: &mut Ui, outcome: &RunOutcome, stale: bool) {
         );
         ui.separator();
     }
-    ScrollArea::vertical()
+    ScrollArea::both()
         .auto_shrink([false, false])
         .show(ui, |ui| {
             run_ui(ui, report);

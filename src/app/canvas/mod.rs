@@ -217,6 +217,15 @@ impl Canvas {
         matches!(self.framing, Framing::Fitted { .. })
     }
 
+    /// Turns the Connect tool on, or off when it is on.
+    pub fn toggle_connect_tool(&mut self) {
+        self.tool = if self.tool == Tool::Connect {
+            Tool::Select
+        } else {
+            Tool::Connect
+        };
+    }
+
     /// Cancels the gesture or tool under way; false when there was none
     /// (then Escape clears the selection instead).
     pub fn cancel(&mut self) -> bool {
