@@ -326,3 +326,24 @@ fn panels_legend_and_charts_collapse_and_the_app_remembers() {
     let settings = h.state().settings();
     assert!(settings.side_panel && settings.palette && settings.charts && settings.legend_open);
 }
+
+#[test]
+fn with_a_run_playing_no_text_is_below_the_minimum() {
+    let mut failures = Vec::new();
+    for example in EXAMPLES {
+        let mut h = harness(Start::Example(example.slug), Settings::default(), SIZES[0]);
+        run_and_wait(&mut h);
+        let duration = h
+            .state()
+            .simulation()
+            .settings(h.state().document().design())
+            .duration_s;
+        h.state_mut().simulation_mut().playback.seek(duration / 2.0);
+        frames(&mut h, 3);
+        let small = too_small(&h);
+        if !small.is_empty() {
+            failures.push(format!("{}: {}", example.slug, small.join(", ")));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -47,8 +47,17 @@ pub const POOL: usize = 16;
 /// shows fewer of them instead of a smear.
 const SPACING_RADII: f32 = 5.0;
 
-/// Below this zoom, node states are drawn without text.
-const TEXT_MIN_ZOOM: f32 = 0.45;
+/// Below this zoom, node states are drawn without text (bars, dots and
+/// crosses only): the least zoom at which node names are drawn at their
+/// own size, so the live figures go before the names do.
+const TEXT_MIN_ZOOM: f32 = paint::MIN_FIT_ZOOM;
+
+/// The size of live figures' text at `scale` (see
+/// [`paint::stroke_scale`]): with the drawing, never below the legible
+/// minimum.
+fn live_text(size_at_1: f32, scale: f32) -> FontId {
+    FontId::proportional((size_at_1 * scale).max(paint::LEGIBLE_TEXT_PT))
+}
 
 /// Wall seconds a message whose hop takes `latency_ns` needs on screen to
 /// be seen: longer for longer hops, on a log scale.
@@ -561,7 +570,7 @@ fn caption(
 ) {
     let galley = painter.layout_no_wrap(
         text.to_owned(),
-        FontId::proportional(10.5 * scale.max(0.8)),
+        live_text(10.5, scale),
         paint::color(palette.text),
     );
     let rect = Align2::CENTER_TOP
@@ -599,11 +608,7 @@ fn badge(
         ));
         return;
     }
-    let galley = painter.layout_no_wrap(
-        text.to_owned(),
-        FontId::proportional(11.0 * scale.max(0.8)),
-        paint::color(ink),
-    );
+    let galley = painter.layout_no_wrap(text.to_owned(), live_text(11.0, scale), paint::color(ink));
     let rect = Align2::CENTER_CENTER
         .anchor_size(corner + vec2(-galley.size().x * 0.3, 0.0), galley.size())
         .expand2(vec2(6.0, 2.0));
@@ -638,11 +643,8 @@ fn cross_out(
         stroke,
     ));
     if with_text {
-        let galley = painter.layout_no_wrap(
-            "DOWN".to_owned(),
-            FontId::proportional(11.0 * scale.max(0.8)),
-            Color32::WHITE,
-        );
+        let galley =
+            painter.layout_no_wrap("DOWN".to_owned(), live_text(11.0, scale), Color32::WHITE);
         let rect = Align2::LEFT_CENTER
             .anchor_size(rect.left_top() + vec2(4.0, 0.0), galley.size())
             .expand2(vec2(5.0, 1.5));
