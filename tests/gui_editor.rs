@@ -110,10 +110,7 @@ fn node_on_screen(h: &Harness<'_, ArchsimApp>, i: usize) -> Pos2 {
 /// Where node `i`'s connect handle is on screen (right edge, outside).
 fn handle_on_screen(h: &Harness<'_, ArchsimApp>, i: usize) -> Pos2 {
     let app = h.state();
-    let n = &app.document().design().nodes[i];
-    let shape = archsim::visual::NodeShape::of(&n.kind);
-    let edge = pos2(n.pos.x + shape.size().0 / 2.0, n.pos.y);
-    app.canvas().transform().screen_from_graph(edge) + vec2(9.0, 0.0)
+    app.canvas().handle_pos(app.document().design(), i).unwrap()
 }
 
 fn button(h: &Harness<'_, ArchsimApp>, pos: Pos2, pressed: bool, modifiers: Modifiers) {
@@ -1028,4 +1025,87 @@ fn opening_a_fifo_or_a_device_says_what_it_is_and_does_not_hang() {
         };
         assert!(message.contains(what), "{message}");
     }
+}
+
+#[test]
+fn typing_after_a_double_click_names_the_new_node() {
+    let mut h = example();
+    let empty = node_on_screen(&h, 2) + vec2(0.0, 150.0);
+    h.event(Event::PointerMoved(empty));
+    for _ in 0..2 {
+        button(&h, empty, true, Modifiers::NONE);
+        button(&h, empty, false, Modifiers::NONE);
+    }
+    frames(&mut h, 3);
+    h.event(Event::Text("Ledger".into()));
+    frames(&mut h, 2);
+    let design = h.state().document().design();
+    assert_eq!(design.nodes.len(), 6);
+    assert_eq!(
+        design.nodes[5].name, "Ledger",
+        "typing replaced the placeholder"
+    );
+}
+
+#[test]
+fn undo_and_redo_keep_what_is_selected_while_it_exists() {
+    let mut h = example();
+    // A moved node stays selected through undo and redo.
+    let at = node_on_screen(&h, 2);
+    drag(&mut h, at, at + vec2(0.0, 60.0), Modifiers::NONE);
+    assert!(
+        h.state()
+            .selection()
+            .nodes
+            .iter()
+            .any(|id| id.as_str() == "payment")
+    );
+    keys(&mut h, CTRL, Key::Z);
+    keys(&mut h, CTRL_SHIFT, Key::Z);
+    let selected: Vec<&str> = h
+        .state()
+        .selection()
+        .nodes
+        .iter()
+        .map(|id| id.as_str())
+        .collect();
+    assert_eq!(selected, vec!["payment"]);
+    // A restyled link stays selected when its restyling is undone.
+    let middle = node_on_screen(&h, 1).lerp(node_on_screen(&h, 2), 0.5);
+    click_at(&mut h, middle, Modifiers::NONE);
+    h.get_by_label("Style").click();
+    frames(&mut h, 2);
+    h.get_by_label("event").click();
+    frames(&mut h, 3);
+    keys(&mut h, CTRL, Key::Z);
+    let app = h.state();
+    assert_eq!(app.document().design().links[1].style, Style::Sync);
+    assert_eq!(
+        app.selection().links.iter().copied().collect::<Vec<_>>(),
+        vec![1]
+    );
+    // An added node that undo takes away is no longer selected.
+    add_from_palette(&mut h, "Service");
+    keys(&mut h, CTRL, Key::Z);
+    assert!(h.state().selection().is_empty());
+}
+
+#[test]
+fn the_connect_handle_takes_a_press_anywhere_within_20_points() {
+    use archsim::app::canvas::HANDLE_HIT_RADIUS;
+    assert!(2.0 * HANDLE_HIT_RADIUS >= 20.0);
+    let mut h = example();
+    // Straight from far away onto the edge of the handle of Shopper (0),
+    // without touching the node first: a link, not a pan.
+    let before = h.state().canvas().transform();
+    let from = handle_on_screen(&h, 0) + vec2(0.0, HANDLE_HIT_RADIUS - 1.0);
+    h.event(Event::PointerMoved(from + vec2(0.0, 200.0)));
+    frames(&mut h, 1);
+    let to = node_on_screen(&h, 2);
+    drag(&mut h, from, to, Modifiers::NONE);
+    let app = h.state();
+    let design = app.document().design();
+    assert_eq!(design.links.len(), 5, "a link was made");
+    assert_eq!(design.links[4].from.as_str(), "shopper");
+    assert_eq!(app.canvas().transform(), before, "the canvas did not pan");
 }

@@ -1070,14 +1070,16 @@ impl ArchsimApp {
                 self.close_allowed = true;
                 ctx.send_viewport_cmd(ViewportCommand::Close);
             }
-            Command::Undo => {
-                if self.doc.undo() {
-                    self.selection.links.clear();
-                }
-            }
-            Command::Redo => {
-                if self.doc.redo() {
-                    self.selection.links.clear();
+            Command::Undo | Command::Redo => {
+                let keys = self.selection.link_keys(self.doc.design());
+                let changed = if command == Command::Undo {
+                    self.doc.undo()
+                } else {
+                    self.doc.redo()
+                };
+                if changed {
+                    self.selection.find_again(self.doc.design(), &keys);
+                    self.selection_revision = self.doc.revision();
                 }
             }
             Command::Delete => {

@@ -558,19 +558,25 @@ impl Canvas {
         })
     }
 
-    /// Where the connect handle of node `i` is on screen: just outside the
-    /// right edge of its outline.
-    fn handle_pos(&self, design: &Design, i: usize) -> Option<Pos2> {
+    /// Where the connect handle of node `i` is on screen in the last
+    /// frame: just outside the right edge of its outline.
+    pub fn handle_pos(&self, design: &Design, i: usize) -> Option<Pos2> {
         let node = design.nodes.get(i)?;
         let shape = NodeShape::of(&node.kind);
         let right = pos2(node.pos.x + shape.size().0 / 2.0, node.pos.y);
-        Some(self.transform.screen_from_graph(right) + vec2(9.0, 0.0))
+        Some(self.transform.screen_from_graph(right) + vec2(HANDLE_GAP + HANDLE_RADIUS, 0.0))
+    }
+
+    /// Whether connect handles can be used: the Select tool, and nodes
+    /// drawn big enough to aim at.
+    fn handles_on(&self) -> bool {
+        self.transform.zoom >= 0.3 && self.tool == Tool::Select
     }
 
     /// The nodes that show a connect handle: the hovered one and a single
-    /// selected one, when drawn big enough to aim at.
+    /// selected one.
     fn handle_nodes(&self, design: &Design, selection: &Selection) -> Vec<usize> {
-        if self.transform.zoom < 0.3 || self.tool == Tool::Connect {
+        if !self.handles_on() {
             return Vec::new();
         }
         let mut nodes: Vec<usize> = self.handle_hover.into_iter().collect();
@@ -583,17 +589,32 @@ impl Canvas {
         nodes
     }
 
-    /// The node whose connect handle is under `pos_on_screen`.
+    /// The node whose connect handle is under `pos_on_screen`: a shown
+    /// handle, or, off every node, the place of any node's handle, so
+    /// that the pointer coming straight at a handle finds it.
     fn handle_at(
         &self,
         pos_on_screen: Pos2,
         design: &Design,
         selection: &Selection,
     ) -> Option<usize> {
-        self.handle_nodes(design, selection).into_iter().find(|&i| {
+        if !self.handles_on() {
+            return None;
+        }
+        let hit = |&i: &usize| {
             self.handle_pos(design, i)
-                .is_some_and(|h| h.distance(pos_on_screen) <= 9.0)
-        })
+                .is_some_and(|h| h.distance(pos_on_screen) <= HANDLE_HIT_RADIUS)
+        };
+        self.handle_nodes(design, selection)
+            .into_iter()
+            .find(hit)
+            .or_else(|| {
+                let pos_in_graph = self.transform.graph_from_screen(pos_on_screen);
+                node_at(design, pos_in_graph)
+                    .is_none()
+                    .then(|| (0..design.nodes.len()).rev().find(hit))
+                    .flatten()
+            })
     }
 
     /// Selection by clicking; double-click to add or rename.
@@ -710,20 +731,11 @@ impl Canvas {
         let palette = Palette::of(theme);
         for i in self.handle_nodes(design, selection) {
             if let Some(at) = self.handle_pos(design, i) {
-                painter.circle(
-                    at,
-                    6.0,
-                    paint::color(palette.selection),
-                    egui::Stroke::new(1.5, paint::color(palette.canvas)),
-                );
-                painter.line_segment(
-                    [at - vec2(3.0, 0.0), at + vec2(3.0, 0.0)],
-                    egui::Stroke::new(1.5, paint::color(palette.canvas)),
-                );
-                painter.line_segment(
-                    [at - vec2(0.0, 3.0), at + vec2(0.0, 3.0)],
-                    egui::Stroke::new(1.5, paint::color(palette.canvas)),
-                );
+                let ink = egui::Stroke::new(1.8, paint::color(palette.canvas));
+                painter.circle(at, HANDLE_RADIUS, paint::color(palette.selection), ink);
+                let arm = HANDLE_RADIUS * 0.5;
+                painter.line_segment([at - vec2(arm, 0.0), at + vec2(arm, 0.0)], ink);
+                painter.line_segment([at - vec2(0.0, arm), at + vec2(0.0, arm)], ink);
             }
         }
         match &self.gesture {
@@ -829,6 +841,17 @@ impl Canvas {
         });
     }
 }
+
+/// The drawn radius of a node's "+" connect handle, screen points.
+const HANDLE_RADIUS: f32 = 8.0;
+
+/// The gap between a node's outline and its connect handle, points.
+const HANDLE_GAP: f32 = 3.0;
+
+/// How far from its centre a press still takes the connect handle: a
+/// target 24 points across, comfortably above the 20 points a pointer
+/// needs.
+pub const HANDLE_HIT_RADIUS: f32 = 12.0;
 
 /// The topmost node at `pos_in_graph`.
 fn node_at(design: &Design, pos_in_graph: Pos2) -> Option<usize> {
