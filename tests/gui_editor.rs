@@ -1093,7 +1093,7 @@ fn undo_and_redo_keep_what_is_selected_while_it_exists() {
 #[test]
 fn the_connect_handle_takes_a_press_anywhere_within_20_points() {
     use archsim::app::canvas::HANDLE_HIT_RADIUS;
-    assert!(2.0 * HANDLE_HIT_RADIUS >= 20.0);
+    const { assert!(2.0 * HANDLE_HIT_RADIUS >= 20.0) };
     let mut h = example();
     // Straight from far away onto the edge of the handle of Shopper (0),
     // without touching the node first: a link, not a pan.
