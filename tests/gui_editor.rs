@@ -1109,3 +1109,32 @@ fn the_connect_handle_takes_a_press_anywhere_within_20_points() {
     assert_eq!(design.links[4].from.as_str(), "shopper");
     assert_eq!(app.canvas().transform(), before, "the canvas did not pan");
 }
+
+#[test]
+fn with_snap_to_grid_moved_and_added_nodes_land_on_the_grid() {
+    use archsim::app::canvas::GRID;
+    let on_grid = |v: f32| (v / GRID).fract() == 0.0;
+    let mut h = example();
+    h.get_by_label("Snap to grid").click();
+    frames(&mut h, 2);
+    assert!(h.state().settings().snap, "remembered in the settings");
+    let at = node_on_screen(&h, 2);
+    drag(&mut h, at, at + vec2(37.0, 23.0), Modifiers::NONE);
+    let pos = h.state().document().design().nodes[2].pos;
+    assert!(on_grid(pos.x) && on_grid(pos.y), "{pos:?}");
+    add_from_palette(&mut h, "Broker");
+    let pos = h.state().document().design().nodes[5].pos;
+    assert!(on_grid(pos.x) && on_grid(pos.y), "{pos:?}");
+    // Off again: a node goes where it is dropped.
+    h.get_by_label("Snap to grid").click();
+    frames(&mut h, 2);
+    let before = h.state().document().design().nodes[3].pos;
+    let zoom = h.state().canvas().transform().zoom;
+    let at = node_on_screen(&h, 3);
+    drag(&mut h, at, at + vec2(0.0, 13.0), Modifiers::NONE);
+    let after = h.state().document().design().nodes[3].pos;
+    assert!(
+        (after.y - before.y - 13.0 / zoom).abs() <= 0.5,
+        "{before:?} {after:?}"
+    );
+}

@@ -113,6 +113,8 @@ pub enum Command {
     /// Show or collapse the side panel (inspector, findings, suggestions,
     /// results).
     ToggleSidePanel,
+    /// Put moved and added nodes on the grid, or not.
+    ToggleSnap,
 }
 
 impl Command {
@@ -150,6 +152,7 @@ impl Command {
             Self::ToggleCharts => "Open or collapse the charts".into(),
             Self::TogglePalette => "Show the palette in full or as icons".into(),
             Self::ToggleSidePanel => "Show or collapse the side panel".into(),
+            Self::ToggleSnap => "Snap to grid".into(),
         }
     }
 

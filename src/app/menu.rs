@@ -27,6 +27,8 @@ pub struct MenuState<'a> {
     pub palette: bool,
     /// Whether the side panel is open.
     pub side_panel: bool,
+    /// Whether nodes snap to the grid.
+    pub snap: bool,
     /// The theme setting.
     pub theme: ThemeChoice,
     /// What the Simulation menu can do.
@@ -137,6 +139,7 @@ pub fn menu_ui(ui: &mut Ui, state: &MenuState<'_>) -> Vec<Command> {
                 (state.legend, "Legend", Command::ToggleLegend),
                 (state.palette, "Palette with labels", Command::TogglePalette),
                 (state.side_panel, "Side panel", Command::ToggleSidePanel),
+                (state.snap, "Snap to grid", Command::ToggleSnap),
             ] {
                 let mut shown = shown;
                 if ui.checkbox(&mut shown, label).clicked() {

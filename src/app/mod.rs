@@ -141,6 +141,8 @@ pub struct Settings {
     pub side_panel: bool,
     /// The side panel's width, points.
     pub side_width: f32,
+    /// Whether moved and added nodes snap to the grid.
+    pub snap: bool,
 }
 
 impl Default for Settings {
@@ -154,6 +156,7 @@ impl Default for Settings {
             palette: true,
             side_panel: true,
             side_width: SIDE_WIDTH,
+            snap: false,
         }
     }
 }
@@ -446,6 +449,7 @@ impl ArchsimApp {
             legend: self.settings.legend,
             palette: self.settings.palette,
             side_panel: self.settings.side_panel,
+            snap: self.settings.snap,
             theme: self.settings.theme,
             simulation: menu::SimulationMenu {
                 running: self.simulation.progress().is_some(),
@@ -827,6 +831,7 @@ impl ArchsimApp {
             }
         };
         self.canvas.read_only = self.preview.is_some();
+        self.canvas.snap = self.settings.snap;
         let doc = match &mut self.preview {
             Some(p) => &mut p.doc,
             None => &mut self.doc,
@@ -985,6 +990,20 @@ impl ArchsimApp {
                             .button("Fit")
                             .on_hover_text("Fit the design into view (F)")
                             .clicked();
+                        let snap = ui.selectable_label(self.settings.snap, "#").on_hover_text(
+                            "Snap to grid: moved and added nodes go to the grid's dots",
+                        );
+                        snap.widget_info(|| {
+                            egui::WidgetInfo::selected(
+                                egui::WidgetType::SelectableLabel,
+                                true,
+                                self.settings.snap,
+                                "Snap to grid",
+                            )
+                        });
+                        if snap.clicked() {
+                            self.settings.snap = !self.settings.snap;
+                        }
                     });
                 });
             })
@@ -1131,6 +1150,7 @@ impl ArchsimApp {
             Command::ToggleCharts => self.settings.charts = !self.settings.charts,
             Command::TogglePalette => self.settings.palette = !self.settings.palette,
             Command::ToggleSidePanel => self.settings.side_panel = !self.settings.side_panel,
+            Command::ToggleSnap => self.settings.snap = !self.settings.snap,
             Command::SetTheme(theme) => self.settings.theme = theme,
             Command::ShowShortcuts => self.dialogs.push_back(Dialog::Shortcuts),
             Command::ShowAbout => self.dialogs.push_back(Dialog::About),
@@ -1143,7 +1163,10 @@ impl ArchsimApp {
                 }
             }
             Command::AddNode(kind) => {
-                let at = edit::free_spot(self.doc.design(), self.canvas.visible_center());
+                let at = self.canvas.placed(edit::free_spot(
+                    self.doc.design(),
+                    self.canvas.visible_center(),
+                ));
                 let mut added = None;
                 self.doc
                     .edit(None, |d| added = Some(edit::add_node(d, kind, at)));

@@ -95,6 +95,8 @@ pub struct Canvas {
     /// Show without editing (a preview of another design): pan, zoom and
     /// tooltips work; nothing is selected, moved, added or connected.
     pub read_only: bool,
+    /// Whether moved and added nodes are put on the grid.
+    pub snap: bool,
 }
 
 impl Default for Canvas {
@@ -114,6 +116,7 @@ impl Default for Canvas {
             covered_bottom: 0.0,
             covered_top: 0.0,
             read_only: false,
+            snap: false,
         }
     }
 }
@@ -215,6 +218,16 @@ impl Canvas {
     /// zooms).
     pub fn is_fitted(&self) -> bool {
         matches!(self.framing, Framing::Fitted { .. })
+    }
+
+    /// Where a node put at `pos` goes: on the nearest grid point when
+    /// snapping, else at `pos` rounded to whole graph units.
+    pub fn placed(&self, pos: Position) -> Position {
+        let step = if self.snap { GRID } else { 1.0 };
+        Position {
+            x: (pos.x / step).round() * step,
+            y: (pos.y / step).round() * step,
+        }
     }
 
     /// Turns the Connect tool on, or off when it is on.
@@ -471,7 +484,7 @@ impl Canvas {
         let palette = Palette::of(theme);
         let painter = ui.painter_at(rect);
         painter.rect_filled(rect, 0.0, paint::color(palette.canvas));
-        let spacing = 40.0 * self.transform.zoom;
+        let spacing = GRID * self.transform.zoom;
         if spacing < 12.0 || !rect.is_positive() {
             return;
         }
@@ -668,16 +681,10 @@ impl Canvas {
             && let Some(pos_on_screen) = widget.interact_pointer_pos()
         {
             let at = self.transform.graph_from_screen(pos_on_screen);
+            let at = self.placed(Position { x: at.x, y: at.y });
             let mut added = None;
             doc.edit(None, |d| {
-                added = Some(edit::add_node(
-                    d,
-                    NewNode::Service,
-                    Position {
-                        x: at.x.round(),
-                        y: at.y.round(),
-                    },
-                ));
+                added = Some(edit::add_node(d, NewNode::Service, at));
             });
             if let Some(id) = added {
                 *selection = Selection::only_node(id);
@@ -702,16 +709,10 @@ impl Canvas {
             return;
         };
         let at = self.transform.graph_from_screen(pos_on_screen);
+        let at = self.placed(Position { x: at.x, y: at.y });
         let mut added = None;
         doc.edit(None, |d| {
-            added = Some(edit::add_node(
-                d,
-                *kind,
-                Position {
-                    x: at.x.round(),
-                    y: at.y.round(),
-                },
-            ));
+            added = Some(edit::add_node(d, *kind, at));
         });
         if let Some(id) = added {
             *selection = Selection::only_node(id);
@@ -841,6 +842,10 @@ impl Canvas {
         });
     }
 }
+
+/// The spacing of the canvas's grid (its dots, and where snapping puts
+/// nodes' centres), graph units.
+pub const GRID: f32 = 40.0;
 
 /// The drawn radius of a node's "+" connect handle, screen points.
 const HANDLE_RADIUS: f32 = 8.0;
