@@ -1138,3 +1138,34 @@ fn with_snap_to_grid_moved_and_added_nodes_land_on_the_grid() {
         "{before:?} {after:?}"
     );
 }
+
+#[test]
+fn nodes_added_from_the_palette_or_by_double_click_overlap_nothing() {
+    let mut h = example();
+    // A double-click just under Payment: the new service moves clear.
+    let zoom = h.state().canvas().transform().zoom;
+    let near = node_on_screen(&h, 2) + vec2(0.0, 40.0 * zoom);
+    h.event(Event::PointerMoved(near));
+    for _ in 0..2 {
+        button(&h, near, true, Modifiers::NONE);
+        button(&h, near, false, Modifiers::NONE);
+    }
+    frames(&mut h, 2);
+    keys(&mut h, Modifiers::NONE, Key::Escape);
+    for kind in ["Service", "Service", "Broker"] {
+        add_from_palette(&mut h, kind);
+    }
+    let design = h.state().document().design().clone();
+    assert_eq!(design.nodes.len(), 9);
+    for node in &design.nodes[5..] {
+        let mut others = design.clone();
+        others.nodes.retain(|n| n.id != node.id);
+        let shape = archsim::visual::NodeShape::of(&node.kind);
+        assert_eq!(
+            archsim::placement::free_spot(&others, shape, node.pos),
+            node.pos,
+            "{} is clear of the others",
+            node.id
+        );
+    }
+}

@@ -267,6 +267,23 @@ fn the_top_suggestion_is_previewed_applied_and_undone() {
         coupling(app).expect("valid") < 4,
         "the coupling set shrinks"
     );
+    // The broker it adds was put where it overlaps nothing.
+    let applied = app.document().design();
+    for node in applied
+        .nodes
+        .iter()
+        .filter(|n| original.node(&n.id).is_none())
+    {
+        let mut others = applied.clone();
+        others.nodes.retain(|n| n.id != node.id);
+        let shape = archsim::visual::NodeShape::of(&node.kind);
+        assert_eq!(
+            archsim::placement::free_spot(&others, shape, node.pos),
+            node.pos,
+            "{} is clear of the other nodes",
+            node.id
+        );
+    }
     h.key_press_modifiers(CTRL, Key::Z);
     frames(&mut h, 2);
     assert_eq!(h.state().document().design(), &original);

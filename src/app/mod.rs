@@ -739,10 +739,11 @@ impl ArchsimApp {
     /// Applies `suggestion` to the design, as one undo step.
     fn apply_suggestion(&mut self, suggestion: &crate::advice::Suggestion) {
         let mut failed = None;
-        self.doc.edit(None, |d| match suggestion.refactor.apply(d) {
-            Ok(after) => *d = after,
-            Err(e) => failed = Some(e),
-        });
+        self.doc
+            .edit(None, |d| match suggestions::applied(d, suggestion) {
+                Ok(after) => *d = after,
+                Err(e) => failed = Some(e),
+            });
         self.preview = None;
         self.focus = Focus::None;
         match failed {
@@ -811,6 +812,9 @@ impl ArchsimApp {
                 anchor,
                 theme,
             ));
+        }
+        if let Some(preview) = &self.preview {
+            overlay.painters.push(preview.ghosts_painter(theme));
         }
         for painter in &self.overlay.painters {
             let outside: OverlayPainter<'_> = Box::new(move |p, t| painter(p, t));
@@ -1163,10 +1167,10 @@ impl ArchsimApp {
                 }
             }
             Command::AddNode(kind) => {
-                let at = self.canvas.placed(edit::free_spot(
-                    self.doc.design(),
-                    self.canvas.visible_center(),
-                ));
+                let center = self.canvas.visible_center();
+                let at =
+                    self.canvas
+                        .free_place(self.doc.design(), kind, egui::pos2(center.x, center.y));
                 let mut added = None;
                 self.doc
                     .edit(None, |d| added = Some(edit::add_node(d, kind, at)));

@@ -230,6 +230,13 @@ impl Canvas {
         }
     }
 
+    /// Where a new node of `kind` wanted at `at` (graph units) goes: on
+    /// the grid when snapping, and clear of every node of `design`.
+    pub fn free_place(&self, design: &Design, kind: NewNode, at: Pos2) -> Position {
+        let at = self.placed(Position { x: at.x, y: at.y });
+        crate::placement::free_spot(design, kind.shape(), at)
+    }
+
     /// Turns the Connect tool on, or off when it is on.
     pub fn toggle_connect_tool(&mut self) {
         self.tool = if self.tool == Tool::Connect {
@@ -681,7 +688,7 @@ impl Canvas {
             && let Some(pos_on_screen) = widget.interact_pointer_pos()
         {
             let at = self.transform.graph_from_screen(pos_on_screen);
-            let at = self.placed(Position { x: at.x, y: at.y });
+            let at = self.free_place(doc.design(), NewNode::Service, at);
             let mut added = None;
             doc.edit(None, |d| {
                 added = Some(edit::add_node(d, NewNode::Service, at));
@@ -709,7 +716,7 @@ impl Canvas {
             return;
         };
         let at = self.transform.graph_from_screen(pos_on_screen);
-        let at = self.placed(Position { x: at.x, y: at.y });
+        let at = self.free_place(doc.design(), *kind, at);
         let mut added = None;
         doc.edit(None, |d| {
             added = Some(edit::add_node(d, *kind, at));
