@@ -1169,3 +1169,82 @@ fn nodes_added_from_the_palette_or_by_double_click_overlap_nothing() {
         );
     }
 }
+
+/// The text the last frames put on the system clipboard.
+fn copied_text(h: &Harness<'_, ArchsimApp>) -> Option<String> {
+    h.output()
+        .platform_output
+        .commands
+        .iter()
+        .find_map(|c| match c {
+            egui::OutputCommand::CopyText(text) => Some(text.clone()),
+            _ => None,
+        })
+}
+
+#[test]
+fn copied_nodes_paste_with_their_links_here_and_in_another_window() {
+    let mut h = example();
+    // Payment, then Shift+click Fraud Detection; copy.
+    let at = node_on_screen(&h, 2);
+    click_at(&mut h, at, Modifiers::NONE);
+    let at = node_on_screen(&h, 3);
+    click_at(&mut h, at, Modifiers::SHIFT);
+    h.event(Event::Copy);
+    frames(&mut h, 0);
+    let text = copied_text(&h).expect("copied to the system clipboard");
+    frames(&mut h, 1);
+    // Pasted here (the menu's Paste uses what this window copied).
+    h.get_by_label("Edit").click();
+    frames(&mut h, 2);
+    h.get_by_label_contains("Paste").click();
+    frames(&mut h, 3);
+    let app = h.state();
+    let design = app.document().design();
+    assert_eq!((design.nodes.len(), design.links.len()), (7, 5));
+    assert_eq!(design.links[4].label(), "payment_2 -> fraud_detection_2");
+    let selected: Vec<&str> = app.selection().nodes.iter().map(|id| id.as_str()).collect();
+    assert_eq!(
+        selected,
+        ["fraud_detection_2", "payment_2"],
+        "the copies are selected"
+    );
+    assert_eq!(
+        app.selection().links.iter().copied().collect::<Vec<_>>(),
+        [4]
+    );
+    // One undo step.
+    keys(&mut h, CTRL, Key::Z);
+    assert_eq!(h.state().document().design().nodes.len(), 5);
+
+    // Another window pastes the system clipboard's text.
+    let mut other = harness(app_with_empty(&Scripted::default()));
+    other.event(Event::Paste(text));
+    frames(&mut other, 2);
+    let design = other.state().document().design();
+    let ids: Vec<&str> = design.nodes.iter().map(|n| n.id.as_str()).collect();
+    assert_eq!(ids, ["payment", "fraud_detection"], "ids kept where free");
+    assert_eq!(design.links.len(), 1);
+    // Text that is not a copy of nodes is refused, saying why.
+    other.event(Event::Paste("hello".into()));
+    frames(&mut other, 2);
+    assert_eq!(other.state().document().design().nodes.len(), 2);
+    other.get_by_label_contains("Cannot paste");
+}
+
+#[test]
+fn cut_takes_the_nodes_away_and_paste_brings_them_back() {
+    let mut h = example();
+    let at = node_on_screen(&h, 4);
+    click_at(&mut h, at, Modifiers::NONE);
+    keys(&mut h, CTRL, Key::X);
+    assert_eq!(h.state().document().design().nodes.len(), 4);
+    keys(&mut h, CTRL, Key::V);
+    let design = h.state().document().design();
+    assert_eq!(design.nodes.len(), 5);
+    assert_eq!(
+        design.nodes[4].id.as_str(),
+        "customer",
+        "its id was free again"
+    );
+}

@@ -72,6 +72,14 @@ pub enum Command {
     Redo,
     /// Delete the selected nodes and links.
     Delete,
+    /// Put the selected nodes, with the links among them, on the
+    /// clipboard.
+    Copy,
+    /// Copy, then delete the selection.
+    Cut,
+    /// Add the nodes on the clipboard: this text (from the system
+    /// clipboard), or what was copied last in this window.
+    Paste(Option<String>),
     /// Select every node and link.
     SelectAll,
     /// Zoom and pan so the whole design is in view.
@@ -132,6 +140,9 @@ impl Command {
             Self::Undo => "Undo".into(),
             Self::Redo => "Redo".into(),
             Self::Delete => "Delete the selection".into(),
+            Self::Copy => "Copy the selected nodes and their links".into(),
+            Self::Cut => "Cut the selected nodes and their links".into(),
+            Self::Paste(_) => "Paste nodes".into(),
             Self::SelectAll => "Select all".into(),
             Self::Fit => "Fit the design into view".into(),
             Self::AutoLayout => "Auto layout".into(),

@@ -17,8 +17,10 @@ pub struct MenuState<'a> {
     pub can_undo: bool,
     /// Whether Redo would do something.
     pub can_redo: bool,
-    /// Whether something is selected (for Delete).
+    /// Whether something is selected (for Delete, Cut, Copy).
     pub has_selection: bool,
+    /// Whether this window copied something to paste.
+    pub can_paste: bool,
     /// The recent files, newest first.
     pub recent: &'a [PathBuf],
     /// Whether the legend is shown.
@@ -128,6 +130,9 @@ pub fn menu_ui(ui: &mut Ui, state: &MenuState<'_>) -> Vec<Command> {
             item(ui, "Undo", Command::Undo, state.can_undo, &mut out);
             item(ui, "Redo", Command::Redo, state.can_redo, &mut out);
             ui.separator();
+            item(ui, "Cut", Command::Cut, state.has_selection, &mut out);
+            item(ui, "Copy", Command::Copy, state.has_selection, &mut out);
+            item(ui, "Paste", Command::Paste(None), state.can_paste, &mut out);
             item(ui, "Delete", Command::Delete, state.has_selection, &mut out);
             item(ui, "Select all", Command::SelectAll, true, &mut out);
         });

@@ -22,6 +22,7 @@ pub mod animation;
 pub mod autosave;
 pub mod canvas;
 pub mod charts;
+pub mod clipboard;
 pub mod command;
 pub mod dialogs;
 pub mod document;
@@ -219,6 +220,9 @@ pub struct ArchsimApp {
     side: SideTab,
     /// The values in the open fault menu of a node.
     fault_draft: Option<Draft>,
+    /// The text this window last put on the clipboard (Paste from the
+    /// menu uses it: only a paste key brings the system clipboard's text).
+    copied: Option<String>,
     /// When set, the first frame reports how long start-up took and closes
     /// the window (for measuring cold start).
     startup_probe: Option<Instant>,
@@ -313,6 +317,7 @@ impl ArchsimApp {
             preview_revision: 0,
             side: SideTab::Inspector,
             fault_draft: None,
+            copied: None,
             startup_probe: None,
             export: None,
             disk_checked: None,
@@ -445,6 +450,7 @@ impl ArchsimApp {
             can_undo: self.doc.can_undo(),
             can_redo: self.doc.can_redo(),
             has_selection: !self.selection.is_empty(),
+            can_paste: self.copied.is_some(),
             recent: self.settings.recent.paths(),
             legend: self.settings.legend,
             palette: self.settings.palette,
@@ -1110,6 +1116,15 @@ impl ArchsimApp {
                 self.doc.edit(None, |d| edit::delete(d, &nodes, &links));
                 self.selection.clear();
             }
+            Command::Copy => {
+                self.copy(ctx);
+            }
+            Command::Cut => {
+                if self.copy(ctx) {
+                    self.execute(ctx, Command::Delete);
+                }
+            }
+            Command::Paste(text) => self.paste(text),
             Command::SelectAll => self.selection = Selection::all(self.doc.design()),
             Command::Fit => self.canvas.request_fit(),
             Command::AutoLayout => {
@@ -1178,6 +1193,43 @@ impl ArchsimApp {
                     self.selection = Selection::only_node(id);
                 }
             }
+        }
+    }
+
+    /// Puts the selected nodes and the links among them on the clipboard.
+    /// Returns whether there were nodes to copy.
+    fn copy(&mut self, ctx: &egui::Context) -> bool {
+        let Some(clip) = clipboard::Clip::of(self.doc.design(), &self.selection) else {
+            self.say("Select the nodes to copy first.");
+            return false;
+        };
+        let text = clip.to_text();
+        ctx.copy_text(text.clone());
+        self.copied = Some(text);
+        let (nodes, links) = (clip.nodes.len(), clip.links.len());
+        self.say(format!(
+            "Copied {nodes} node{} and {links} link{}.",
+            if nodes == 1 { "" } else { "s" },
+            if links == 1 { "" } else { "s" }
+        ));
+        true
+    }
+
+    /// Adds the nodes in `text` (or those copied last in this window),
+    /// as one undo step, and selects them.
+    fn paste(&mut self, text: Option<String>) {
+        let Some(text) = text.or_else(|| self.copied.clone()) else {
+            self.say("Nothing to paste: copy some nodes first.");
+            return;
+        };
+        match clipboard::Clip::from_text(&text) {
+            Ok(clip) => {
+                let mut added = Selection::default();
+                self.doc.edit(None, |d| added = clip.paste_into(d));
+                self.selection = added;
+                self.selection_revision = self.doc.revision();
+            }
+            Err(e) => self.say(format!("Cannot paste: {e}.")),
         }
     }
 
