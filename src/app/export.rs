@@ -15,6 +15,7 @@ use super::ArchsimApp;
 use super::dialogs::Dialog;
 use super::document::Origin;
 use super::files;
+use super::run::what_if;
 
 /// A report being made on another thread.
 pub struct ExportJob {
@@ -159,9 +160,27 @@ impl ArchsimApp {
                 |n| n.to_string_lossy().into_owned(),
             ),
             unsaved_changes: !saved || self.doc.is_dirty(),
+            what_ifs: self
+                .simulation
+                .what_ifs()
+                .iter()
+                .map(|w| w.describe(self.doc.design()))
+                .collect(),
         };
-        match ExportJob::start(self.doc.design().clone(), source, path) {
-            Ok(job) => self.export = Some(job),
+        // What the app shows is what the report measures: with the
+        // what-if faults in force.
+        let design = what_if::with_faults(self.doc.design(), self.simulation.what_ifs());
+        let included = source.what_ifs.len();
+        match ExportJob::start(design, source, path) {
+            Ok(job) => {
+                self.export = Some(job);
+                if included > 0 {
+                    self.say(format!(
+                        "The report includes the {included} what-if fault{} in force, and says so.",
+                        if included == 1 { "" } else { "s" }
+                    ));
+                }
+            }
             Err(message) => self.dialogs.push_back(Dialog::Error {
                 title: "Cannot export the report".into(),
                 message,
