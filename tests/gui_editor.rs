@@ -16,7 +16,7 @@ use archsim::app::autosave::Autosave;
 use archsim::app::canvas::CanvasOverlay;
 use archsim::app::dialogs::Dialog;
 use archsim::app::document::Origin;
-use archsim::app::files::FileDialogs;
+use archsim::app::files::{FileDialogs, Picked};
 use archsim::app::{ArchsimApp, Environment, Settings, Start};
 use archsim::model::{LinkIdx, Style, file};
 use archsim::visual::link_look;
@@ -40,16 +40,16 @@ impl Scripted {
 }
 
 impl FileDialogs for Scripted {
-    fn open_design(&mut self, _dir: Option<&Path>) -> Option<PathBuf> {
-        self.answers.borrow_mut().pop_front().flatten()
+    fn open_design(&mut self, _dir: Option<&Path>) -> Picked {
+        Picked::from(self.answers.borrow_mut().pop_front().flatten())
     }
 
-    fn save_design(&mut self, _dir: Option<&Path>, _name: &str) -> Option<PathBuf> {
-        self.answers.borrow_mut().pop_front().flatten()
+    fn save_design(&mut self, _dir: Option<&Path>, _name: &str) -> Picked {
+        Picked::from(self.answers.borrow_mut().pop_front().flatten())
     }
 
-    fn save_report(&mut self, _dir: Option<&Path>, _name: &str) -> Option<PathBuf> {
-        self.answers.borrow_mut().pop_front().flatten()
+    fn save_report(&mut self, _dir: Option<&Path>, _name: &str) -> Picked {
+        Picked::from(self.answers.borrow_mut().pop_front().flatten())
     }
 }
 
@@ -1247,4 +1247,66 @@ fn cut_takes_the_nodes_away_and_paste_brings_them_back() {
         "customer",
         "its id was free again"
     );
+}
+
+/// Dialogs that cannot be shown, as on a desktop without a portal.
+struct Unavailable;
+
+impl FileDialogs for Unavailable {
+    fn open_design(&mut self, _dir: Option<&Path>) -> Picked {
+        Picked::Unavailable("No file dialog is available here.".into())
+    }
+
+    fn save_design(&mut self, dir: Option<&Path>, _name: &str) -> Picked {
+        self.open_design(dir)
+    }
+
+    fn save_report(&mut self, dir: Option<&Path>, _name: &str) -> Picked {
+        self.open_design(dir)
+    }
+}
+
+#[test]
+fn without_a_file_dialog_the_app_says_why_and_takes_a_typed_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let example = archsim::library::find("fraud-check-background").unwrap();
+    let path = write(dir.path(), "typed.archsim.ron", example.text);
+    let env = Environment {
+        data_dir: None,
+        dialogs: Box::new(Unavailable),
+    };
+    let settings = Settings {
+        legend: false,
+        ..Settings::default()
+    };
+    let mut h = harness(ArchsimApp::new(env, Start::Empty, settings));
+    keys(&mut h, CTRL, Key::O);
+    h.get_by_label("No file dialog is available here.");
+    h.get_by_label("Open a design");
+    let field = h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Path");
+    field.focus();
+    frames(&mut h, 1);
+    keys(&mut h, CTRL, Key::A);
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Path")
+        .type_text(&path.display().to_string());
+    frames(&mut h, 1);
+    h.get_by_label("Open").click();
+    frames(&mut h, 3);
+    assert_eq!(h.state().document().path(), Some(path.as_path()));
+    // Save as: typed too, the extension added.
+    keys(&mut h, CTRL_SHIFT, Key::S);
+    h.get_by_label("Save the design");
+    let target = dir.path().join("copy");
+    let field = h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Path");
+    field.focus();
+    frames(&mut h, 1);
+    keys(&mut h, CTRL, Key::A);
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Path")
+        .type_text(&target.display().to_string());
+    frames(&mut h, 1);
+    h.get_by_label("Save").click();
+    frames(&mut h, 3);
+    let saved = dir.path().join("copy.archsim.ron");
+    assert!(saved.exists(), "saved with the design extension");
+    assert_eq!(h.state().document().path(), Some(saved.as_path()));
 }

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use archsim::app::files::FileDialogs;
+use archsim::app::files::{FileDialogs, Picked};
 use archsim::app::{ArchsimApp, Environment, Settings, Start};
 use egui::vec2;
 use egui_kittest::Harness;
@@ -19,17 +19,17 @@ struct ReportDialog {
 }
 
 impl FileDialogs for ReportDialog {
-    fn open_design(&mut self, _dir: Option<&Path>) -> Option<PathBuf> {
-        None
+    fn open_design(&mut self, _dir: Option<&Path>) -> Picked {
+        Picked::Cancelled
     }
 
-    fn save_design(&mut self, _dir: Option<&Path>, _name: &str) -> Option<PathBuf> {
-        None
+    fn save_design(&mut self, _dir: Option<&Path>, _name: &str) -> Picked {
+        Picked::Cancelled
     }
 
-    fn save_report(&mut self, _dir: Option<&Path>, name: &str) -> Option<PathBuf> {
+    fn save_report(&mut self, _dir: Option<&Path>, name: &str) -> Picked {
         assert!(name.ends_with("-report.html"), "suggested name {name:?}");
-        self.path.clone()
+        Picked::from(self.path.clone())
     }
 }
 

@@ -59,9 +59,9 @@ use animation::{Animation, Scene};
 use autosave::{Autosave, Recoverable};
 use canvas::{Canvas, CanvasOverlay, OverlayPainter};
 use command::{Command, ThemeChoice};
-use dialogs::{Answer, Dialog};
+use dialogs::{Answer, Dialog, FilePurpose};
 use document::{Document, Origin};
-use files::{FileDialogs, NativeDialogs, RecentFiles};
+use files::{FileDialogs, NativeDialogs, Picked, RecentFiles};
 use findings::{FindingsAction, FindingsPanel, RunFindings};
 use focus::Focus;
 use inspector::{Inspector, InspectorAction, InspectorEdit};
@@ -576,7 +576,7 @@ impl ArchsimApp {
         self.apply(actions, &mut commands);
         if let Some(answer) = self
             .dialogs
-            .front()
+            .front_mut()
             .and_then(|d| dialogs::dialog_ui(&ctx, d))
         {
             self.dialogs.pop_front();
@@ -1078,8 +1078,13 @@ impl ArchsimApp {
                     .as_deref()
                     .or(self.settings.recent.last_dir())
                     .map(Path::to_owned);
-                if let Some(path) = self.env.dialogs.open_design(dir.as_deref()) {
-                    self.run(ctx, Command::OpenFile(path));
+                match self.env.dialogs.open_design(dir.as_deref()) {
+                    Picked::Chosen(path) => self.run(ctx, Command::OpenFile(path)),
+                    Picked::Cancelled => {}
+                    Picked::Unavailable(reason) => {
+                        let path = dir.map(|d| d.join("")).unwrap_or_default();
+                        self.ask_for_path(FilePurpose::Open, reason, path);
+                    }
                 }
             }
             Command::OpenFile(path) => self.open_file(&path),
@@ -1092,7 +1097,7 @@ impl ArchsimApp {
                 self.save(None);
             }
             Command::SaveAs => {
-                self.save_as();
+                self.save_as(None);
             }
             Command::ExportReport => self.export_report(),
             Command::Quit => {
@@ -1258,10 +1263,21 @@ impl ArchsimApp {
                 }
             }
             Answer::SaveAsThen(command) => {
-                if self.save_as() {
+                if self.save_as(command.clone()) {
                     then = command;
                 }
             }
+            Answer::Path(purpose, path) => match purpose {
+                FilePurpose::Open => then = Some(Command::OpenFile(path)),
+                FilePurpose::SaveDesign { then: after } => {
+                    if self.save_to(&files::with_design_extension(path)) {
+                        then = after;
+                    }
+                }
+                FilePurpose::ExportReport => {
+                    self.export_to(files::with_report_extension(path));
+                }
+            },
             Answer::Recover(found) => match file::load(&found.design) {
                 Ok(design) => {
                     let (original, title) = (found.info.original.clone(), found.info.title.clone());
@@ -1354,7 +1370,7 @@ impl ArchsimApp {
                 false
             }
             Some(path) => self.save_to(&path),
-            None => self.save_as(),
+            None => self.save_as(then.cloned()),
         }
     }
 
@@ -1396,8 +1412,10 @@ impl ArchsimApp {
         }
     }
 
-    /// Asks where, then saves. Returns whether it saved.
-    fn save_as(&mut self) -> bool {
+    /// Asks where, then saves. Returns whether it saved. When no file
+    /// dialog can be shown, asks for the path in a dialog of its own and
+    /// carries out `then` once that saved.
+    fn save_as(&mut self, then: Option<Command>) -> bool {
         let name = self
             .doc
             .path()
@@ -1410,9 +1428,24 @@ impl ArchsimApp {
             .or(self.settings.recent.last_dir())
             .map(Path::to_owned);
         match self.env.dialogs.save_design(dir.as_deref(), &name) {
-            Some(path) => self.save_to(&path),
-            None => false,
+            Picked::Chosen(path) => self.save_to(&path),
+            Picked::Cancelled => false,
+            Picked::Unavailable(reason) => {
+                let path = dir.unwrap_or_default().join(name);
+                self.ask_for_path(FilePurpose::SaveDesign { then }, reason, path);
+                false
+            }
         }
+    }
+
+    /// Asks for a file's path in a dialog of the app's own (no file
+    /// dialog could be shown, for `reason`), starting from `path`.
+    fn ask_for_path(&mut self, purpose: FilePurpose, reason: String, path: PathBuf) {
+        self.dialogs.push_back(Dialog::PathEntry {
+            purpose,
+            reason,
+            path: path.display().to_string(),
+        });
     }
 
     fn save_to(&mut self, path: &Path) -> bool {
