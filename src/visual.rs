@@ -557,9 +557,20 @@ pub fn format_ms(ms: f64) -> String {
 
 /// A number with at most two decimals and no trailing zeros.
 fn trim_number(v: f64) -> String {
-    let s = format!("{v:.2}");
+    let s = fixed(v, 2);
     let s = s.trim_end_matches('0').trim_end_matches('.');
     s.to_owned()
+}
+
+/// `v` with `decimals` decimals, never "-0.0": a value that rounds to
+/// zero is written without a sign. Every figure people read goes through
+/// it.
+pub fn fixed(v: f64, decimals: usize) -> String {
+    let s = format!("{v:.decimals$}");
+    match s.strip_prefix('-') {
+        Some(rest) if rest.chars().all(|c| c == '0' || c == '.') => rest.to_owned(),
+        _ => s,
+    }
 }
 
 /// A distribution in words: `LogNormal, mean 25 ms, sd 10 ms`.
@@ -733,6 +744,15 @@ pub fn link_facts(link: &Link) -> Vec<(&'static str, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn figures_never_read_minus_zero() {
+        assert_eq!(fixed(-0.0, 1), "0.0");
+        assert_eq!(fixed(-0.04, 1), "0.0");
+        assert_eq!(fixed(-0.06, 1), "-0.1");
+        assert_eq!(fixed(2.345, 0), "2");
+        assert_eq!(format_ms(-0.001), "0 ms");
+    }
 
     #[test]
     fn every_style_has_its_own_pattern_or_head() {

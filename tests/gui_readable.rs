@@ -347,3 +347,25 @@ fn with_a_run_playing_no_text_is_below_the_minimum() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+#[test]
+fn the_charts_have_y_ticks_with_units_and_time_in_seconds() {
+    let mut h = harness(Start::default(), Settings::default(), SIZES[0]);
+    run_and_wait(&mut h);
+    let below_canvas = h.state().canvas().rect().bottom();
+    let labels: Vec<String> = texts(&h.output().shapes)
+        .into_iter()
+        .filter(|t| t.rect.top() > below_canvas)
+        .map(|t| t.text)
+        .collect();
+    let count = |suffix: &str| {
+        let mut found: Vec<&String> = labels.iter().filter(|t| t.ends_with(suffix)).collect();
+        found.sort();
+        found.dedup();
+        found.len()
+    };
+    assert!(count(" /s") >= 2, "throughput ticks: {labels:?}");
+    assert!(count(" ms") >= 2, "latency ticks: {labels:?}");
+    assert!(count(" %") >= 2, "occupancy ticks: {labels:?}");
+    assert!(count(" s") >= 3, "time ticks: {labels:?}");
+}

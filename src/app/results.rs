@@ -8,7 +8,7 @@ use egui::{CollapsingHeader, Grid, RichText, ScrollArea, Ui};
 use crate::analysis::percent;
 use crate::model::{Design, NodeKind};
 use crate::sim::{Estimate, SimReport};
-use crate::visual::format_ms;
+use crate::visual::{fixed, format_ms};
 
 use super::run::RunOutcome;
 
@@ -26,7 +26,7 @@ pub fn with_interval(e: &Estimate, fmt: impl Fn(f64) -> String) -> String {
 
 /// A count or rate with `digits` decimals.
 fn estimate(e: &Estimate, digits: usize) -> String {
-    with_interval(e, |v| format!("{v:.digits$}"))
+    with_interval(e, |v| fixed(v, digits))
 }
 
 /// A share as a percentage.
@@ -145,8 +145,9 @@ fn services_ui(ui: &mut Ui, design: &Design, report: &SimReport) {
                             "Share of occupied worker time spent waiting on sync calls",
                         );
                         ui.label(format!(
-                            "{:.1} / {:.0}",
-                            s.mean_queue.mean, s.max_queue.mean
+                            "{} / {}",
+                            fixed(s.mean_queue.mean, 1),
+                            fixed(s.max_queue.mean, 0)
                         ));
                         ui.end_row();
                     }
@@ -179,8 +180,9 @@ fn brokers_ui(ui: &mut Ui, design: &Design, report: &SimReport) {
                         ui.label(design.display_name(&id));
                         ui.label(estimate(&b.published, 0));
                         ui.label(format!(
-                            "{:.1} / {:.0}",
-                            b.mean_backlog.mean, b.max_backlog.mean
+                            "{} / {}",
+                            fixed(b.mean_backlog.mean, 1),
+                            fixed(b.max_backlog.mean, 0)
                         ));
                         ui.label(estimate(&b.dead_lettered, 0));
                         ui.end_row();
