@@ -366,6 +366,8 @@ pub struct LiveColors {
     pub waiting: Rgba,
     /// A node that is down: crossed out.
     pub down: Rgba,
+    /// A node slowed down by a fault: its badge.
+    pub slow: Rgba,
 }
 
 /// The live-state colours of `theme`.
@@ -377,6 +379,7 @@ pub fn live_colors(theme: Theme) -> LiveColors {
         idle: palette.grid,
         waiting: palette.highlight,
         down: palette.problem,
+        slow: series_color(3, theme),
     }
 }
 

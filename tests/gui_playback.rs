@@ -540,3 +540,27 @@ fn the_load_multiplier_runs_again_and_keeps_the_moment_shown() {
         "paused before, paused after"
     );
 }
+
+#[test]
+fn a_slow_down_is_marked_on_its_node_while_it_lasts() {
+    use archsim::app::run::what_if::WhatIf;
+    use archsim::model::{Fault, NodeId};
+    let mut h = example();
+    let slow = WhatIf::Fault(Fault::SlowDown {
+        node: NodeId::new("payment"),
+        at_s: 20.0,
+        for_s: 30.0,
+        factor: 5.0,
+    });
+    let design = h.state().document().design().clone();
+    h.state_mut().simulation_mut().add_what_if(slow, &design);
+    run_and_wait(&mut h);
+    show(&mut h, 35.0);
+    assert_eq!(
+        h.state().animation().slowed,
+        vec![2],
+        "Payment is marked slow"
+    );
+    show(&mut h, 60.0);
+    assert!(h.state().animation().slowed.is_empty(), "back to normal");
+}

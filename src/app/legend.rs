@@ -69,14 +69,19 @@ pub fn paint_kind_icon(ui: &Ui, shape: NodeShape, rect: Rect) {
     ui.painter().extend(shapes);
 }
 
+/// One entry of a legend: draws its mark and its words.
+type LegendItem = Box<dyn Fn(&mut Ui)>;
+
 /// The messages and node states of a playing simulation, drawn as the
-/// canvas draws them.
+/// canvas draws them, three to a row.
 fn simulation_legend_ui(ui: &mut Ui) {
     let theme = canvas::theme_of(ui);
     let halo = paint::color(Palette::of(theme).canvas);
-    ui.horizontal(|ui| {
-        for kind in MESSAGE_KINDS {
-            let look = message_look(kind, theme);
+    let live = live_colors(theme);
+    let mut items: Vec<LegendItem> = Vec::new();
+    for kind in MESSAGE_KINDS {
+        let look = message_look(kind, theme);
+        items.push(Box::new(move |ui: &mut Ui| {
             let (rect, _) = ui.allocate_exact_size(vec2(14.0, 14.0), Sense::hover());
             let mut mesh = GlyphMesh::new(ui.ctx().pixels_per_point());
             mesh.glyph(
@@ -89,17 +94,15 @@ fn simulation_legend_ui(ui: &mut Ui) {
             );
             ui.painter().add(mesh.into_shape());
             ui.label(look.label);
-            ui.add_space(4.0);
-        }
-    });
-    let live = live_colors(theme);
-    ui.horizontal(|ui| {
-        for (color, label) in [
-            (live.working, "working"),
-            (live.blocked, "blocked on sync calls"),
-            (live.idle, "idle workers"),
-            (live.waiting, "queued / backlog"),
-        ] {
+        }));
+    }
+    for (color, label) in [
+        (live.working, "working"),
+        (live.blocked, "blocked on a call"),
+        (live.idle, "idle workers"),
+        (live.waiting, "queued / backlog"),
+    ] {
+        items.push(Box::new(move |ui: &mut Ui| {
             let (rect, _) = ui.allocate_exact_size(vec2(16.0, 14.0), Sense::hover());
             ui.painter().rect_filled(
                 Rect::from_center_size(rect.center(), vec2(16.0, 6.0)),
@@ -107,12 +110,24 @@ fn simulation_legend_ui(ui: &mut Ui) {
                 paint::color(color),
             );
             ui.label(label);
-            ui.add_space(4.0);
-        }
+        }));
+    }
+    items.push(Box::new(move |ui: &mut Ui| {
         ui.label(egui::RichText::new("× down").color(paint::color(live.down)));
-    })
-    .response
-    .on_hover_text("Messages are drawn slowed down so they can be seen: each takes at least 0.4 s to cross its link, longer network latencies longer. Busy links thin their messages out.");
+    }));
+    egui::Grid::new("legend-simulation")
+        .num_columns(3)
+        .spacing([10.0, 2.0])
+        .show(ui, |ui| {
+            for row in items.chunks(3) {
+                for item in row {
+                    ui.horizontal(|ui| item(ui));
+                }
+                ui.end_row();
+            }
+        })
+        .response
+        .on_hover_text("Messages are drawn slowed down so they can be seen: each takes at least 0.4 s to cross its link, longer network latencies longer. Busy links thin their messages out.");
 }
 
 /// The legend, floating in the bottom-left corner of the canvas, with the

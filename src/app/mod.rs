@@ -770,6 +770,11 @@ impl ArchsimApp {
             Some(p) => Some(p.emphases.clone()),
             None => self.focus.emphases(design, &self.analysed),
         };
+        let slowdowns = self
+            .simulation
+            .current()
+            .map(|o| animation::slowdowns(&o.design))
+            .unwrap_or_default();
         let mut overlay = match &emphases {
             Some(e) => CanvasOverlay {
                 default: e.default,
@@ -798,6 +803,7 @@ impl ArchsimApp {
                 time_ns: crate::sim::time::from_s(self.simulation.playback.time_s()),
                 speed: self.simulation.playback.speed(),
                 theme,
+                slowdowns: &slowdowns,
             };
             let fade = emphases.clone();
             overlay

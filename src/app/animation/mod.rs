@@ -30,13 +30,14 @@ use std::cell::RefCell;
 
 use egui::{Align2, Color32, FontId, Painter, Pos2, Rect, Shape, Stroke, Vec2, pos2, vec2};
 
-use crate::model::{Design, LinkIdx, NodeKind, Style};
+use crate::model::{Design, Fault, LinkIdx, NodeKind, Style};
 use crate::sim::time::Nanos;
 use crate::sim::{HopKind, NodeSample, Trace};
 use crate::visual::{self, NodeShape, Palette, Theme, live_colors, message_look};
 
 use super::canvas::paint;
 use super::canvas::{Canvas, OverlayPainter, ScreenFromGraph};
+use super::run::timeline::factor_text;
 
 pub use glyph::GlyphMesh;
 
@@ -137,6 +138,8 @@ pub struct FrameStats {
     pub glyphs: usize,
     /// Nodes drawn crossed out (down), by index.
     pub crossed_out: Vec<usize>,
+    /// Nodes drawn with a slow-down badge, by index.
+    pub slowed: Vec<usize>,
     /// Workers blocked on `sync` calls, over every node.
     pub blocked_workers: u32,
     /// Requests waiting in queues, over every node.
@@ -238,6 +241,44 @@ pub struct Scene<'a> {
     pub speed: f64,
     /// Colours.
     pub theme: Theme,
+    /// The slow-down faults of the design simulated.
+    pub slowdowns: &'a [Slowdown],
+}
+
+/// A node working slower than usual for a while: a slow-down fault.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Slowdown {
+    /// The node, by index.
+    pub node: usize,
+    /// From when, simulated seconds.
+    pub from_s: f64,
+    /// Until when.
+    pub to_s: f64,
+    /// How many times longer its work takes.
+    pub factor: f64,
+}
+
+/// The slow-down faults of `design`'s scenario.
+pub fn slowdowns(design: &Design) -> Vec<Slowdown> {
+    design
+        .scenario
+        .faults
+        .iter()
+        .filter_map(|f| match f {
+            Fault::SlowDown {
+                node,
+                at_s,
+                for_s,
+                factor,
+            } => Some(Slowdown {
+                node: design.nodes.iter().position(|n| &n.id == node)?,
+                from_s: *at_s,
+                to_s: at_s + for_s,
+                factor: *factor,
+            }),
+            _ => None,
+        })
+        .collect()
 }
 
 impl Animation {
@@ -508,6 +549,25 @@ impl Animation {
             if s.down {
                 stats.crossed_out.push(i);
                 cross_out(painter, out, rect, colors.down, scale, text);
+            }
+            let now_s = crate::sim::time::to_s(scene.time_ns);
+            if let Some(slow) = scene
+                .slowdowns
+                .iter()
+                .find(|d| d.node == i && (d.from_s..d.to_s).contains(&now_s))
+            {
+                stats.slowed.push(i);
+                let label = format!("{}× slower", factor_text(slow.factor));
+                badge(
+                    painter,
+                    out,
+                    rect.left_top() + vec2(rect.width() * 0.3, 0.0),
+                    &label,
+                    colors.slow,
+                    palette.text,
+                    scale,
+                    text,
+                );
             }
         }
     }
