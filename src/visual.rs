@@ -12,7 +12,7 @@
 //! come from the Okabe–Ito palette, chosen to stay distinct under the common
 //! forms of colour blindness.
 
-use crate::model::{Availability, Distribution, Link, Node, NodeKind, Style, Technology};
+use crate::model::{Availability, Design, Distribution, Link, Node, NodeKind, Style, Technology};
 use crate::sim::HopKind;
 
 mod geometry;
@@ -707,14 +707,67 @@ pub fn link_label(link: &Link) -> Option<&'static str> {
     (link.technology != Technology::Other).then(|| link.technology.label())
 }
 
-/// The key properties of a link, as label and value, for tooltips and
-/// report hover texts.
-pub fn link_facts(link: &Link) -> Vec<(&'static str, String)> {
+/// Each queue that gives up on messages and the dead-letter queue it
+/// moves them to, as node indices, once per pair: drawn as a line between
+/// the two, so a dead-letter queue never floats alone. The queue is the one
+/// a request goes through, or the broker a consumer reads from.
+pub fn dead_letter_joins(design: &Design) -> Vec<(usize, usize)> {
+    let index = |id: &crate::model::NodeId| design.nodes.iter().position(|n| &n.id == id);
+    let mut joins: Vec<(usize, usize)> = design
+        .links
+        .iter()
+        .filter_map(|link| {
+            let dead = index(link.dead_letter.as_ref()?)?;
+            let queue = match &link.via {
+                Some(via) => index(via)?,
+                None => index(&link.from)
+                    .filter(|&i| matches!(design.nodes[i].kind, NodeKind::Broker(_)))?,
+            };
+            (queue != dead).then_some((queue, dead))
+        })
+        .collect();
+    joins.sort_unstable();
+    joins.dedup();
+    joins
+}
+
+/// What protects a call or a delivery, each in a few words drawn beside
+/// the link: its timeout, retries and delivery limit ("timeout 2 s", "3
+/// retries"); empty when it has none.
+pub fn link_limits(link: &Link) -> Vec<String> {
+    let mut parts = Vec::new();
+    if let Some(t) = link.timeout_ms {
+        parts.push(format!("timeout {}", format_ms(t)));
+    }
+    match link.retries {
+        0 => {}
+        1 => parts.push("1 retry".to_owned()),
+        n => parts.push(format!("{n} retries")),
+    }
+    if let Some(n) = link.max_deliveries {
+        parts.push(format!(
+            "{n} deliver{} at most",
+            if n == 1 { "y" } else { "ies" }
+        ));
+    }
+    parts
+}
+
+/// The key properties of link `link` of `design`, as label and value, for
+/// tooltips and report hover texts; nodes by their display names.
+pub fn link_facts(design: &Design, link: &Link) -> Vec<(&'static str, String)> {
     let mut facts = vec![
-        ("link", link.label()),
+        (
+            "link",
+            format!(
+                "{} → {}",
+                design.display_name(&link.from),
+                design.display_name(&link.to)
+            ),
+        ),
         (
             "style",
-            format!("{}: {}", link.style, style_meaning(link.style)),
+            format!("{}: {}", style_name(link.style), style_meaning(link.style)),
         ),
         ("technology", link.technology.label().to_owned()),
         ("latency", format_ms(link.latency_ms)),
@@ -747,6 +800,38 @@ pub fn link_facts(link: &Link) -> Vec<(&'static str, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_dead_letter_queue_is_joined_to_its_queue_once() {
+        let design = crate::library::example("pricing-grid-dead-letter");
+        let index = |id: &str| {
+            design
+                .nodes
+                .iter()
+                .position(|n| n.id.as_str() == id)
+                .unwrap()
+        };
+        assert_eq!(
+            dead_letter_joins(&design),
+            vec![(index("pricing_requests"), index("pricing_requests_dlq"))]
+        );
+        let plain = crate::library::example("fraud-check-blocking");
+        assert!(dead_letter_joins(&plain).is_empty());
+    }
+
+    #[test]
+    fn a_link_shows_its_timeout_retries_and_delivery_limit() {
+        let design = crate::library::example("pricing-grid-dead-letter");
+        let link = design
+            .links
+            .iter()
+            .find(|l| l.max_deliveries.is_some())
+            .unwrap();
+        assert_eq!(link_limits(link), ["timeout 10 s", "3 deliveries at most"]);
+        let mut bare = link.clone();
+        (bare.timeout_ms, bare.max_deliveries, bare.retries) = (None, None, 1);
+        assert_eq!(link_limits(&bare), ["1 retry"]);
+    }
 
     #[test]
     fn figures_never_read_minus_zero() {

@@ -44,6 +44,8 @@ struct Text {
     size: f32,
     /// Where it is on screen.
     rect: Rect,
+    /// Whether it was cut short ("…").
+    elided: bool,
 }
 
 /// Every visible piece of text in `shapes`, with its font size in points.
@@ -69,6 +71,7 @@ fn texts(shapes: &[ClippedShape]) -> Vec<Text> {
                         text: text.to_owned(),
                         size: section.format.font_id.size,
                         rect: t.visual_bounding_rect(),
+                        elided: t.galley.elided,
                     });
                 }
             }
@@ -97,7 +100,7 @@ fn unnamed_nodes(h: &Harness<'_, ArchsimApp>) -> Vec<String> {
     let canvas = app.canvas();
     let drawn: Vec<String> = texts(&h.output().shapes)
         .into_iter()
-        .filter(|t| canvas.rect().contains_rect(t.rect))
+        .filter(|t| canvas.rect().contains_rect(t.rect) && !t.elided)
         .map(|t| t.text)
         .collect();
     let design = app.document().design();
@@ -368,4 +371,40 @@ fn the_charts_have_y_ticks_with_units_and_time_in_seconds() {
     assert!(count(" ms") >= 2, "latency ticks: {labels:?}");
     assert!(count(" %") >= 2, "occupancy ticks: {labels:?}");
     assert!(count(" s") >= 3, "time ticks: {labels:?}");
+}
+
+/// The texts drawn on the canvas.
+fn canvas_texts(h: &Harness<'_, ArchsimApp>) -> Vec<String> {
+    let rect = h.state().canvas().rect();
+    texts(&h.output().shapes)
+        .into_iter()
+        .filter(|t| rect.contains_rect(t.rect))
+        .map(|t| t.text)
+        .collect()
+}
+
+#[test]
+fn dead_letter_queues_are_joined_and_limits_shown_on_their_links() {
+    let h = harness(
+        Start::Example("pricing-grid-dead-letter"),
+        Settings::default(),
+        SIZES[1],
+    );
+    let drawn = canvas_texts(&h);
+    assert!(drawn.iter().any(|t| t == "dead letters"), "{drawn:?}");
+    assert!(
+        drawn
+            .iter()
+            .any(|t| t == "timeout 10 s\n3 deliveries at most"),
+        "{drawn:?}"
+    );
+    // The dead-letter queue's name is whole, on two lines if need be.
+    assert!(unnamed_nodes(&h).is_empty(), "{:?}", unnamed_nodes(&h));
+    let h = harness(
+        Start::Example("stock-check-timeout"),
+        Settings::default(),
+        SIZES[1],
+    );
+    let drawn = canvas_texts(&h);
+    assert!(drawn.iter().any(|t| t.starts_with("timeout ")), "{drawn:?}");
 }

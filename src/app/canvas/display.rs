@@ -42,6 +42,8 @@ pub struct LinkView {
     pub style: Style,
     /// Its technology, when worth a label.
     pub label: Option<&'static str>,
+    /// Its timeout, retries and delivery limit, when it has any.
+    pub badge: Option<Arc<str>>,
     /// Whether validation found problems with it.
     pub problem: bool,
     /// Set every frame from the canvas overlay.
@@ -235,7 +237,32 @@ impl DisplayEdge<NodeView, LinkView, Directed, DefaultIx, NodeDisplay> for LinkD
                 paint::color(palette.text_muted.faded(view.emphasis.opacity())),
                 paint::color(palette.canvas.faded(0.85)),
             );
-            paint::link_label_shapes(ctx.ctx, &mut out, from, to, text, colors, scale);
+            paint::link_label_shapes(
+                ctx.ctx,
+                &mut out,
+                from,
+                to,
+                text,
+                colors,
+                scale,
+                paint::Side::Above,
+            );
+        }
+        if let (Some((from, to)), Some(badge)) = (longest, &view.badge) {
+            let colors = (
+                paint::color(palette.text.faded(view.emphasis.opacity())),
+                paint::color(palette.canvas.faded(0.85)),
+            );
+            paint::link_label_shapes(
+                ctx.ctx,
+                &mut out,
+                from,
+                to,
+                badge,
+                colors,
+                scale,
+                paint::Side::Below,
+            );
         }
         if let (true, Some((from, to))) = (view.problem, longest) {
             let middle = from + (to - from) * 0.5;

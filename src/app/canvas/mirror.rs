@@ -192,6 +192,9 @@ fn link_view(
     LinkView {
         style: link.style,
         label: visual::link_label(link),
+        badge: Some(visual::link_limits(link).join("\n"))
+            .filter(|b| !b.is_empty())
+            .map(Arc::from),
         problem,
         emphasis: Emphasis::Normal,
         theme,

@@ -421,6 +421,7 @@ impl Canvas {
         }
 
         let painter = ui.painter_at(self.rect);
+        self.paint_dead_letter_joins(ui.ctx(), &painter, doc.design(), theme);
         for paint in &overlay.painters {
             paint(&painter, &self.transform);
         }
@@ -510,6 +511,60 @@ impl Canvas {
             x += spacing;
         }
         painter.extend(dots);
+    }
+
+    /// A thin dotted arrow from each queue to its dead-letter queue,
+    /// labelled, from outline to outline.
+    fn paint_dead_letter_joins(
+        &self,
+        ctx: &egui::Context,
+        painter: &egui::Painter,
+        design: &Design,
+        theme: Theme,
+    ) {
+        let palette = Palette::of(theme);
+        let color = paint::color(palette.text_muted);
+        let scale = paint::stroke_scale(self.transform.zoom);
+        let mut shapes = Vec::new();
+        for (queue, dead) in visual::dead_letter_joins(design) {
+            let end = |i: usize| {
+                let n = &design.nodes[i];
+                (pos2(n.pos.x, n.pos.y), NodeShape::of(&n.kind))
+            };
+            let Some((a, b)) = paint::link_ends(end(queue), end(dead), 0.0) else {
+                continue;
+            };
+            let (a, b) = (
+                self.transform.screen_from_graph(a),
+                self.transform.screen_from_graph(b),
+            );
+            let stroke = paint::LinkStroke {
+                look: LinkLook {
+                    pattern: visual::LinePattern::Dotted { spacing: 5.0 },
+                    head: visual::ArrowHead::Open,
+                    return_arrow: false,
+                    broadcast: false,
+                    width: 1.3,
+                    ..visual::link_look(Style::Event)
+                },
+                color,
+                scale,
+                background: paint::color(palette.canvas),
+                marks: false,
+            };
+            paint::link_shapes(&mut shapes, &[a, b], &stroke);
+            paint::link_label_shapes(
+                ctx,
+                &mut shapes,
+                a,
+                b,
+                "dead letters",
+                (color, paint::color(palette.canvas.faded(0.85))),
+                scale,
+                paint::Side::Above,
+            );
+        }
+        painter.extend(shapes);
     }
 
     /// Selection, emphasis and hover for this frame. While a link is being
@@ -832,7 +887,7 @@ impl Canvas {
         let facts = if let Some(node) = self.hovered_node.and_then(|i| design.nodes.get(i)) {
             visual::node_facts(node)
         } else if let Some(link) = self.hovered_link.and_then(|i| design.links.get(i)) {
-            visual::link_facts(link)
+            visual::link_facts(design, link)
         } else {
             return;
         };

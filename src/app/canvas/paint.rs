@@ -331,9 +331,20 @@ fn node_text(
         return;
     }
     let name_size = (NAME_PT * zoom).max(LEGIBLE_TEXT_PT);
-    let Some(name) = text_galley(ctx, look.label, name_size, fade(palette.text), max_width) else {
+    if look.label.is_empty() {
         return;
-    };
+    }
+    // A long name takes a second line (and the caption's place) rather
+    // than being cut.
+    let mut job = LayoutJob::simple(
+        look.label.to_owned(),
+        FontId::proportional(name_size),
+        fade(palette.text),
+        max_width.max(1.0),
+    );
+    job.wrap.max_rows = 2;
+    job.halign = egui::Align::Center;
+    let name = ctx.fonts_mut(|f| f.layout_job(job));
     let caption = text_galley(
         ctx,
         look.caption,
@@ -341,15 +352,16 @@ fn node_text(
         fade(palette.text_muted),
         max_width,
     )
-    .filter(|g| g.size().y >= 7.0);
+    .filter(|_| name.rows.len() == 1);
     let height = name.size().y + caption.as_ref().map_or(0.0, |g| g.size().y);
     let top = match look.shape {
         NodeShape::Person => center.y + 3.0 * zoom,
         _ => center.y - height / 2.0,
     };
     let name_height = name.size().y;
+    // Centred rows: the galley's origin is the middle of each row.
     out.push(Shape::galley(
-        pos2(center.x - name.size().x / 2.0, top),
+        pos2(center.x, top),
         name,
         Color32::PLACEHOLDER,
     ));
@@ -540,8 +552,21 @@ fn broadcast(out: &mut Vec<Shape>, from: Pos2, dir: Vec2, stroke: Stroke, scale:
     }
 }
 
-/// The label on a link (its technology), above the middle of the line, on
-/// a backing so it stays readable over other lines.
+/// Which side of a link's line a text goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// Above (left of a vertical line): the technology.
+    Above,
+    /// Below (right of a vertical line): the timeout, retries, delivery
+    /// limit.
+    Below,
+}
+
+/// A text on a link, beside the middle of the line on `side`, on a backing
+/// so it stays readable over other lines: one line per line of `text`,
+/// centred. Left out when it is wider than the line is long, or would be
+/// smaller than legible.
+#[allow(clippy::too_many_arguments)]
 pub fn link_label_shapes(
     ctx: &egui::Context,
     out: &mut Vec<Shape>,
@@ -550,31 +575,45 @@ pub fn link_label_shapes(
     text: &str,
     colors: (Color32, Color32),
     scale: f32,
+    side: Side,
 ) {
     let (text_color, background) = colors;
+    let size = LINK_LABEL_PT * scale;
     let Some(dir) = direction(from, to) else {
         return;
     };
-    let Some(galley) = text_galley(ctx, text, LINK_LABEL_PT * scale, text_color, 140.0 * scale)
-    else {
+    if size < LEGIBLE_TEXT_PT || text.is_empty() {
         return;
-    };
-    if galley.size().x > from.distance(to) * 0.8 {
+    }
+    let mut job = LayoutJob::simple(
+        text.to_owned(),
+        FontId::proportional(size),
+        text_color,
+        f32::INFINITY,
+    );
+    job.halign = egui::Align::Center;
+    let galley = ctx.fonts_mut(|f| f.layout_job(job));
+    if galley.size().x > from.distance(to) * 0.9 {
         return;
     }
     let mut normal = -perpendicular(dir);
-    if normal.y > 0.0 {
+    if (normal.y > 0.0) == (side == Side::Above) {
         normal = -normal;
     }
     let middle = from + (to - from) * 0.5;
-    let center = middle + normal * (galley.size().y * 0.5 + 4.0 * scale);
+    // Far enough from the line that the backing clears it whatever the
+    // line's direction.
+    let half = galley.size() * 0.5;
+    let reach = (half.x * normal.x).abs() + (half.y * normal.y).abs();
+    let center = middle + normal * (reach + 4.0 * scale);
     let rect = Rect::from_center_size(center, galley.size() + vec2(6.0, 2.0) * scale);
     out.push(Shape::rect_filled(
         rect,
         CornerRadius::same(corner(4.0 * scale)),
         background,
     ));
-    out.push(TextShape::new(rect.center() - galley.size() / 2.0, galley, text_color).into());
+    let origin = rect.center() - galley.rect.center().to_vec2();
+    out.push(TextShape::new(origin, galley, text_color).into());
 }
 
 /// The distance from `p` to the segment from `a` to `b`.

@@ -222,7 +222,7 @@ pub fn diagram(design: &Design, positions: &[Position], options: &DiagramOptions
                     .set("data-link", i.to_string())
                     .set("data-style", l.style.as_str());
                 m.el("g", &attrs.pairs(), |m| {
-                    tooltip(m, visual::link_facts(l), &l.notes);
+                    tooltip(m, visual::link_facts(design, l), &l.notes);
                     let emphasis = emphasis(&options.highlighted_links, i);
                     // A link whose ends overlap or are unknown still gets
                     // its line, of no length.
