@@ -753,18 +753,38 @@ pub fn link_limits(link: &Link) -> Vec<String> {
     parts
 }
 
+/// A link as people name it: the display names of its ends, "Trading
+/// Desk → Pricing Grid".
+pub fn link_name(
+    design: &Design,
+    from: &crate::model::NodeId,
+    to: &crate::model::NodeId,
+) -> String {
+    format!(
+        "{} → {}",
+        design.display_name(from),
+        design.display_name(to)
+    )
+}
+
+/// A kind of fault as people read it ("slow-down", not `SlowDown`), from
+/// the name the file uses.
+pub fn fault_kind_label(kind: &str) -> &'static str {
+    match kind {
+        "Crash" => "crash",
+        "SlowDown" => "slow-down",
+        "Drop" => "dropped messages",
+        "Error" => "errors",
+        "Poison" => "poison messages",
+        _ => "fault",
+    }
+}
+
 /// The key properties of link `link` of `design`, as label and value, for
 /// tooltips and report hover texts; nodes by their display names.
 pub fn link_facts(design: &Design, link: &Link) -> Vec<(&'static str, String)> {
     let mut facts = vec![
-        (
-            "link",
-            format!(
-                "{} → {}",
-                design.display_name(&link.from),
-                design.display_name(&link.to)
-            ),
-        ),
+        ("link", link_name(design, &link.from, &link.to)),
         (
             "style",
             format!("{}: {}", style_name(link.style), style_meaning(link.style)),

@@ -1310,3 +1310,24 @@ fn without_a_file_dialog_the_app_says_why_and_takes_a_typed_path() {
     assert!(saved.exists(), "saved with the design extension");
     assert_eq!(h.state().document().path(), Some(saved.as_path()));
 }
+
+#[test]
+fn faults_read_in_words_and_links_by_node_names() {
+    // Tall enough for the scenario's faults to be in view.
+    let mut h = Harness::builder()
+        .with_size(vec2(1280.0, 1600.0))
+        .build_ui_state(
+            |ui, app: &mut ArchsimApp| app.frame_ui(ui),
+            app(
+                Start::Example("pricing-grid-dead-letter"),
+                &Scripted::default(),
+                None,
+            ),
+        );
+    h.input_mut().time = Some(0.0);
+    frames(&mut h, 3);
+    h.get_by_value("poison messages");
+    h.get_by_value("Trading Desk → Pricing Grid");
+    assert!(h.query_by_value("Poison").is_none());
+    assert!(h.query_by_value("trading_desk -> pricing_grid").is_none());
+}

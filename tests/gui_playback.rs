@@ -310,6 +310,10 @@ fn an_injected_crash_fails_requests_and_crosses_the_node_out() {
         "requests fail while Payment is down"
     );
     assert!(entry.root_causes.iter().any(|r| r.node == "payment"));
+    // People read display names, not ids.
+    h.get_by_label("Results").click();
+    frames(&mut h, 2);
+    h.get_by_label_contains("Payment (");
     show(&mut h, (from + to) / 2.0);
     assert!(h.state().animation().crossed_out.contains(&2));
     show(&mut h, to + 5.0);

@@ -53,7 +53,7 @@ pub fn results_ui(ui: &mut Ui, outcome: &RunOutcome, stale: bool) {
         .auto_shrink([false, false])
         .show(ui, |ui| {
             run_ui(ui, report);
-            entries_ui(ui, report);
+            entries_ui(ui, &outcome.design, report);
             services_ui(ui, &outcome.design, report);
             brokers_ui(ui, &outcome.design, report);
         });
@@ -76,7 +76,7 @@ fn run_ui(ui: &mut Ui, report: &SimReport) {
     }
 }
 
-fn entries_ui(ui: &mut Ui, report: &SimReport) {
+fn entries_ui(ui: &mut Ui, design: &Design, report: &SimReport) {
     for e in &report.results.entry_points {
         CollapsingHeader::new(RichText::new(format!("Entry point {}", e.name)).strong())
             .id_salt(("entry", &e.name))
@@ -107,7 +107,14 @@ fn entries_ui(ui: &mut Ui, report: &SimReport) {
                             let roots: Vec<String> = e
                                 .root_causes
                                 .iter()
-                                .map(|r| format!("{} {:.0}", r.node, r.failures.mean))
+                                .map(|r| {
+                                    let id = r.node.as_str().into();
+                                    format!(
+                                        "{} ({})",
+                                        design.display_name(&id),
+                                        fixed(r.failures.mean, 0)
+                                    )
+                                })
                                 .collect();
                             row("Failures started at", roots.join(", "));
                         }

@@ -270,7 +270,7 @@ impl<'a> Form<'a> {
 
     /// A link of `design`, named by its two ends.
     pub fn link(&mut self, ui: &mut Ui, design: &Design, value: &mut LinkRef) -> Response {
-        let current = format!("{} -> {}", value.from, value.to);
+        let current = crate::visual::link_name(design, &value.from, &value.to);
         let width = ui.available_width().clamp(80.0, 190.0);
         self.choose_sized(ui, value, &current, width, || {
             let mut pairs: Vec<(LinkRef, String)> = design
@@ -282,7 +282,7 @@ impl<'a> Form<'a> {
                             from: l.from.clone(),
                             to: l.to.clone(),
                         },
-                        l.label(),
+                        crate::visual::link_name(design, &l.from, &l.to),
                     )
                 })
                 .collect();
