@@ -19,7 +19,7 @@ mod geometry;
 
 pub use geometry::{
     LINK_MARKS, LinkMarks, NODE_MARKS, NodeMarks, Point, along, arc, direction, distance,
-    link_ends, link_orders, link_routes, longest_segment, perpendicular, self_loop,
+    link_ends, link_offset, link_orders, link_routes, longest_segment, perpendicular, self_loop,
 };
 
 /// A colour in sRGB with straight (not premultiplied) alpha.
@@ -433,9 +433,9 @@ impl NodeShape {
     /// The distance from the centre to the outline in direction `dir`
     /// (any length), in graph units: where a link touching the node starts
     /// or ends. Boxes and cylinders are treated as their bounding box.
-    pub fn boundary_distance(self, dir: (f32, f32)) -> f32 {
+    pub fn boundary_distance(self, dir: emath::Vec2) -> f32 {
         let (w, h) = self.size();
-        let (dx, dy) = dir;
+        let (dx, dy) = (dir.x, dir.y);
         let len = (dx * dx + dy * dy).sqrt();
         if !len.is_finite() || len == 0.0 {
             return 0.0;
@@ -894,10 +894,13 @@ mod tests {
     fn boundary_distance_hits_the_box_edges() {
         let shape = NodeShape::RoundedBox;
         let (w, h) = shape.size();
-        assert_eq!(shape.boundary_distance((1.0, 0.0)), w / 2.0);
-        assert_eq!(shape.boundary_distance((0.0, -3.0)), h / 2.0);
-        assert_eq!(shape.boundary_distance((0.0, 0.0)), 0.0);
-        assert_eq!(NodeShape::Person.boundary_distance((1.0, 1.0)), 26.0);
+        assert_eq!(shape.boundary_distance(emath::vec2(1.0, 0.0)), w / 2.0);
+        assert_eq!(shape.boundary_distance(emath::vec2(0.0, -3.0)), h / 2.0);
+        assert_eq!(shape.boundary_distance(emath::Vec2::ZERO), 0.0);
+        assert_eq!(
+            NodeShape::Person.boundary_distance(emath::vec2(1.0, 1.0)),
+            26.0
+        );
     }
 
     #[test]

@@ -1331,3 +1331,23 @@ fn faults_read_in_words_and_links_by_node_names() {
     assert!(h.query_by_value("Poison").is_none());
     assert!(h.query_by_value("trading_desk -> pricing_grid").is_none());
 }
+
+#[test]
+fn the_canvas_draws_every_link_where_the_report_does() {
+    for example in archsim::library::EXAMPLES {
+        let h = harness(app(
+            Start::Example(example.slug),
+            &Scripted::default(),
+            None,
+        ));
+        let app = h.state();
+        let design = app.document().design();
+        let positions: Vec<_> = design.nodes.iter().map(|n| n.pos).collect();
+        let routes = archsim::visual::link_routes(design, &positions);
+        for (i, route) in routes.iter().enumerate() {
+            let drawn = app.canvas().link_path_in_graph(LinkIdx(i));
+            let expected = Some(route.concat()).filter(|r| !r.is_empty());
+            assert_eq!(drawn, expected, "{}: link {i}", example.slug);
+        }
+    }
+}

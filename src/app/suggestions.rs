@@ -99,7 +99,7 @@ impl Preview {
         let ends: Vec<(egui::Pos2, egui::Pos2)> = self
             .removed
             .iter()
-            .filter_map(|(a, b)| paint::link_ends(centre(a)?, centre(b)?, 0.0))
+            .filter_map(|(a, b)| crate::visual::link_ends(centre(a)?, centre(b)?, 0.0))
             .collect();
         let color = paint::color(Palette::of(theme).text_muted.faded(0.7));
         Box::new(move |painter, transform| {

@@ -531,7 +531,7 @@ impl Canvas {
                 let n = &design.nodes[i];
                 (pos2(n.pos.x, n.pos.y), NodeShape::of(&n.kind))
             };
-            let Some((a, b)) = paint::link_ends(end(queue), end(dead), 0.0) else {
+            let Some((a, b)) = visual::link_ends(end(queue), end(dead), 0.0) else {
                 continue;
             };
             let (a, b) = (
@@ -813,8 +813,7 @@ impl Canvas {
                     let start = pos2(node.pos.x, node.pos.y);
                     let shape = NodeShape::of(&node.kind);
                     let dir = *to - start;
-                    let from_edge =
-                        start + dir.normalized() * shape.boundary_distance((dir.x, dir.y));
+                    let from_edge = start + dir.normalized() * shape.boundary_distance(dir);
                     let stroke = paint::LinkStroke {
                         look: visual::link_look(style),
                         color: paint::color(visual::style_color(style, theme)),

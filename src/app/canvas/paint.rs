@@ -14,7 +14,10 @@ use egui::epaint::{CornerRadius, RectShape, StrokeKind, TextShape};
 use egui::text::{LayoutJob, TextWrapping};
 use egui::{Color32, FontId, Galley, Pos2, Rect, Shape, Stroke, Vec2, pos2, vec2};
 
-use crate::visual::{ArrowHead, Emphasis, LinePattern, LinkLook, NodeShape, Palette, Rgba, Theme};
+use crate::visual::{
+    ArrowHead, Emphasis, LinePattern, LinkLook, NodeShape, Palette, Rgba, Theme, arc, direction,
+    longest_segment, perpendicular,
+};
 
 /// An egui colour from a visual-rules colour.
 pub fn color(c: Rgba) -> Color32 {
@@ -184,15 +187,6 @@ fn corner(radius: f32) -> u8 {
     radius.clamp(0.0, 255.0) as u8
 }
 
-/// Points on the ellipse centred at `c` with radii `rx`, `ry`, from angle
-/// `from` to `to` (degrees, clockwise on screen, 0 = right).
-fn arc(c: Pos2, rx: f32, ry: f32, from: f32, to: f32, steps: usize) -> impl Iterator<Item = Pos2> {
-    (0..=steps).map(move |i| {
-        let t = (from + (to - from) * i as f32 / steps as f32).to_radians();
-        pos2(c.x + rx * t.cos(), c.y + ry * t.sin())
-    })
-}
-
 /// How many straight pieces draw an arc of radius `radius` screen points
 /// smoothly: fewer for small arcs, which is most of them in a zoomed-out
 /// view of a big design.
@@ -230,14 +224,12 @@ fn outline(
             let steps = arc_steps(ry);
             let right = pos2(rect.right() - rx, c.y);
             let left = pos2(rect.left() + rx, c.y);
-            let body =
-                arc(right, rx, ry, -90.0, 90.0, steps).chain(arc(left, rx, ry, 90.0, 270.0, steps));
+            let body = arc(right, rx, ry, -90.0, 90.0, steps)
+                .into_iter()
+                .chain(arc(left, rx, ry, 90.0, 270.0, steps));
             out.push(Shape::convex_polygon(body.collect(), fill, stroke));
             // The near end of the cylinder.
-            out.push(Shape::line(
-                arc(right, rx, ry, 90.0, 270.0, steps).collect(),
-                stroke,
-            ));
+            out.push(Shape::line(arc(right, rx, ry, 90.0, 270.0, steps), stroke));
         }
         NodeShape::Cylinder => {
             let ry = (NodeShape::CYLINDER_CAP * zoom).min(rect.height() / 4.0);
@@ -245,14 +237,12 @@ fn outline(
             let steps = arc_steps(rx);
             let top = pos2(c.x, rect.top() + ry);
             let bottom = pos2(c.x, rect.bottom() - ry);
-            let body =
-                arc(top, rx, ry, 180.0, 360.0, steps).chain(arc(bottom, rx, ry, 0.0, 180.0, steps));
+            let body = arc(top, rx, ry, 180.0, 360.0, steps)
+                .into_iter()
+                .chain(arc(bottom, rx, ry, 0.0, 180.0, steps));
             out.push(Shape::convex_polygon(body.collect(), fill, stroke));
             // The lid's near rim.
-            out.push(Shape::line(
-                arc(top, rx, ry, 0.0, 180.0, steps).collect(),
-                stroke,
-            ));
+            out.push(Shape::line(arc(top, rx, ry, 0.0, 180.0, steps), stroke));
         }
         NodeShape::Person => {
             let r = rect.width() / 2.0;
@@ -273,11 +263,7 @@ fn outline(
                 360.0,
                 steps,
             );
-            out.push(Shape::convex_polygon(
-                shoulders.collect(),
-                glyph,
-                Stroke::NONE,
-            ));
+            out.push(Shape::convex_polygon(shoulders, glyph, Stroke::NONE));
         }
     }
 }
@@ -435,25 +421,6 @@ pub fn link_shapes(out: &mut Vec<Shape>, path: &[Pos2], s: &LinkStroke) {
     }
 }
 
-/// The longest straight piece of `path`: where marks and labels go.
-pub fn longest_segment(path: &[Pos2]) -> Option<(Pos2, Pos2)> {
-    path.windows(2)
-        .map(|w| (w[0], w[1]))
-        .max_by(|x, y| x.0.distance(x.1).total_cmp(&y.0.distance(y.1)))
-}
-
-/// The unit vector from `a` to `b`, unless they (nearly) coincide.
-fn direction(a: Pos2, b: Pos2) -> Option<Vec2> {
-    let d = b - a;
-    (d.length() > 0.5).then(|| d.normalized())
-}
-
-/// The unit vector 90° clockwise (on screen) from `dir`: below a line going
-/// right.
-fn perpendicular(dir: Vec2) -> Vec2 {
-    vec2(-dir.y, dir.x)
-}
-
 /// The most dashes or dots one line is drawn with. A longer line gets a
 /// longer period instead: the pattern still reads, and a zoomed-out view
 /// of a big design does not turn into a hundred thousand dots.
@@ -546,7 +513,7 @@ fn broadcast(out: &mut Vec<Shape>, from: Pos2, dir: Vec2, stroke: Stroke, scale:
         let r = radius * scale;
         let center = from - dir * (3.0 * scale);
         out.push(Shape::line(
-            arc(center, r, r, angle - 50.0, angle + 50.0, arc_steps(r)).collect(),
+            arc(center, r, r, angle - 50.0, angle + 50.0, arc_steps(r)),
             stroke,
         ));
     }
@@ -627,33 +594,6 @@ pub fn distance_to_segment(p: Pos2, a: Pos2, b: Pos2) -> f32 {
     p.distance(a + ab * t)
 }
 
-/// Where a link between two nodes starts and ends, in graph units: on the
-/// outlines, along the line between the centres, moved sideways by
-/// `offset` (to keep links between the same nodes apart). `None` when the
-/// nodes overlap and there is no line to draw.
-pub fn link_ends(
-    from: (Pos2, NodeShape),
-    to: (Pos2, NodeShape),
-    offset: f32,
-) -> Option<(Pos2, Pos2)> {
-    let (a, a_shape) = from;
-    let (b, b_shape) = to;
-    let dir = direction(a, b)?;
-    let d = (dir.x, dir.y);
-    let side = perpendicular(dir) * offset;
-    let start = a + dir * a_shape.boundary_distance(d) + side;
-    let end = b - dir * b_shape.boundary_distance(d) + side;
-    ((end - start).dot(dir) > 1.0).then_some((start, end))
-}
-
-/// The loop drawn for a link from a node to itself, in graph units: an arc
-/// over the node's top right corner.
-pub fn self_loop(center: Pos2, shape: NodeShape) -> Vec<Pos2> {
-    let (w, h) = shape.size();
-    let corner = center + vec2(w * 0.35, -h * 0.5);
-    arc(corner, 16.0, 16.0, 160.0, 470.0, 16).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -714,25 +654,6 @@ mod tests {
         assert_eq!(
             count(&shapes, |s| matches!(s, Shape::Path(p) if !p.closed)),
             2
-        );
-    }
-
-    #[test]
-    fn link_ends_sit_on_the_outlines() {
-        let (a, b) = link_ends(
-            (pos2(0.0, 0.0), NodeShape::RoundedBox),
-            (pos2(300.0, 0.0), NodeShape::RoundedBox),
-            0.0,
-        )
-        .unwrap();
-        assert_eq!((a.x, b.x), (80.0, 220.0));
-        assert!(
-            link_ends(
-                (pos2(0.0, 0.0), NodeShape::RoundedBox),
-                (pos2(10.0, 0.0), NodeShape::RoundedBox),
-                0.0
-            )
-            .is_none()
         );
     }
 
