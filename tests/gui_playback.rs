@@ -257,6 +257,11 @@ fn the_top_suggestion_is_previewed_applied_and_undone() {
         .click();
     frames(&mut h, 2);
     h.get_by_label("Before and after");
+    // The latency distributions are in view, not below the fold.
+    let distributions = h
+        .get_by_label("Client latency, before (grey) and after")
+        .rect();
+    assert!(distributions.bottom() < 900.0 - 200.0, "{distributions:?}");
     // Apply from the canvas banner: one undo step.
     h.get_all_by_label("Apply").next().expect("apply").click();
     frames(&mut h, 3);

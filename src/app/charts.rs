@@ -356,7 +356,7 @@ pub fn distributions_ui(
     let theme = canvas::theme_of(ui);
     let after_color = paint::color(style_color(crate::model::Style::Event, theme));
     Plot::new(("distributions", id))
-        .height(200.0)
+        .height(170.0)
         .legend(Legend::default().position(Corner::RightBottom))
         .x_axis_label("latency (ms)")
         .y_axis_label("share of requests")

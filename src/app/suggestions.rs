@@ -398,7 +398,9 @@ fn heading_ui(ui: &mut Ui, rank: usize, suggestion: &Suggestion) {
 
 /// What the measurement found, in sentences.
 fn measured_ui(ui: &mut Ui, e: &Evaluation, palette: &Palette) {
-    ui.weak(format!("benefit {:+.2}", e.benefit))
+    let benefit = crate::visual::fixed(e.benefit, 2);
+    let sign = if benefit.starts_with('-') { "" } else { "+" };
+    ui.weak(format!("benefit {sign}{benefit}"))
         .on_hover_text("Relative fall in failures and in p99 latency (and half the fall in time until all triggered work is done), averaged over entry points, plus a tenth per finding resolved");
     for line in &e.better {
         ui.label(RichText::new(format!("✔ {line}")).color(paint::color(palette.ok)));
@@ -472,7 +474,17 @@ fn compare_ui(ui: &mut Ui, advice: &Advice, e: &Evaluation) {
         if advice.replications == 1 { "" } else { "s" },
         advice.seed
     ));
-    ScrollArea::vertical().max_height(520.0).show(ui, |ui| {
+    // The distributions first, so they are never below the fold; the
+    // tables scroll under them.
+    ui.label(RichText::new("Client latency, before (grey) and after").strong());
+    charts::distributions_ui(
+        ui,
+        &e.suggestion.id,
+        &advice.baseline.latency_distribution,
+        &e.report.latency_distribution,
+    );
+    ui.add_space(4.0);
+    ScrollArea::vertical().max_height(360.0).show(ui, |ui| {
         let ms = |v: f64| format_ms(v);
         let pct = |v: f64| percent(v);
         for entry in &e.entry_points {
@@ -542,14 +554,6 @@ fn compare_ui(ui: &mut Ui, advice: &Advice, e: &Evaluation) {
                 list(&e.findings_introduced)
             ));
         }
-        ui.add_space(6.0);
-        ui.label(RichText::new("Client latency, before (grey) and after").strong());
-        charts::distributions_ui(
-            ui,
-            &e.suggestion.id,
-            &advice.baseline.latency_distribution,
-            &e.report.latency_distribution,
-        );
     });
 }
 
