@@ -168,6 +168,7 @@ fn report_diagram(bencher: Bencher, shape: &str) {
         design: format!("{shape}.archsim.ron"),
         output: format!("{shape}.svg"),
         unsaved_changes: false,
+        what_ifs: Vec::new(),
     });
     let svg = || report::generate(&d, Format::Svg, &options).expect("a diagram");
     measured(&format!("report diagram, {shape}"), &d, svg, |s| {

@@ -6,8 +6,9 @@
 //! designs, [`sim`] the discrete-event simulation, [`analysis`] the
 //! findings, [`advice`] the refactorings measured before and after,
 //! [`visual`] the rules every picture of a design follows, [`layout`]
-//! the automatic layered layout, and [`report`] the HTML, Markdown, JSON
-//! and SVG reports; [`scc`], [`list`] and [`terminal`] are small helpers
+//! the automatic layered layout, [`placement`] room for added nodes, and
+//! [`report`] the HTML, Markdown, JSON and SVG reports; [`scc`], [`list`]
+//! and [`terminal`] are small helpers
 //! they share (graph components without recursion, lists and lines of text
 //! that any design can be put in safely). The desktop app (feature `gui`,
 //! module `app`) and the command line are thin layers over it. See
@@ -21,6 +22,7 @@ pub mod layout;
 pub mod library;
 pub mod list;
 pub mod model;
+pub mod placement;
 pub mod report;
 pub mod scc;
 pub mod sim;

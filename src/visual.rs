@@ -12,7 +12,9 @@
 //! come from the Okabe–Ito palette, chosen to stay distinct under the common
 //! forms of colour blindness.
 
-use crate::model::{Availability, Distribution, Link, Node, NodeKind, Step, Style, Technology};
+use crate::model::{
+    Availability, Design, Distribution, Link, Node, NodeKind, Step, Style, Technology,
+};
 use crate::sim::HopKind;
 
 mod geometry;
@@ -20,7 +22,7 @@ pub mod order;
 
 pub use geometry::{
     LINK_MARKS, LinkMarks, NODE_MARKS, NodeMarks, Point, along, arc, direction, distance,
-    link_ends, link_orders, link_routes, longest_segment, perpendicular, self_loop,
+    link_ends, link_offset, link_orders, link_routes, longest_segment, perpendicular, self_loop,
 };
 
 /// A colour in sRGB with straight (not premultiplied) alpha.
@@ -264,6 +266,17 @@ pub fn series_color(i: usize, theme: Theme) -> Rgba {
     Rgba::hex(table[i % table.len()])
 }
 
+/// A style's name as people read it (the file's name with spaces):
+/// "async request", not `async_request`.
+pub fn style_name(style: Style) -> &'static str {
+    match style {
+        Style::Sync => "sync",
+        Style::AsyncRequest => "async request",
+        Style::Event => "event",
+        Style::CommonData => "common data",
+    }
+}
+
 /// What a style means, in a few words, for legends: how the two sides
 /// depend on each other.
 pub fn style_meaning(style: Style) -> &'static str {
@@ -356,6 +369,8 @@ pub struct LiveColors {
     pub waiting: Rgba,
     /// A node that is down: crossed out.
     pub down: Rgba,
+    /// A node slowed down by a fault: its badge.
+    pub slow: Rgba,
 }
 
 /// The live-state colours of `theme`.
@@ -367,6 +382,7 @@ pub fn live_colors(theme: Theme) -> LiveColors {
         idle: palette.grid,
         waiting: palette.highlight,
         down: palette.problem,
+        slow: series_color(3, theme),
     }
 }
 
@@ -420,9 +436,9 @@ impl NodeShape {
     /// The distance from the centre to the outline in direction `dir`
     /// (any length), in graph units: where a link touching the node starts
     /// or ends. Boxes and cylinders are treated as their bounding box.
-    pub fn boundary_distance(self, dir: (f32, f32)) -> f32 {
+    pub fn boundary_distance(self, dir: emath::Vec2) -> f32 {
         let (w, h) = self.size();
-        let (dx, dy) = dir;
+        let (dx, dy) = (dir.x, dir.y);
         let len = (dx * dx + dy * dy).sqrt();
         if !len.is_finite() || len == 0.0 {
             return 0.0;
@@ -547,9 +563,20 @@ pub fn format_ms(ms: f64) -> String {
 
 /// A number with at most two decimals and no trailing zeros.
 fn trim_number(v: f64) -> String {
-    let s = format!("{v:.2}");
+    let s = fixed(v, 2);
     let s = s.trim_end_matches('0').trim_end_matches('.');
     s.to_owned()
+}
+
+/// `v` with `decimals` decimals, never "-0.0": a value that rounds to
+/// zero is written without a sign. Every figure people read goes through
+/// it.
+pub fn fixed(v: f64, decimals: usize) -> String {
+    let s = format!("{v:.decimals$}");
+    match s.strip_prefix('-') {
+        Some(rest) if rest.chars().all(|c| c == '0' || c == '.') => rest.to_owned(),
+        _ => s,
+    }
 }
 
 /// A distribution in words: `LogNormal, mean 25 ms, sd 10 ms`.
@@ -701,14 +728,87 @@ pub fn link_label(link: &Link) -> Option<&'static str> {
     (link.technology != Technology::Other).then(|| link.technology.label())
 }
 
-/// The key properties of a link, as label and value, for tooltips and
-/// report hover texts.
-pub fn link_facts(link: &Link) -> Vec<(&'static str, String)> {
+/// Each queue that gives up on messages and the dead-letter queue it
+/// moves them to, as node indices, once per pair: drawn as a line between
+/// the two, so a dead-letter queue never floats alone. The queue is the one
+/// a request goes through, or the broker a consumer reads from.
+pub fn dead_letter_joins(design: &Design) -> Vec<(usize, usize)> {
+    let index = |id: &crate::model::NodeId| design.nodes.iter().position(|n| &n.id == id);
+    let mut joins: Vec<(usize, usize)> = design
+        .links
+        .iter()
+        .filter_map(|link| {
+            let dead = index(link.dead_letter.as_ref()?)?;
+            let queue = match &link.via {
+                Some(via) => index(via)?,
+                None => index(&link.from)
+                    .filter(|&i| matches!(design.nodes[i].kind, NodeKind::Broker(_)))?,
+            };
+            (queue != dead).then_some((queue, dead))
+        })
+        .collect();
+    joins.sort_unstable();
+    joins.dedup();
+    joins
+}
+
+/// What protects a call or a delivery, each in a few words drawn beside
+/// the link: its timeout, retries and delivery limit ("timeout 2 s", "3
+/// retries"); empty when it has none.
+pub fn link_limits(link: &Link) -> Vec<String> {
+    let mut parts = Vec::new();
+    if let Some(t) = link.timeout_ms {
+        parts.push(format!("timeout {}", format_ms(t)));
+    }
+    match link.retries {
+        0 => {}
+        1 => parts.push("1 retry".to_owned()),
+        n => parts.push(format!("{n} retries")),
+    }
+    if let Some(n) = link.max_deliveries {
+        parts.push(format!(
+            "{n} deliver{} at most",
+            if n == 1 { "y" } else { "ies" }
+        ));
+    }
+    parts
+}
+
+/// A link as people name it: the display names of its ends, "Trading
+/// Desk → Pricing Grid".
+pub fn link_name(
+    design: &Design,
+    from: &crate::model::NodeId,
+    to: &crate::model::NodeId,
+) -> String {
+    format!(
+        "{} → {}",
+        design.display_name(from),
+        design.display_name(to)
+    )
+}
+
+/// A kind of fault as people read it ("slow-down", not `SlowDown`), from
+/// the name the file uses.
+pub fn fault_kind_label(kind: &str) -> &'static str {
+    match kind {
+        "Crash" => "crash",
+        "SlowDown" => "slow-down",
+        "Drop" => "dropped messages",
+        "Error" => "errors",
+        "Poison" => "poison messages",
+        _ => "fault",
+    }
+}
+
+/// The key properties of link `link` of `design`, as label and value, for
+/// tooltips and report hover texts; nodes by their display names.
+pub fn link_facts(design: &Design, link: &Link) -> Vec<(&'static str, String)> {
     let mut facts = vec![
-        ("link", link.label()),
+        ("link", link_name(design, &link.from, &link.to)),
         (
             "style",
-            format!("{}: {}", link.style, style_meaning(link.style)),
+            format!("{}: {}", style_name(link.style), style_meaning(link.style)),
         ),
         ("technology", link.technology.label().to_owned()),
         ("latency", describe_distribution(&link.latency)),
@@ -764,6 +864,47 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_dead_letter_queue_is_joined_to_its_queue_once() {
+        let design = crate::library::example("pricing-grid-dead-letter");
+        let index = |id: &str| {
+            design
+                .nodes
+                .iter()
+                .position(|n| n.id.as_str() == id)
+                .unwrap()
+        };
+        assert_eq!(
+            dead_letter_joins(&design),
+            vec![(index("pricing_requests"), index("pricing_requests_dlq"))]
+        );
+        let plain = crate::library::example("fraud-check-blocking");
+        assert!(dead_letter_joins(&plain).is_empty());
+    }
+
+    #[test]
+    fn a_link_shows_its_timeout_retries_and_delivery_limit() {
+        let design = crate::library::example("pricing-grid-dead-letter");
+        let link = design
+            .links
+            .iter()
+            .find(|l| l.max_deliveries.is_some())
+            .unwrap();
+        assert_eq!(link_limits(link), ["timeout 10 s", "3 deliveries at most"]);
+        let mut bare = link.clone();
+        (bare.timeout_ms, bare.max_deliveries, bare.retries) = (None, None, 1);
+        assert_eq!(link_limits(&bare), ["1 retry"]);
+    }
+
+    #[test]
+    fn figures_never_read_minus_zero() {
+        assert_eq!(fixed(-0.0, 1), "0.0");
+        assert_eq!(fixed(-0.04, 1), "0.0");
+        assert_eq!(fixed(-0.06, 1), "-0.1");
+        assert_eq!(fixed(2.345, 0), "2");
+        assert_eq!(format_ms(-0.001), "0 ms");
+    }
+
+    #[test]
     fn every_style_has_its_own_pattern_or_head() {
         // Told apart without colour: no two styles share pattern and head
         // and marks.
@@ -795,10 +936,13 @@ mod tests {
     fn boundary_distance_hits_the_box_edges() {
         let shape = NodeShape::RoundedBox;
         let (w, h) = shape.size();
-        assert_eq!(shape.boundary_distance((1.0, 0.0)), w / 2.0);
-        assert_eq!(shape.boundary_distance((0.0, -3.0)), h / 2.0);
-        assert_eq!(shape.boundary_distance((0.0, 0.0)), 0.0);
-        assert_eq!(NodeShape::Person.boundary_distance((1.0, 1.0)), 26.0);
+        assert_eq!(shape.boundary_distance(emath::vec2(1.0, 0.0)), w / 2.0);
+        assert_eq!(shape.boundary_distance(emath::vec2(0.0, -3.0)), h / 2.0);
+        assert_eq!(shape.boundary_distance(emath::Vec2::ZERO), 0.0);
+        assert_eq!(
+            NodeShape::Person.boundary_distance(emath::vec2(1.0, 1.0)),
+            26.0
+        );
     }
 
     #[test]

@@ -16,7 +16,7 @@ use archsim::app::autosave::Autosave;
 use archsim::app::canvas::CanvasOverlay;
 use archsim::app::dialogs::Dialog;
 use archsim::app::document::Origin;
-use archsim::app::files::FileDialogs;
+use archsim::app::files::{FileDialogs, Picked};
 use archsim::app::{ArchsimApp, Environment, Settings, Start};
 use archsim::model::{LinkIdx, Style, file};
 use archsim::visual::link_look;
@@ -40,16 +40,16 @@ impl Scripted {
 }
 
 impl FileDialogs for Scripted {
-    fn open_design(&mut self, _dir: Option<&Path>) -> Option<PathBuf> {
-        self.answers.borrow_mut().pop_front().flatten()
+    fn open_design(&mut self, _dir: Option<&Path>) -> Picked {
+        Picked::from(self.answers.borrow_mut().pop_front().flatten())
     }
 
-    fn save_design(&mut self, _dir: Option<&Path>, _name: &str) -> Option<PathBuf> {
-        self.answers.borrow_mut().pop_front().flatten()
+    fn save_design(&mut self, _dir: Option<&Path>, _name: &str) -> Picked {
+        Picked::from(self.answers.borrow_mut().pop_front().flatten())
     }
 
-    fn save_report(&mut self, _dir: Option<&Path>, _name: &str) -> Option<PathBuf> {
-        self.answers.borrow_mut().pop_front().flatten()
+    fn save_report(&mut self, _dir: Option<&Path>, _name: &str) -> Picked {
+        Picked::from(self.answers.borrow_mut().pop_front().flatten())
     }
 }
 
@@ -110,10 +110,7 @@ fn node_on_screen(h: &Harness<'_, ArchsimApp>, i: usize) -> Pos2 {
 /// Where node `i`'s connect handle is on screen (right edge, outside).
 fn handle_on_screen(h: &Harness<'_, ArchsimApp>, i: usize) -> Pos2 {
     let app = h.state();
-    let n = &app.document().design().nodes[i];
-    let shape = archsim::visual::NodeShape::of(&n.kind);
-    let edge = pos2(n.pos.x + shape.size().0 / 2.0, n.pos.y);
-    app.canvas().transform().screen_from_graph(edge) + vec2(9.0, 0.0)
+    app.canvas().handle_pos(app.document().design(), i).unwrap()
 }
 
 fn button(h: &Harness<'_, ArchsimApp>, pos: Pos2, pressed: bool, modifiers: Modifiers) {
@@ -1097,4 +1094,328 @@ fn a_step_is_removed_and_a_parallel_block_takes_calls() {
         problems.is_empty(),
         "the edited design is valid: {problems:?}"
     );
+}
+#[test]
+fn typing_after_a_double_click_names_the_new_node() {
+    let mut h = example();
+    let empty = node_on_screen(&h, 2) + vec2(0.0, 150.0);
+    h.event(Event::PointerMoved(empty));
+    for _ in 0..2 {
+        button(&h, empty, true, Modifiers::NONE);
+        button(&h, empty, false, Modifiers::NONE);
+    }
+    frames(&mut h, 3);
+    h.event(Event::Text("Ledger".into()));
+    frames(&mut h, 2);
+    let design = h.state().document().design();
+    assert_eq!(design.nodes.len(), 6);
+    assert_eq!(
+        design.nodes[5].name, "Ledger",
+        "typing replaced the placeholder"
+    );
+}
+
+#[test]
+fn undo_and_redo_keep_what_is_selected_while_it_exists() {
+    let mut h = example();
+    // A moved node stays selected through undo and redo.
+    let at = node_on_screen(&h, 2);
+    drag(&mut h, at, at + vec2(0.0, 60.0), Modifiers::NONE);
+    assert!(
+        h.state()
+            .selection()
+            .nodes
+            .iter()
+            .any(|id| id.as_str() == "payment")
+    );
+    keys(&mut h, CTRL, Key::Z);
+    keys(&mut h, CTRL_SHIFT, Key::Z);
+    let selected: Vec<&str> = h
+        .state()
+        .selection()
+        .nodes
+        .iter()
+        .map(|id| id.as_str())
+        .collect();
+    assert_eq!(selected, vec!["payment"]);
+    // A restyled link stays selected when its restyling is undone.
+    let middle = node_on_screen(&h, 1).lerp(node_on_screen(&h, 2), 0.5);
+    click_at(&mut h, middle, Modifiers::NONE);
+    h.get_by_label("Style").click();
+    frames(&mut h, 2);
+    h.get_by_label("event").click();
+    frames(&mut h, 3);
+    keys(&mut h, CTRL, Key::Z);
+    let app = h.state();
+    assert_eq!(app.document().design().links[1].style, Style::Sync);
+    assert_eq!(
+        app.selection().links.iter().copied().collect::<Vec<_>>(),
+        vec![1]
+    );
+    // An added node that undo takes away is no longer selected.
+    add_from_palette(&mut h, "Service");
+    keys(&mut h, CTRL, Key::Z);
+    assert!(h.state().selection().is_empty());
+}
+
+#[test]
+fn the_connect_handle_takes_a_press_anywhere_within_20_points() {
+    use archsim::app::canvas::HANDLE_HIT_RADIUS;
+    const { assert!(2.0 * HANDLE_HIT_RADIUS >= 20.0) };
+    let mut h = example();
+    // Straight from far away onto the edge of the handle of Shopper (0),
+    // without touching the node first: a link, not a pan.
+    let before = h.state().canvas().transform();
+    let from = handle_on_screen(&h, 0) + vec2(0.0, HANDLE_HIT_RADIUS - 1.0);
+    h.event(Event::PointerMoved(from + vec2(0.0, 200.0)));
+    frames(&mut h, 1);
+    let to = node_on_screen(&h, 2);
+    drag(&mut h, from, to, Modifiers::NONE);
+    let app = h.state();
+    let design = app.document().design();
+    assert_eq!(design.links.len(), 5, "a link was made");
+    assert_eq!(design.links[4].from.as_str(), "shopper");
+    assert_eq!(app.canvas().transform(), before, "the canvas did not pan");
+}
+
+#[test]
+fn with_snap_to_grid_moved_and_added_nodes_land_on_the_grid() {
+    use archsim::app::canvas::GRID;
+    let on_grid = |v: f32| (v / GRID).fract() == 0.0;
+    let mut h = example();
+    h.get_by_label("Snap to grid").click();
+    frames(&mut h, 2);
+    assert!(h.state().settings().snap, "remembered in the settings");
+    let at = node_on_screen(&h, 2);
+    drag(&mut h, at, at + vec2(37.0, 23.0), Modifiers::NONE);
+    let pos = h.state().document().design().nodes[2].pos;
+    assert!(on_grid(pos.x) && on_grid(pos.y), "{pos:?}");
+    add_from_palette(&mut h, "Broker");
+    let pos = h.state().document().design().nodes[5].pos;
+    assert!(on_grid(pos.x) && on_grid(pos.y), "{pos:?}");
+    // Off again: a node goes where it is dropped.
+    h.get_by_label("Snap to grid").click();
+    frames(&mut h, 2);
+    let before = h.state().document().design().nodes[3].pos;
+    let zoom = h.state().canvas().transform().zoom;
+    let at = node_on_screen(&h, 3);
+    drag(&mut h, at, at + vec2(0.0, 13.0), Modifiers::NONE);
+    let after = h.state().document().design().nodes[3].pos;
+    assert!(
+        (after.y - before.y - 13.0 / zoom).abs() <= 0.5,
+        "{before:?} {after:?}"
+    );
+}
+
+#[test]
+fn nodes_added_from_the_palette_or_by_double_click_overlap_nothing() {
+    let mut h = example();
+    // A double-click just under Payment: the new service moves clear.
+    let zoom = h.state().canvas().transform().zoom;
+    let near = node_on_screen(&h, 2) + vec2(0.0, 40.0 * zoom);
+    h.event(Event::PointerMoved(near));
+    for _ in 0..2 {
+        button(&h, near, true, Modifiers::NONE);
+        button(&h, near, false, Modifiers::NONE);
+    }
+    frames(&mut h, 2);
+    keys(&mut h, Modifiers::NONE, Key::Escape);
+    for kind in ["Service", "Service", "Broker"] {
+        add_from_palette(&mut h, kind);
+    }
+    let design = h.state().document().design().clone();
+    assert_eq!(design.nodes.len(), 9);
+    for node in &design.nodes[5..] {
+        let mut others = design.clone();
+        others.nodes.retain(|n| n.id != node.id);
+        let shape = archsim::visual::NodeShape::of(&node.kind);
+        assert_eq!(
+            archsim::placement::free_spot(&others, shape, node.pos),
+            node.pos,
+            "{} is clear of the others",
+            node.id
+        );
+    }
+}
+
+/// The text the last frames put on the system clipboard.
+fn copied_text(h: &Harness<'_, ArchsimApp>) -> Option<String> {
+    h.output()
+        .platform_output
+        .commands
+        .iter()
+        .find_map(|c| match c {
+            egui::OutputCommand::CopyText(text) => Some(text.clone()),
+            _ => None,
+        })
+}
+
+#[test]
+fn copied_nodes_paste_with_their_links_here_and_in_another_window() {
+    let mut h = example();
+    // Payment, then Shift+click Fraud Detection; copy.
+    let at = node_on_screen(&h, 2);
+    click_at(&mut h, at, Modifiers::NONE);
+    let at = node_on_screen(&h, 3);
+    click_at(&mut h, at, Modifiers::SHIFT);
+    h.event(Event::Copy);
+    frames(&mut h, 0);
+    let text = copied_text(&h).expect("copied to the system clipboard");
+    frames(&mut h, 1);
+    // Pasted here (the menu's Paste uses what this window copied).
+    h.get_by_label("Edit").click();
+    frames(&mut h, 2);
+    h.get_by_label_contains("Paste").click();
+    frames(&mut h, 3);
+    let app = h.state();
+    let design = app.document().design();
+    assert_eq!((design.nodes.len(), design.links.len()), (7, 5));
+    assert_eq!(design.links[4].label(), "payment_2 -> fraud_detection_2");
+    let selected: Vec<&str> = app.selection().nodes.iter().map(|id| id.as_str()).collect();
+    assert_eq!(
+        selected,
+        ["fraud_detection_2", "payment_2"],
+        "the copies are selected"
+    );
+    assert_eq!(
+        app.selection().links.iter().copied().collect::<Vec<_>>(),
+        [4]
+    );
+    // One undo step.
+    keys(&mut h, CTRL, Key::Z);
+    assert_eq!(h.state().document().design().nodes.len(), 5);
+
+    // Another window pastes the system clipboard's text.
+    let mut other = harness(app_with_empty(&Scripted::default()));
+    other.event(Event::Paste(text));
+    frames(&mut other, 2);
+    let design = other.state().document().design();
+    let ids: Vec<&str> = design.nodes.iter().map(|n| n.id.as_str()).collect();
+    assert_eq!(ids, ["payment", "fraud_detection"], "ids kept where free");
+    assert_eq!(design.links.len(), 1);
+    // Text that is not a copy of nodes is refused, saying why.
+    other.event(Event::Paste("hello".into()));
+    frames(&mut other, 2);
+    assert_eq!(other.state().document().design().nodes.len(), 2);
+    other.get_by_label_contains("Cannot paste");
+}
+
+#[test]
+fn cut_takes_the_nodes_away_and_paste_brings_them_back() {
+    let mut h = example();
+    let at = node_on_screen(&h, 4);
+    click_at(&mut h, at, Modifiers::NONE);
+    keys(&mut h, CTRL, Key::X);
+    assert_eq!(h.state().document().design().nodes.len(), 4);
+    keys(&mut h, CTRL, Key::V);
+    let design = h.state().document().design();
+    assert_eq!(design.nodes.len(), 5);
+    assert_eq!(
+        design.nodes[4].id.as_str(),
+        "customer",
+        "its id was free again"
+    );
+}
+
+/// Dialogs that cannot be shown, as on a desktop without a portal.
+struct Unavailable;
+
+impl FileDialogs for Unavailable {
+    fn open_design(&mut self, _dir: Option<&Path>) -> Picked {
+        Picked::Unavailable("No file dialog is available here.".into())
+    }
+
+    fn save_design(&mut self, dir: Option<&Path>, _name: &str) -> Picked {
+        self.open_design(dir)
+    }
+
+    fn save_report(&mut self, dir: Option<&Path>, _name: &str) -> Picked {
+        self.open_design(dir)
+    }
+}
+
+#[test]
+fn without_a_file_dialog_the_app_says_why_and_takes_a_typed_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let example = archsim::library::find("fraud-check-background").unwrap();
+    let path = write(dir.path(), "typed.archsim.ron", example.text);
+    let env = Environment {
+        data_dir: None,
+        dialogs: Box::new(Unavailable),
+    };
+    let settings = Settings {
+        legend: false,
+        ..Settings::default()
+    };
+    let mut h = harness(ArchsimApp::new(env, Start::Empty, settings));
+    keys(&mut h, CTRL, Key::O);
+    h.get_by_label("No file dialog is available here.");
+    h.get_by_label("Open a design");
+    let field = h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Path");
+    field.focus();
+    frames(&mut h, 1);
+    keys(&mut h, CTRL, Key::A);
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Path")
+        .type_text(&path.display().to_string());
+    frames(&mut h, 1);
+    h.get_by_label("Open").click();
+    frames(&mut h, 3);
+    assert_eq!(h.state().document().path(), Some(path.as_path()));
+    // Save as: typed too, the extension added.
+    keys(&mut h, CTRL_SHIFT, Key::S);
+    h.get_by_label("Save the design");
+    let target = dir.path().join("copy");
+    let field = h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Path");
+    field.focus();
+    frames(&mut h, 1);
+    keys(&mut h, CTRL, Key::A);
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Path")
+        .type_text(&target.display().to_string());
+    frames(&mut h, 1);
+    h.get_by_label("Save").click();
+    frames(&mut h, 3);
+    let saved = dir.path().join("copy.archsim.ron");
+    assert!(saved.exists(), "saved with the design extension");
+    assert_eq!(h.state().document().path(), Some(saved.as_path()));
+}
+
+#[test]
+fn faults_read_in_words_and_links_by_node_names() {
+    // Tall enough for the scenario's faults to be in view.
+    let mut h = Harness::builder()
+        .with_size(vec2(1280.0, 1600.0))
+        .build_ui_state(
+            |ui, app: &mut ArchsimApp| app.frame_ui(ui),
+            app(
+                Start::Example("pricing-grid-dead-letter"),
+                &Scripted::default(),
+                None,
+            ),
+        );
+    h.input_mut().time = Some(0.0);
+    frames(&mut h, 3);
+    h.get_by_value("poison messages");
+    h.get_by_value("Trading Desk → Pricing Grid");
+    assert!(h.query_by_value("Poison").is_none());
+    assert!(h.query_by_value("trading_desk -> pricing_grid").is_none());
+}
+
+#[test]
+fn the_canvas_draws_every_link_where_the_report_does() {
+    for example in archsim::library::EXAMPLES {
+        let h = harness(app(
+            Start::Example(example.slug),
+            &Scripted::default(),
+            None,
+        ));
+        let app = h.state();
+        let design = app.document().design();
+        let positions: Vec<_> = design.nodes.iter().map(|n| n.pos).collect();
+        let routes = archsim::visual::link_routes(design, &positions);
+        for (i, route) in routes.iter().enumerate() {
+            let drawn = app.canvas().link_path_in_graph(LinkIdx(i));
+            let expected = Some(route.concat()).filter(|r| !r.is_empty());
+            assert_eq!(drawn, expected, "{}: link {i}", example.slug);
+        }
+    }
 }

@@ -257,6 +257,11 @@ fn the_top_suggestion_is_previewed_applied_and_undone() {
         .click();
     frames(&mut h, 2);
     h.get_by_label("Before and after");
+    // The latency distributions are in view, not below the fold.
+    let distributions = h
+        .get_by_label("Client latency, before (grey) and after")
+        .rect();
+    assert!(distributions.bottom() < 900.0 - 200.0, "{distributions:?}");
     // Apply from the canvas banner: one undo step.
     h.get_all_by_label("Apply").next().expect("apply").click();
     frames(&mut h, 3);
@@ -267,6 +272,23 @@ fn the_top_suggestion_is_previewed_applied_and_undone() {
         coupling(app).expect("valid") < 4,
         "the coupling set shrinks"
     );
+    // The broker it adds was put where it overlaps nothing.
+    let applied = app.document().design();
+    for node in applied
+        .nodes
+        .iter()
+        .filter(|n| original.node(&n.id).is_none())
+    {
+        let mut others = applied.clone();
+        others.nodes.retain(|n| n.id != node.id);
+        let shape = archsim::visual::NodeShape::of(&node.kind);
+        assert_eq!(
+            archsim::placement::free_spot(&others, shape, node.pos),
+            node.pos,
+            "{} is clear of the other nodes",
+            node.id
+        );
+    }
     h.key_press_modifiers(CTRL, Key::Z);
     frames(&mut h, 2);
     assert_eq!(h.state().document().design(), &original);
@@ -293,6 +315,10 @@ fn an_injected_crash_fails_requests_and_crosses_the_node_out() {
         "requests fail while Payment is down"
     );
     assert!(entry.root_causes.iter().any(|r| r.node == "payment"));
+    // People read display names, not ids.
+    h.get_by_label("Results").click();
+    frames(&mut h, 2);
+    h.get_by_label_contains("Payment (");
     show(&mut h, (from + to) / 2.0);
     assert!(h.state().animation().crossed_out.contains(&2));
     show(&mut h, to + 5.0);
@@ -522,4 +548,28 @@ fn the_load_multiplier_runs_again_and_keeps_the_moment_shown() {
         !app.simulation().playback.is_playing(),
         "paused before, paused after"
     );
+}
+
+#[test]
+fn a_slow_down_is_marked_on_its_node_while_it_lasts() {
+    use archsim::app::run::what_if::WhatIf;
+    use archsim::model::{Fault, NodeId};
+    let mut h = example();
+    let slow = WhatIf::Fault(Fault::SlowDown {
+        node: NodeId::new("payment"),
+        at_s: 20.0,
+        for_s: 30.0,
+        factor: 5.0,
+    });
+    let design = h.state().document().design().clone();
+    h.state_mut().simulation_mut().add_what_if(slow, &design);
+    run_and_wait(&mut h);
+    show(&mut h, 35.0);
+    assert_eq!(
+        h.state().animation().slowed,
+        vec![2],
+        "Payment is marked slow"
+    );
+    show(&mut h, 60.0);
+    assert!(h.state().animation().slowed.is_empty(), "back to normal");
 }

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use archsim::app::files::FileDialogs;
+use archsim::app::files::{FileDialogs, Picked};
 use archsim::app::{ArchsimApp, Environment, Settings, Start};
 use egui::vec2;
 use egui_kittest::Harness;
@@ -19,17 +19,17 @@ struct ReportDialog {
 }
 
 impl FileDialogs for ReportDialog {
-    fn open_design(&mut self, _dir: Option<&Path>) -> Option<PathBuf> {
-        None
+    fn open_design(&mut self, _dir: Option<&Path>) -> Picked {
+        Picked::Cancelled
     }
 
-    fn save_design(&mut self, _dir: Option<&Path>, _name: &str) -> Option<PathBuf> {
-        None
+    fn save_design(&mut self, _dir: Option<&Path>, _name: &str) -> Picked {
+        Picked::Cancelled
     }
 
-    fn save_report(&mut self, _dir: Option<&Path>, name: &str) -> Option<PathBuf> {
+    fn save_report(&mut self, _dir: Option<&Path>, name: &str) -> Picked {
         assert!(name.ends_with("-report.html"), "suggested name {name:?}");
-        self.path.clone()
+        Picked::from(self.path.clone())
     }
 }
 
@@ -123,4 +123,29 @@ fn closing_the_dialog_exports_nothing() {
     let mut h = harness(Start::default(), None);
     export(&mut h);
     assert!(h.state().export_job().is_none());
+}
+
+#[test]
+fn a_report_exported_with_what_if_faults_includes_them_and_says_so() {
+    use archsim::app::run::what_if::WhatIf;
+    use archsim::model::{Fault, NodeId};
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let target = dir.path().join("review.md");
+    let mut h = harness(Start::default(), Some(target.clone()));
+    let crash = WhatIf::Fault(Fault::Crash {
+        node: NodeId::new("payment"),
+        at_s: 20.0,
+        for_s: 30.0,
+    });
+    let design = h.state().document().design().clone();
+    h.state_mut().simulation_mut().add_what_if(crash, &design);
+    export(&mut h);
+    h.get_by_label_contains("includes the 1 what-if fault");
+    until_exported(&mut h);
+    let text = std::fs::read_to_string(&target).expect("the report is written");
+    assert!(text.contains("Payment down at 20 s for 30 s"), "{text}");
+    assert!(text.contains("injected in the app; not in the design file"));
+    assert!(!text.contains("none injected"), "the faults are not denied");
+    // The crash is in the scenario simulated.
+    assert!(text.contains("Payment is down from"), "{text}");
 }

@@ -27,6 +27,7 @@ fn options(design: &Design, name: &str, format: Format) -> ReportOptions {
             design: name.to_owned(),
             output: format!("report.{}", format.extension()),
             unsaved_changes: false,
+            what_ifs: Vec::new(),
         })
     }
 }

@@ -202,6 +202,7 @@ fn reports_of_long_chains_are_written_in_every_format() {
                 design: "chain.archsim.ron".into(),
                 output: format!("chain.{}", format.extension()),
                 unsaved_changes: false,
+                what_ifs: Vec::new(),
             })
         };
         let text =

@@ -72,6 +72,14 @@ pub enum Command {
     Redo,
     /// Delete the selected nodes and links.
     Delete,
+    /// Put the selected nodes, with the links among them, on the
+    /// clipboard.
+    Copy,
+    /// Copy, then delete the selection.
+    Cut,
+    /// Add the nodes on the clipboard: this text (from the system
+    /// clipboard), or what was copied last in this window.
+    Paste(Option<String>),
     /// Select every node and link.
     SelectAll,
     /// Zoom and pan so the whole design is in view.
@@ -106,8 +114,15 @@ pub enum Command {
     StopRun,
     /// Make the what-if faults part of the design's scenario (one undo step).
     KeepWhatIfs,
-    /// Show or hide the charts.
+    /// Open or collapse the charts.
     ToggleCharts,
+    /// Show the palette with its labels, or only its icons.
+    TogglePalette,
+    /// Show or collapse the side panel (inspector, findings, suggestions,
+    /// results).
+    ToggleSidePanel,
+    /// Put moved and added nodes on the grid, or not.
+    ToggleSnap,
 }
 
 impl Command {
@@ -125,6 +140,9 @@ impl Command {
             Self::Undo => "Undo".into(),
             Self::Redo => "Redo".into(),
             Self::Delete => "Delete the selection".into(),
+            Self::Copy => "Copy the selected nodes and their links".into(),
+            Self::Cut => "Cut the selected nodes and their links".into(),
+            Self::Paste(_) => "Paste nodes".into(),
             Self::SelectAll => "Select all".into(),
             Self::Fit => "Fit the design into view".into(),
             Self::AutoLayout => "Auto layout".into(),
@@ -142,7 +160,10 @@ impl Command {
             Self::Rewind => "Back to the start of the run".into(),
             Self::StopRun => "Stop the simulation".into(),
             Self::KeepWhatIfs => "Keep the what-if faults in the design".into(),
-            Self::ToggleCharts => "Show or hide the charts".into(),
+            Self::ToggleCharts => "Open or collapse the charts".into(),
+            Self::TogglePalette => "Show the palette in full or as icons".into(),
+            Self::ToggleSidePanel => "Show or collapse the side panel".into(),
+            Self::ToggleSnap => "Snap to grid".into(),
         }
     }
 

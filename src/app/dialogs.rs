@@ -40,10 +40,44 @@ pub enum Dialog {
     },
     /// A crashed session left a copy of its design.
     Recover(Recoverable),
+    /// No file dialog could be shown: the path is typed instead.
+    PathEntry {
+        /// What the file is for.
+        purpose: FilePurpose,
+        /// Why the file dialog did not show.
+        reason: String,
+        /// The path typed so far.
+        path: String,
+    },
     /// Help ▸ Shortcuts.
     Shortcuts,
     /// Help ▸ About.
     About,
+}
+
+/// What a file asked for is for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FilePurpose {
+    /// A design to open.
+    Open,
+    /// Where to save the design; then carry out the command.
+    SaveDesign {
+        /// What the save was for.
+        then: Option<Command>,
+    },
+    /// Where to write a report.
+    ExportReport,
+}
+
+impl FilePurpose {
+    /// The dialog's title and its button.
+    fn words(&self) -> (&'static str, &'static str) {
+        match self {
+            Self::Open => ("Open a design", "Open"),
+            Self::SaveDesign { .. } => ("Save the design", "Save"),
+            Self::ExportReport => ("Export a report", "Export"),
+        }
+    }
 }
 
 /// What the user answered.
@@ -63,12 +97,15 @@ pub enum Answer {
     Recover(Recoverable),
     /// Delete the crashed session's copy.
     DeleteRecovery(Recoverable),
+    /// The file typed in for `purpose`.
+    Path(FilePurpose, PathBuf),
     /// Close the dialog, doing nothing.
     Close,
 }
 
-/// Shows `dialog`; returns the answer once the user gives one.
-pub fn dialog_ui(ctx: &egui::Context, dialog: &Dialog) -> Option<Answer> {
+/// Shows `dialog` (whose fields the user may edit); returns the answer
+/// once the user gives one.
+pub fn dialog_ui(ctx: &egui::Context, dialog: &mut Dialog) -> Option<Answer> {
     let mut answer = None;
     let modal = Modal::new(Id::new("archsim-dialog")).show(ctx, |ui| {
         ui.set_max_width(520.0);
@@ -79,6 +116,11 @@ pub fn dialog_ui(ctx: &egui::Context, dialog: &Dialog) -> Option<Answer> {
                 unsaved,
                 then,
             } => changed_on_disk_ui(ui, path, *unsaved, then),
+            Dialog::PathEntry {
+                purpose,
+                reason,
+                path,
+            } => path_entry_ui(ui, purpose, reason, path),
             Dialog::Error { title, message } => error_ui(ui, title, message),
             Dialog::Recover(found) => recover_ui(ui, found),
             Dialog::Shortcuts => shortcuts_ui(ui),
@@ -137,6 +179,47 @@ fn changed_on_disk_ui(
             Some(Answer::Overwrite(then.clone()))
         } else if ui.button("Save as…").clicked() {
             Some(Answer::SaveAsThen(then.clone()))
+        } else if ui.button("Cancel").clicked() {
+            Some(Answer::Close)
+        } else {
+            None
+        }
+    })
+    .inner
+}
+
+fn path_entry_ui(
+    ui: &mut Ui,
+    purpose: &FilePurpose,
+    reason: &str,
+    path: &mut String,
+) -> Option<Answer> {
+    let (title, verb) = purpose.words();
+    ui.heading(title);
+    ui.label(reason);
+    ui.label("Type the file's path instead.");
+    let field = ui
+        .horizontal(|ui| {
+            let label = ui.label("Path");
+            ui.add(
+                egui::TextEdit::singleline(path)
+                    .desired_width(f32::INFINITY)
+                    .hint_text("/path/to/design.archsim.ron"),
+            )
+            .labelled_by(label.id)
+        })
+        .inner;
+    if ui.memory(|m| m.focused().is_none()) {
+        field.request_focus();
+    }
+    let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+    ui.add_space(8.0);
+    let chosen = std::path::Path::new(path.trim());
+    let ready = !chosen.as_os_str().is_empty();
+    ui.horizontal(|ui| {
+        let go = ui.add_enabled(ready, egui::Button::new(verb)).clicked();
+        if (go || entered) && ready {
+            Some(Answer::Path(purpose.clone(), chosen.to_owned()))
         } else if ui.button("Cancel").clicked() {
             Some(Answer::Close)
         } else {

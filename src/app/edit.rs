@@ -426,25 +426,6 @@ pub fn fresh_name(base: &str, taken: impl Fn(&str) -> bool) -> String {
         .unwrap_or_else(|| base.to_owned())
 }
 
-/// A place near `near` at least a node's height from every node, so nodes
-/// added one after another do not pile up on one spot.
-pub fn free_spot(design: &Design, near: Position) -> Position {
-    const STEP: f32 = 40.0;
-    let taken = |p: Position| {
-        design
-            .nodes
-            .iter()
-            .any(|n| (n.pos.x - p.x).abs() < STEP && (n.pos.y - p.y).abs() < STEP)
-    };
-    (0..64u8)
-        .map(|i| Position {
-            x: near.x + f32::from(i) * STEP,
-            y: near.y + f32::from(i) * STEP,
-        })
-        .find(|p| !taken(*p))
-        .unwrap_or(near)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -544,12 +525,5 @@ mod tests {
         assert!(d.problems().is_empty(), "{:?}", d.problems());
         assert_eq!(d.entry_points[0].target.as_str(), "orders");
         assert_eq!(d.entry_points[0].operation.as_deref(), Some("place"));
-    }
-
-    #[test]
-    fn free_spots_avoid_existing_nodes() {
-        let d = sample();
-        let p = free_spot(&d, Position::default());
-        assert!(d.nodes.iter().all(|n| n.pos != p));
     }
 }

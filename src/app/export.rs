@@ -12,9 +12,10 @@ use crate::report::{self, Format, ReportOptions, Source};
 use crate::sim::RunControl;
 
 use super::ArchsimApp;
-use super::dialogs::Dialog;
+use super::dialogs::{Dialog, FilePurpose};
 use super::document::Origin;
-use super::files;
+use super::files::{self, Picked};
+use super::run::what_if;
 
 /// A report being made on another thread.
 pub struct ExportJob {
@@ -139,9 +140,22 @@ impl ArchsimApp {
             .or(self.settings.recent.last_dir())
             .map(Path::to_owned);
         let name = files::report_file_name(&self.doc.design().name);
-        let Some(path) = self.env.dialogs.save_report(dir.as_deref(), &name) else {
+        match self.env.dialogs.save_report(dir.as_deref(), &name) {
+            Picked::Chosen(path) => self.export_to(path),
+            Picked::Cancelled => {}
+            Picked::Unavailable(reason) => {
+                let path = dir.unwrap_or_default().join(name);
+                self.ask_for_path(FilePurpose::ExportReport, reason, path);
+            }
+        }
+    }
+
+    /// Starts making the report into `path`.
+    pub(super) fn export_to(&mut self, path: PathBuf) {
+        if self.export.is_some() {
+            self.say("A report is being exported already.");
             return;
-        };
+        }
         let (design_file, saved) = match self.doc.origin() {
             Origin::File(p) => (p.display().to_string(), true),
             Origin::Example(slug) => ((*slug).to_owned(), true),
@@ -159,9 +173,27 @@ impl ArchsimApp {
                 |n| n.to_string_lossy().into_owned(),
             ),
             unsaved_changes: !saved || self.doc.is_dirty(),
+            what_ifs: self
+                .simulation
+                .what_ifs()
+                .iter()
+                .map(|w| w.describe(self.doc.design()))
+                .collect(),
         };
-        match ExportJob::start(self.doc.design().clone(), source, path) {
-            Ok(job) => self.export = Some(job),
+        // What the app shows is what the report measures: with the
+        // what-if faults in force.
+        let design = what_if::with_faults(self.doc.design(), self.simulation.what_ifs());
+        let included = source.what_ifs.len();
+        match ExportJob::start(design, source, path) {
+            Ok(job) => {
+                self.export = Some(job);
+                if included > 0 {
+                    self.say(format!(
+                        "The report includes the {included} what-if fault{} in force, and says so.",
+                        if included == 1 { "" } else { "s" }
+                    ));
+                }
+            }
             Err(message) => self.dialogs.push_back(Dialog::Error {
                 title: "Cannot export the report".into(),
                 message,

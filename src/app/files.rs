@@ -10,15 +10,34 @@ use serde::{Deserialize, Serialize};
 use crate::model::file::EXTENSION;
 use crate::report::Format;
 
-/// Asks the user for a file to open or a place to save. `None`: cancelled.
+/// What a file dialog answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Picked {
+    /// The user chose this file.
+    Chosen(PathBuf),
+    /// The user cancelled.
+    Cancelled,
+    /// No dialog could be shown; the text says why. The app then asks for
+    /// the path itself.
+    Unavailable(String),
+}
+
+impl From<Option<PathBuf>> for Picked {
+    /// A chosen path, or cancelled.
+    fn from(path: Option<PathBuf>) -> Self {
+        path.map_or(Self::Cancelled, Self::Chosen)
+    }
+}
+
+/// Asks the user for a file to open or a place to save.
 pub trait FileDialogs {
     /// A design to open, starting in `dir` when known.
-    fn open_design(&mut self, dir: Option<&Path>) -> Option<PathBuf>;
+    fn open_design(&mut self, dir: Option<&Path>) -> Picked;
     /// Where to save a design, starting in `dir` with `file_name` filled in.
-    fn save_design(&mut self, dir: Option<&Path>, file_name: &str) -> Option<PathBuf>;
+    fn save_design(&mut self, dir: Option<&Path>, file_name: &str) -> Picked;
     /// Where to write a report, starting in `dir` with `file_name` filled
     /// in; the extension chooses the format.
-    fn save_report(&mut self, dir: Option<&Path>, file_name: &str) -> Option<PathBuf>;
+    fn save_report(&mut self, dir: Option<&Path>, file_name: &str) -> Picked;
 }
 
 /// Dialogs that never show and always answer "cancelled": for running the
@@ -27,22 +46,27 @@ pub trait FileDialogs {
 pub struct NoDialogs;
 
 impl FileDialogs for NoDialogs {
-    fn open_design(&mut self, _dir: Option<&Path>) -> Option<PathBuf> {
-        None
+    fn open_design(&mut self, _dir: Option<&Path>) -> Picked {
+        Picked::Cancelled
     }
 
-    fn save_design(&mut self, _dir: Option<&Path>, _file_name: &str) -> Option<PathBuf> {
-        None
+    fn save_design(&mut self, _dir: Option<&Path>, _file_name: &str) -> Picked {
+        Picked::Cancelled
     }
 
-    fn save_report(&mut self, _dir: Option<&Path>, _file_name: &str) -> Option<PathBuf> {
-        None
+    fn save_report(&mut self, _dir: Option<&Path>, _file_name: &str) -> Picked {
+        Picked::Cancelled
     }
 }
 
-/// The operating system's dialogs (through the XDG desktop portal on Linux).
+/// The operating system's dialogs (through the XDG desktop portal on
+/// Linux, or zenity).
 #[derive(Debug, Default)]
 pub struct NativeDialogs;
+
+/// A dialog that answers "cancelled" sooner than this never showed: no
+/// one closes a file dialog that fast.
+const TOO_QUICK: std::time::Duration = std::time::Duration::from_millis(150);
 
 impl NativeDialogs {
     fn dialog(dir: Option<&Path>) -> rfd::FileDialog {
@@ -54,33 +78,69 @@ impl NativeDialogs {
             None => dialog,
         }
     }
+
+    /// Shows a dialog through `show`, telling a cancel from a dialog that
+    /// could not be shown.
+    fn ask(show: impl FnOnce() -> Option<PathBuf>) -> Picked {
+        if let Some(why) = missing_service() {
+            return Picked::Unavailable(why);
+        }
+        let started = std::time::Instant::now();
+        match show() {
+            Some(path) => Picked::Chosen(path),
+            None if started.elapsed() < TOO_QUICK => Picked::Unavailable(
+                "The desktop's file dialog did not open (is xdg-desktop-portal running, or zenity installed?)."
+                    .into(),
+            ),
+            None => Picked::Cancelled,
+        }
+    }
+}
+
+/// Why no file dialog can be shown, when that is clear before trying: on
+/// Linux, without a D-Bus session there is no desktop portal, and without
+/// zenity no other way.
+fn missing_service() -> Option<String> {
+    if !cfg!(target_os = "linux") {
+        return None;
+    }
+    let bus = std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some_and(|v| !v.is_empty());
+    let zenity = std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|p| p.join("zenity").is_file()));
+    (!bus && !zenity).then(|| {
+        "No file dialog is available: there is no D-Bus session for the desktop portal, and zenity is not installed.".into()
+    })
 }
 
 impl FileDialogs for NativeDialogs {
-    fn open_design(&mut self, dir: Option<&Path>) -> Option<PathBuf> {
-        Self::dialog(dir).set_title("Open design").pick_file()
+    fn open_design(&mut self, dir: Option<&Path>) -> Picked {
+        Self::ask(|| Self::dialog(dir).set_title("Open design").pick_file())
     }
 
-    fn save_design(&mut self, dir: Option<&Path>, file_name: &str) -> Option<PathBuf> {
-        Self::dialog(dir)
-            .set_title("Save design")
-            .set_file_name(file_name)
-            .save_file()
-            .map(with_design_extension)
+    fn save_design(&mut self, dir: Option<&Path>, file_name: &str) -> Picked {
+        Self::ask(|| {
+            Self::dialog(dir)
+                .set_title("Save design")
+                .set_file_name(file_name)
+                .save_file()
+                .map(with_design_extension)
+        })
     }
 
-    fn save_report(&mut self, dir: Option<&Path>, file_name: &str) -> Option<PathBuf> {
-        let mut dialog = rfd::FileDialog::new().set_title("Export report");
-        for format in Format::ALL {
-            dialog = dialog.add_filter(format.label(), format.extensions());
-        }
-        if let Some(d) = dir {
-            dialog = dialog.set_directory(d);
-        }
-        dialog
-            .set_file_name(file_name)
-            .save_file()
-            .map(with_report_extension)
+    fn save_report(&mut self, dir: Option<&Path>, file_name: &str) -> Picked {
+        Self::ask(|| {
+            let mut dialog = rfd::FileDialog::new().set_title("Export report");
+            for format in Format::ALL {
+                dialog = dialog.add_filter(format.label(), format.extensions());
+            }
+            if let Some(d) = dir {
+                dialog = dialog.set_directory(d);
+            }
+            dialog
+                .set_file_name(file_name)
+                .save_file()
+                .map(with_report_extension)
+        })
     }
 }
 

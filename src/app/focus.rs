@@ -139,7 +139,7 @@ pub fn entry_callout_lines(summary: &EntrySummary) -> [String; 2] {
             percent(summary.compound_availability)
         ),
         format!(
-            "longest blocking chain: {} hop{}, ~{} expected, {:.1} connections held",
+            "longest blocking chain: {} hop{}, ~{} expected, {} connections held",
             summary.chain_links.len(),
             if summary.chain_links.len() == 1 {
                 ""
@@ -147,7 +147,7 @@ pub fn entry_callout_lines(summary: &EntrySummary) -> [String; 2] {
                 "s"
             },
             format_ms(summary.chain_latency_ms),
-            summary.held_connections
+            crate::visual::fixed(summary.held_connections, 1)
         ),
     ]
 }
@@ -244,4 +244,22 @@ pub fn entry_chooser_ui(ui: &mut Ui, design: &Design, focus: &mut Focus) -> bool
             .on_hover_text("Highlight what an entry point needs up (its temporal coupling) and its longest chain of blocking calls");
     });
     chosen
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_callout_writes_minus_zero() {
+        for example in crate::library::EXAMPLES {
+            let design = example.design().expect("examples load");
+            let analysis = crate::analysis::analyse(&design);
+            for summary in &analysis.entry_points {
+                for line in entry_callout_lines(summary) {
+                    assert!(!line.contains("-0"), "{}: {line}", example.slug);
+                }
+            }
+        }
+    }
 }

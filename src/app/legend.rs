@@ -7,7 +7,7 @@ use egui::{Align2, Rect, Response, Sense, Ui, Vec2, pos2, vec2};
 use crate::model::Style;
 use crate::visual::{
     Emphasis, MESSAGE_KINDS, NodeShape, Palette, link_look, live_colors, message_look, style_color,
-    style_meaning,
+    style_meaning, style_name,
 };
 
 use super::animation::GlyphMesh;
@@ -69,14 +69,19 @@ pub fn paint_kind_icon(ui: &Ui, shape: NodeShape, rect: Rect) {
     ui.painter().extend(shapes);
 }
 
+/// One entry of a legend: draws its mark and its words.
+type LegendItem = Box<dyn Fn(&mut Ui)>;
+
 /// The messages and node states of a playing simulation, drawn as the
-/// canvas draws them.
+/// canvas draws them, three to a row.
 fn simulation_legend_ui(ui: &mut Ui) {
     let theme = canvas::theme_of(ui);
     let halo = paint::color(Palette::of(theme).canvas);
-    ui.horizontal(|ui| {
-        for kind in MESSAGE_KINDS {
-            let look = message_look(kind, theme);
+    let live = live_colors(theme);
+    let mut items: Vec<LegendItem> = Vec::new();
+    for kind in MESSAGE_KINDS {
+        let look = message_look(kind, theme);
+        items.push(Box::new(move |ui: &mut Ui| {
             let (rect, _) = ui.allocate_exact_size(vec2(14.0, 14.0), Sense::hover());
             let mut mesh = GlyphMesh::new(ui.ctx().pixels_per_point());
             mesh.glyph(
@@ -89,17 +94,15 @@ fn simulation_legend_ui(ui: &mut Ui) {
             );
             ui.painter().add(mesh.into_shape());
             ui.label(look.label);
-            ui.add_space(4.0);
-        }
-    });
-    let live = live_colors(theme);
-    ui.horizontal(|ui| {
-        for (color, label) in [
-            (live.working, "working"),
-            (live.blocked, "blocked on sync calls"),
-            (live.idle, "idle workers"),
-            (live.waiting, "queued / backlog"),
-        ] {
+        }));
+    }
+    for (color, label) in [
+        (live.working, "working"),
+        (live.blocked, "blocked on a call"),
+        (live.idle, "idle workers"),
+        (live.waiting, "queued / backlog"),
+    ] {
+        items.push(Box::new(move |ui: &mut Ui| {
             let (rect, _) = ui.allocate_exact_size(vec2(16.0, 14.0), Sense::hover());
             ui.painter().rect_filled(
                 Rect::from_center_size(rect.center(), vec2(16.0, 6.0)),
@@ -107,46 +110,70 @@ fn simulation_legend_ui(ui: &mut Ui) {
                 paint::color(color),
             );
             ui.label(label);
-            ui.add_space(4.0);
-        }
+        }));
+    }
+    items.push(Box::new(move |ui: &mut Ui| {
         ui.label(egui::RichText::new("× down").color(paint::color(live.down)));
-    })
-    .response
-    .on_hover_text("Messages are drawn slowed down so they can be seen: each takes at least 0.4 s to cross its link, longer network latencies longer. Busy links thin their messages out.");
+    }));
+    egui::Grid::new("legend-simulation")
+        .num_columns(3)
+        .spacing([10.0, 2.0])
+        .show(ui, |ui| {
+            for row in items.chunks(3) {
+                for item in row {
+                    ui.horizontal(|ui| item(ui));
+                }
+                ui.end_row();
+            }
+        })
+        .response
+        .on_hover_text("Messages are drawn slowed down so they can be seen: each takes at least 0.4 s to cross its link, longer network latencies longer. Busy links thin their messages out.");
 }
 
 /// The legend, floating in the bottom-left corner of the canvas, with the
-/// simulation's marks while one is shown. Returns how tall it is.
-pub fn legend_ui(ctx: &egui::Context, canvas_rect: Rect, simulation: bool) -> f32 {
+/// simulation's marks while one is shown; open, or collapsed to its title
+/// when not `open`. Each style's meaning is in its tooltip, so the legend
+/// stays small. Returns how tall it is, and whether its title was clicked
+/// (to open or collapse it).
+pub fn legend_ui(
+    ctx: &egui::Context,
+    canvas_rect: Rect,
+    simulation: bool,
+    open: bool,
+) -> (f32, bool) {
     if !canvas_rect.is_positive() {
-        return 0.0;
+        return (0.0, false);
     }
-    egui::Area::new(egui::Id::new("legend"))
+    let mut toggled = false;
+    let height = egui::Area::new(egui::Id::new("legend"))
         .pivot(Align2::LEFT_BOTTOM)
         .fixed_pos(canvas_rect.left_bottom() + vec2(10.0, -10.0))
         .order(egui::Order::Middle)
         .show(ctx, |ui| {
             egui::Frame::popup(ui.style()).show(ui, |ui| {
-                egui::CollapsingHeader::new("Legend")
-                    .default_open(true)
+                let shown = egui::CollapsingHeader::new("Legend")
+                    .open(Some(open))
                     .show(ui, |ui| {
                         egui::Grid::new("legend-styles")
-                            .num_columns(3)
+                            .num_columns(4)
                             .spacing([8.0, 2.0])
                             .show(ui, |ui| {
-                                for style in Style::ALL {
-                                    style_swatch(ui, style, 56.0);
-                                    ui.strong(style.as_str());
-                                    ui.label(style_meaning(style));
+                                for pair in Style::ALL.chunks(2) {
+                                    for &style in pair {
+                                        style_swatch(ui, style, 44.0)
+                                            .on_hover_text(style_meaning(style));
+                                        ui.label(style_name(style))
+                                            .on_hover_text(style_meaning(style));
+                                    }
                                     ui.end_row();
                                 }
                             });
-                        ui.add_space(4.0);
+                        ui.add_space(2.0);
                         ui.horizontal(|ui| {
                             for kind in NewNode::ALL {
-                                kind_icon(ui, kind.shape(), vec2(26.0, 18.0));
+                                kind_icon(ui, kind.shape(), vec2(24.0, 16.0));
                                 ui.label(kind.label());
-                                ui.add_space(6.0);
+                                ui.add_space(4.0);
                             }
                         });
                         if simulation {
@@ -154,9 +181,11 @@ pub fn legend_ui(ctx: &egui::Context, canvas_rect: Rect, simulation: bool) -> f3
                             simulation_legend_ui(ui);
                         }
                     });
+                toggled = shown.header_response.clicked();
             });
         })
         .response
         .rect
-        .height()
+        .height();
+    (height, toggled)
 }

@@ -17,12 +17,20 @@ pub struct MenuState<'a> {
     pub can_undo: bool,
     /// Whether Redo would do something.
     pub can_redo: bool,
-    /// Whether something is selected (for Delete).
+    /// Whether something is selected (for Delete, Cut, Copy).
     pub has_selection: bool,
+    /// Whether this window copied something to paste.
+    pub can_paste: bool,
     /// The recent files, newest first.
     pub recent: &'a [PathBuf],
     /// Whether the legend is shown.
     pub legend: bool,
+    /// Whether the palette shows its labels.
+    pub palette: bool,
+    /// Whether the side panel is open.
+    pub side_panel: bool,
+    /// Whether nodes snap to the grid.
+    pub snap: bool,
     /// The theme setting.
     pub theme: ThemeChoice,
     /// What the Simulation menu can do.
@@ -40,7 +48,7 @@ pub struct SimulationMenu {
     pub current: bool,
     /// There are what-if faults.
     pub what_ifs: bool,
-    /// The charts are shown.
+    /// The charts are open.
     pub charts: bool,
 }
 
@@ -122,16 +130,27 @@ pub fn menu_ui(ui: &mut Ui, state: &MenuState<'_>) -> Vec<Command> {
             item(ui, "Undo", Command::Undo, state.can_undo, &mut out);
             item(ui, "Redo", Command::Redo, state.can_redo, &mut out);
             ui.separator();
+            item(ui, "Cut", Command::Cut, state.has_selection, &mut out);
+            item(ui, "Copy", Command::Copy, state.has_selection, &mut out);
+            item(ui, "Paste", Command::Paste(None), state.can_paste, &mut out);
             item(ui, "Delete", Command::Delete, state.has_selection, &mut out);
             item(ui, "Select all", Command::SelectAll, true, &mut out);
         });
         ui.menu_button("View", |ui| {
             item(ui, "Fit", Command::Fit, true, &mut out);
             item(ui, "Auto layout", Command::AutoLayout, true, &mut out);
-            let mut legend = state.legend;
-            if ui.checkbox(&mut legend, "Legend").clicked() {
-                out.push(Command::ToggleLegend);
-                ui.close();
+            ui.separator();
+            for (shown, label, command) in [
+                (state.legend, "Legend", Command::ToggleLegend),
+                (state.palette, "Palette with labels", Command::TogglePalette),
+                (state.side_panel, "Side panel", Command::ToggleSidePanel),
+                (state.snap, "Snap to grid", Command::ToggleSnap),
+            ] {
+                let mut shown = shown;
+                if ui.checkbox(&mut shown, label).clicked() {
+                    out.push(command);
+                    ui.close();
+                }
             }
             ui.menu_button("Theme", |ui| {
                 for choice in ThemeChoice::ALL {

@@ -22,6 +22,7 @@ pub mod animation;
 pub mod autosave;
 pub mod canvas;
 pub mod charts;
+pub mod clipboard;
 pub mod command;
 pub mod dialogs;
 pub mod document;
@@ -58,9 +59,9 @@ use animation::{Animation, Scene};
 use autosave::{Autosave, Recoverable};
 use canvas::{Canvas, CanvasOverlay, OverlayPainter};
 use command::{Command, ThemeChoice};
-use dialogs::{Answer, Dialog};
+use dialogs::{Answer, Dialog, FilePurpose};
 use document::{Document, Origin};
-use files::{FileDialogs, NativeDialogs, RecentFiles};
+use files::{FileDialogs, NativeDialogs, Picked, RecentFiles};
 use findings::{FindingsAction, FindingsPanel, RunFindings};
 use focus::Focus;
 use inspector::{Inspector, InspectorAction, InspectorEdit};
@@ -130,8 +131,19 @@ pub struct Settings {
     pub legend: bool,
     /// Light, dark or system.
     pub theme: ThemeChoice,
-    /// Whether the charts of a run are shown.
+    /// Whether the charts of a run are open (else collapsed to their
+    /// title bar).
     pub charts: bool,
+    /// Whether the legend is open (else collapsed to its title).
+    pub legend_open: bool,
+    /// Whether the palette shows its labels (else only icons).
+    pub palette: bool,
+    /// Whether the side panel is open (else collapsed to a strip).
+    pub side_panel: bool,
+    /// The side panel's width, points.
+    pub side_width: f32,
+    /// Whether moved and added nodes snap to the grid.
+    pub snap: bool,
 }
 
 impl Default for Settings {
@@ -141,9 +153,21 @@ impl Default for Settings {
             legend: true,
             theme: ThemeChoice::System,
             charts: true,
+            legend_open: true,
+            palette: true,
+            side_panel: true,
+            side_width: SIDE_WIDTH,
+            snap: false,
         }
     }
 }
+
+/// The side panel's width when nothing was chosen: at 1280 points wide,
+/// it and the palette leave the canvas two thirds of the width.
+const SIDE_WIDTH: f32 = 300.0;
+
+/// The width of a collapsed side panel or palette.
+const COLLAPSED_WIDTH: f32 = 46.0;
 
 /// The tabs of the right-hand panel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -196,8 +220,9 @@ pub struct ArchsimApp {
     side: SideTab,
     /// The values in the open fault menu of a node.
     fault_draft: Option<Draft>,
-    /// Whether the charts took space from the canvas in the last frame.
-    charts_shown: bool,
+    /// The text this window last put on the clipboard (Paste from the
+    /// menu uses it: only a paste key brings the system clipboard's text).
+    copied: Option<String>,
     /// When set, the first frame reports how long start-up took and closes
     /// the window (for measuring cold start).
     startup_probe: Option<Instant>,
@@ -292,7 +317,7 @@ impl ArchsimApp {
             preview_revision: 0,
             side: SideTab::Inspector,
             fault_draft: None,
-            charts_shown: false,
+            copied: None,
             startup_probe: None,
             export: None,
             disk_checked: None,
@@ -425,8 +450,12 @@ impl ArchsimApp {
             can_undo: self.doc.can_undo(),
             can_redo: self.doc.can_redo(),
             has_selection: !self.selection.is_empty(),
+            can_paste: self.copied.is_some(),
             recent: self.settings.recent.paths(),
             legend: self.settings.legend,
+            palette: self.settings.palette,
+            side_panel: self.settings.side_panel,
+            snap: self.settings.snap,
             theme: self.settings.theme,
             simulation: menu::SimulationMenu {
                 running: self.simulation.progress().is_some(),
@@ -456,38 +485,73 @@ impl ArchsimApp {
         if let Some(path) = go_to {
             self.go_to_problem(path);
         }
-        let charts_shown = self.settings.charts && self.simulation.outcome().is_some();
-        if charts_shown != self.charts_shown {
-            // The canvas grew or shrank: keep the design in view.
-            self.charts_shown = charts_shown;
-            self.canvas.request_fit();
+        if let Some((outcome, stale, playback)) = self.simulation.shown_mut() {
+            if self.settings.charts {
+                Panel::bottom("charts")
+                    .resizable(true)
+                    .default_size(160.0)
+                    .min_size(120.0)
+                    .show(ui, |ui| {
+                        ui.horizontal_top(|ui| {
+                            if collapse_button(ui, "▾", "Collapse the charts") {
+                                commands.push(Command::ToggleCharts);
+                            }
+                            ui.vertical(|ui| charts::charts_ui(ui, outcome, stale, playback));
+                        });
+                    });
+            } else {
+                Panel::bottom("charts-collapsed")
+                    .resizable(false)
+                    .show(ui, |ui| {
+                        if collapse_button(ui, "▸ Charts", "Open the charts") {
+                            commands.push(Command::ToggleCharts);
+                        }
+                    });
+            }
         }
-        if self.settings.charts
-            && let Some((outcome, stale, playback)) = self.simulation.shown_mut()
-        {
-            Panel::bottom("charts")
-                .resizable(true)
-                .default_size(220.0)
-                .min_size(120.0)
-                .show(ui, |ui| charts::charts_ui(ui, outcome, stale, playback));
-        }
+        let palette_width = if self.settings.palette {
+            palette::WIDTH
+        } else {
+            COLLAPSED_WIDTH
+        };
         Panel::left("palette")
             .resizable(false)
-            .exact_size(168.0)
+            .exact_size(palette_width)
             .show(ui, |ui| {
-                commands.extend(palette::palette_ui(ui, &mut self.canvas))
+                commands.extend(palette::palette_ui(
+                    ui,
+                    &mut self.canvas,
+                    self.settings.palette,
+                ))
             });
-        let actions = Panel::right("inspector")
-            .resizable(true)
-            .default_size(360.0)
-            .min_size(260.0)
-            .max_size(640.0)
-            .show(ui, |ui| self.side_ui(ui))
-            .inner;
+        let actions = if self.settings.side_panel {
+            let shown = Panel::right("inspector")
+                .resizable(true)
+                .default_size(self.settings.side_width)
+                .min_size(240.0)
+                .max_size(640.0)
+                .show(ui, |ui| self.side_ui(ui, &mut commands));
+            self.settings.side_width = shown.response.rect.width();
+            shown.inner
+        } else {
+            Panel::right("side-collapsed")
+                .resizable(false)
+                .exact_size(COLLAPSED_WIDTH)
+                .show(ui, |ui| {
+                    if collapse_button(ui, "«", "Show the side panel") {
+                        commands.push(Command::ToggleSidePanel);
+                    }
+                });
+            Vec::new()
+        };
         egui::CentralPanel::no_frame().show(ui, |ui| {
             self.canvas_ui(ui, now);
-            self.zoom_controls_ui(ui);
-            self.canvas_controls_ui(ui, &mut commands);
+            // What floats at the top; the next fit keeps the design clear
+            // of it.
+            let bottom = self
+                .zoom_controls_ui(ui)
+                .max(self.canvas_controls_ui(ui, &mut commands));
+            self.canvas.covered_top = (bottom - self.canvas.rect().top()).max(0.0);
             if ctx.input(|i| !i.raw.hovered_files.is_empty()) {
                 drop_hint(ui, self.canvas.rect());
             }
@@ -496,14 +560,23 @@ impl ArchsimApp {
         // next fit keeps the design clear of it.
         let animating = self.simulation.current().is_some() && self.preview.is_none();
         self.canvas.covered_bottom = if self.settings.legend {
-            legend::legend_ui(&ctx, self.canvas.rect(), animating) + 20.0
+            let (height, toggled) = legend::legend_ui(
+                &ctx,
+                self.canvas.rect(),
+                animating,
+                self.settings.legend_open,
+            );
+            if toggled {
+                self.settings.legend_open = !self.settings.legend_open;
+            }
+            height + 20.0
         } else {
             0.0
         };
         self.apply(actions, &mut commands);
         if let Some(answer) = self
             .dialogs
-            .front()
+            .front_mut()
             .and_then(|d| dialogs::dialog_ui(&ctx, d))
         {
             self.dialogs.pop_front();
@@ -568,7 +641,7 @@ impl ArchsimApp {
     }
 
     /// The right-hand panel: tabs, then the tab's content.
-    fn side_ui(&mut self, ui: &mut Ui) -> Vec<InspectorAction> {
+    fn side_ui(&mut self, ui: &mut Ui, commands: &mut Vec<Command>) -> Vec<InspectorAction> {
         let run_findings = match (self.simulation.current(), self.simulation.outcome()) {
             (Some(o), _) => RunFindings::Current(&o.findings),
             (None, Some(_)) => RunFindings::Stale,
@@ -584,6 +657,11 @@ impl ArchsimApp {
             ] {
                 ui.selectable_value(&mut self.side, tab, label);
             }
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if collapse_button(ui, "»", "Collapse the side panel") {
+                    commands.push(Command::ToggleSidePanel);
+                }
+            });
         });
         ui.separator();
         match self.side {
@@ -667,10 +745,11 @@ impl ArchsimApp {
     /// Applies `suggestion` to the design, as one undo step.
     fn apply_suggestion(&mut self, suggestion: &crate::advice::Suggestion) {
         let mut failed = None;
-        self.doc.edit(None, |d| match suggestion.refactor.apply(d) {
-            Ok(after) => *d = after,
-            Err(e) => failed = Some(e),
-        });
+        self.doc
+            .edit(None, |d| match suggestions::applied(d, suggestion) {
+                Ok(after) => *d = after,
+                Err(e) => failed = Some(e),
+            });
         self.preview = None;
         self.focus = Focus::None;
         match failed {
@@ -691,6 +770,11 @@ impl ArchsimApp {
             Some(p) => Some(p.emphases.clone()),
             None => self.focus.emphases(design, &self.analysed),
         };
+        let slowdowns = self
+            .simulation
+            .current()
+            .map(|o| animation::slowdowns(&o.design))
+            .unwrap_or_default();
         let mut overlay = match &emphases {
             Some(e) => CanvasOverlay {
                 default: e.default,
@@ -719,6 +803,7 @@ impl ArchsimApp {
                 time_ns: crate::sim::time::from_s(self.simulation.playback.time_s()),
                 speed: self.simulation.playback.speed(),
                 theme,
+                slowdowns: &slowdowns,
             };
             let fade = emphases.clone();
             overlay
@@ -740,9 +825,9 @@ impl ArchsimApp {
                 theme,
             ));
         }
-        if self.preview.is_none()
-            && let Some(painter) = step_order_painter(design, &self.selection, theme)
-        {
+        if let Some(preview) = &self.preview {
+            overlay.painters.push(preview.ghosts_painter(theme));
+        } else if let Some(painter) = step_order_painter(design, &self.selection, theme) {
             overlay.painters.push(painter);
         }
         for painter in &self.overlay.painters {
@@ -764,6 +849,7 @@ impl ArchsimApp {
             }
         };
         self.canvas.read_only = self.preview.is_some();
+        self.canvas.snap = self.settings.snap;
         let doc = match &mut self.preview {
             Some(p) => &mut p.doc,
             None => &mut self.doc,
@@ -799,7 +885,9 @@ impl ArchsimApp {
             self.say(text);
         }
         if response.rename {
+            // Renaming needs the inspector, even when it was collapsed.
             self.side = SideTab::Inspector;
+            self.settings.side_panel = true;
             self.inspector.focus_name = true;
         }
         if let Some(text) = response.message {
@@ -809,15 +897,16 @@ impl ArchsimApp {
 
     /// What floats over the canvas besides the zoom buttons: the entry
     /// point chooser (top left) and a banner for a preview or out-of-date
-    /// results (top middle).
-    fn canvas_controls_ui(&mut self, ui: &mut Ui, commands: &mut Vec<Command>) {
+    /// results (top middle). Returns where the chooser ends (screen y).
+    fn canvas_controls_ui(&mut self, ui: &mut Ui, commands: &mut Vec<Command>) -> f32 {
         let rect = self.canvas.rect();
         if !rect.is_positive() {
-            return;
+            return rect.top();
         }
         let ctx = ui.ctx().clone();
+        let mut bottom = rect.top();
         if self.preview.is_none() && !self.doc.design().entry_points.is_empty() {
-            egui::Area::new(egui::Id::new("entry-chooser"))
+            bottom = egui::Area::new(egui::Id::new("entry-chooser"))
                 .fixed_pos(rect.left_top() + egui::vec2(10.0, 10.0))
                 .order(egui::Order::Middle)
                 .show(&ctx, |ui| {
@@ -826,7 +915,10 @@ impl ArchsimApp {
                             self.frame_focus();
                         }
                     });
-                });
+                })
+                .response
+                .rect
+                .bottom();
         }
         // Below the chooser and the zoom buttons, as wide as the canvas
         // allows: the text wraps, the buttons stay on one line.
@@ -872,6 +964,7 @@ impl ArchsimApp {
                 });
             });
         }
+        bottom
     }
 
     /// The status message, while it is fresh.
@@ -889,14 +982,15 @@ impl ArchsimApp {
         self.message = Some((text.into(), None));
     }
 
-    /// Zoom buttons in the canvas's top-right corner.
-    fn zoom_controls_ui(&mut self, ui: &mut Ui) {
+    /// Zoom buttons in the canvas's top-right corner. Returns where they
+    /// end (screen y).
+    fn zoom_controls_ui(&mut self, ui: &mut Ui) -> f32 {
         let rect = self.canvas.rect();
         if !rect.is_positive() {
-            return;
+            return rect.top();
         }
         let mut fit = false;
-        egui::Area::new(egui::Id::new("zoom-controls"))
+        let bottom = egui::Area::new(egui::Id::new("zoom-controls"))
             .pivot(egui::Align2::RIGHT_TOP)
             .fixed_pos(rect.right_top() + egui::vec2(-10.0, 10.0))
             .order(egui::Order::Middle)
@@ -914,12 +1008,30 @@ impl ArchsimApp {
                             .button("Fit")
                             .on_hover_text("Fit the design into view (F)")
                             .clicked();
+                        let snap = ui.selectable_label(self.settings.snap, "#").on_hover_text(
+                            "Snap to grid: moved and added nodes go to the grid's dots",
+                        );
+                        snap.widget_info(|| {
+                            egui::WidgetInfo::selected(
+                                egui::WidgetType::SelectableLabel,
+                                true,
+                                self.settings.snap,
+                                "Snap to grid",
+                            )
+                        });
+                        if snap.clicked() {
+                            self.settings.snap = !self.settings.snap;
+                        }
                     });
                 });
-            });
+            })
+            .response
+            .rect
+            .bottom();
         if fit {
             self.canvas.request_fit();
         }
+        bottom
     }
 
     fn apply(&mut self, actions: Vec<InspectorAction>, commands: &mut Vec<Command>) {
@@ -974,8 +1086,13 @@ impl ArchsimApp {
                     .as_deref()
                     .or(self.settings.recent.last_dir())
                     .map(Path::to_owned);
-                if let Some(path) = self.env.dialogs.open_design(dir.as_deref()) {
-                    self.run(ctx, Command::OpenFile(path));
+                match self.env.dialogs.open_design(dir.as_deref()) {
+                    Picked::Chosen(path) => self.run(ctx, Command::OpenFile(path)),
+                    Picked::Cancelled => {}
+                    Picked::Unavailable(reason) => {
+                        let path = dir.map(|d| d.join("")).unwrap_or_default();
+                        self.ask_for_path(FilePurpose::Open, reason, path);
+                    }
                 }
             }
             Command::OpenFile(path) => self.open_file(&path),
@@ -988,21 +1105,23 @@ impl ArchsimApp {
                 self.save(None);
             }
             Command::SaveAs => {
-                self.save_as();
+                self.save_as(None);
             }
             Command::ExportReport => self.export_report(),
             Command::Quit => {
                 self.close_allowed = true;
                 ctx.send_viewport_cmd(ViewportCommand::Close);
             }
-            Command::Undo => {
-                if self.doc.undo() {
-                    self.selection.links.clear();
-                }
-            }
-            Command::Redo => {
-                if self.doc.redo() {
-                    self.selection.links.clear();
+            Command::Undo | Command::Redo => {
+                let keys = self.selection.link_keys(self.doc.design());
+                let changed = if command == Command::Undo {
+                    self.doc.undo()
+                } else {
+                    self.doc.redo()
+                };
+                if changed {
+                    self.selection.find_again(self.doc.design(), &keys);
+                    self.selection_revision = self.doc.revision();
                 }
             }
             Command::Delete => {
@@ -1010,6 +1129,15 @@ impl ArchsimApp {
                 self.doc.edit(None, |d| edit::delete(d, &nodes, &links));
                 self.selection.clear();
             }
+            Command::Copy => {
+                self.copy(ctx);
+            }
+            Command::Cut => {
+                if self.copy(ctx) {
+                    self.execute(ctx, Command::Delete);
+                }
+            }
+            Command::Paste(text) => self.paste(text),
             Command::SelectAll => self.selection = Selection::all(self.doc.design()),
             Command::Fit => self.canvas.request_fit(),
             Command::AutoLayout => {
@@ -1052,6 +1180,9 @@ impl ArchsimApp {
                 }
             }
             Command::ToggleCharts => self.settings.charts = !self.settings.charts,
+            Command::TogglePalette => self.settings.palette = !self.settings.palette,
+            Command::ToggleSidePanel => self.settings.side_panel = !self.settings.side_panel,
+            Command::ToggleSnap => self.settings.snap = !self.settings.snap,
             Command::SetTheme(theme) => self.settings.theme = theme,
             Command::ShowShortcuts => self.dialogs.push_back(Dialog::Shortcuts),
             Command::ShowAbout => self.dialogs.push_back(Dialog::About),
@@ -1064,7 +1195,10 @@ impl ArchsimApp {
                 }
             }
             Command::AddNode(kind) => {
-                let at = edit::free_spot(self.doc.design(), self.canvas.visible_center());
+                let center = self.canvas.visible_center();
+                let at =
+                    self.canvas
+                        .free_place(self.doc.design(), kind, egui::pos2(center.x, center.y));
                 let mut added = None;
                 self.doc
                     .edit(None, |d| added = Some(edit::add_node(d, kind, at)));
@@ -1072,6 +1206,43 @@ impl ArchsimApp {
                     self.selection = Selection::only_node(id);
                 }
             }
+        }
+    }
+
+    /// Puts the selected nodes and the links among them on the clipboard.
+    /// Returns whether there were nodes to copy.
+    fn copy(&mut self, ctx: &egui::Context) -> bool {
+        let Some(clip) = clipboard::Clip::of(self.doc.design(), &self.selection) else {
+            self.say("Select the nodes to copy first.");
+            return false;
+        };
+        let text = clip.to_text();
+        ctx.copy_text(text.clone());
+        self.copied = Some(text);
+        let (nodes, links) = (clip.nodes.len(), clip.links.len());
+        self.say(format!(
+            "Copied {nodes} node{} and {links} link{}.",
+            if nodes == 1 { "" } else { "s" },
+            if links == 1 { "" } else { "s" }
+        ));
+        true
+    }
+
+    /// Adds the nodes in `text` (or those copied last in this window),
+    /// as one undo step, and selects them.
+    fn paste(&mut self, text: Option<String>) {
+        let Some(text) = text.or_else(|| self.copied.clone()) else {
+            self.say("Nothing to paste: copy some nodes first.");
+            return;
+        };
+        match clipboard::Clip::from_text(&text) {
+            Ok(clip) => {
+                let mut added = Selection::default();
+                self.doc.edit(None, |d| added = clip.paste_into(d));
+                self.selection = added;
+                self.selection_revision = self.doc.revision();
+            }
+            Err(e) => self.say(format!("Cannot paste: {e}.")),
         }
     }
 
@@ -1100,10 +1271,21 @@ impl ArchsimApp {
                 }
             }
             Answer::SaveAsThen(command) => {
-                if self.save_as() {
+                if self.save_as(command.clone()) {
                     then = command;
                 }
             }
+            Answer::Path(purpose, path) => match purpose {
+                FilePurpose::Open => then = Some(Command::OpenFile(path)),
+                FilePurpose::SaveDesign { then: after } => {
+                    if self.save_to(&files::with_design_extension(path)) {
+                        then = after;
+                    }
+                }
+                FilePurpose::ExportReport => {
+                    self.export_to(files::with_report_extension(path));
+                }
+            },
             Answer::Recover(found) => match file::load(&found.design) {
                 Ok(design) => {
                     let (original, title) = (found.info.original.clone(), found.info.title.clone());
@@ -1196,7 +1378,7 @@ impl ArchsimApp {
                 false
             }
             Some(path) => self.save_to(&path),
-            None => self.save_as(),
+            None => self.save_as(then.cloned()),
         }
     }
 
@@ -1238,8 +1420,10 @@ impl ArchsimApp {
         }
     }
 
-    /// Asks where, then saves. Returns whether it saved.
-    fn save_as(&mut self) -> bool {
+    /// Asks where, then saves. Returns whether it saved. When no file
+    /// dialog can be shown, asks for the path in a dialog of its own and
+    /// carries out `then` once that saved.
+    fn save_as(&mut self, then: Option<Command>) -> bool {
         let name = self
             .doc
             .path()
@@ -1252,9 +1436,24 @@ impl ArchsimApp {
             .or(self.settings.recent.last_dir())
             .map(Path::to_owned);
         match self.env.dialogs.save_design(dir.as_deref(), &name) {
-            Some(path) => self.save_to(&path),
-            None => false,
+            Picked::Chosen(path) => self.save_to(&path),
+            Picked::Cancelled => false,
+            Picked::Unavailable(reason) => {
+                let path = dir.unwrap_or_default().join(name);
+                self.ask_for_path(FilePurpose::SaveDesign { then }, reason, path);
+                false
+            }
         }
+    }
+
+    /// Asks for a file's path in a dialog of the app's own (no file
+    /// dialog could be shown, for `reason`), starting from `path`.
+    fn ask_for_path(&mut self, purpose: FilePurpose, reason: String, path: PathBuf) {
+        self.dialogs.push_back(Dialog::PathEntry {
+            purpose,
+            reason,
+            path: path.display().to_string(),
+        });
     }
 
     fn save_to(&mut self, path: &Path) -> bool {
@@ -1315,6 +1514,17 @@ impl ArchsimApp {
             ctx.send_viewport_cmd(ViewportCommand::Close);
         }
     }
+}
+
+/// A small button that opens or collapses a panel; `label` is what it
+/// shows, `meaning` what it does (its tooltip and accessible name).
+/// Returns whether it was clicked.
+fn collapse_button(ui: &mut Ui, label: &str, meaning: &str) -> bool {
+    let response = ui.add(egui::Button::new(label).frame(false));
+    response.widget_info(|| {
+        egui::WidgetInfo::labeled(egui::WidgetType::Button, ui.is_enabled(), meaning)
+    });
+    response.on_hover_text(meaning).clicked()
 }
 
 /// egui's fonts, with its monospace font as the last fallback of the
@@ -1444,10 +1654,10 @@ fn step_order_painter(
         .filter_map(|m| {
             let route = routes.get(m.link.0)?;
             let piece = route.first()?;
-            let ((ax, ay), (bx, by)) = crate::visual::longest_segment(piece)?;
+            let (a, b) = crate::visual::longest_segment(piece)?;
             // A third of the way along, clear of the arrow head and of
             // the technology label in the middle.
-            let at = egui::pos2(ax + (bx - ax) / 3.0, ay + (by - ay) / 3.0);
+            let at = a + (b - a) / 3.0;
             Some((at, m.text()))
         })
         .collect();

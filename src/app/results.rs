@@ -8,7 +8,7 @@ use egui::{CollapsingHeader, Grid, RichText, ScrollArea, Ui};
 use crate::analysis::percent;
 use crate::model::{Design, NodeKind};
 use crate::sim::{Estimate, SimReport};
-use crate::visual::format_ms;
+use crate::visual::{fixed, format_ms};
 
 use super::run::RunOutcome;
 
@@ -26,7 +26,7 @@ pub fn with_interval(e: &Estimate, fmt: impl Fn(f64) -> String) -> String {
 
 /// A count or rate with `digits` decimals.
 fn estimate(e: &Estimate, digits: usize) -> String {
-    with_interval(e, |v| format!("{v:.digits$}"))
+    with_interval(e, |v| fixed(v, digits))
 }
 
 /// A share as a percentage.
@@ -49,11 +49,11 @@ pub fn results_ui(ui: &mut Ui, outcome: &RunOutcome, stale: bool) {
         );
         ui.separator();
     }
-    ScrollArea::vertical()
+    ScrollArea::both()
         .auto_shrink([false, false])
         .show(ui, |ui| {
             run_ui(ui, report);
-            entries_ui(ui, report);
+            entries_ui(ui, &outcome.design, report);
             services_ui(ui, &outcome.design, report);
             brokers_ui(ui, &outcome.design, report);
         });
@@ -76,7 +76,7 @@ fn run_ui(ui: &mut Ui, report: &SimReport) {
     }
 }
 
-fn entries_ui(ui: &mut Ui, report: &SimReport) {
+fn entries_ui(ui: &mut Ui, design: &Design, report: &SimReport) {
     for e in &report.results.entry_points {
         CollapsingHeader::new(RichText::new(format!("Entry point {}", e.name)).strong())
             .id_salt(("entry", &e.name))
@@ -107,7 +107,14 @@ fn entries_ui(ui: &mut Ui, report: &SimReport) {
                             let roots: Vec<String> = e
                                 .root_causes
                                 .iter()
-                                .map(|r| format!("{} {:.0}", r.node, r.failures.mean))
+                                .map(|r| {
+                                    let id = r.node.as_str().into();
+                                    format!(
+                                        "{} ({})",
+                                        design.display_name(&id),
+                                        fixed(r.failures.mean, 0)
+                                    )
+                                })
                                 .collect();
                             row("Failures started at", roots.join(", "));
                         }
@@ -145,8 +152,9 @@ fn services_ui(ui: &mut Ui, design: &Design, report: &SimReport) {
                             "Share of occupied worker time spent waiting on sync calls",
                         );
                         ui.label(format!(
-                            "{:.1} / {:.0}",
-                            s.mean_queue.mean, s.max_queue.mean
+                            "{} / {}",
+                            fixed(s.mean_queue.mean, 1),
+                            fixed(s.max_queue.mean, 0)
                         ));
                         ui.end_row();
                     }
@@ -179,8 +187,9 @@ fn brokers_ui(ui: &mut Ui, design: &Design, report: &SimReport) {
                         ui.label(design.display_name(&id));
                         ui.label(estimate(&b.published, 0));
                         ui.label(format!(
-                            "{:.1} / {:.0}",
-                            b.mean_backlog.mean, b.max_backlog.mean
+                            "{} / {}",
+                            fixed(b.mean_backlog.mean, 1),
+                            fixed(b.max_backlog.mean, 0)
                         ));
                         ui.label(estimate(&b.dead_lettered, 0));
                         ui.end_row();

@@ -82,9 +82,89 @@ impl Selection {
         }
     }
 
+    /// The selected links by what they join, to find them again in
+    /// another version of the design (where indices may differ).
+    pub fn link_keys(&self, design: &Design) -> Vec<LinkKey> {
+        self.links
+            .iter()
+            .filter_map(|&i| LinkKey::of(design, i))
+            .collect()
+    }
+
+    /// After `design` became another version (undo, redo): keeps the
+    /// selected nodes that still exist, and selects the links `keys` name
+    /// that still exist.
+    pub fn find_again(&mut self, design: &Design, keys: &[LinkKey]) {
+        self.nodes.retain(|id| design.node(id).is_some());
+        self.links = keys.iter().filter_map(|k| k.find(design)).collect();
+    }
+
     /// Drops what no longer exists in `design` (after undo, delete...).
     pub fn retain_existing(&mut self, design: &Design) {
         self.nodes.retain(|id| design.node(id).is_some());
         self.links.retain(|&i| i < design.links.len());
+    }
+}
+
+/// A link as the user knows it: the nodes it joins, and which of the links
+/// between them it is (0 for the first, in the design's order).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkKey {
+    from: NodeId,
+    to: NodeId,
+    nth: usize,
+}
+
+impl LinkKey {
+    /// The key of link `index` of `design`.
+    pub fn of(design: &Design, index: usize) -> Option<Self> {
+        let link = design.links.get(index)?;
+        let nth = design.links[..index]
+            .iter()
+            .filter(|l| l.from == link.from && l.to == link.to)
+            .count();
+        Some(Self {
+            from: link.from.clone(),
+            to: link.to.clone(),
+            nth,
+        })
+    }
+
+    /// The index of the link this key names in `design`, if it has it.
+    pub fn find(&self, design: &Design) -> Option<usize> {
+        design
+            .links
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.from == self.from && l.to == self.to)
+            .nth(self.nth)
+            .map(|(i, _)| i)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Link, Style};
+
+    fn link(from: &str, to: &str) -> Link {
+        Link::new(NodeId::new(from), NodeId::new(to), Style::Sync)
+    }
+
+    #[test]
+    fn a_link_is_found_again_after_the_links_before_it_changed() {
+        let mut before = Design::new("t");
+        before.links = vec![link("a", "b"), link("b", "c"), link("b", "c")];
+        let keys = Selection::only_link(2).link_keys(&before);
+        // The first link went: the second b -> c is now at index 1.
+        let mut after = before.clone();
+        after.links.remove(0);
+        let mut selection = Selection::only_link(2);
+        selection.find_again(&after, &keys);
+        assert_eq!(selection, Selection::only_link(1));
+        // With only one b -> c left, the second one no longer exists.
+        after.links.remove(1);
+        selection.find_again(&after, &keys);
+        assert!(selection.is_empty());
     }
 }

@@ -34,6 +34,9 @@ pub fn table() -> Vec<Shortcut> {
         (key(cmd, Key::S), Command::Save),
         (key(cmd, Key::Q), Command::Quit),
         (key(cmd, Key::A), Command::SelectAll),
+        (key(cmd, Key::C), Command::Copy),
+        (key(cmd, Key::X), Command::Cut),
+        (key(cmd, Key::V), Command::Paste(None)),
         (key(none, Key::Delete), Command::Delete),
         (key(none, Key::Backspace), Command::Delete),
         (key(none, Key::F), Command::Fit),
@@ -67,11 +70,20 @@ pub fn pressed(ctx: &egui::Context, was_typing: bool) -> Vec<Command> {
         return Vec::new();
     }
     ctx.input_mut(|input| {
-        table()
+        let mut commands: Vec<Command> = table()
             .into_iter()
             .filter(|s| input.consume_shortcut(&s.keys))
             .map(|s| s.command)
-            .collect()
+            .collect();
+        // The window turns the clipboard keys into these events (with the
+        // system clipboard's text for a paste) instead of key presses.
+        commands.extend(input.events.iter().filter_map(|e| match e {
+            egui::Event::Copy => Some(Command::Copy),
+            egui::Event::Cut => Some(Command::Cut),
+            egui::Event::Paste(text) => Some(Command::Paste(Some(text.clone()))),
+            _ => None,
+        }));
+        commands
     })
 }
 

@@ -9,12 +9,12 @@ use egui::{DragValue, Grid, ProgressBar, RichText, ScrollArea, Ui};
 
 use crate::advice::{self, Advice, Change, Evaluation, RefactorError, Suggestion};
 use crate::analysis::percent;
-use crate::model::{Design, LinkIdx, NodeIdx};
+use crate::model::{Design, LinkIdx, NodeId, NodeIdx};
 use crate::sim::{self, SimOptions};
-use crate::visual::{Emphasis, Palette, format_ms};
+use crate::visual::{Emphasis, NodeShape, Palette, Theme, format_ms};
 
 use super::analysed::Analysed;
-use super::canvas::{self, paint};
+use super::canvas::{self, OverlayPainter, paint};
 use super::charts;
 use super::document::{Document, Origin};
 use super::focus::Emphases;
@@ -33,6 +33,15 @@ pub enum SuggestionsAction {
     Apply(Suggestion),
 }
 
+/// `suggestion` applied to `design`, with the nodes it adds placed clear
+/// of the others (the refactoring puts them between their neighbours,
+/// where they would hide the links): what preview and apply show.
+pub fn applied(design: &Design, suggestion: &Suggestion) -> Result<Design, RefactorError> {
+    let mut after = suggestion.refactor.apply(design)?;
+    crate::placement::place_added(design, &mut after);
+    Ok(after)
+}
+
 /// A suggestion shown applied on the canvas, without changing the design.
 #[derive(Debug)]
 pub struct Preview {
@@ -42,12 +51,15 @@ pub struct Preview {
     pub suggestion: Suggestion,
     /// What changed, highlighted.
     pub emphases: Emphases,
+    /// The links the suggestion takes away, as the ids of the nodes they
+    /// joined: drawn as ghosts.
+    pub removed: Vec<(NodeId, NodeId)>,
 }
 
 impl Preview {
     /// `suggestion` applied to `design`.
     pub fn new(design: &Design, suggestion: Suggestion) -> Result<Self, RefactorError> {
-        let after = suggestion.refactor.apply(design)?;
+        let after = applied(design, &suggestion)?;
         let mut emphases = Emphases::default();
         for (i, node) in after.nodes.iter().enumerate() {
             if design.node(&node.id).is_none_or(|n| n.kind != node.kind) {
@@ -59,10 +71,51 @@ impl Preview {
                 emphases.links.insert(LinkIdx(i), Emphasis::Highlighted);
             }
         }
+        let removed = design
+            .links
+            .iter()
+            .filter(|l| !after.links.iter().any(|a| a.from == l.from && a.to == l.to))
+            .map(|l| (l.from.clone(), l.to.clone()))
+            .collect();
         Ok(Self {
             doc: Document::new(after, Origin::Untitled),
             suggestion,
             emphases,
+            removed,
+        })
+    }
+}
+
+impl Preview {
+    /// Paints the links the suggestion takes away as ghosts: thin dashed
+    /// lines between the nodes they joined, crossed in the middle.
+    pub fn ghosts_painter(&self, theme: Theme) -> OverlayPainter<'static> {
+        let design = self.doc.design();
+        let centre = |id: &NodeId| {
+            design
+                .node(id)
+                .map(|n| (egui::pos2(n.pos.x, n.pos.y), NodeShape::of(&n.kind)))
+        };
+        let ends: Vec<(egui::Pos2, egui::Pos2)> = self
+            .removed
+            .iter()
+            .filter_map(|(a, b)| crate::visual::link_ends(centre(a)?, centre(b)?, 0.0))
+            .collect();
+        let color = paint::color(Palette::of(theme).text_muted.faded(0.7));
+        Box::new(move |painter, transform| {
+            let stroke = egui::Stroke::new(1.5, color);
+            for &(a, b) in &ends {
+                let (a, b) = (
+                    transform.screen_from_graph(a),
+                    transform.screen_from_graph(b),
+                );
+                painter.extend(egui::Shape::dashed_line(&[a, b], stroke, 6.0, 5.0));
+                let middle = a.lerp(b, 0.5);
+                let arm = 5.0;
+                for d in [egui::vec2(arm, arm), egui::vec2(arm, -arm)] {
+                    painter.line_segment([middle - d, middle + d], stroke);
+                }
+            }
         })
     }
 }
@@ -345,7 +398,9 @@ fn heading_ui(ui: &mut Ui, rank: usize, suggestion: &Suggestion) {
 
 /// What the measurement found, in sentences.
 fn measured_ui(ui: &mut Ui, e: &Evaluation, palette: &Palette) {
-    ui.weak(format!("benefit {:+.2}", e.benefit))
+    let benefit = crate::visual::fixed(e.benefit, 2);
+    let sign = if benefit.starts_with('-') { "" } else { "+" };
+    ui.weak(format!("benefit {sign}{benefit}"))
         .on_hover_text("Relative fall in failures and in p99 latency (and half the fall in time until all triggered work is done), averaged over entry points, plus a tenth per finding resolved");
     for line in &e.better {
         ui.label(RichText::new(format!("✔ {line}")).color(paint::color(palette.ok)));
@@ -419,7 +474,17 @@ fn compare_ui(ui: &mut Ui, advice: &Advice, e: &Evaluation) {
         if advice.replications == 1 { "" } else { "s" },
         advice.seed
     ));
-    ScrollArea::vertical().max_height(520.0).show(ui, |ui| {
+    // The distributions first, so they are never below the fold; the
+    // tables scroll under them.
+    ui.label(RichText::new("Client latency, before (grey) and after").strong());
+    charts::distributions_ui(
+        ui,
+        &e.suggestion.id,
+        &advice.baseline.latency_distribution,
+        &e.report.latency_distribution,
+    );
+    ui.add_space(4.0);
+    ScrollArea::vertical().max_height(360.0).show(ui, |ui| {
         let ms = |v: f64| format_ms(v);
         let pct = |v: f64| percent(v);
         for entry in &e.entry_points {
@@ -489,14 +554,6 @@ fn compare_ui(ui: &mut Ui, advice: &Advice, e: &Evaluation) {
                 list(&e.findings_introduced)
             ));
         }
-        ui.add_space(6.0);
-        ui.label(RichText::new("Client latency, before (grey) and after").strong());
-        charts::distributions_ui(
-            ui,
-            &e.suggestion.id,
-            &advice.baseline.latency_distribution,
-            &e.report.latency_distribution,
-        );
     });
 }
 
@@ -535,6 +592,25 @@ mod tests {
                 .keys()
                 .all(|l| !design.links.contains(&after.links[l.0]))
         );
+        // The blocking call it replaces is a ghost.
+        assert!(
+            preview
+                .removed
+                .iter()
+                .any(|(a, b)| a.as_str() == "payment" && b.as_str() == "fraud_detection"),
+            "{:?}",
+            preview.removed
+        );
+        // The new broker is clear of every node that was there.
+        let added: Vec<_> = after
+            .nodes
+            .iter()
+            .filter(|n| design.node(&n.id).is_none())
+            .collect();
+        for node in added {
+            let spot = crate::placement::free_spot(&design, NodeShape::of(&node.kind), node.pos);
+            assert_eq!(spot, node.pos, "{} overlaps nothing", node.id);
+        }
         Ok(())
     }
 }

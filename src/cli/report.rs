@@ -75,6 +75,7 @@ pub fn run(args: &Args) -> u8 {
         design: args.file.display().to_string(),
         output: args.output.display().to_string(),
         unsaved_changes: false,
+        what_ifs: Vec::new(),
     };
     let options = ReportOptions {
         seed: args.scenario.seed,

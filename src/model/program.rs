@@ -155,6 +155,36 @@ impl Design {
         }
     }
 
+    /// Removes the steps whose link is not in the design (a service copied
+    /// without the nodes it calls), and the blocks that leaves empty.
+    pub fn drop_dangling_steps(&mut self) {
+        let dangling: Vec<(NodeId, String)> = {
+            let names = LinkNames::new(self);
+            let mut found = Vec::new();
+            for node in &self.nodes {
+                let Some(s) = node.as_service() else { continue };
+                for op in &s.operations {
+                    super::walk(&op.steps, &mut |step, _| {
+                        if let Some(r) = step.link()
+                            && names.get(&node.id, r).is_none()
+                        {
+                            found.push((node.id.clone(), r.to_owned()));
+                        }
+                    });
+                }
+            }
+            found
+        };
+        for (node, reference) in dangling {
+            if let Some(s) = self.node_mut(&node).and_then(|n| n.as_service_mut()) {
+                let refs = [reference];
+                for op in &mut s.operations {
+                    replace_in(&mut op.steps, &refs, &mut |_| Vec::new());
+                }
+            }
+        }
+    }
+
     /// Whether some step of the sending service goes through `link`.
     pub fn link_is_used(&self, link: LinkIdx) -> bool {
         let (from, refs) = self.references(link);

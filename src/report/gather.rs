@@ -37,6 +37,10 @@ pub struct Source {
     /// Whether the design had changes not saved to `design` (the app):
     /// the command then makes the report of the saved file.
     pub unsaved_changes: bool,
+    /// The what-if faults the app had in force, in words: the design
+    /// reported includes them, its file does not (so the command makes
+    /// the report without them).
+    pub what_ifs: Vec<String>,
 }
 
 /// How to make a report.

@@ -105,6 +105,7 @@ struct Body<'a> {
 struct Reproduce<'a> {
     design_file: &'a str,
     unsaved_changes: bool,
+    what_ifs: &'a [String],
     command: String,
     seed: u64,
     replications: u32,
@@ -349,6 +350,7 @@ pub fn render(report: &Report) -> String {
         reproduce: Reproduce {
             design_file: &report.source.design,
             unsaved_changes: report.source.unsaved_changes,
+            what_ifs: &report.source.what_ifs,
             command: report.command(Format::Json),
             seed: sim.seed,
             replications: sim.replications,

@@ -143,13 +143,13 @@ pub fn num(v: f32) -> String {
 }
 
 /// An SVG path through `points`: `M x y L x y …`.
-pub fn path_data(points: &[(f32, f32)]) -> String {
+pub fn path_data(points: &[emath::Pos2]) -> String {
     let mut d = String::new();
-    for (i, (x, y)) in points.iter().enumerate() {
+    for (i, p) in points.iter().enumerate() {
         d.push_str(if i == 0 { "M" } else { " L" });
-        d.push_str(&num(*x));
+        d.push_str(&num(p.x));
         d.push(' ');
-        d.push_str(&num(*y));
+        d.push_str(&num(p.y));
     }
     d
 }
@@ -174,6 +174,7 @@ mod tests {
         assert_eq!(num(-0.04), "0");
         assert_eq!(num(2.26), "2.3");
         assert_eq!(num(f32::NAN), "0");
-        assert_eq!(path_data(&[(0.0, 1.0), (2.5, 3.0)]), "M0 1 L2.5 3");
+        let points = [emath::pos2(0.0, 1.0), emath::pos2(2.5, 3.0)];
+        assert_eq!(path_data(&points), "M0 1 L2.5 3");
     }
 }

@@ -4,6 +4,7 @@
 
 use crate::advice::Change;
 use crate::sim::Estimate;
+use crate::visual::fixed;
 
 /// What a number measures, which decides how it is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,7 +67,7 @@ pub fn value(v: f64, measure: Measure) -> String {
     }
     let (x, unit) = scaled(v, measure, v.abs() >= 1000.0);
     let d = plain_decimals(x, measure);
-    format!("{x:.d$}{unit}")
+    format!("{}{unit}", fixed(x, d))
 }
 
 /// An estimate as its value and, when there is one, the half-width of its
@@ -83,7 +84,10 @@ pub fn estimate_parts(e: &Estimate, measure: Measure) -> (String, Option<String>
                 _ => decimals(x),
             } + 1;
             let d = interval_decimals(hx).min(most);
-            (format!("{x:.d$}{unit}"), Some(format!("± {hx:.d$}{unit}")))
+            (
+                format!("{}{unit}", fixed(x, d)),
+                Some(format!("± {}{unit}", fixed(hx, d))),
+            )
         }
         _ => (value(e.mean, measure), None),
     }

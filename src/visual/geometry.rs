@@ -6,12 +6,14 @@
 //! Graph units are points on screen at zoom 1. Painters scale mark sizes
 //! the way they scale strokes; positions come from the design.
 
+use emath::{Pos2, Vec2, pos2, vec2};
+
 use crate::model::{Design, NodeId, Position};
 
 use super::NodeShape;
 
-/// A point in graph coordinates, `(x, y)` with y growing downwards.
-pub type Point = (f32, f32);
+/// A point in graph coordinates, y growing downwards.
+pub type Point = Pos2;
 
 /// Sizes of the marks on a link, graph units at zoom 1.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -116,33 +118,27 @@ pub const NODE_MARKS: NodeMarks = NodeMarks {
     halo_opacity: 0.6,
 };
 
-/// `b - a`.
-fn sub(a: Point, b: Point) -> Point {
-    (a.0 - b.0, a.1 - b.1)
-}
-
 /// The distance between `a` and `b`.
 pub fn distance(a: Point, b: Point) -> f32 {
-    let (dx, dy) = sub(b, a);
-    (dx * dx + dy * dy).sqrt()
+    a.distance(b)
 }
 
 /// The unit vector from `a` to `b`, unless they (nearly) coincide.
-pub fn direction(a: Point, b: Point) -> Option<Point> {
-    let (dx, dy) = sub(b, a);
-    let len = (dx * dx + dy * dy).sqrt();
-    (len > 0.5 && len.is_finite()).then(|| (dx / len, dy / len))
+pub fn direction(a: Point, b: Point) -> Option<Vec2> {
+    let d = b - a;
+    let len = d.length();
+    (len > 0.5 && len.is_finite()).then(|| d / len)
 }
 
 /// The unit vector 90° clockwise on screen from `dir`: below a line going
 /// right.
-pub fn perpendicular(dir: Point) -> Point {
-    (-dir.1, dir.0)
+pub fn perpendicular(dir: Vec2) -> Vec2 {
+    vec2(-dir.y, dir.x)
 }
 
 /// `p + v * k`.
-pub fn along(p: Point, v: Point, k: f32) -> Point {
-    (p.0 + v.0 * k, p.1 + v.1 * k)
+pub fn along(p: Point, v: Vec2, k: f32) -> Point {
+    p + v * k
 }
 
 /// Points on the ellipse centred at `c` with radii `rx`, `ry`, from angle
@@ -153,7 +149,7 @@ pub fn arc(c: Point, rx: f32, ry: f32, from: f32, to: f32, steps: usize) -> Vec<
     (0..=steps)
         .map(|i| {
             let t = (from + (to - from) * i as f32 / steps as f32).to_radians();
-            (c.0 + rx * t.cos(), c.1 + ry * t.sin())
+            pos2(c.x + rx * t.cos(), c.y + ry * t.sin())
         })
         .collect()
 }
@@ -170,19 +166,25 @@ pub fn link_ends(
     let (a, a_shape) = from;
     let (b, b_shape) = to;
     let dir = direction(a, b)?;
-    let side = perpendicular(dir);
-    let start = along(along(a, dir, a_shape.boundary_distance(dir)), side, offset);
-    let end = along(along(b, dir, -b_shape.boundary_distance(dir)), side, offset);
-    let (dx, dy) = sub(end, start);
-    (dx * dir.0 + dy * dir.1 > 1.0).then_some((start, end))
+    let side = perpendicular(dir) * offset;
+    let start = a + dir * a_shape.boundary_distance(dir) + side;
+    let end = b - dir * b_shape.boundary_distance(dir) + side;
+    ((end - start).dot(dir) > 1.0).then_some((start, end))
 }
 
 /// The loop drawn for a link from a node to itself: an arc over the
 /// node's top right corner.
 pub fn self_loop(center: Point, shape: NodeShape) -> Vec<Point> {
     let (w, h) = shape.size();
-    let corner = (center.0 + w * 0.35, center.1 - h * 0.5);
+    let corner = center + vec2(w * 0.35, -h * 0.5);
     arc(corner, 16.0, 16.0, 160.0, 470.0, 16)
+}
+
+/// A link's sideways offset from the line between its nodes' centres,
+/// graph units, for its place among the links joining the same two nodes
+/// ([`link_orders`]).
+pub fn link_offset(order: u32) -> f32 {
+    order as f32 * LINK_MARKS.spacing
 }
 
 /// For every link of `design`, its place among the links joining the same
@@ -224,7 +226,7 @@ pub fn link_routes(design: &Design, positions: &[Position]) -> Vec<Vec<Vec<Point
     let place = |id: &NodeId| -> Option<(Point, NodeShape)> {
         let i = index.get(id)?.0;
         let p = positions.get(i)?;
-        Some(((p.x, p.y), NodeShape::of(&design.nodes[i].kind)))
+        Some((pos2(p.x, p.y), NodeShape::of(&design.nodes[i].kind)))
     };
     design
         .links
@@ -237,7 +239,7 @@ pub fn link_routes(design: &Design, positions: &[Position]) -> Vec<Vec<Vec<Point
             if link.from == link.to {
                 return vec![self_loop(from.0, from.1)];
             }
-            let offset = order as f32 * LINK_MARKS.spacing;
+            let offset = link_offset(order);
             let pieces = match link.via.as_ref().and_then(place) {
                 Some(via) => link_ends(from, via, offset)
                     .zip(link_ends(via, to, offset))
@@ -264,15 +266,15 @@ mod tests {
     #[test]
     fn link_ends_sit_on_the_outlines() {
         let (a, b) = link_ends(
-            ((0.0, 0.0), NodeShape::RoundedBox),
-            ((300.0, 0.0), NodeShape::RoundedBox),
+            (pos2(0.0, 0.0), NodeShape::RoundedBox),
+            (pos2(300.0, 0.0), NodeShape::RoundedBox),
             0.0,
         )
         .expect("a line");
-        assert_eq!((a.0, b.0), (80.0, 220.0));
+        assert_eq!((a.x, b.x), (80.0, 220.0));
         let overlapping = link_ends(
-            ((0.0, 0.0), NodeShape::RoundedBox),
-            ((10.0, 0.0), NodeShape::RoundedBox),
+            (pos2(0.0, 0.0), NodeShape::RoundedBox),
+            (pos2(10.0, 0.0), NodeShape::RoundedBox),
             0.0,
         );
         assert!(overlapping.is_none());
@@ -318,7 +320,7 @@ mod tests {
         let positions: Vec<Position> = d.nodes.iter().map(|n| n.pos).collect();
         let routes = link_routes(&d, &positions);
         assert_eq!(routes[0].len(), 2);
-        assert_eq!(routes[0][1][0], (326.0, 0.0));
+        assert_eq!(routes[0][1][0], pos2(326.0, 0.0));
         assert!(routes[1].is_empty());
     }
 }

@@ -30,13 +30,14 @@ use std::cell::RefCell;
 
 use egui::{Align2, Color32, FontId, Painter, Pos2, Rect, Shape, Stroke, Vec2, pos2, vec2};
 
-use crate::model::{Design, LinkIdx, NodeKind, Style};
+use crate::model::{Design, Fault, LinkIdx, NodeKind, Style};
 use crate::sim::time::Nanos;
 use crate::sim::{HopKind, NodeSample, Trace};
 use crate::visual::{self, NodeShape, Palette, Theme, live_colors, message_look};
 
 use super::canvas::paint;
 use super::canvas::{Canvas, OverlayPainter, ScreenFromGraph};
+use super::run::timeline::factor_text;
 
 pub use glyph::GlyphMesh;
 
@@ -47,8 +48,17 @@ pub const POOL: usize = 16;
 /// shows fewer of them instead of a smear.
 const SPACING_RADII: f32 = 5.0;
 
-/// Below this zoom, node states are drawn without text.
-const TEXT_MIN_ZOOM: f32 = 0.45;
+/// Below this zoom, node states are drawn without text (bars, dots and
+/// crosses only): the least zoom at which node names are drawn at their
+/// own size, so the live figures go before the names do.
+const TEXT_MIN_ZOOM: f32 = paint::MIN_FIT_ZOOM;
+
+/// The size of live figures' text at `scale` (see
+/// [`paint::stroke_scale`]): with the drawing, never below the legible
+/// minimum.
+fn live_text(size_at_1: f32, scale: f32) -> FontId {
+    FontId::proportional((size_at_1 * scale).max(paint::LEGIBLE_TEXT_PT))
+}
 
 /// Wall seconds a message whose hop takes `latency_ns` needs on screen to
 /// be seen: longer for longer hops, on a log scale.
@@ -128,6 +138,8 @@ pub struct FrameStats {
     pub glyphs: usize,
     /// Nodes drawn crossed out (down), by index.
     pub crossed_out: Vec<usize>,
+    /// Nodes drawn with a slow-down badge, by index.
+    pub slowed: Vec<usize>,
     /// Workers blocked on `sync` calls, over every node.
     pub blocked_workers: u32,
     /// Requests waiting in queues, over every node.
@@ -229,6 +241,44 @@ pub struct Scene<'a> {
     pub speed: f64,
     /// Colours.
     pub theme: Theme,
+    /// The slow-down faults of the design simulated.
+    pub slowdowns: &'a [Slowdown],
+}
+
+/// A node working slower than usual for a while: a slow-down fault.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Slowdown {
+    /// The node, by index.
+    pub node: usize,
+    /// From when, simulated seconds.
+    pub from_s: f64,
+    /// Until when.
+    pub to_s: f64,
+    /// How many times longer its work takes.
+    pub factor: f64,
+}
+
+/// The slow-down faults of `design`'s scenario.
+pub fn slowdowns(design: &Design) -> Vec<Slowdown> {
+    design
+        .scenario
+        .faults
+        .iter()
+        .filter_map(|f| match f {
+            Fault::SlowDown {
+                node,
+                at_s,
+                for_s,
+                factor,
+            } => Some(Slowdown {
+                node: design.nodes.iter().position(|n| &n.id == node)?,
+                from_s: *at_s,
+                to_s: at_s + for_s,
+                factor: *factor,
+            }),
+            _ => None,
+        })
+        .collect()
 }
 
 impl Animation {
@@ -500,6 +550,25 @@ impl Animation {
                 stats.crossed_out.push(i);
                 cross_out(painter, out, rect, colors.down, scale, text);
             }
+            let now_s = crate::sim::time::to_s(scene.time_ns);
+            if let Some(slow) = scene
+                .slowdowns
+                .iter()
+                .find(|d| d.node == i && (d.from_s..d.to_s).contains(&now_s))
+            {
+                stats.slowed.push(i);
+                let label = format!("{}× slower", factor_text(slow.factor));
+                badge(
+                    painter,
+                    out,
+                    rect.left_top() + vec2(rect.width() * 0.3, 0.0),
+                    &label,
+                    colors.slow,
+                    palette.text,
+                    scale,
+                    text,
+                );
+            }
         }
     }
 }
@@ -561,7 +630,7 @@ fn caption(
 ) {
     let galley = painter.layout_no_wrap(
         text.to_owned(),
-        FontId::proportional(10.5 * scale.max(0.8)),
+        live_text(10.5, scale),
         paint::color(palette.text),
     );
     let rect = Align2::CENTER_TOP
@@ -599,11 +668,7 @@ fn badge(
         ));
         return;
     }
-    let galley = painter.layout_no_wrap(
-        text.to_owned(),
-        FontId::proportional(11.0 * scale.max(0.8)),
-        paint::color(ink),
-    );
+    let galley = painter.layout_no_wrap(text.to_owned(), live_text(11.0, scale), paint::color(ink));
     let rect = Align2::CENTER_CENTER
         .anchor_size(corner + vec2(-galley.size().x * 0.3, 0.0), galley.size())
         .expand2(vec2(6.0, 2.0));
@@ -638,11 +703,8 @@ fn cross_out(
         stroke,
     ));
     if with_text {
-        let galley = painter.layout_no_wrap(
-            "DOWN".to_owned(),
-            FontId::proportional(11.0 * scale.max(0.8)),
-            Color32::WHITE,
-        );
+        let galley =
+            painter.layout_no_wrap("DOWN".to_owned(), live_text(11.0, scale), Color32::WHITE);
         let rect = Align2::LEFT_CENTER
             .anchor_size(rect.left_top() + vec2(4.0, 0.0), galley.size())
             .expand2(vec2(5.0, 1.5));

@@ -14,7 +14,7 @@ use petgraph::Directed;
 use petgraph::stable_graph::DefaultIx;
 
 use crate::model::Style;
-use crate::visual::{Emphasis, LinkLook, NodeShape, Palette, Theme, link_look, style_color};
+use crate::visual::{self, Emphasis, LinkLook, NodeShape, Palette, Theme, link_look, style_color};
 
 use super::paint::{self, LinkStroke, NodeLook};
 
@@ -42,6 +42,8 @@ pub struct LinkView {
     pub style: Style,
     /// Its technology, when worth a label.
     pub label: Option<&'static str>,
+    /// Its timeout, retries and delivery limit, when it has any.
+    pub badge: Option<Arc<str>>,
     /// Whether validation found problems with it.
     pub problem: bool,
     /// Set every frame from the canvas overlay.
@@ -53,6 +55,10 @@ pub struct LinkView {
     /// For a request through a queue: where the queue is (graph units)
     /// and its outline; the link is drawn through it.
     pub via: Option<(Pos2, NodeShape)>,
+    /// Sideways distance from the line between the centres, graph units,
+    /// so links between the same two nodes stay apart: the place the
+    /// report gives it too ([`visual::link_orders`]).
+    pub offset: f32,
 }
 
 /// A graph node as egui_graphs stores it.
@@ -80,7 +86,7 @@ impl From<NodeProps<NodeView>> for NodeDisplay {
 
 impl DisplayNode<NodeView, LinkView, Directed, DefaultIx> for NodeDisplay {
     fn closest_boundary_point(&self, dir: Vec2) -> Pos2 {
-        self.pos + dir.normalized() * self.view.shape.boundary_distance((dir.x, dir.y))
+        self.pos + dir.normalized() * self.view.shape.boundary_distance(dir)
     }
 
     fn shapes(&mut self, ctx: &DrawContext<'_>) -> Vec<Shape> {
@@ -118,7 +124,6 @@ impl DisplayNode<NodeView, LinkView, Directed, DefaultIx> for NodeDisplay {
 #[derive(Debug, Clone)]
 pub struct LinkDisplay {
     view: LinkView,
-    order: usize,
     selected: bool,
     /// The zoom of the last frame drawn, for hit tests in graph units.
     zoom: f32,
@@ -133,10 +138,9 @@ impl LinkDisplay {
         self.drawn
     }
 
-    /// Sideways distance from the line between the centres, in graph
-    /// units, so several links between the same two nodes stay apart.
+    /// Sideways distance from the line between the centres, graph units.
     fn offset(&self) -> f32 {
-        self.order as f32 * 16.0
+        self.view.offset
     }
 
     /// The link's visible pieces in graph units: one line, or for a
@@ -144,15 +148,15 @@ impl LinkDisplay {
     pub fn pieces(&self, start: &GraphNode, end: &GraphNode) -> Option<Vec<Vec<Pos2>>> {
         let (a, b) = (start.location(), end.location());
         if start.id() == end.id() {
-            return Some(vec![paint::self_loop(a, start.payload().shape)]);
+            return Some(vec![visual::self_loop(a, start.payload().shape)]);
         }
         let (from, to) = ((a, start.payload().shape), (b, end.payload().shape));
         if let Some(via) = self.view.via {
-            let (a, via_in) = paint::link_ends(from, via, self.offset())?;
-            let (via_out, b) = paint::link_ends(via, to, self.offset())?;
+            let (a, via_in) = visual::link_ends(from, via, self.offset())?;
+            let (via_out, b) = visual::link_ends(via, to, self.offset())?;
             return Some(vec![vec![a, via_in], vec![via_out, b]]);
         }
-        let (a, b) = paint::link_ends(from, to, self.offset())?;
+        let (a, b) = visual::link_ends(from, to, self.offset())?;
         Some(vec![vec![a, b]])
     }
 }
@@ -160,7 +164,6 @@ impl LinkDisplay {
 impl From<EdgeProps<LinkView>> for LinkDisplay {
     fn from(props: EdgeProps<LinkView>) -> Self {
         Self {
-            order: props.order,
             selected: props.selected,
             view: props.payload,
             zoom: 1.0,
@@ -226,7 +229,7 @@ impl DisplayEdge<NodeView, LinkView, Directed, DefaultIx, NodeDisplay> for LinkD
         self.drawn = Some(look);
         let longest = pieces
             .iter()
-            .filter_map(|piece| paint::longest_segment(piece))
+            .filter_map(|piece| visual::longest_segment(piece))
             .max_by(|x, y| x.0.distance(x.1).total_cmp(&y.0.distance(y.1)));
         if let (Some((from, to)), Some(text)) = (longest, view.label)
             && (ctx.meta.zoom >= 0.55 || self.selected || view.hovered)
@@ -235,7 +238,32 @@ impl DisplayEdge<NodeView, LinkView, Directed, DefaultIx, NodeDisplay> for LinkD
                 paint::color(palette.text_muted.faded(view.emphasis.opacity())),
                 paint::color(palette.canvas.faded(0.85)),
             );
-            paint::link_label_shapes(ctx.ctx, &mut out, from, to, text, colors, scale);
+            paint::link_label_shapes(
+                ctx.ctx,
+                &mut out,
+                from,
+                to,
+                text,
+                colors,
+                scale,
+                paint::Side::Above,
+            );
+        }
+        if let (Some((from, to)), Some(badge)) = (longest, &view.badge) {
+            let colors = (
+                paint::color(palette.text.faded(view.emphasis.opacity())),
+                paint::color(palette.canvas.faded(0.85)),
+            );
+            paint::link_label_shapes(
+                ctx.ctx,
+                &mut out,
+                from,
+                to,
+                badge,
+                colors,
+                scale,
+                paint::Side::Below,
+            );
         }
         if let (true, Some((from, to))) = (view.problem, longest) {
             let middle = from + (to - from) * 0.5;
@@ -250,7 +278,6 @@ impl DisplayEdge<NodeView, LinkView, Directed, DefaultIx, NodeDisplay> for LinkD
     }
 
     fn update(&mut self, props: &EdgeProps<LinkView>) {
-        self.order = props.order;
         self.selected = props.selected;
         self.view.clone_from(&props.payload);
     }

@@ -8,7 +8,7 @@
 
 use egui::{Pos2, Rect, Ui};
 
-use crate::model::{Design, NodeId};
+use crate::model::{Design, NodeId, Position};
 
 use super::super::document::Document;
 use super::super::edit;
@@ -26,10 +26,13 @@ pub enum Gesture {
         /// The node pressed.
         node: usize,
     },
-    /// Moving the selected nodes; `last` is the pointer in graph units.
+    /// Moving the selected nodes, node `node` held at `grab` from the
+    /// pointer (graph units); the others keep their places relative to it.
     Moving {
-        /// Where the pointer was in the previous frame.
-        last: Pos2,
+        /// The node held.
+        node: usize,
+        /// Its centre minus the pointer.
+        grab: egui::Vec2,
     },
     /// Dragging a new link out of node `from` towards `to` (graph units).
     Connecting {
@@ -129,14 +132,16 @@ impl Canvas {
                     let start = self
                         .transform
                         .graph_from_screen(press_origin(ui).unwrap_or(origin));
-                    self.move_selection(widget, doc, selection, now - start);
-                    self.gesture = Gesture::Moving { last: now };
+                    if let Some(n) = doc.design().nodes.get(node) {
+                        let grab = egui::pos2(n.pos.x, n.pos.y) - start;
+                        self.gesture = Gesture::Moving { node, grab };
+                        self.move_selection(widget, doc, selection, node, now + grab);
+                    }
                 }
             }
-            Gesture::Moving { last } => {
+            Gesture::Moving { node, grab } => {
                 if let Some(now) = pointer_in_graph {
-                    self.move_selection(widget, doc, selection, now - last);
-                    self.gesture = Gesture::Moving { last: now };
+                    self.move_selection(widget, doc, selection, node, now + grab);
                 }
                 if !down {
                     doc.close_session();
@@ -167,15 +172,21 @@ impl Canvas {
         }
     }
 
-    /// Moves the selected nodes by `delta` graph units, as part of the
-    /// drag's single undo step.
+    /// Moves the selected nodes so that node `held` is at `to` (on the
+    /// grid when snapping), as part of the drag's single undo step.
     fn move_selection(
         &self,
         widget: &egui::Response,
         doc: &mut Document,
         selection: &Selection,
-        delta: egui::Vec2,
+        held: usize,
+        to: Pos2,
     ) {
+        let Some(node) = doc.design().nodes.get(held) else {
+            return;
+        };
+        let to = self.placed(Position { x: to.x, y: to.y });
+        let delta = egui::vec2(to.x - node.pos.x, to.y - node.pos.y);
         if delta == egui::Vec2::ZERO {
             return;
         }

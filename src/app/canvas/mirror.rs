@@ -81,11 +81,17 @@ impl Mirror {
             let node = &design.nodes[index.get(link.via.as_ref()?)?.0];
             Some((pos2(node.pos.x, node.pos.y), NodeShape::of(&node.kind)))
         };
+        let orders = visual::link_orders(design);
         let links: Vec<LinkView> = design
             .links
             .iter()
+            .zip(orders)
             .enumerate()
-            .map(|(i, link)| link_view(link, theme, validation.link_has_problem(i), via(link)))
+            .map(|(i, (link, order))| {
+                let mut view = link_view(link, theme, validation.link_has_problem(i), via(link));
+                view.offset = visual::link_offset(order);
+                view
+            })
             .collect();
         if self.graph.node_count() == design.nodes.len() && ends == self.ends {
             self.update(design, links, theme, validation);
@@ -192,10 +198,14 @@ fn link_view(
     LinkView {
         style: link.style,
         label: visual::link_label(link),
+        badge: Some(visual::link_limits(link).join("\n"))
+            .filter(|b| !b.is_empty())
+            .map(Arc::from),
         problem,
         emphasis: Emphasis::Normal,
         theme,
         hovered: false,
         via,
+        offset: 0.0,
     }
 }

@@ -38,6 +38,7 @@ use gesture::Gesture;
 use mirror::Mirror;
 
 pub use overlay::{CanvasOverlay, OverlayPainter, ScreenFromGraph};
+pub use paint::{LEGIBLE_TEXT_PT, MIN_FIT_ZOOM, NAMES_MIN_ZOOM};
 
 /// What the primary button does on a node.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -72,10 +73,8 @@ pub struct Canvas {
     rect: Rect,
     /// The transform of the last frame.
     transform: ScreenFromGraph,
-    /// Fit the design into view in this many frames (`Some(0)`: now).
-    fit_pending: Option<u8>,
-    /// The nodes the next fit frames; empty: the whole design.
-    fit_nodes: Vec<usize>,
+    /// Whether the view follows a fit or stays where the user put it.
+    framing: Framing,
     /// The node whose menu is open.
     menu_node: Option<usize>,
     hovered_node: Option<usize>,
@@ -90,9 +89,14 @@ pub struct Canvas {
     /// Height at the bottom of the canvas covered by something (the
     /// legend) that fitting keeps the design clear of.
     pub covered_bottom: f32,
+    /// Height at the top of the canvas covered by the controls floating
+    /// there (entry point chooser, zoom buttons), kept clear the same way.
+    pub covered_top: f32,
     /// Show without editing (a preview of another design): pan, zoom and
     /// tooltips work; nothing is selected, moved, added or connected.
     pub read_only: bool,
+    /// Whether moved and added nodes are put on the grid.
+    pub snap: bool,
 }
 
 impl Default for Canvas {
@@ -102,8 +106,7 @@ impl Default for Canvas {
             gesture: Gesture::Idle,
             rect: Rect::NOTHING,
             transform: ScreenFromGraph::default(),
-            fit_pending: Some(1),
-            fit_nodes: Vec::new(),
+            framing: Framing::fit(Vec::new()),
             menu_node: None,
             hovered_node: None,
             hovered_link: None,
@@ -111,8 +114,33 @@ impl Default for Canvas {
             tool: Tool::Select,
             new_link_style: Style::Sync,
             covered_bottom: 0.0,
+            covered_top: 0.0,
             read_only: false,
+            snap: false,
         }
+    }
+}
+
+/// How the view is placed.
+#[derive(Debug, Clone, PartialEq)]
+enum Framing {
+    /// Fitted to `nodes` (indices into the design; all when empty), and
+    /// fitted again whenever the free space changes (the window or a panel
+    /// was resized, the charts opened), until the user pans or zooms.
+    Fitted {
+        /// What is framed.
+        nodes: Vec<usize>,
+        /// The free part of the canvas it was last fitted into; `None`
+        /// before the first fit.
+        into: Option<Rect>,
+    },
+    /// Where the user panned or zoomed it: left alone.
+    User,
+}
+
+impl Framing {
+    fn fit(nodes: Vec<usize>) -> Self {
+        Self::Fitted { nodes, into: None }
     }
 }
 
@@ -162,29 +190,60 @@ pub fn theme_of(ui: &Ui) -> Theme {
 
 impl Canvas {
     /// Forgets the view of the previous document: the next frame rebuilds
-    /// the graph, the one after fits the new design (once what floats over
-    /// the canvas has its size).
+    /// the graph and fits the new design into view.
     pub fn reset(&mut self) {
         self.mirror.reset();
         self.gesture = Gesture::Idle;
-        self.fit_pending = Some(1);
-        self.fit_nodes.clear();
+        self.framing = Framing::fit(Vec::new());
         self.menu_node = None;
         self.hovered_node = None;
         self.hovered_link = None;
         self.handle_hover = None;
     }
 
-    /// Fits the design into view at the next frame.
+    /// Fits the design into view at the next frame, and keeps it fitted
+    /// as the canvas changes size until the user pans or zooms.
     pub fn request_fit(&mut self) {
         self.request_fit_to(Vec::new());
     }
 
     /// Fits nodes `nodes` (indices into the design; all when empty) into
-    /// view at the next frame: how a finding frames what it is about.
+    /// view at the next frame, as [`Self::request_fit`]: how a finding
+    /// frames what it is about.
     pub fn request_fit_to(&mut self, nodes: Vec<usize>) {
-        self.fit_nodes = nodes;
-        self.fit_pending = Some(0);
+        self.framing = Framing::fit(nodes);
+    }
+
+    /// Whether the view follows the fit (true until the user pans or
+    /// zooms).
+    pub fn is_fitted(&self) -> bool {
+        matches!(self.framing, Framing::Fitted { .. })
+    }
+
+    /// Where a node put at `pos` goes: on the nearest grid point when
+    /// snapping, else at `pos` rounded to whole graph units.
+    pub fn placed(&self, pos: Position) -> Position {
+        let step = if self.snap { GRID } else { 1.0 };
+        Position {
+            x: (pos.x / step).round() * step,
+            y: (pos.y / step).round() * step,
+        }
+    }
+
+    /// Where a new node of `kind` wanted at `at` (graph units) goes: on
+    /// the grid when snapping, and clear of every node of `design`.
+    pub fn free_place(&self, design: &Design, kind: NewNode, at: Pos2) -> Position {
+        let at = self.placed(Position { x: at.x, y: at.y });
+        crate::placement::free_spot(design, kind.shape(), at)
+    }
+
+    /// Turns the Connect tool on, or off when it is on.
+    pub fn toggle_connect_tool(&mut self) {
+        self.tool = if self.tool == Tool::Connect {
+            Tool::Select
+        } else {
+            Tool::Connect
+        };
     }
 
     /// Cancels the gesture or tool under way; false when there was none
@@ -271,9 +330,11 @@ impl Canvas {
         self.mirror.graph().edge(edge)?.display().drawn_look()
     }
 
-    /// Zooms by `factor` about the middle of the canvas.
+    /// Zooms by `factor` about the middle of the canvas (the view then
+    /// stays where the user put it).
     pub fn zoom_by(&mut self, ui: &mut Ui, factor: f32) {
         if self.rect.is_positive() {
+            self.framing = Framing::User;
             view::zoom_about(
                 ui,
                 self.rect,
@@ -328,28 +389,23 @@ impl Canvas {
         self.rect = widget.rect;
 
         view::clamp_zoom(ui, self.rect);
+        // egui_graphs also pans and zooms by itself, to fit on its first
+        // frame: only a drag or a pinch/Ctrl+wheel is the user's doing.
+        let by_hand = widget.dragged() || ui.input(|i| i.zoom_delta() != 1.0);
+        let mut user_moved = by_hand
+            && shown
+                .changes
+                .iter()
+                .any(|c| matches!(c, GraphChange::Panned { .. } | GraphChange::Zoomed { .. }));
         let scroll = ui.input(|i| i.smooth_scroll_delta);
         if widget.contains_pointer() && scroll != egui::Vec2::ZERO && !blocking {
             view::pan_by(ui, self.rect, scroll);
+            user_moved = true;
         }
-        match self.fit_pending {
-            Some(0) => {
-                let mut free = self.rect;
-                if self.covered_bottom < free.height() * 0.4 {
-                    free.max.y -= self.covered_bottom;
-                }
-                let design = doc.design();
-                let bounds = if self.fit_nodes.is_empty() {
-                    view::bounds_of(design.nodes.iter())
-                } else {
-                    view::bounds_of(self.fit_nodes.iter().filter_map(|&i| design.nodes.get(i)))
-                };
-                view::fit(ui, free, bounds);
-                self.fit_pending = None;
-            }
-            Some(frames) => self.fit_pending = Some(frames - 1),
-            None => {}
+        if user_moved {
+            self.framing = Framing::User;
         }
+        self.keep_fitted(ui, doc.design());
         self.transform = view::transform(ui, self.rect);
         if self.read_only {
             self.update_hover(&widget, doc.design(), selection);
@@ -365,6 +421,7 @@ impl Canvas {
         }
 
         let painter = ui.painter_at(self.rect);
+        self.paint_dead_letter_joins(ui.ctx(), &painter, doc.design(), theme);
         for paint in &overlay.painters {
             paint(&painter, &self.transform);
         }
@@ -374,6 +431,37 @@ impl Canvas {
         }
         self.tooltip(&widget, doc.design());
         response
+    }
+
+    /// The part of the canvas nothing floats over, where fitting puts the
+    /// design. Something covering much of the canvas is ignored: the
+    /// design would only get tiny.
+    fn free_rect(&self) -> Rect {
+        let mut free = self.rect;
+        if self.covered_top + self.covered_bottom < free.height() * 0.4 {
+            free.min.y += self.covered_top;
+            free.max.y -= self.covered_bottom;
+        }
+        free
+    }
+
+    /// While the view follows a fit: fits again when the free space
+    /// changed since the last fit (or there was none yet).
+    fn keep_fitted(&mut self, ui: &mut Ui, design: &Design) {
+        let free = self.free_rect();
+        let Framing::Fitted { nodes, into } = &mut self.framing else {
+            return;
+        };
+        if *into == Some(free) || !free.is_positive() {
+            return;
+        }
+        let bounds = if nodes.is_empty() {
+            view::bounds_of(design.nodes.iter())
+        } else {
+            view::bounds_of(nodes.iter().filter_map(|&i| design.nodes.get(i)))
+        };
+        view::fit(ui, free, bounds);
+        *into = Some(free);
     }
 
     /// The menu of a right-clicked node; a right click elsewhere closes it.
@@ -404,7 +492,7 @@ impl Canvas {
         let palette = Palette::of(theme);
         let painter = ui.painter_at(rect);
         painter.rect_filled(rect, 0.0, paint::color(palette.canvas));
-        let spacing = 40.0 * self.transform.zoom;
+        let spacing = GRID * self.transform.zoom;
         if spacing < 12.0 || !rect.is_positive() {
             return;
         }
@@ -423,6 +511,60 @@ impl Canvas {
             x += spacing;
         }
         painter.extend(dots);
+    }
+
+    /// A thin dotted arrow from each queue to its dead-letter queue,
+    /// labelled, from outline to outline.
+    fn paint_dead_letter_joins(
+        &self,
+        ctx: &egui::Context,
+        painter: &egui::Painter,
+        design: &Design,
+        theme: Theme,
+    ) {
+        let palette = Palette::of(theme);
+        let color = paint::color(palette.text_muted);
+        let scale = paint::stroke_scale(self.transform.zoom);
+        let mut shapes = Vec::new();
+        for (queue, dead) in visual::dead_letter_joins(design) {
+            let end = |i: usize| {
+                let n = &design.nodes[i];
+                (pos2(n.pos.x, n.pos.y), NodeShape::of(&n.kind))
+            };
+            let Some((a, b)) = visual::link_ends(end(queue), end(dead), 0.0) else {
+                continue;
+            };
+            let (a, b) = (
+                self.transform.screen_from_graph(a),
+                self.transform.screen_from_graph(b),
+            );
+            let stroke = paint::LinkStroke {
+                look: LinkLook {
+                    pattern: visual::LinePattern::Dotted { spacing: 5.0 },
+                    head: visual::ArrowHead::Open,
+                    return_arrow: false,
+                    broadcast: false,
+                    width: 1.3,
+                    ..visual::link_look(Style::Event)
+                },
+                color,
+                scale,
+                background: paint::color(palette.canvas),
+                marks: false,
+            };
+            paint::link_shapes(&mut shapes, &[a, b], &stroke);
+            paint::link_label_shapes(
+                ctx,
+                &mut shapes,
+                a,
+                b,
+                "dead letters",
+                (color, paint::color(palette.canvas.faded(0.85))),
+                scale,
+                paint::Side::Above,
+            );
+        }
+        painter.extend(shapes);
     }
 
     /// Selection, emphasis and hover for this frame. While a link is being
@@ -491,19 +633,25 @@ impl Canvas {
         })
     }
 
-    /// Where the connect handle of node `i` is on screen: just outside the
-    /// right edge of its outline.
-    fn handle_pos(&self, design: &Design, i: usize) -> Option<Pos2> {
+    /// Where the connect handle of node `i` is on screen in the last
+    /// frame: just outside the right edge of its outline.
+    pub fn handle_pos(&self, design: &Design, i: usize) -> Option<Pos2> {
         let node = design.nodes.get(i)?;
         let shape = NodeShape::of(&node.kind);
         let right = pos2(node.pos.x + shape.size().0 / 2.0, node.pos.y);
-        Some(self.transform.screen_from_graph(right) + vec2(9.0, 0.0))
+        Some(self.transform.screen_from_graph(right) + vec2(HANDLE_GAP + HANDLE_RADIUS, 0.0))
+    }
+
+    /// Whether connect handles can be used: the Select tool, and nodes
+    /// drawn big enough to aim at.
+    fn handles_on(&self) -> bool {
+        self.transform.zoom >= 0.3 && self.tool == Tool::Select
     }
 
     /// The nodes that show a connect handle: the hovered one and a single
-    /// selected one, when drawn big enough to aim at.
+    /// selected one.
     fn handle_nodes(&self, design: &Design, selection: &Selection) -> Vec<usize> {
-        if self.transform.zoom < 0.3 || self.tool == Tool::Connect {
+        if !self.handles_on() {
             return Vec::new();
         }
         let mut nodes: Vec<usize> = self.handle_hover.into_iter().collect();
@@ -516,17 +664,32 @@ impl Canvas {
         nodes
     }
 
-    /// The node whose connect handle is under `pos_on_screen`.
+    /// The node whose connect handle is under `pos_on_screen`: a shown
+    /// handle, or, off every node, the place of any node's handle, so
+    /// that the pointer coming straight at a handle finds it.
     fn handle_at(
         &self,
         pos_on_screen: Pos2,
         design: &Design,
         selection: &Selection,
     ) -> Option<usize> {
-        self.handle_nodes(design, selection).into_iter().find(|&i| {
+        if !self.handles_on() {
+            return None;
+        }
+        let hit = |&i: &usize| {
             self.handle_pos(design, i)
-                .is_some_and(|h| h.distance(pos_on_screen) <= 9.0)
-        })
+                .is_some_and(|h| h.distance(pos_on_screen) <= HANDLE_HIT_RADIUS)
+        };
+        self.handle_nodes(design, selection)
+            .into_iter()
+            .find(hit)
+            .or_else(|| {
+                let pos_in_graph = self.transform.graph_from_screen(pos_on_screen);
+                node_at(design, pos_in_graph)
+                    .is_none()
+                    .then(|| (0..design.nodes.len()).rev().find(hit))
+                    .flatten()
+            })
     }
 
     /// Selection by clicking; double-click to add or rename.
@@ -580,16 +743,10 @@ impl Canvas {
             && let Some(pos_on_screen) = widget.interact_pointer_pos()
         {
             let at = self.transform.graph_from_screen(pos_on_screen);
+            let at = self.free_place(doc.design(), NewNode::Service, at);
             let mut added = None;
             doc.edit(None, |d| {
-                added = Some(edit::add_node(
-                    d,
-                    NewNode::Service,
-                    Position {
-                        x: at.x.round(),
-                        y: at.y.round(),
-                    },
-                ));
+                added = Some(edit::add_node(d, NewNode::Service, at));
             });
             if let Some(id) = added {
                 *selection = Selection::only_node(id);
@@ -614,16 +771,10 @@ impl Canvas {
             return;
         };
         let at = self.transform.graph_from_screen(pos_on_screen);
+        let at = self.free_place(doc.design(), *kind, at);
         let mut added = None;
         doc.edit(None, |d| {
-            added = Some(edit::add_node(
-                d,
-                *kind,
-                Position {
-                    x: at.x.round(),
-                    y: at.y.round(),
-                },
-            ));
+            added = Some(edit::add_node(d, *kind, at));
         });
         if let Some(id) = added {
             *selection = Selection::only_node(id);
@@ -643,20 +794,11 @@ impl Canvas {
         let palette = Palette::of(theme);
         for i in self.handle_nodes(design, selection) {
             if let Some(at) = self.handle_pos(design, i) {
-                painter.circle(
-                    at,
-                    6.0,
-                    paint::color(palette.selection),
-                    egui::Stroke::new(1.5, paint::color(palette.canvas)),
-                );
-                painter.line_segment(
-                    [at - vec2(3.0, 0.0), at + vec2(3.0, 0.0)],
-                    egui::Stroke::new(1.5, paint::color(palette.canvas)),
-                );
-                painter.line_segment(
-                    [at - vec2(0.0, 3.0), at + vec2(0.0, 3.0)],
-                    egui::Stroke::new(1.5, paint::color(palette.canvas)),
-                );
+                let ink = egui::Stroke::new(1.8, paint::color(palette.canvas));
+                painter.circle(at, HANDLE_RADIUS, paint::color(palette.selection), ink);
+                let arm = HANDLE_RADIUS * 0.5;
+                painter.line_segment([at - vec2(arm, 0.0), at + vec2(arm, 0.0)], ink);
+                painter.line_segment([at - vec2(0.0, arm), at + vec2(0.0, arm)], ink);
             }
         }
         match &self.gesture {
@@ -671,8 +813,7 @@ impl Canvas {
                     let start = pos2(node.pos.x, node.pos.y);
                     let shape = NodeShape::of(&node.kind);
                     let dir = *to - start;
-                    let from_edge =
-                        start + dir.normalized() * shape.boundary_distance((dir.x, dir.y));
+                    let from_edge = start + dir.normalized() * shape.boundary_distance(dir);
                     let stroke = paint::LinkStroke {
                         look: visual::link_look(style),
                         color: paint::color(visual::style_color(style, theme)),
@@ -745,7 +886,7 @@ impl Canvas {
         let facts = if let Some(node) = self.hovered_node.and_then(|i| design.nodes.get(i)) {
             visual::node_facts(node)
         } else if let Some(link) = self.hovered_link.and_then(|i| design.links.get(i)) {
-            visual::link_facts(link)
+            visual::link_facts(design, link)
         } else {
             return;
         };
@@ -762,6 +903,21 @@ impl Canvas {
         });
     }
 }
+
+/// The spacing of the canvas's grid (its dots, and where snapping puts
+/// nodes' centres), graph units.
+pub const GRID: f32 = 40.0;
+
+/// The drawn radius of a node's "+" connect handle, screen points.
+const HANDLE_RADIUS: f32 = 8.0;
+
+/// The gap between a node's outline and its connect handle, points.
+const HANDLE_GAP: f32 = 3.0;
+
+/// How far from its centre a press still takes the connect handle: a
+/// target 24 points across, comfortably above the 20 points a pointer
+/// needs.
+pub const HANDLE_HIT_RADIUS: f32 = 12.0;
 
 /// The topmost node at `pos_in_graph`.
 fn node_at(design: &Design, pos_in_graph: Pos2) -> Option<usize> {

@@ -14,7 +14,10 @@ use egui::epaint::{CornerRadius, RectShape, StrokeKind, TextShape};
 use egui::text::{LayoutJob, TextWrapping};
 use egui::{Color32, FontId, Galley, Pos2, Rect, Shape, Stroke, Vec2, pos2, vec2};
 
-use crate::visual::{ArrowHead, Emphasis, LinePattern, LinkLook, NodeShape, Palette, Rgba, Theme};
+use crate::visual::{
+    ArrowHead, Emphasis, LinePattern, LinkLook, NodeShape, Palette, Rgba, Theme, arc, direction,
+    longest_segment, perpendicular,
+};
 
 /// An egui colour from a visual-rules colour.
 pub fn color(c: Rgba) -> Color32 {
@@ -32,9 +35,35 @@ pub fn stroke_scale(zoom: f32) -> f32 {
 /// a zoomed-out design and hide more than they say.
 pub const MARKS_MIN_ZOOM: f32 = 0.25;
 
-/// Text smaller than this many points on screen is not drawn: it could not
-/// be read, and laying it out would only cost time.
-const MIN_TEXT_SIZE: f32 = 5.5;
+/// The smallest text the app draws, in points (egui's logical pixels; at
+/// 100 % scaling one point is one screen pixel): the size of egui's own
+/// small text. Text on the canvas that would come out smaller is left out
+/// (captions and link labels first, as they are smaller than names), so
+/// nothing is ever drawn that cannot be read; fitting the view never zooms
+/// out so far that a node's name would be ([`MIN_FIT_ZOOM`]).
+pub const LEGIBLE_TEXT_PT: f32 = 9.0;
+
+/// The size of a node's name at zoom 1, points.
+pub const NAME_PT: f32 = 13.5;
+
+/// The size of a node's caption (its key figures) at zoom 1, points.
+const CAPTION_PT: f32 = 10.5;
+
+/// The size of a link's label at zoom 1, points.
+const LINK_LABEL_PT: f32 = 11.0;
+
+/// The least zoom at which node names are drawn at their own size and no
+/// smaller than [`LEGIBLE_TEXT_PT`]: fitting the view stops here, and a
+/// design too big for the window at this zoom is shown in part (panned).
+pub const MIN_FIT_ZOOM: f32 = 0.67;
+
+const _: () = assert!(NAME_PT * MIN_FIT_ZOOM >= LEGIBLE_TEXT_PT);
+
+/// The level of detail of a view zoomed out further than [`MIN_FIT_ZOOM`]:
+/// down to this zoom, names are still drawn, at [`LEGIBLE_TEXT_PT`] and
+/// cut to the outline, and nothing else; below it the diagram is shapes
+/// and lines only.
+pub const NAMES_MIN_ZOOM: f32 = 0.35;
 
 /// Everything that decides how one node is painted.
 #[derive(Debug, Clone, Copy)]
@@ -124,7 +153,13 @@ pub fn node_shapes(
         let r = 7.0 * scale;
         let at = rect.right_top() + vec2(-r * 0.3, r * 0.3);
         out.push(Shape::circle_filled(at, r, fade(palette.problem)));
-        if let Some(g) = text_galley(ctx, "!", 11.0 * scale, Color32::WHITE, f32::INFINITY) {
+        if let Some(g) = text_galley(
+            ctx,
+            "!",
+            (11.0 * scale).max(LEGIBLE_TEXT_PT),
+            Color32::WHITE,
+            f32::INFINITY,
+        ) {
             out.push(Shape::galley(at - g.size() / 2.0, g, Color32::WHITE));
         }
     }
@@ -150,15 +185,6 @@ fn halo(out: &mut Vec<Shape>, shape: NodeShape, rect: Rect, gap: f32, stroke: St
 
 fn corner(radius: f32) -> u8 {
     radius.clamp(0.0, 255.0) as u8
-}
-
-/// Points on the ellipse centred at `c` with radii `rx`, `ry`, from angle
-/// `from` to `to` (degrees, clockwise on screen, 0 = right).
-fn arc(c: Pos2, rx: f32, ry: f32, from: f32, to: f32, steps: usize) -> impl Iterator<Item = Pos2> {
-    (0..=steps).map(move |i| {
-        let t = (from + (to - from) * i as f32 / steps as f32).to_radians();
-        pos2(c.x + rx * t.cos(), c.y + ry * t.sin())
-    })
 }
 
 /// How many straight pieces draw an arc of radius `radius` screen points
@@ -198,14 +224,12 @@ fn outline(
             let steps = arc_steps(ry);
             let right = pos2(rect.right() - rx, c.y);
             let left = pos2(rect.left() + rx, c.y);
-            let body =
-                arc(right, rx, ry, -90.0, 90.0, steps).chain(arc(left, rx, ry, 90.0, 270.0, steps));
+            let body = arc(right, rx, ry, -90.0, 90.0, steps)
+                .into_iter()
+                .chain(arc(left, rx, ry, 90.0, 270.0, steps));
             out.push(Shape::convex_polygon(body.collect(), fill, stroke));
             // The near end of the cylinder.
-            out.push(Shape::line(
-                arc(right, rx, ry, 90.0, 270.0, steps).collect(),
-                stroke,
-            ));
+            out.push(Shape::line(arc(right, rx, ry, 90.0, 270.0, steps), stroke));
         }
         NodeShape::Cylinder => {
             let ry = (NodeShape::CYLINDER_CAP * zoom).min(rect.height() / 4.0);
@@ -213,14 +237,12 @@ fn outline(
             let steps = arc_steps(rx);
             let top = pos2(c.x, rect.top() + ry);
             let bottom = pos2(c.x, rect.bottom() - ry);
-            let body =
-                arc(top, rx, ry, 180.0, 360.0, steps).chain(arc(bottom, rx, ry, 0.0, 180.0, steps));
+            let body = arc(top, rx, ry, 180.0, 360.0, steps)
+                .into_iter()
+                .chain(arc(bottom, rx, ry, 0.0, 180.0, steps));
             out.push(Shape::convex_polygon(body.collect(), fill, stroke));
             // The lid's near rim.
-            out.push(Shape::line(
-                arc(top, rx, ry, 0.0, 180.0, steps).collect(),
-                stroke,
-            ));
+            out.push(Shape::line(arc(top, rx, ry, 0.0, 180.0, steps), stroke));
         }
         NodeShape::Person => {
             let r = rect.width() / 2.0;
@@ -241,11 +263,7 @@ fn outline(
                 360.0,
                 steps,
             );
-            out.push(Shape::convex_polygon(
-                shoulders.collect(),
-                glyph,
-                Stroke::NONE,
-            ));
+            out.push(Shape::convex_polygon(shoulders, glyph, Stroke::NONE));
         }
     }
 }
@@ -259,7 +277,7 @@ fn text_galley(
     color: Color32,
     max_width: f32,
 ) -> Option<Arc<Galley>> {
-    if size < MIN_TEXT_SIZE || text.is_empty() {
+    if size < LEGIBLE_TEXT_PT || text.is_empty() {
         return None;
     }
     let mut job = LayoutJob::simple_singleline(text.to_owned(), FontId::proportional(size), color);
@@ -295,26 +313,41 @@ fn node_text(
         }
         NodeShape::Person => (rect.center_bottom(), 170.0 * zoom),
     };
-    let Some(name) = text_galley(ctx, look.label, 13.5 * zoom, fade(palette.text), max_width)
-    else {
+    if zoom < NAMES_MIN_ZOOM {
         return;
-    };
+    }
+    let name_size = (NAME_PT * zoom).max(LEGIBLE_TEXT_PT);
+    if look.label.is_empty() {
+        return;
+    }
+    // A long name takes a second line (and the caption's place) rather
+    // than being cut.
+    let mut job = LayoutJob::simple(
+        look.label.to_owned(),
+        FontId::proportional(name_size),
+        fade(palette.text),
+        max_width.max(1.0),
+    );
+    job.wrap.max_rows = 2;
+    job.halign = egui::Align::Center;
+    let name = ctx.fonts_mut(|f| f.layout_job(job));
     let caption = text_galley(
         ctx,
         look.caption,
-        10.5 * zoom,
+        CAPTION_PT * zoom,
         fade(palette.text_muted),
         max_width,
     )
-    .filter(|g| g.size().y >= 7.0);
+    .filter(|_| name.rows.len() == 1);
     let height = name.size().y + caption.as_ref().map_or(0.0, |g| g.size().y);
     let top = match look.shape {
         NodeShape::Person => center.y + 3.0 * zoom,
         _ => center.y - height / 2.0,
     };
     let name_height = name.size().y;
+    // Centred rows: the galley's origin is the middle of each row.
     out.push(Shape::galley(
-        pos2(center.x - name.size().x / 2.0, top),
+        pos2(center.x, top),
         name,
         Color32::PLACEHOLDER,
     ));
@@ -386,25 +419,6 @@ pub fn link_shapes(out: &mut Vec<Shape>, path: &[Pos2], s: &LinkStroke) {
     if s.marks && s.look.broadcast {
         broadcast(out, first, start_dir, stroke, s.scale);
     }
-}
-
-/// The longest straight piece of `path`: where marks and labels go.
-pub fn longest_segment(path: &[Pos2]) -> Option<(Pos2, Pos2)> {
-    path.windows(2)
-        .map(|w| (w[0], w[1]))
-        .max_by(|x, y| x.0.distance(x.1).total_cmp(&y.0.distance(y.1)))
-}
-
-/// The unit vector from `a` to `b`, unless they (nearly) coincide.
-fn direction(a: Pos2, b: Pos2) -> Option<Vec2> {
-    let d = b - a;
-    (d.length() > 0.5).then(|| d.normalized())
-}
-
-/// The unit vector 90° clockwise (on screen) from `dir`: below a line going
-/// right.
-fn perpendicular(dir: Vec2) -> Vec2 {
-    vec2(-dir.y, dir.x)
 }
 
 /// The most dashes or dots one line is drawn with. A longer line gets a
@@ -499,14 +513,27 @@ fn broadcast(out: &mut Vec<Shape>, from: Pos2, dir: Vec2, stroke: Stroke, scale:
         let r = radius * scale;
         let center = from - dir * (3.0 * scale);
         out.push(Shape::line(
-            arc(center, r, r, angle - 50.0, angle + 50.0, arc_steps(r)).collect(),
+            arc(center, r, r, angle - 50.0, angle + 50.0, arc_steps(r)),
             stroke,
         ));
     }
 }
 
-/// The label on a link (its technology), above the middle of the line, on
-/// a backing so it stays readable over other lines.
+/// Which side of a link's line a text goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// Above (left of a vertical line): the technology.
+    Above,
+    /// Below (right of a vertical line): the timeout, retries, delivery
+    /// limit.
+    Below,
+}
+
+/// A text on a link, beside the middle of the line on `side`, on a backing
+/// so it stays readable over other lines: one line per line of `text`,
+/// centred. Left out when it is wider than the line is long, or would be
+/// smaller than legible.
+#[allow(clippy::too_many_arguments)]
 pub fn link_label_shapes(
     ctx: &egui::Context,
     out: &mut Vec<Shape>,
@@ -515,30 +542,45 @@ pub fn link_label_shapes(
     text: &str,
     colors: (Color32, Color32),
     scale: f32,
+    side: Side,
 ) {
     let (text_color, background) = colors;
+    let size = LINK_LABEL_PT * scale;
     let Some(dir) = direction(from, to) else {
         return;
     };
-    let Some(galley) = text_galley(ctx, text, 11.0 * scale, text_color, 140.0 * scale) else {
+    if size < LEGIBLE_TEXT_PT || text.is_empty() {
         return;
-    };
-    if galley.size().x > from.distance(to) * 0.8 {
+    }
+    let mut job = LayoutJob::simple(
+        text.to_owned(),
+        FontId::proportional(size),
+        text_color,
+        f32::INFINITY,
+    );
+    job.halign = egui::Align::Center;
+    let galley = ctx.fonts_mut(|f| f.layout_job(job));
+    if galley.size().x > from.distance(to) * 0.9 {
         return;
     }
     let mut normal = -perpendicular(dir);
-    if normal.y > 0.0 {
+    if (normal.y > 0.0) == (side == Side::Above) {
         normal = -normal;
     }
     let middle = from + (to - from) * 0.5;
-    let center = middle + normal * (galley.size().y * 0.5 + 4.0 * scale);
+    // Far enough from the line that the backing clears it whatever the
+    // line's direction.
+    let half = galley.size() * 0.5;
+    let reach = (half.x * normal.x).abs() + (half.y * normal.y).abs();
+    let center = middle + normal * (reach + 4.0 * scale);
     let rect = Rect::from_center_size(center, galley.size() + vec2(6.0, 2.0) * scale);
     out.push(Shape::rect_filled(
         rect,
         CornerRadius::same(corner(4.0 * scale)),
         background,
     ));
-    out.push(TextShape::new(rect.center() - galley.size() / 2.0, galley, text_color).into());
+    let origin = rect.center() - galley.rect.center().to_vec2();
+    out.push(TextShape::new(origin, galley, text_color).into());
 }
 
 /// The distance from `p` to the segment from `a` to `b`.
@@ -550,33 +592,6 @@ pub fn distance_to_segment(p: Pos2, a: Pos2, b: Pos2) -> f32 {
         0.0
     };
     p.distance(a + ab * t)
-}
-
-/// Where a link between two nodes starts and ends, in graph units: on the
-/// outlines, along the line between the centres, moved sideways by
-/// `offset` (to keep links between the same nodes apart). `None` when the
-/// nodes overlap and there is no line to draw.
-pub fn link_ends(
-    from: (Pos2, NodeShape),
-    to: (Pos2, NodeShape),
-    offset: f32,
-) -> Option<(Pos2, Pos2)> {
-    let (a, a_shape) = from;
-    let (b, b_shape) = to;
-    let dir = direction(a, b)?;
-    let d = (dir.x, dir.y);
-    let side = perpendicular(dir) * offset;
-    let start = a + dir * a_shape.boundary_distance(d) + side;
-    let end = b - dir * b_shape.boundary_distance(d) + side;
-    ((end - start).dot(dir) > 1.0).then_some((start, end))
-}
-
-/// The loop drawn for a link from a node to itself, in graph units: an arc
-/// over the node's top right corner.
-pub fn self_loop(center: Pos2, shape: NodeShape) -> Vec<Pos2> {
-    let (w, h) = shape.size();
-    let corner = center + vec2(w * 0.35, -h * 0.5);
-    arc(corner, 16.0, 16.0, 160.0, 470.0, 16).collect()
 }
 
 #[cfg(test)]
@@ -639,25 +654,6 @@ mod tests {
         assert_eq!(
             count(&shapes, |s| matches!(s, Shape::Path(p) if !p.closed)),
             2
-        );
-    }
-
-    #[test]
-    fn link_ends_sit_on_the_outlines() {
-        let (a, b) = link_ends(
-            (pos2(0.0, 0.0), NodeShape::RoundedBox),
-            (pos2(300.0, 0.0), NodeShape::RoundedBox),
-            0.0,
-        )
-        .unwrap();
-        assert_eq!((a.x, b.x), (80.0, 220.0));
-        assert!(
-            link_ends(
-                (pos2(0.0, 0.0), NodeShape::RoundedBox),
-                (pos2(10.0, 0.0), NodeShape::RoundedBox),
-                0.0
-            )
-            .is_none()
         );
     }
 

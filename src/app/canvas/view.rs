@@ -10,6 +10,7 @@ use crate::model::Node;
 use crate::visual::NodeShape;
 
 use super::overlay::ScreenFromGraph;
+use super::paint::MIN_FIT_ZOOM;
 
 /// The id egui_graphs stores the canvas's pan, zoom and layout under.
 pub const GRAPH_ID: &str = "archsim-canvas";
@@ -75,16 +76,36 @@ pub fn pan_by(ui: &mut Ui, rect: Rect, delta: Vec2) {
 }
 
 /// Zooms and pans so `bounds` (graph units; a default area when `None`)
-/// are in view, centred.
+/// are in view, centred; see [`fitted`].
 pub fn fit(ui: &mut Ui, rect: Rect, bounds: Option<Rect>) {
+    store(ui, rect, fitted(rect, bounds));
+}
+
+/// The transform that shows `bounds` (graph units; a default area when
+/// `None`) in `rect` (screen): as big as fits, but never smaller than
+/// [`MIN_FIT_ZOOM`], where names are still legible, nor bigger than
+/// [`MAX_FIT_ZOOM`]. Along an axis where the design fits it is centred;
+/// along one where it does not, its start (left or top: where the calls
+/// begin) is shown and the rest is a pan away.
+pub fn fitted(rect: Rect, bounds: Option<Rect>) -> ScreenFromGraph {
     let bounds = bounds
         .unwrap_or(Rect::from_center_size(Pos2::ZERO, vec2(400.0, 300.0)))
         .expand(FIT_MARGIN);
     let zoom = (rect.width() / bounds.width())
         .min(rect.height() / bounds.height())
-        .clamp(MIN_ZOOM, MAX_FIT_ZOOM);
-    let offset = rect.center().to_vec2() - bounds.center().to_vec2() * zoom;
-    store(ui, rect, ScreenFromGraph { zoom, offset });
+        .clamp(MIN_FIT_ZOOM, MAX_FIT_ZOOM);
+    let axis = |screen_min: f32, screen_size: f32, min: f32, size: f32| {
+        if size * zoom <= screen_size {
+            screen_min + (screen_size - size * zoom) / 2.0 - min * zoom
+        } else {
+            screen_min - min * zoom
+        }
+    };
+    let offset = vec2(
+        axis(rect.min.x, rect.width(), bounds.min.x, bounds.width()),
+        axis(rect.min.y, rect.height(), bounds.min.y, bounds.height()),
+    );
+    ScreenFromGraph { zoom, offset }
 }
 
 /// The rectangle covering `nodes` with their labels, in graph units.
@@ -106,4 +127,42 @@ pub fn bounds_of<'a>(nodes: impl Iterator<Item = &'a Node>) -> Option<Rect> {
             Rect::from_min_max(min, max)
         })
         .reduce(|a, b| a.union(b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn screen() -> Rect {
+        Rect::from_min_size(pos2(100.0, 50.0), vec2(800.0, 600.0))
+    }
+
+    #[test]
+    fn a_small_design_is_centred_at_the_zoom_that_fits_it() {
+        let bounds = Rect::from_min_size(pos2(0.0, 0.0), vec2(920.0, 520.0));
+        let t = fitted(screen(), Some(bounds));
+        // 920 + 2 × 40 margin = 1000 wide: 800 / 1000 is the limiting axis.
+        assert!((t.zoom - 0.8).abs() < 1e-6);
+        let centre = t.screen_from_graph(bounds.center());
+        assert!(centre.distance(screen().center()) < 1e-3);
+    }
+
+    #[test]
+    fn a_big_design_is_never_fitted_below_the_legible_zoom_and_shows_its_start() {
+        let bounds = Rect::from_min_size(pos2(-500.0, 0.0), vec2(4000.0, 300.0));
+        let t = fitted(screen(), Some(bounds));
+        assert_eq!(t.zoom, MIN_FIT_ZOOM);
+        // Too wide: the left edge (with its margin) at the left of the screen.
+        let left = t.screen_from_graph(pos2(bounds.min.x - FIT_MARGIN, 0.0));
+        assert!((left.x - screen().min.x).abs() < 1e-3);
+        // Low enough: centred vertically.
+        let middle = t.screen_from_graph(bounds.center());
+        assert!((middle.y - screen().center().y).abs() < 1e-3);
+    }
+
+    #[test]
+    fn a_tiny_design_is_not_blown_up() {
+        let bounds = Rect::from_center_size(Pos2::ZERO, vec2(10.0, 10.0));
+        assert_eq!(fitted(screen(), Some(bounds)).zoom, MAX_FIT_ZOOM);
+    }
 }

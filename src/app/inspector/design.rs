@@ -285,8 +285,10 @@ fn fault_rows(
     design: &Design,
 ) {
     form.row(ui, "Fault", path, |f, ui| {
-        let kinds: Vec<(&str, String)> =
-            FAULT_KINDS.iter().map(|k| (*k, (*k).to_owned())).collect();
+        let kinds: Vec<(&str, String)> = FAULT_KINDS
+            .iter()
+            .map(|k| (*k, crate::visual::fault_kind_label(k).to_owned()))
+            .collect();
         let mut kind = fault.kind_name();
         let response = f.combo(ui, &mut kind, &kinds);
         if kind != fault.kind_name() {

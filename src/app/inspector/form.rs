@@ -272,8 +272,11 @@ impl<'a> Form<'a> {
     /// A link of `design`, named by its two ends.
     pub fn link(&mut self, ui: &mut Ui, design: &Design, value: &mut LinkRef) -> Response {
         let current = match &value.name {
-            Some(name) => format!("{} -> {} ({name})", value.from, value.to),
-            None => format!("{} -> {}", value.from, value.to),
+            Some(name) => format!(
+                "{} ({name})",
+                crate::visual::link_name(design, &value.from, &value.to)
+            ),
+            None => crate::visual::link_name(design, &value.from, &value.to),
         };
         let width = ui.available_width().clamp(80.0, 190.0);
         self.choose_sized(ui, value, &current, width, || {
@@ -287,7 +290,7 @@ impl<'a> Form<'a> {
                             to: l.to.clone(),
                             name: l.name.clone(),
                         },
-                        l.label(),
+                        crate::visual::link_name(design, &l.from, &l.to),
                     )
                 })
                 .collect();

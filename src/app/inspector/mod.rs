@@ -152,6 +152,9 @@ impl Inspector {
                     Some(Single::Node(id)) => {
                         if let Some(index) = design.nodes.iter().position(|n| &n.id == id) {
                             node::node_ui(ui, &mut form, design, index, focus_name, &mut actions);
+                            if focus_name {
+                                select_all_in_focused(ui, &design.nodes[index].name);
+                            }
                         }
                     }
                     Some(Single::Link(index)) if index < design.links.len() => {
@@ -166,6 +169,21 @@ impl Inspector {
             });
         actions
     }
+}
+
+/// Selects all of `text` in the text field that has the keyboard, so that
+/// typing replaces it: a new node's name is a placeholder.
+fn select_all_in_focused(ui: &Ui, text: &str) {
+    let Some(id) = ui.memory(|m| m.focused()) else {
+        return;
+    };
+    let mut state = egui::TextEdit::load_state(ui.ctx(), id).unwrap_or_default();
+    let all = egui::text::CCursorRange::two(
+        egui::text::CCursor::new(0),
+        egui::text::CCursor::new(text.chars().count()),
+    );
+    state.cursor.set_char_range(Some(all));
+    egui::TextEdit::store_state(ui.ctx(), id, state);
 }
 
 /// Several things selected: what can be done to all of them.

@@ -66,7 +66,8 @@ pub fn steps_ui(
     let count = steps.len();
     for (i, step) in steps.iter_mut().enumerate() {
         ui.push_id(i, |ui| {
-            ui.horizontal(|ui| {
+            // Wrapped, so a long step never widens the panel.
+            ui.horizontal_wrapped(|ui| {
                 ui.label(RichText::new(format!("{}.", i + 1)).weak());
                 step_row_ui(ui, form, ctx, step);
                 if ui
@@ -182,7 +183,7 @@ fn nested_ui(
                 let mut remove = None;
                 for (b, branch) in branches.iter_mut().enumerate() {
                     ui.push_id(b, |ui| {
-                        ui.horizontal(|ui| {
+                        ui.horizontal_wrapped(|ui| {
                             ui.label(format!("Branch {}: chance", b + 1));
                             form.fraction(ui, &mut branch.probability);
                             if ui

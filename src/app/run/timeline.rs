@@ -5,7 +5,8 @@
 
 use egui::{Color32, Rect, Response, Sense, Stroke, Ui, Vec2, WidgetInfo, pos2, vec2};
 
-use crate::visual::{Palette, live_colors};
+use crate::model::{Design, Fault};
+use crate::visual::{Palette, fixed, live_colors};
 
 use super::super::canvas::{self, paint};
 use super::playback::Playback;
@@ -20,8 +21,54 @@ pub struct Marks {
     /// Every message sent before this is animated; later ones were not
     /// recorded (the trace filled up).
     pub messages_until_s: f64,
-    /// Windows in which a what-if fault is in force.
-    pub faults: Vec<(f64, f64)>,
+    /// The windows in which a crash or a slow-down is in force (the
+    /// scenario's and the what-ifs).
+    pub faults: Vec<FaultMark>,
+}
+
+/// A stretch of time in which a node is down or slowed down.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FaultMark {
+    /// From when, simulated seconds.
+    pub from_s: f64,
+    /// Until when.
+    pub to_s: f64,
+    /// Slowed down (else down).
+    pub slow: bool,
+    /// What happens, for people: "Payment down", "Payment 5× slower".
+    pub what: String,
+}
+
+impl FaultMark {
+    /// The mark of `fault` in `design`, when it is a crash or a slow-down.
+    pub fn of(fault: &Fault, design: &Design) -> Option<Self> {
+        let (node, at_s, for_s, slow) = match fault {
+            Fault::Crash { node, at_s, for_s } => (node, *at_s, *for_s, None),
+            Fault::SlowDown {
+                node,
+                at_s,
+                for_s,
+                factor,
+            } => (node, *at_s, *for_s, Some(*factor)),
+            _ => return None,
+        };
+        let name = design.display_name(node);
+        Some(Self {
+            from_s: at_s,
+            to_s: at_s + for_s,
+            slow: slow.is_some(),
+            what: match slow {
+                Some(factor) => format!("{name} {}× slower", factor_text(factor)),
+                None => format!("{name} down"),
+            },
+        })
+    }
+}
+
+/// A slow-down factor as people write it: "5", "2.5".
+pub fn factor_text(factor: f64) -> String {
+    let text = fixed(factor, 1);
+    text.strip_suffix(".0").map_or(text.clone(), str::to_owned)
 }
 
 /// Draws the timeline `width` points wide; clicking or dragging on it moves
@@ -50,9 +97,17 @@ pub fn timeline_ui(ui: &mut Ui, width: f32, playback: &mut Playback, marks: &Mar
     {
         let f = ((pos.x - track.left()) / track.width()).clamp(0.0, 1.0);
         let at = f64::from(f) * end;
-        let mut text = format!("{at:.1} s");
+        let mut text = format!("{} s", fixed(at, 1));
         if at < marks.warmup_s {
             text.push_str(" · warm-up (not measured)");
+        }
+        for f in marks
+            .faults
+            .iter()
+            .filter(|f| (f.from_s..f.to_s).contains(&at))
+        {
+            text.push_str(" · ");
+            text.push_str(&f.what);
         }
         if at >= marks.messages_until_s {
             text.push_str(&format!(
@@ -82,8 +137,9 @@ pub fn timeline_ui(ui: &mut Ui, width: f32, playback: &mut Playback, marks: &Mar
                 ui.visuals().faint_bg_color,
             );
         }
-        for &(from, to) in &marks.faults {
-            painter.rect_filled(span(from, to), 0.0, paint::color(live.down.faded(0.55)));
+        for f in &marks.faults {
+            let color = if f.slow { live.slow } else { live.down };
+            painter.rect_filled(span(f.from_s, f.to_s), 0.0, paint::color(color.faded(0.55)));
         }
         let stop = x_of(marks.duration_s);
         painter.line_segment(
@@ -120,3 +176,30 @@ pub fn time_label(playback: &Playback) -> String {
 
 /// The size a time label takes, so the toolbar does not jitter.
 pub const TIME_LABEL_WIDTH: Vec2 = vec2(104.0, 18.0);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::NodeId;
+
+    #[test]
+    fn crashes_and_slow_downs_are_marked_with_what_happens() {
+        let design = crate::library::example("fraud-check-blocking");
+        let slow = Fault::SlowDown {
+            node: NodeId::new("payment"),
+            at_s: 20.0,
+            for_s: 30.0,
+            factor: 2.5,
+        };
+        let mark = FaultMark::of(&slow, &design).unwrap();
+        assert_eq!((mark.from_s, mark.to_s, mark.slow), (20.0, 50.0, true));
+        assert_eq!(mark.what, "Payment 2.5× slower");
+        let crash = Fault::Crash {
+            node: NodeId::new("payment"),
+            at_s: 1.0,
+            for_s: 2.0,
+        };
+        assert_eq!(FaultMark::of(&crash, &design).unwrap().what, "Payment down");
+        assert_eq!(factor_text(5.0), "5");
+    }
+}

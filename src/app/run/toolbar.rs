@@ -12,7 +12,8 @@ use crate::visual::live_colors;
 use super::super::canvas::{self, paint};
 use super::super::command::Command;
 use super::playback::{MAX_SPEED, MIN_SPEED};
-use super::timeline::{self, Marks};
+use super::timeline::{self, FaultMark, Marks};
+use super::what_if::WhatIf;
 use super::{Overrides, Simulation};
 
 /// The toolbar's own state between frames.
@@ -158,7 +159,16 @@ fn marks(sim: &Simulation, design: &Design) -> Marks {
         warmup_s: design.scenario.warmup_s,
         duration_s: settings.duration_s,
         messages_until_s,
-        faults: sim.what_ifs().iter().filter_map(|w| w.window()).collect(),
+        faults: design
+            .scenario
+            .faults
+            .iter()
+            .chain(sim.what_ifs().iter().filter_map(|w| match w {
+                WhatIf::Fault(f) => Some(f),
+                WhatIf::Errors { .. } => None,
+            }))
+            .filter_map(|f| FaultMark::of(f, design))
+            .collect(),
     }
 }
 

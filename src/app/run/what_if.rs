@@ -57,7 +57,10 @@ impl WhatIf {
                 factor,
                 ..
             }) => format!("{name} {factor}× slower at {at_s} s for {for_s} s"),
-            Self::Fault(f) => format!("{} on {name}", f.kind_name()),
+            Self::Fault(f) => format!(
+                "{} on {name}",
+                crate::visual::fault_kind_label(f.kind_name())
+            ),
             Self::Errors { rate, .. } => format!("{name} fails {:.0} % of requests", rate * 100.0),
         }
     }

@@ -124,12 +124,24 @@ pub fn provenance(report: &Report) -> Vec<(&'static str, String)> {
     for f in &design.scenario.faults {
         rows.push(("fault", fault(f, design)));
     }
-    if design.scenario.faults.is_empty() {
+    for what_if in &report.source.what_ifs {
+        rows.push((
+            "what-if",
+            format!("{what_if} (injected in the app; not in the design file)"),
+        ));
+    }
+    if design.scenario.faults.is_empty() && report.source.what_ifs.is_empty() {
         rows.push(("faults", "none injected".into()));
     }
     rows.push(("archsim", env!("CARGO_PKG_VERSION").to_owned()));
     if let Some(t) = report.generated_unix_s {
         rows.push(("generated", text::utc(t)));
+    }
+    if !report.source.what_ifs.is_empty() {
+        rows.push((
+            "note",
+            "the figures include the what-if faults above, injected in the app and not saved: the command below makes the report without them".into(),
+        ));
     }
     if report.source.unsaved_changes {
         rows.push((

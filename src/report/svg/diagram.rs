@@ -2,6 +2,8 @@
 //! shapes, line patterns, heads, marks, colours and captions, all from
 //! [`crate::visual`]; optionally with findings highlighted and a legend.
 
+use emath::{pos2, vec2};
+
 use crate::model::{Design, Position};
 use crate::visual::{
     self, Emphasis, LINK_MARKS, NODE_MARKS, NodeShape, Palette, Point, Theme, link_look,
@@ -37,30 +39,30 @@ struct Bounds {
 impl Bounds {
     fn empty() -> Self {
         Self {
-            min: (f32::INFINITY, f32::INFINITY),
-            max: (f32::NEG_INFINITY, f32::NEG_INFINITY),
+            min: pos2(f32::INFINITY, f32::INFINITY),
+            max: pos2(f32::NEG_INFINITY, f32::NEG_INFINITY),
         }
     }
 
     fn add(&mut self, p: Point) {
-        if p.0.is_finite() && p.1.is_finite() {
-            self.min = (self.min.0.min(p.0), self.min.1.min(p.1));
-            self.max = (self.max.0.max(p.0), self.max.1.max(p.1));
+        if p.x.is_finite() && p.y.is_finite() {
+            self.min = self.min.min(p);
+            self.max = self.max.max(p);
         }
     }
 
     fn add_box(&mut self, c: Point, half: (f32, f32)) {
-        self.add((c.0 - half.0, c.1 - half.1));
-        self.add((c.0 + half.0, c.1 + half.1));
+        self.add(c - vec2(half.0, half.1));
+        self.add(c + vec2(half.0, half.1));
     }
 
     fn or_zero(self) -> Self {
-        if self.min.0.is_finite() {
+        if self.min.x.is_finite() {
             self
         } else {
             Self {
-                min: (0.0, 0.0),
-                max: (0.0, 0.0),
+                min: Point::ZERO,
+                max: Point::ZERO,
             }
         }
     }
@@ -79,19 +81,18 @@ fn label_of(pieces: &[Vec<Point>], text: Option<&'static str>) -> Option<Label> 
     let (from, to) = pieces
         .iter()
         .filter_map(|p| longest_segment(p))
-        .max_by(|x, y| visual::distance(x.0, x.1).total_cmp(&visual::distance(y.0, y.1)))?;
+        .max_by(|x, y| x.0.distance(x.1).total_cmp(&y.0.distance(y.1)))?;
     let dir = visual::direction(from, to)?;
     let size = LINK_MARKS.label_size;
     let (w, h) = (text_width(text, size), size * 1.2);
     if w > visual::distance(from, to) * 0.8 {
         return None;
     }
-    let mut normal = visual::perpendicular(dir);
-    normal = (-normal.0, -normal.1);
-    if normal.1 > 0.0 {
-        normal = (-normal.0, -normal.1);
+    let mut normal = -visual::perpendicular(dir);
+    if normal.y > 0.0 {
+        normal = -normal;
     }
-    let middle = ((from.0 + to.0) / 2.0, (from.1 + to.1) / 2.0);
+    let middle = from.lerp(to, 0.5);
     Some(Label {
         text,
         center: visual::along(middle, normal, h / 2.0 + LINK_MARKS.label_gap),
@@ -137,7 +138,7 @@ fn drawing_bounds(
                 text_width(&n.name, NODE_MARKS.name_size * BOLD).min(NODE_MARKS.person_label_width);
             let below = shape.label_below();
             bounds.add_box(
-                (c.0, c.1 + h / 2.0 + below / 2.0),
+                c + vec2(0.0, h / 2.0 + below / 2.0),
                 (name / 2.0, below / 2.0 + 2.0),
             );
         }
@@ -170,7 +171,7 @@ pub fn diagram(design: &Design, positions: &[Position], options: &DiagramOptions
     let theme = Theme::Light;
     let palette = Palette::of(theme);
     let centers: Vec<Point> = (0..design.nodes.len())
-        .map(|i| positions.get(i).map_or((0.0, 0.0), |p| (p.x, p.y)))
+        .map(|i| positions.get(i).map_or(Point::ZERO, |p| pos2(p.x, p.y)))
         .collect();
     let routes = link_routes(design, positions);
     let labels: Vec<Option<Label>> = design
@@ -191,13 +192,13 @@ pub fn diagram(design: &Design, positions: &[Position], options: &DiagramOptions
     } else {
         (0.0, 0.0)
     };
-    let drawing_w = bounds.max.0 - bounds.min.0 + 2.0 * MARGIN;
-    let drawing_h = bounds.max.1 - bounds.min.1 + 2.0 * MARGIN;
+    let drawing_w = bounds.max.x - bounds.min.x + 2.0 * MARGIN;
+    let drawing_h = bounds.max.y - bounds.min.y + 2.0 * MARGIN;
     let width = drawing_w.max(legend_w + 2.0 * MARGIN);
     let height = drawing_h + legend_h;
     // A drawing narrower than its legend sits in the middle.
-    let x0 = bounds.min.0 - MARGIN - (width - drawing_w) / 2.0;
-    let y0 = bounds.min.1 - MARGIN;
+    let x0 = bounds.min.x - MARGIN - (width - drawing_w) / 2.0;
+    let y0 = bounds.min.y - MARGIN;
 
     let mut m = Markup::new();
     let view_box = format!("{} {} {} {}", num(x0), num(y0), num(width), num(height));
@@ -222,7 +223,7 @@ pub fn diagram(design: &Design, positions: &[Position], options: &DiagramOptions
                     .set("data-link", i.to_string())
                     .set("data-style", l.style.as_str());
                 m.el("g", &attrs.pairs(), |m| {
-                    tooltip(m, visual::link_facts(l), &l.notes);
+                    tooltip(m, visual::link_facts(design, l), &l.notes);
                     let emphasis = emphasis(&options.highlighted_links, i);
                     // A link whose ends overlap or are unknown still gets
                     // its line, of no length.
@@ -278,15 +279,15 @@ pub fn diagram(design: &Design, positions: &[Position], options: &DiagramOptions
 fn link_label(m: &mut Markup, label: &Label, palette: &Palette) {
     let (w, h) = label.size;
     let backing = Attrs::new()
-        .rect(label.center.0 - w / 2.0, label.center.1 - h / 2.0, w, h)
+        .rect(label.center.x - w / 2.0, label.center.y - h / 2.0, w, h)
         .num("rx", 4.0)
         .color("fill", palette.canvas.faded(0.85));
     m.empty("rect", &backing.pairs());
     let size = LINK_MARKS.label_size;
     let text = Attrs::new()
         .set("class", "label")
-        .num("x", label.center.0)
-        .num("y", label.center.1 + size * 0.35)
+        .num("x", label.center.x)
+        .num("y", label.center.y + size * 0.35)
         .set("text-anchor", "middle")
         .num("font-size", size)
         .color("fill", palette.text_muted);

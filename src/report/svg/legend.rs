@@ -47,7 +47,11 @@ pub fn legend(m: &mut Markup, x: f32, y: f32, highlight: bool, theme: Theme) {
                 scale: 1.0,
                 halo: None,
             };
-            link(m, &[vec![(x + 4.0, mid), (x + SWATCH - 2.0, mid)]], &draw);
+            let ends = vec![
+                emath::pos2(x + 4.0, mid),
+                emath::pos2(x + SWATCH - 2.0, mid),
+            ];
+            link(m, &[ends], &draw);
             label(m, x + SWATCH + 10.0, mid, style.as_str(), "600", palette);
             label(
                 m,
@@ -115,7 +119,7 @@ fn icon(m: &mut Markup, shape: NodeShape, c: (f32, f32), palette: &Palette) {
                 stroke: palette.node_stroke,
                 width: NODE_MARKS.outline_width * k.max(0.4) / k,
             };
-            outline(m, shape, (0.0, 0.0), &paint);
+            outline(m, shape, emath::Pos2::ZERO, &paint);
         },
     );
 }

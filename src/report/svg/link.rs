@@ -2,6 +2,8 @@
 //! its style's pattern, the head at the receiving end, the return arrow of
 //! an asynchronous request and the broadcast arcs of an event.
 
+use emath::Vec2;
+
 use crate::visual::{
     ArrowHead, LINK_MARKS, LinePattern, LinkLook, Point, Rgba, along, arc, direction, distance,
     longest_segment, perpendicular,
@@ -110,7 +112,7 @@ pub fn link(m: &mut Markup, pieces: &[Vec<Point>], d: &LinkDraw) {
 fn head(
     m: &mut Markup,
     tip: Point,
-    dir: Point,
+    dir: Vec2,
     length: f32,
     kind: ArrowHead,
     d: &LinkDraw,
@@ -157,7 +159,7 @@ fn return_arrow(m: &mut Markup, piece: &[Point], d: &LinkDraw, width: f32) {
         return;
     }
     let middle = along(
-        ((from.0 + to.0) / 2.0, (from.1 + to.1) / 2.0),
+        from.lerp(to, 0.5),
         perpendicular(dir),
         LINK_MARKS.return_offset * d.scale,
     );
@@ -168,15 +170,15 @@ fn return_arrow(m: &mut Markup, piece: &[Point], d: &LinkDraw, width: f32) {
         .set("class", "return")
         .set("d", path_data(&[start, end]));
     m.empty("path", &a.pairs());
-    let back = (-dir.0, -dir.1);
+    let back = -dir;
     let head_length = LINK_MARKS.return_head_length * d.scale;
     head(m, end, back, head_length, ArrowHead::Open, d, thin);
 }
 
 /// Two arcs in front of the sender, like radio waves: the message goes to
 /// whoever listens.
-fn broadcast(m: &mut Markup, from: Point, dir: Point, d: &LinkDraw, width: f32) {
-    let angle = dir.1.atan2(dir.0).to_degrees();
+fn broadcast(m: &mut Markup, from: Point, dir: Vec2, d: &LinkDraw, width: f32) {
+    let angle = dir.y.atan2(dir.x).to_degrees();
     let spread = LINK_MARKS.broadcast_half_angle;
     let center = along(from, dir, -LINK_MARKS.broadcast_back * d.scale);
     let thin = (width * LINK_MARKS.broadcast_width).max(1.0);

@@ -26,7 +26,7 @@ pub struct NodeDraw<'a> {
 /// The outline's top-left corner and size.
 fn bounds(shape: NodeShape, c: Point) -> (f32, f32, f32, f32) {
     let (w, h) = shape.size();
-    (c.0 - w / 2.0, c.1 - h / 2.0, w, h)
+    (c.x - w / 2.0, c.y - h / 2.0, w, h)
 }
 
 /// Writes the node: halo when highlighted, outline, name and caption.
@@ -69,7 +69,7 @@ fn halo(m: &mut Markup, shape: NodeShape, c: Point, p: &Palette) {
             let r = shape.size().0 / 2.0 + gap;
             m.empty(
                 "circle",
-                &ring.num("cx", c.0).num("cy", c.1).num("r", r).pairs(),
+                &ring.num("cx", c.x).num("cy", c.y).num("r", r).pairs(),
             );
         }
         _ => {
@@ -166,22 +166,22 @@ pub fn outline(m: &mut Markup, shape: NodeShape, c: Point, paint: &Paint) {
             let r = w / 2.0;
             m.empty(
                 "circle",
-                &body.num("cx", c.0).num("cy", c.1).num("r", r).pairs(),
+                &body.num("cx", c.x).num("cy", c.y).num("r", r).pairs(),
             );
             // A head and shoulders in the outline's colour.
             let glyph = Attrs::new().color("fill", paint.stroke);
             let head = glyph
                 .clone()
-                .num("cx", c.0)
-                .num("cy", c.1 - 0.25 * r)
+                .num("cx", c.x)
+                .num("cy", c.y - 0.25 * r)
                 .num("r", 0.2 * r);
             m.empty("circle", &head.pairs());
-            let (sx, sy) = (0.42 * r, c.1 + 0.5 * r);
+            let (sx, sy) = (0.42 * r, c.y + 0.5 * r);
             let d = format!(
                 "M{} {}{} Z",
-                num(c.0 - sx),
+                num(c.x - sx),
                 num(sy),
-                arc(sx, 0.4 * r, (c.0 + sx, sy))
+                arc(sx, 0.4 * r, (c.x + sx, sy))
             );
             m.empty("path", &glyph.set("d", d).pairs());
         }
@@ -193,10 +193,10 @@ fn text(m: &mut Markup, n: &NodeDraw<'_>, fade: f32) {
     let (_, y, w, h) = bounds(n.shape, n.center);
     let cap = NodeShape::CYLINDER_CAP;
     let (cx, cy, max_width) = match n.shape {
-        NodeShape::RoundedBox => (n.center.0, n.center.1, w - NODE_MARKS.text_margin),
-        NodeShape::Queue => (n.center.0 - cap / 2.0, n.center.1, w - 3.0 * cap - 6.0),
-        NodeShape::Cylinder => (n.center.0, n.center.1 + cap / 2.0, w - 12.0),
-        NodeShape::Person => (n.center.0, y + h, NODE_MARKS.person_label_width),
+        NodeShape::RoundedBox => (n.center.x, n.center.y, w - NODE_MARKS.text_margin),
+        NodeShape::Queue => (n.center.x - cap / 2.0, n.center.y, w - 3.0 * cap - 6.0),
+        NodeShape::Cylinder => (n.center.x, n.center.y + cap / 2.0, w - 12.0),
+        NodeShape::Person => (n.center.x, y + h, NODE_MARKS.person_label_width),
     };
     let (name_size, caption_size) = (NODE_MARKS.name_size, NODE_MARKS.caption_size);
     let line = 1.2;
