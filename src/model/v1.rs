@@ -234,7 +234,9 @@ struct Program {
 
 /// A publish made `times` times per request: format 1's
 /// `calls_per_request` on an event link. Whole repetitions become copies;
-/// a fraction becomes an either/or.
+/// a fraction becomes an either/or, and so does none at all (an either/or
+/// that never publishes: an empty block would not be valid, and the link
+/// stays used, as a call made 0 times is).
 fn repeated(step: Step, times: f64) -> Step {
     if times == 1.0 || !times.is_finite() || times < 0.0 {
         return step;
@@ -242,7 +244,7 @@ fn repeated(step: Step, times: f64) -> Step {
     let whole = times.floor() as usize;
     let extra = times - times.floor();
     let mut steps = vec![step.clone(); whole.min(1_000)];
-    if extra > 0.0 {
+    if extra > 0.0 || whole == 0 {
         steps.push(Step::Choice(vec![
             super::Branch {
                 probability: extra,
