@@ -107,3 +107,36 @@ fn a_format1_design_and_its_rewrite_load_as_the_same_design() {
         assert_eq!(file::to_string(&again).expect("writes"), text, "{name}");
     }
 }
+
+#[test]
+fn a_format1_event_sent_zero_times_loads_and_is_never_published() {
+    let text = r#"(
+    format: 1,
+    name: "Never published",
+    nodes: [
+        (id: "web", name: "Web", kind: Client),
+        (id: "api", name: "API", kind: Service(workers: 1, operations: [(name: "handle", service_time: Constant(ms: 1))])),
+        (id: "topic", name: "Topic", kind: Broker(kind: Log)),
+    ],
+    links: [
+        (from: "web", to: "api", style: sync, timeout_ms: 100),
+        (from: "api", to: "topic", style: event, calls_per_request: 0),
+    ],
+    entry_points: [(name: "go", client: "web", target: "api", load: Open(arrival: Poisson, rate_per_s: 10))],
+    scenario: (duration_s: 20, warmup_s: 1),
+)"#;
+    let design = file::parse(text, "zero.archsim.ron").unwrap_or_else(|e| panic!("{e}"));
+    let report = archsim::sim::simulate(&design, &archsim::sim::SimOptions::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let published: f64 = report
+        .results
+        .brokers
+        .iter()
+        .map(|b| b.published.mean)
+        .sum();
+    assert!(report.results.entry_points[0].succeeded.mean > 100.0);
+    assert_eq!(
+        published, 0.0,
+        "an event sent 0 times per request never leaves"
+    );
+}
