@@ -12,9 +12,9 @@ use super::{Design, LinkIdx, NodeId};
 pub enum Resolved {
     /// Exactly this link.
     One(LinkIdx),
-    /// Several links go to that node and none is named so: the step must
-    /// use a link name.
-    Ambiguous(Vec<LinkIdx>),
+    /// This many links go to that node and none is named so: the step
+    /// must use a link name.
+    Ambiguous(usize),
     /// No link of the node answers to the name.
     Missing,
 }
@@ -23,7 +23,9 @@ pub enum Resolved {
 #[derive(Debug, Default)]
 pub struct LinkNames<'d> {
     by_name: HashMap<(&'d str, &'d str), LinkIdx>,
-    by_target: HashMap<(&'d str, &'d str), Vec<LinkIdx>>,
+    /// The first link from one node to another, and how many there are
+    /// (one entry per pair: a million links need no million lists).
+    by_target: HashMap<(&'d str, &'d str), (LinkIdx, usize)>,
 }
 
 impl<'d> LinkNames<'d> {
@@ -41,8 +43,8 @@ impl<'d> LinkNames<'d> {
             names
                 .by_target
                 .entry((l.from.as_str(), l.to.as_str()))
-                .or_default()
-                .push(LinkIdx(i));
+                .and_modify(|(_, count)| *count += 1)
+                .or_insert((LinkIdx(i), 1));
         }
         names
     }
@@ -52,14 +54,10 @@ impl<'d> LinkNames<'d> {
         if let Some(&l) = self.by_name.get(&(from.as_str(), name)) {
             return Resolved::One(l);
         }
-        match self
-            .by_target
-            .get(&(from.as_str(), name))
-            .map(Vec::as_slice)
-        {
-            Some([one]) => Resolved::One(*one),
-            Some(many) if !many.is_empty() => Resolved::Ambiguous(many.to_vec()),
-            _ => Resolved::Missing,
+        match self.by_target.get(&(from.as_str(), name)) {
+            Some(&(one, 1)) => Resolved::One(one),
+            Some(&(_, many)) => Resolved::Ambiguous(many),
+            None => Resolved::Missing,
         }
     }
 
@@ -72,7 +70,7 @@ impl<'d> LinkNames<'d> {
         let alone = self
             .by_target
             .get(&(from, to))
-            .is_some_and(|l| l.len() == 1);
+            .is_some_and(|&(_, n)| n == 1);
         let shadowed = self.by_name.get(&(from, to)).is_some_and(|&l| l != idx);
         if alone && !shadowed {
             Some(to.to_owned())

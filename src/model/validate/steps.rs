@@ -306,7 +306,7 @@ impl<'d> Checker<'d> {
                     );
                 }
             }
-            Resolved::Ambiguous(links) => {
+            Resolved::Ambiguous(count) => {
                 let op = ctx.label();
                 self.report(
                     link_path(),
@@ -315,7 +315,7 @@ impl<'d> Checker<'d> {
                         step: step.kind_name(),
                         link: name.to_owned(),
                         node: ctx.node.id.to_string(),
-                        count: links.len(),
+                        count,
                     },
                 );
             }
