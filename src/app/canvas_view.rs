@@ -12,6 +12,7 @@ use super::canvas::{self, CanvasOverlay, OverlayPainter};
 use super::command::Command;
 use super::focus::{self, Focus};
 use super::run::what_if::{self, Draft, WhatIf};
+use super::selection::Selection;
 use super::suggestions::SuggestionsAction;
 use super::{ArchsimApp, SideTab};
 
@@ -82,6 +83,8 @@ impl ArchsimApp {
         }
         if let Some(preview) = &self.preview {
             overlay.painters.push(preview.ghosts_painter(theme));
+        } else if let Some(painter) = step_order_painter(design, &self.selection, theme) {
+            overlay.painters.push(painter);
         }
         for painter in &self.overlay.painters {
             let outside: OverlayPainter<'_> = Box::new(move |p, t| painter(p, t));
@@ -284,4 +287,54 @@ pub(super) fn drop_hint(ui: &Ui, rect: egui::Rect) {
         egui::FontId::proportional(20.0),
         ui.visuals().strong_text_color(),
     );
+}
+
+/// The order of the selected service's steps, as numbered marks on the
+/// links they go through (`2`, `3∥`, `4?`, `5↩`: see
+/// [`crate::visual::order`]), so the sequential and parallel versions of
+/// a design no longer look the same.
+fn step_order_painter(
+    design: &Design,
+    selection: &Selection,
+    theme: crate::visual::Theme,
+) -> Option<OverlayPainter<'static>> {
+    let [node] = selection.nodes.iter().collect::<Vec<_>>()[..] else {
+        return None;
+    };
+    if !selection.links.is_empty() {
+        return None;
+    }
+    let marks = crate::visual::order::step_marks(design, node);
+    if marks.is_empty() {
+        return None;
+    }
+    let positions: Vec<_> = design.nodes.iter().map(|n| n.pos).collect();
+    let routes = crate::visual::link_routes(design, &positions);
+    let placed: Vec<(egui::Pos2, String)> = marks
+        .iter()
+        .filter_map(|m| {
+            let route = routes.get(m.link.0)?;
+            let piece = route.first()?;
+            let (a, b) = crate::visual::longest_segment(piece)?;
+            // A third of the way along, clear of the arrow head and of
+            // the technology label in the middle.
+            let at = a + (b - a) / 3.0;
+            Some((at, m.text()))
+        })
+        .collect();
+    let palette = crate::visual::Palette::of(theme);
+    let ink = canvas::paint::color(palette.text);
+    let paper = canvas::paint::color(palette.canvas);
+    Some(Box::new(move |painter, transform| {
+        // Readable at any zoom: never smaller than body text.
+        let size = (11.0 * transform.zoom).max(11.0);
+        for (at, text) in &placed {
+            let centre = transform.screen_from_graph(*at);
+            let galley =
+                painter.layout_no_wrap(text.clone(), egui::FontId::proportional(size), paper);
+            let radius = galley.size().x.max(galley.size().y) / 2.0 + 3.0;
+            painter.circle_filled(centre, radius, ink);
+            painter.galley(centre - galley.size() / 2.0, galley, paper);
+        }
+    }))
 }
