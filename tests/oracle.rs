@@ -521,3 +521,96 @@ fn closed_users_obey_the_interactive_response_time_law() {
         0.05,
     );
 }
+
+#[test]
+fn a_stable_entry_points_throughput_is_its_arrival_rate_and_obeys_littles_law() {
+    // In steady state every request is answered: X = lambda. Little's law at
+    // the only service: requests in it L = X * W, W the client latency.
+    let d = design("mm1-rho-0.8");
+    let lambda = arrival_rate(&d);
+    let r = simulate(&d);
+    let entry = &r.results.entry_points[0];
+    assert_agrees(
+        "mm1-rho-0.8: throughput vs arrival rate",
+        entry.throughput_per_s,
+        lambda,
+        0.02,
+    );
+    let little = per_replication(&r, |run| {
+        run.entry_points[0].throughput_per_s * run.entry_points[0].latency_ms.mean / 1e3
+    });
+    let in_system = service(&r, "server").mean_in_system;
+    assert_agrees(
+        "mm1-rho-0.8: requests at the server vs X * W",
+        in_system,
+        little.mean,
+        0.1,
+    );
+    // And both are the textbook rho / (1 - rho).
+    let rho = lambda * service_time(&d, "server").mean_ms() / 1e3;
+    assert_agrees("mm1-rho-0.8: L", in_system, rho / (1.0 - rho), 0.1);
+}
+
+/// One worker taking a constant 10 ms (100 answers per second) offered 200
+/// requests per second for 5 s, with no warm-up and the given drain.
+fn overloaded(drain_s: f64) -> Design {
+    let mut d = design("mm1-rho-0.5");
+    d.entry_points[0].load = Load::Open {
+        arrival: archsim::model::Arrival::Poisson,
+        rate_per_s: 200.0,
+    };
+    match &mut d.node_mut(&"server".into()).expect("server").kind {
+        NodeKind::Service(s) => {
+            s.operations[0].steps = vec![archsim::model::Step::Work(Distribution::Constant {
+                ms: 10.0,
+            })];
+        }
+        _ => unreachable!("the server is a service"),
+    }
+    d.scenario.duration_s = 5.0;
+    d.scenario.warmup_s = 0.0;
+    d.scenario.drain_s = drain_s;
+    d
+}
+
+#[test]
+fn an_overloaded_service_delivers_its_capacity_with_or_without_a_drain() {
+    // Throughput counts answers completed inside the window, so it is the
+    // service's capacity, 1 / 10 ms, however long the drain; the answers of
+    // the drain are still counted as succeeded requests.
+    let capacity = 1e3 / 10.0;
+    for drain_s in [0.0, 60.0] {
+        let r = simulate(&overloaded(drain_s));
+        let entry = &r.results.entry_points[0];
+        // Never above capacity; below it only by the idle start (the first
+        // arrival and the network latency: a few milliseconds of 5 s).
+        let x = entry.throughput_per_s.mean;
+        assert!(
+            x <= capacity + 1e-9 && x >= 0.98 * capacity,
+            "drain {drain_s} s: throughput {x:.2}/s, capacity {capacity}/s"
+        );
+        // Arrivals outrun the worker by 100 a second for 5 s: about 500
+        // requests wait when arrivals stop.
+        assert_agrees(
+            &format!("drain {drain_s} s: queue when arrivals stop"),
+            service(&r, "server").queue_at_end,
+            (200.0 - capacity) * 5.0,
+            0.1,
+        );
+        let arrivals = entry.attempted.mean;
+        let answered = entry.succeeded.mean;
+        if drain_s > 0.0 {
+            // A minute is long enough to answer all ~1000 requests.
+            assert!(
+                (answered - arrivals).abs() < 1.0,
+                "with a drain every request is answered: {answered} of {arrivals}"
+            );
+        } else {
+            // Without one only what 5 s of work completes: about 500.
+            assert!(
+                (answered - 5.0 * capacity).abs() <= 2.0,
+                "without a drain about 500 answers: {answered} of {arrivals}"
+            );
+        }
+    }
+}

@@ -445,6 +445,18 @@ fn through_a_queue(timeout_ms: f64, retries: u32, backoff_ms: f64) -> Design {
 }
 
 #[test]
+fn a_queue_counts_the_requests_that_went_through_it() {
+    // Ten a second, evenly spaced, for the 90 s after warm-up: 900 requests
+    // through the queue and no event published to it.
+    let r = quick(&through_a_queue(1_000.0, 0, 0.0));
+    let q = &r.results.brokers[0];
+    assert!((q.requests.mean - 900.0).abs() <= 1.0, "{q:?}");
+    assert_eq!(q.published.mean, 0.0, "{q:?}");
+    // 5 ms of work every 100 ms leaves nothing waiting when arrivals stop.
+    assert_eq!(q.backlog_at_end.mean, 0.0, "{q:?}");
+}
+
+#[test]
 fn requests_reaching_a_crashed_queue_are_lost_and_retries_after_it_get_through() {
     let crash = Fault::Crash {
         node: "queue".into(),

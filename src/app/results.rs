@@ -139,7 +139,7 @@ fn services_ui(ui: &mut Ui, design: &Design, report: &SimReport) {
                 .num_columns(5)
                 .striped(true)
                 .show(ui, |ui| {
-                    for h in ["", "Occupied", "Working", "Blocked", "Queue mean/max"] {
+                    for h in ["", "Occupied", "Working", "Blocked", "Queue mean/max/end"] {
                         ui.label(RichText::new(h).small().strong());
                     }
                     ui.end_row();
@@ -152,10 +152,14 @@ fn services_ui(ui: &mut Ui, design: &Design, report: &SimReport) {
                             "Share of occupied worker time spent waiting on sync calls",
                         );
                         ui.label(format!(
-                            "{} / {}",
+                            "{} / {} / {}",
                             fixed(s.mean_queue.mean, 1),
-                            fixed(s.max_queue.mean, 0)
-                        ));
+                            fixed(s.max_queue.mean, 0),
+                            fixed(s.queue_at_end.mean, 0)
+                        ))
+                        .on_hover_text(
+                            "Waiting for a worker: on average, at most, and when arrivals stopped",
+                        );
                         ui.end_row();
                     }
                 });
@@ -178,7 +182,13 @@ fn brokers_ui(ui: &mut Ui, design: &Design, report: &SimReport) {
                 .num_columns(4)
                 .striped(true)
                 .show(ui, |ui| {
-                    for h in ["", "Published", "Backlog mean/max", "Dead letters"] {
+                    for h in [
+                        "",
+                        "Events",
+                        "Requests",
+                        "Backlog mean/max/end",
+                        "Dead letters",
+                    ] {
                         ui.label(RichText::new(h).small().strong());
                     }
                     ui.end_row();
@@ -186,10 +196,12 @@ fn brokers_ui(ui: &mut Ui, design: &Design, report: &SimReport) {
                         let id = b.node.as_str().into();
                         ui.label(design.display_name(&id));
                         ui.label(estimate(&b.published, 0));
+                        ui.label(estimate(&b.requests, 0));
                         ui.label(format!(
-                            "{} / {}",
+                            "{} / {} / {}",
                             fixed(b.mean_backlog.mean, 1),
-                            fixed(b.max_backlog.mean, 0)
+                            fixed(b.max_backlog.mean, 0),
+                            fixed(b.backlog_at_end.mean, 0)
                         ));
                         ui.label(estimate(&b.dead_lettered, 0));
                         ui.end_row();

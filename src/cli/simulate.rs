@@ -126,6 +126,7 @@ fn tables(r: &SimReport) -> Vec<String> {
         "blocked",
         "mean queue",
         "max queue",
+        "queue at end",
         "arrivals/s",
     ]);
     for s in &r.results.services {
@@ -136,6 +137,7 @@ fn tables(r: &SimReport) -> Vec<String> {
             percent(&s.blocked_share),
             number(&s.mean_queue),
             number(&s.max_queue),
+            number(&s.queue_at_end),
             number(&s.arrival_rate_per_s),
         ]);
     }
@@ -166,17 +168,21 @@ fn tables(r: &SimReport) -> Vec<String> {
     if !r.results.brokers.is_empty() {
         let mut t = Table::new(&[
             "broker",
-            "published",
+            "events",
+            "requests",
             "mean backlog",
             "max backlog",
+            "backlog at end",
             "dead-lettered",
         ]);
         for b in &r.results.brokers {
             t.row(vec![
                 b.node.clone(),
                 count(&b.published),
+                count(&b.requests),
                 number(&b.mean_backlog),
                 count(&b.max_backlog),
+                number(&b.backlog_at_end),
                 count(&b.dead_lettered),
             ]);
         }

@@ -109,7 +109,9 @@ pub struct EntryResult<V> {
     pub succeeded: V,
     /// Failed requests, by cause.
     pub failed: Failures<V>,
-    /// Successful requests per second of measured time.
+    /// Successful answers completed inside the measured window, per second
+    /// of that window, whenever their request arrived: what the system
+    /// delivers, never more than its capacity however long the drain.
     pub throughput_per_s: V,
     /// `succeeded / attempted`.
     pub availability: V,
@@ -194,6 +196,9 @@ pub struct ServiceResult<V> {
     pub mean_queue: V,
     /// Largest number waiting.
     pub max_queue: V,
+    /// Requests waiting for a worker when arrivals stopped (the end of the
+    /// duration): what a drain still had to work off.
+    pub queue_at_end: V,
     /// Requests that arrived per second.
     pub arrival_rate_per_s: V,
     /// Requests completed.
@@ -230,12 +235,16 @@ pub struct LinkResult<V> {
 pub struct BrokerResult<V> {
     /// The node id.
     pub node: String,
-    /// Messages published to it.
+    /// Events published to it.
     pub published: V,
+    /// Asynchronous requests that went through it (a queue).
+    pub requests: V,
     /// Mean number of messages waiting for a consumer.
     pub mean_backlog: V,
     /// Largest number waiting.
     pub max_backlog: V,
+    /// Messages waiting for a consumer when arrivals stopped.
+    pub backlog_at_end: V,
     /// Messages it received as a dead-letter queue.
     pub dead_lettered: V,
 }
@@ -336,6 +345,7 @@ impl Results<f64> {
                     blocked_share: mean(&rows, |s| s.blocked_share),
                     mean_queue: mean(&rows, |s| s.mean_queue),
                     max_queue: max(&rows, |s| s.max_queue),
+                    queue_at_end: mean(&rows, |s| s.queue_at_end),
                     arrival_rate_per_s: mean(&rows, |s| s.arrival_rate_per_s),
                     handled: mean(&rows, |s| s.handled),
                     mean_in_system: mean(&rows, |s| s.mean_in_system),
@@ -364,8 +374,10 @@ impl Results<f64> {
                 BrokerResult {
                     node: rows[0].node.clone(),
                     published: mean(&rows, |b| b.published),
+                    requests: mean(&rows, |b| b.requests),
                     mean_backlog: mean(&rows, |b| b.mean_backlog),
                     max_backlog: max(&rows, |b| b.max_backlog),
+                    backlog_at_end: mean(&rows, |b| b.backlog_at_end),
                     dead_lettered: mean(&rows, |b| b.dead_lettered),
                 }
             })

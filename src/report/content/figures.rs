@@ -120,6 +120,7 @@ pub fn services(report: &Report) -> Table {
         ("blocked share", NUM),
         ("mean queue", NUM),
         ("max queue", NUM),
+        ("queue at end", NUM),
         ("arrivals per s", NUM),
     ]);
     let design = &report.design;
@@ -132,6 +133,7 @@ pub fn services(report: &Report) -> Table {
             est(&s.blocked_share, Measure::Percent),
             est(&s.mean_queue, Measure::Plain),
             est(&s.max_queue, Measure::Count),
+            est(&s.queue_at_end, Measure::Plain),
             est(&s.arrival_rate_per_s, Measure::Plain),
         ]);
     }
@@ -142,9 +144,11 @@ pub fn services(report: &Report) -> Table {
 pub fn brokers(report: &Report) -> Table {
     let mut t = Table::new(&[
         ("broker", TEXT),
-        ("published", NUM),
+        ("events", NUM),
+        ("requests", NUM),
         ("mean backlog", NUM),
         ("max backlog", NUM),
+        ("backlog at end", NUM),
         ("dead-lettered", NUM),
     ]);
     let design = &report.design;
@@ -153,8 +157,10 @@ pub fn brokers(report: &Report) -> Table {
         t.row(vec![
             design.display_name(&id).to_owned().into(),
             count(&b.published),
+            count(&b.requests),
             est(&b.mean_backlog, Measure::Plain),
             count(&b.max_backlog),
+            est(&b.backlog_at_end, Measure::Plain),
             count(&b.dead_lettered),
         ]);
     }

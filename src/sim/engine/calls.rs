@@ -78,6 +78,7 @@ impl Engine<'_> {
         let poison = chance(rng, l.poison_p);
         let mut at = arrives;
         if let Some(via) = l.via {
+            self.brokers[via as usize].requests += 1;
             at = at.saturating_add(self.delivery_delay(via, arrives));
         }
         let m = self.put_msg(Msg {

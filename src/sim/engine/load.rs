@@ -122,7 +122,11 @@ impl Engine<'_> {
         f.client_ok = outcome.is_ok();
         let (e, start, measured) = (f.entry, f.start, f.measured);
         let latency = self.now - start;
+        let answered_in_window = self.in_window(self.now);
         let acc = &mut self.entries[e as usize];
+        if answered_in_window && outcome.is_ok() {
+            acc.completed_in_window += 1;
+        }
         if measured {
             match outcome.failure {
                 None => {

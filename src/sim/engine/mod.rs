@@ -61,6 +61,8 @@ pub(crate) enum Stop {
 #[derive(Debug, Clone)]
 pub(crate) struct Snapshot {
     pub stations: Vec<StationTotals>,
+    /// Per node: requests waiting for a worker, messages waiting in it.
+    pub levels: Vec<(u32, u32)>,
     pub links: Vec<LinkAcc>,
     pub brokers: Vec<BrokerAcc>,
 }
@@ -366,6 +368,11 @@ impl<'a> Engine<'a> {
                     s.touch(now);
                     s.totals
                 })
+                .collect(),
+            levels: self
+                .stations
+                .iter()
+                .map(|s| (s.queue.len() as u32 + s.parked.len() as u32, s.backlog))
                 .collect(),
             links: self.links.clone(),
             brokers: self.brokers.clone(),

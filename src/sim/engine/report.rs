@@ -185,7 +185,7 @@ impl Engine<'_> {
                         rejected: count(Cause::Rejected),
                         unfinished: unfinished as f64,
                     },
-                    throughput_per_s: acc.succeeded as f64 / window_s,
+                    throughput_per_s: acc.completed_in_window as f64 / window_s,
                     availability: if acc.attempted > 0 {
                         acc.succeeded as f64 / acc.attempted as f64
                     } else {
@@ -233,6 +233,7 @@ impl Engine<'_> {
                     },
                     mean_queue: d.waiting_direct_area / window_ns,
                     max_queue: f64::from(self.stations[i].max_waiting),
+                    queue_at_end: f64::from(end.levels[i].0),
                     arrival_rate_per_s: d.arrivals as f64 / (window_ns / NS_PER_S),
                     handled: d.handled as f64,
                     mean_in_system: d.in_system_area / window_ns,
@@ -284,8 +285,10 @@ impl Engine<'_> {
                 BrokerResult {
                     node: self.design.nodes[i].id.to_string(),
                     published: counts.published as f64,
+                    requests: counts.requests as f64,
                     mean_backlog: d.backlog_area / window_ns,
                     max_backlog: f64::from(self.stations[i].max_backlog),
+                    backlog_at_end: f64::from(end.levels[i].1),
                     dead_lettered: counts.dead_lettered as f64,
                 }
             })

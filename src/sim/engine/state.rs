@@ -270,6 +270,9 @@ pub(crate) fn latency_histogram(sigfig: u8, longest: Nanos) -> Histogram<u64> {
 pub(crate) struct EntryAcc {
     pub attempted: u64,
     pub succeeded: u64,
+    /// Successful answers that reached their client inside the measured
+    /// window, whenever the request arrived: the throughput's numerator.
+    pub completed_in_window: u64,
     pub failed: [u64; 4],
     /// Latencies of successes in µs (percentiles), and their exact sum in
     /// ns (the mean, free of the histogram's bucket rounding).
@@ -290,6 +293,7 @@ impl EntryAcc {
         Self {
             attempted: 0,
             succeeded: 0,
+            completed_in_window: 0,
             failed: [0; 4],
             latency: latency_histogram(3, longest),
             latency_sum_ns: 0.0,
@@ -342,6 +346,8 @@ impl LinkAcc {
 #[derive(Debug, Default, Clone)]
 pub(crate) struct BrokerAcc {
     pub published: u64,
+    /// Asynchronous requests put on it as a queue.
+    pub requests: u64,
     pub dead_lettered: u64,
 }
 
@@ -350,6 +356,7 @@ impl BrokerAcc {
     pub(crate) fn since(&self, earlier: &BrokerAcc) -> BrokerAcc {
         BrokerAcc {
             published: self.published - earlier.published,
+            requests: self.requests - earlier.requests,
             dead_lettered: self.dead_lettered - earlier.dead_lettered,
         }
     }
