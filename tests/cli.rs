@@ -316,18 +316,28 @@ fn version_prints_the_package_version() {
 
 #[test]
 fn unknown_subcommands_and_flags_are_usage_errors() {
-    // A mistyped subcommand alone reads like `archsim FILE`: neither a
-    // file nor an example, it must fail too, and list the subcommands.
-    let out = archsim(["chek"]);
+    // A mistyped subcommand reads like `archsim FILE`: neither a file nor
+    // an example, it fails and names the subcommand meant, alone or with
+    // the file after it.
+    for args in [vec!["chek"], vec!["chek", "fraud-check-blocking"]] {
+        let out = archsim(&args);
+        assert_code(&out, 2);
+        assert!(
+            stderr(&out).contains("did you mean `archsim check`?"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+    // Nothing like a subcommand: the list of them.
+    let out = archsim(["xyzzy"]);
     assert_code(&out, 2);
-    assert!(stderr(&out).contains("chek"), "{}", stderr(&out));
     assert!(
         stderr(&out).contains("check, examples, fmt"),
         "{}",
         stderr(&out)
     );
+    assert!(!stderr(&out).contains("did you mean"), "{}", stderr(&out));
     for args in [
-        vec!["chek", "fraud-check-blocking"],
         vec!["--frobnicate"],
         vec!["check", "--frobnicate", "fraud-check-blocking"],
         vec!["fmt", "--chek", "x.archsim.ron"],
@@ -337,4 +347,33 @@ fn unknown_subcommands_and_flags_are_usage_errors() {
         assert_code(&out, 2);
         assert!(!stderr(&out).is_empty(), "{args:?} said nothing");
     }
+}
+
+#[test]
+fn a_mistyped_example_name_gets_the_example_meant_from_every_command() {
+    for command in ["check", "fmt", "simulate"] {
+        let out = archsim([command, "fraud-check-blockin"]);
+        assert_code(&out, 2);
+        assert!(
+            stderr(&out).contains("did you mean the example fraud-check-blocking?"),
+            "{command}: {}",
+            stderr(&out)
+        );
+    }
+}
+
+#[test]
+fn fmt_on_a_missing_file_gives_the_same_hint_as_check() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let missing = dir.path().join("ordrs.archsim.ron");
+    let hint = |command: &str| {
+        let out = archsim([Path::new(command), &missing]);
+        assert_code(&out, 2);
+        stderr(&out)
+            .lines()
+            .find(|l| l.starts_with("hint:"))
+            .unwrap_or_else(|| panic!("{command}: no hint in {}", stderr(&out)))
+            .to_owned()
+    };
+    assert_eq!(hint("fmt"), hint("check"));
 }

@@ -43,12 +43,43 @@ pub fn error_lines(arg: &Path, err: &LoadError) -> Vec<String> {
     if let LoadError::Read { source, .. } = err
         && source.kind() == std::io::ErrorKind::NotFound
     {
-        lines.push(format!(
-            "hint: no file {} and no built-in example of that name; `archsim examples` lists them",
-            arg.display()
-        ));
+        lines.push(match closest_example(arg) {
+            Some(guess) => format!(
+                "hint: no file {} and no built-in example of that name; did you mean the example {guess}?",
+                arg.display()
+            ),
+            None => format!(
+                "hint: no file {} and no built-in example of that name; `archsim examples` lists them",
+                arg.display()
+            ),
+        });
     }
     lines
+}
+
+/// Of `candidates`, the one `word` most likely is a typo of, if any is
+/// close enough (Jaro-Winkler similarity, as clap's own suggestions).
+pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    const CLOSE: f64 = 0.85;
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(word, c), c))
+        .filter(|(score, _)| *score >= CLOSE)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+/// The built-in example whose name `arg` most likely is a typo of: only
+/// for a bare name (no folder), since a path is not meant as an example.
+pub fn closest_example(arg: &Path) -> Option<&'static str> {
+    if arg.components().count() != 1 {
+        return None;
+    }
+    let name = arg.to_str()?;
+    let name = name
+        .strip_suffix(&format!(".{}", file::EXTENSION))
+        .unwrap_or(name);
+    closest(name, library::EXAMPLES.iter().map(|e| e.slug))
 }
 
 /// Prints a load error on stderr: see [`error_lines`].

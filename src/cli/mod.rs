@@ -64,6 +64,9 @@ enum Command {
 
 /// Parses the command line and runs it.
 pub fn run() -> ExitCode {
+    if let Some(code) = mistyped_command() {
+        return ExitCode::from(code);
+    }
     let cli = Cli::parse();
     let code = match cli.command {
         Some(Command::Check(args)) => check::run(&args),
@@ -86,18 +89,47 @@ fn usage_error(message: &str) -> u8 {
     EXIT_INVALID
 }
 
-/// `archsim chek`: neither a file, nor an example, nor a subcommand. Most
-/// likely a mistyped subcommand, so list them.
-fn unknown_file(file: &std::path::Path) -> u8 {
-    let subcommands: Vec<String> = <Cli as clap::CommandFactory>::command()
+/// The names of the subcommands, in `--help` order.
+fn subcommands() -> Vec<String> {
+    <Cli as clap::CommandFactory>::command()
         .get_subcommands()
         .map(|c| c.get_name().to_owned())
-        .collect();
+        .collect()
+}
+
+/// `archsim chek design.ron`: clap would take `chek` for the FILE to open
+/// and complain about `design.ron` as a subcommand. When the first word is
+/// neither a design nor a subcommand but looks like one, say which; the
+/// exit code for it.
+fn mistyped_command() -> Option<u8> {
+    let first = std::env::args_os().nth(1)?;
+    let word = first.to_str()?;
+    if word.starts_with('-') || input::names_a_design(std::path::Path::new(word)) {
+        return None;
+    }
+    let names = subcommands();
+    if names.iter().any(|n| n == word) {
+        return None;
+    }
+    let guess = input::closest(word, names.iter().map(String::as_str))?;
+    errln!(
+        "error: no command, file or built-in example named {word}; did you mean `archsim {guess}`?"
+    );
+    Some(EXIT_INVALID)
+}
+
+/// `archsim somefile`: neither a file, nor an example, nor close to a
+/// subcommand. Name the nearest example if there is one, and the
+/// subcommands.
+fn unknown_file(file: &std::path::Path) -> u8 {
     errln!(
         "error: no file {} and no built-in example of that name; the subcommands are: {} (see `archsim --help`)",
         file.display(),
-        subcommands.join(", ")
+        subcommands().join(", ")
     );
+    if let Some(guess) = input::closest_example(file) {
+        errln!("hint: did you mean the example {guess}?");
+    }
     EXIT_INVALID
 }
 
