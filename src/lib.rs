@@ -22,6 +22,7 @@ pub mod layout;
 pub mod library;
 pub mod list;
 pub mod model;
+pub mod numbers;
 pub mod placement;
 pub mod report;
 pub mod scc;

@@ -15,6 +15,7 @@
 use crate::model::{
     Availability, Design, Distribution, Link, Node, NodeKind, Step, Style, Technology,
 };
+use crate::numbers::{setting, setting_ms, setting_percent};
 use crate::sim::HopKind;
 
 mod geometry;
@@ -546,85 +547,52 @@ impl Palette {
     }
 }
 
-/// A duration in milliseconds, the way people say it: `0.5 ms`, `15 ms`,
-/// `1.5 s`, `2 min`.
-pub fn format_ms(ms: f64) -> String {
-    if !ms.is_finite() {
-        return format!("{ms} ms");
-    }
-    if ms >= 60_000.0 {
-        format!("{} min", trim_number(ms / 60_000.0))
-    } else if ms >= 1000.0 {
-        format!("{} s", trim_number(ms / 1000.0))
-    } else {
-        format!("{} ms", trim_number(ms))
-    }
-}
-
-/// A number with at most two decimals and no trailing zeros.
-fn trim_number(v: f64) -> String {
-    let s = fixed(v, 2);
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    s.to_owned()
-}
-
-/// `v` with `decimals` decimals, never "-0.0": a value that rounds to
-/// zero is written without a sign. Every figure people read goes through
-/// it.
-pub fn fixed(v: f64, decimals: usize) -> String {
-    let s = format!("{v:.decimals$}");
-    match s.strip_prefix('-') {
-        Some(rest) if rest.chars().all(|c| c == '0' || c == '.') => rest.to_owned(),
-        _ => s,
-    }
-}
-
 /// A distribution in words: `LogNormal, mean 25 ms, sd 10 ms`.
 pub fn describe_distribution(d: &Distribution) -> String {
     match *d {
-        Distribution::Constant { ms } => format!("constant {}", format_ms(ms)),
+        Distribution::Constant { ms } => format!("constant {}", setting_ms(ms)),
         Distribution::Exponential { mean_ms } => {
-            format!("exponential, mean {}", format_ms(mean_ms))
+            format!("exponential, mean {}", setting_ms(mean_ms))
         }
         Distribution::LogNormal { mean_ms, sd_ms } => format!(
             "log-normal, mean {}, sd {}",
-            format_ms(mean_ms),
-            format_ms(sd_ms)
+            setting_ms(mean_ms),
+            setting_ms(sd_ms)
         ),
         Distribution::Uniform { min_ms, max_ms } => {
-            format!("uniform {} – {}", format_ms(min_ms), format_ms(max_ms))
+            format!("uniform {} – {}", setting_ms(min_ms), setting_ms(max_ms))
         }
         Distribution::Gamma { mean_ms, sd_ms } => format!(
             "gamma, mean {}, sd {}",
-            format_ms(mean_ms),
-            format_ms(sd_ms)
+            setting_ms(mean_ms),
+            setting_ms(sd_ms)
         ),
         Distribution::Erlang { k, mean_ms } => {
-            format!("Erlang, {k} phases, mean {}", format_ms(mean_ms))
+            format!("Erlang, {k} phases, mean {}", setting_ms(mean_ms))
         }
         Distribution::Empirical { ref values_ms } => format!(
             "{} measured values, mean {}",
             values_ms.len(),
-            format_ms(d.mean_ms())
+            setting_ms(d.mean_ms())
         ),
         Distribution::Histogram { ref buckets } => format!(
             "histogram of {} buckets, mean {}",
             buckets.len(),
-            format_ms(d.mean_ms())
+            setting_ms(d.mean_ms())
         ),
     }
 }
 
-/// An availability in words: `99.5% up`, `up 99% (MTTF 1 h, MTTR 36 s)`.
+/// An availability in words: `99.5 % up`, `99 % up (MTTF 1 h, MTTR 36 s)`.
 pub fn describe_availability(a: &Availability) -> String {
     match *a {
         Availability::Always => "always up".into(),
-        Availability::Fraction(f) => format!("{}% up", trim_number(f * 100.0)),
+        Availability::Fraction(f) => format!("{} up", setting_percent(f)),
         Availability::Mttf { mttf_s, mttr_s } => format!(
-            "{}% up (MTTF {}, MTTR {})",
-            trim_number(a.fraction_up() * 100.0),
-            format_ms(mttf_s * 1000.0),
-            format_ms(mttr_s * 1000.0)
+            "{} up (MTTF {}, MTTR {})",
+            setting_percent(a.fraction_up()),
+            setting_ms(mttf_s * 1000.0),
+            setting_ms(mttr_s * 1000.0)
         ),
     }
 }
@@ -641,12 +609,11 @@ pub fn node_caption(node: &Node) -> String {
             );
             if let Some(op) = s.operations.first() {
                 caption.push_str(" · ");
-                caption.push_str(&format_ms(op.mean_work_ms()));
+                caption.push_str(&setting_ms(op.mean_work_ms()));
             }
             if s.availability != Availability::Always {
                 caption.push_str(" · ");
-                caption.push_str(&trim_number(s.availability.fraction_up() * 100.0));
-                caption.push('%');
+                caption.push_str(&setting_percent(s.availability.fraction_up()));
             }
             caption
         }
@@ -668,7 +635,7 @@ pub fn node_caption(node: &Node) -> String {
                 crate::model::StoreKind::FileShare => "file share",
                 crate::model::StoreKind::DataLake => "data lake",
             };
-            format!("{kind} · {}", format_ms(d.read_latency.mean_ms()))
+            format!("{kind} · {}", setting_ms(d.read_latency.mean_ms()))
         }
         NodeKind::Client => String::new(),
     }
@@ -696,10 +663,7 @@ pub fn node_facts(node: &Node) -> Vec<(&'static str, String)> {
             }
             facts.push(("availability", describe_availability(&s.availability)));
             if s.error_rate > 0.0 {
-                facts.push((
-                    "error rate",
-                    format!("{}%", trim_number(s.error_rate * 100.0)),
-                ));
+                facts.push(("error rate", setting_percent(s.error_rate)));
             }
         }
         NodeKind::Broker(b) => {
@@ -758,7 +722,7 @@ pub fn dead_letter_joins(design: &Design) -> Vec<(usize, usize)> {
 pub fn link_limits(link: &Link) -> Vec<String> {
     let mut parts = Vec::new();
     if let Some(t) = link.timeout_ms {
-        parts.push(format!("timeout {}", format_ms(t)));
+        parts.push(format!("timeout {}", setting_ms(t)));
     }
     match link.retries {
         0 => {}
@@ -814,7 +778,7 @@ pub fn link_facts(design: &Design, link: &Link) -> Vec<(&'static str, String)> {
         ("latency", describe_distribution(&link.latency)),
     ];
     if let Some(t) = link.timeout_ms {
-        facts.push(("timeout", format_ms(t)));
+        facts.push(("timeout", setting_ms(t)));
     } else if link.style == Style::Sync {
         facts.push(("timeout", "none: waits for ever".into()));
     }
@@ -824,8 +788,8 @@ pub fn link_facts(design: &Design, link: &Link) -> Vec<(&'static str, String)> {
             format!(
                 "{} (backoff {} ×{})",
                 link.retries,
-                format_ms(link.backoff_ms),
-                trim_number(link.backoff_multiplier)
+                setting_ms(link.backoff_ms),
+                setting(link.backoff_multiplier)
             ),
         ));
     }
@@ -844,7 +808,7 @@ pub fn describe_steps(steps: &[Step]) -> String {
     let parts: Vec<String> = steps
         .iter()
         .map(|step| match step {
-            Step::Work(d) => format!("work {}", format_ms(d.mean_ms())),
+            Step::Work(d) => format!("work {}", setting_ms(d.mean_ms())),
             Step::Reply => "reply".into(),
             Step::Parallel(s) => format!("{} in parallel", s.len()),
             Step::Sequence(s) => format!("{} in sequence", s.len()),
@@ -897,11 +861,7 @@ mod tests {
 
     #[test]
     fn figures_never_read_minus_zero() {
-        assert_eq!(fixed(-0.0, 1), "0.0");
-        assert_eq!(fixed(-0.04, 1), "0.0");
-        assert_eq!(fixed(-0.06, 1), "-0.1");
-        assert_eq!(fixed(2.345, 0), "2");
-        assert_eq!(format_ms(-0.001), "0 ms");
+        assert_eq!(setting_ms(-0.001), "0 ms");
     }
 
     #[test]
@@ -947,10 +907,10 @@ mod tests {
 
     #[test]
     fn durations_read_naturally() {
-        assert_eq!(format_ms(15.0), "15 ms");
-        assert_eq!(format_ms(0.25), "0.25 ms");
-        assert_eq!(format_ms(1500.0), "1.5 s");
-        assert_eq!(format_ms(120_000.0), "2 min");
+        assert_eq!(setting_ms(15.0), "15 ms");
+        assert_eq!(setting_ms(0.25), "0.25 ms");
+        assert_eq!(setting_ms(1500.0), "1.5 s");
+        assert_eq!(setting_ms(120_000.0), "2 min");
     }
 
     #[test]

@@ -36,7 +36,13 @@ fn simulate_prints_tables_a_person_can_read() {
     ] {
         assert!(text.contains(heading), "no {heading:?} in\n{text}");
     }
-    assert!(text.contains("place_order") && text.contains("fraud_detection -> customer"));
+    // People read display names, never ids; numbers never say NaN.
+    assert!(
+        text.contains("place_order") && text.contains("Fraud Detection → Customer"),
+        "{text}"
+    );
+    assert!(!text.contains("fraud_detection"), "an id in\n{text}");
+    assert!(!text.contains("NaN"), "{text}");
 }
 
 #[test]

@@ -3,6 +3,7 @@
 //! taken replication by replication (paired), which gives much tighter
 //! intervals than comparing two independent means.
 
+use crate::numbers::{count, duration, percent};
 use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
@@ -322,13 +323,8 @@ fn describe(entries: &[EntryChange]) -> (Vec<String>, Vec<String>) {
     let mut worse = Vec::new();
     for e in entries {
         let name = &e.entry_point;
-        let ms = |c: &Change| (fmt_ms(c.before.mean), fmt_ms(c.after.mean));
-        let pct = |c: &Change| {
-            (
-                format!("{:.2} %", c.before.mean * 100.0),
-                format!("{:.2} %", c.after.mean * 100.0),
-            )
-        };
+        let ms = |c: &Change| (duration(c.before.mean), duration(c.after.mean));
+        let pct = |c: &Change| (percent(c.before.mean), percent(c.after.mean));
         let mut good = Vec::new();
         if e.latency_p99_ms.clearly_down() {
             let (b, a) = ms(&e.latency_p99_ms);
@@ -395,19 +391,5 @@ fn describe(entries: &[EntryChange]) -> (Vec<String>, Vec<String>) {
 }
 
 fn services(n: usize) -> String {
-    if n == 1 {
-        "1 service".into()
-    } else {
-        format!("{n} services")
-    }
-}
-
-fn fmt_ms(ms: f64) -> String {
-    if !ms.is_finite() {
-        "-".into()
-    } else if ms >= 1000.0 {
-        format!("{:.2} s", ms / 1000.0)
-    } else {
-        format!("{ms:.0} ms")
-    }
+    count(n, "service", "services")
 }

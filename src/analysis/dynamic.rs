@@ -2,9 +2,9 @@
 //! stuck waiting, queues that keep growing, and failures that cascade up
 //! from below.
 
-use super::rules::{duration_ms, percent};
 use super::{Finding, RuleId, Severity};
 use crate::model::{Design, LinkIdx, NodeId, Style};
+use crate::numbers::{duration, percent};
 use crate::sim::{SimReport, WarningKind};
 
 /// Occupancy from which a saturated service is an error, not a warning.
@@ -191,7 +191,7 @@ fn cascade(design: &Design, report: &SimReport, out: &mut Vec<Finding>) {
                 "The failures started at {} and travelled up the synchronous calls to {}'s callers: a cascade. Every blocking caller between them failed with it (fail fast is the better case; without timeouts the callers would also have hung for ever). Mean latency of the successes was {}. Cut the synchronous path to {} where the answer is not needed at once, or give the callers a fallback.",
                 name(design, root),
                 entry.name,
-                duration_ms(result.latency_ms.mean.mean),
+                duration(result.latency_ms.mean.mean),
                 name(design, root)
             ),
             nodes: std::iter::once(entry.target.clone())

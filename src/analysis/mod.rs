@@ -22,9 +22,6 @@ use crate::model::{Design, LinkIdx, NodeId};
 use crate::sim::SimReport;
 
 pub use rules::EntrySummary;
-/// The app writes percentages the way findings do.
-#[cfg(feature = "gui")]
-pub(crate) use rules::percent;
 
 /// How much a finding matters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

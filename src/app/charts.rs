@@ -11,8 +11,9 @@ use egui_plot::{
 };
 
 use crate::model::{Design, NodeKind};
+use crate::numbers::fixed;
 use crate::sim::{LatencyDistribution, TimeSeries};
-use crate::visual::{Theme, fixed, series_color, style_color};
+use crate::visual::{Theme, series_color, style_color};
 
 use super::canvas::{self, paint};
 use super::legend;
@@ -90,7 +91,7 @@ fn round_ticks() -> impl Fn(egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
 /// A tick's label: the value in as few digits as it needs, and its unit.
 fn tick_label(value: f64, unit: &str) -> String {
     let digits = if value.fract().abs() < 1e-9 { 0 } else { 1 };
-    let number = crate::visual::fixed(value, digits);
+    let number = fixed(value, digits);
     if unit.is_empty() {
         number
     } else {

@@ -7,9 +7,10 @@ use std::collections::HashMap;
 
 use egui::{Align2, Color32, FontId, Painter, Pos2, Shape, Stroke, Ui, vec2};
 
-use crate::analysis::{EntrySummary, Finding, percent};
+use crate::analysis::{EntrySummary, Finding};
 use crate::model::{Design, LinkIdx, NodeId, NodeIdx};
-use crate::visual::{Emphasis, Palette, Theme, format_ms};
+use crate::numbers::{duration, fixed, percent};
+use crate::visual::{Emphasis, Palette, Theme};
 
 use super::analysed::Analysed;
 use super::canvas::{OverlayPainter, ScreenFromGraph, paint};
@@ -146,8 +147,8 @@ pub fn entry_callout_lines(summary: &EntrySummary) -> [String; 2] {
             } else {
                 "s"
             },
-            format_ms(summary.chain_latency_ms),
-            crate::visual::fixed(summary.held_connections, 1)
+            duration(summary.chain_latency_ms),
+            fixed(summary.held_connections, 1)
         ),
     ]
 }

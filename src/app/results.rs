@@ -5,38 +5,30 @@
 
 use egui::{CollapsingHeader, Grid, RichText, ScrollArea, Ui};
 
-use crate::analysis::percent;
 use crate::model::{Design, NodeKind};
+use crate::numbers::{self, Measure, duration, fixed};
 use crate::sim::{Estimate, SimReport};
-use crate::visual::{fixed, format_ms};
 
 use super::run::RunOutcome;
 
-/// `mean ± half-width`, each written by `fmt`, or just the mean when
-/// there is no interval (one replication); a dash when undefined.
-pub fn with_interval(e: &Estimate, fmt: impl Fn(f64) -> String) -> String {
-    if !e.mean.is_finite() {
-        return "–".into();
-    }
-    match e.ci95 {
-        Some(h) if h.is_finite() => format!("{} ± {}", fmt(e.mean), fmt(h)),
-        _ => fmt(e.mean),
-    }
+/// A count: `5519 ± 117`.
+fn count(e: &Estimate) -> String {
+    numbers::estimate(e, Measure::Count)
 }
 
-/// A count or rate with `digits` decimals.
-fn estimate(e: &Estimate, digits: usize) -> String {
-    with_interval(e, |v| fixed(v, digits))
+/// A rate or other number.
+fn plain(e: &Estimate) -> String {
+    numbers::estimate(e, Measure::Plain)
 }
 
 /// A share as a percentage.
 fn share(e: &Estimate) -> String {
-    with_interval(e, percent)
+    numbers::estimate(e, Measure::Percent)
 }
 
-/// A latency in ms.
+/// A latency.
 fn latency(e: &Estimate) -> String {
-    with_interval(e, format_ms)
+    numbers::estimate(e, Measure::Ms)
 }
 
 /// Draws the results of `outcome`; `stale` when the design changed since.
@@ -69,7 +61,7 @@ fn run_ui(ui: &mut Ui, report: &SimReport) {
         report.seed,
         if runs == 1 { "" } else { "s" },
         report.load_multiplier,
-        format_ms(wall),
+        duration(wall),
     ));
     for w in report.warnings() {
         ui.colored_label(ui.visuals().warn_fg_color, format!("⚠ {}", w.message));
@@ -91,9 +83,9 @@ fn entries_ui(ui: &mut Ui, design: &Design, report: &SimReport) {
                             ui.label(value);
                             ui.end_row();
                         };
-                        row("Requests", estimate(&e.attempted, 0));
+                        row("Requests", count(&e.attempted));
                         row("Availability", share(&e.availability));
-                        row("Throughput", format!("{} /s", estimate(&e.throughput_per_s, 1)));
+                        row("Throughput", format!("{} /s", plain(&e.throughput_per_s)));
                         let f = &e.failed;
                         let failed = f.down.mean + f.timeout.mean + f.error.mean + f.rejected.mean + f.unfinished.mean;
                         row(
@@ -195,15 +187,15 @@ fn brokers_ui(ui: &mut Ui, design: &Design, report: &SimReport) {
                     for b in &report.results.brokers {
                         let id = b.node.as_str().into();
                         ui.label(design.display_name(&id));
-                        ui.label(estimate(&b.published, 0));
-                        ui.label(estimate(&b.requests, 0));
+                        ui.label(count(&b.published));
+                        ui.label(count(&b.requests));
                         ui.label(format!(
                             "{} / {} / {}",
                             fixed(b.mean_backlog.mean, 1),
                             fixed(b.max_backlog.mean, 0),
                             fixed(b.backlog_at_end.mean, 0)
                         ));
-                        ui.label(estimate(&b.dead_lettered, 0));
+                        ui.label(count(&b.dead_lettered));
                         ui.end_row();
                     }
                 });

@@ -8,17 +8,16 @@
 use egui::{DragValue, Grid, ProgressBar, RichText, ScrollArea, Ui};
 
 use crate::advice::{self, Advice, Change, Evaluation, RefactorError, Suggestion};
-use crate::analysis::percent;
 use crate::model::{Design, LinkIdx, NodeId, NodeIdx};
+use crate::numbers::{self, Measure, percent};
 use crate::sim::{self, SimOptions};
-use crate::visual::{Emphasis, NodeShape, Palette, Theme, format_ms};
+use crate::visual::{Emphasis, NodeShape, Palette, Theme};
 
 use super::analysed::Analysed;
 use super::canvas::{self, OverlayPainter, paint};
 use super::charts;
 use super::document::{Document, Origin};
 use super::focus::Emphases;
-use super::results;
 use super::run::job::{Job, Polled, Workload};
 use super::run::{RunSettings, same_behaviour};
 
@@ -137,9 +136,6 @@ struct Measuring {
     design: Design,
     settings: RunSettings,
 }
-
-/// How a figure is written.
-type Format<'a> = &'a dyn Fn(f64) -> String;
 
 /// The panel's state between frames.
 #[derive(Debug)]
@@ -398,7 +394,7 @@ fn heading_ui(ui: &mut Ui, rank: usize, suggestion: &Suggestion) {
 
 /// What the measurement found, in sentences.
 fn measured_ui(ui: &mut Ui, e: &Evaluation, palette: &Palette) {
-    let benefit = crate::visual::fixed(e.benefit, 2);
+    let benefit = numbers::fixed(e.benefit, 2);
     let sign = if benefit.starts_with('-') { "" } else { "+" };
     ui.weak(format!("benefit {sign}{benefit}"))
         .on_hover_text("Relative fall in failures and in p99 latency (and half the fall in time until all triggered work is done), averaged over entry points, plus a tenth per finding resolved");
@@ -454,24 +450,20 @@ fn buttons_ui(
     (action, compare)
 }
 
-/// `before → after (±ci)` for a change measured in `unit`.
-fn change_cells(ui: &mut Ui, c: &Change, fmt: Format<'_>) {
-    ui.label(fmt(c.before.mean));
-    ui.label(fmt(c.after.mean));
-    let sign = if c.difference.mean > 0.0 { "+" } else { "" };
-    ui.label(format!(
-        "{sign}{}",
-        results::with_interval(&c.difference, fmt)
-    ));
+/// Before, after, and the paired difference with its sign and interval,
+/// so a change of −63 ms ± 80 ms never reads as "no change".
+fn change_cells(ui: &mut Ui, c: &Change, measure: Measure) {
+    ui.label(numbers::value(c.before.mean, measure));
+    ui.label(numbers::value(c.after.mean, measure));
+    ui.label(numbers::difference(c.difference, measure));
 }
 
 /// The comparison: per entry point, per service, findings, distributions.
 fn compare_ui(ui: &mut Ui, advice: &Advice, e: &Evaluation) {
     ui.label(RichText::new(&e.suggestion.description).strong());
     ui.weak(format!(
-        "{} replication{} from seed {}, paired before and after",
-        advice.replications,
-        if advice.replications == 1 { "" } else { "s" },
+        "{} from seed {}, paired before and after",
+        numbers::count(advice.replications as usize, "replication", "replications"),
         advice.seed
     ));
     // The distributions first, so they are never below the fold; the
@@ -485,8 +477,6 @@ fn compare_ui(ui: &mut Ui, advice: &Advice, e: &Evaluation) {
     );
     ui.add_space(4.0);
     ScrollArea::vertical().max_height(360.0).show(ui, |ui| {
-        let ms = |v: f64| format_ms(v);
-        let pct = |v: f64| percent(v);
         for entry in &e.entry_points {
             ui.add_space(4.0);
             ui.label(RichText::new(format!("Entry point {}", entry.entry_point)).strong());
@@ -498,15 +488,19 @@ fn compare_ui(ui: &mut Ui, advice: &Advice, e: &Evaluation) {
                         ui.label(RichText::new(h).small().strong());
                     }
                     ui.end_row();
-                    let rows: [(&str, &Change, Format<'_>); 4] = [
-                        ("Latency p50", &entry.latency_p50_ms, &ms),
-                        ("Latency p99", &entry.latency_p99_ms, &ms),
-                        ("Availability", &entry.availability, &pct),
-                        ("All work done p99", &entry.flow_completion_p99_ms, &ms),
+                    let rows: [(&str, &Change, Measure); 4] = [
+                        ("Latency p50", &entry.latency_p50_ms, Measure::Ms),
+                        ("Latency p99", &entry.latency_p99_ms, Measure::Ms),
+                        ("Availability", &entry.availability, Measure::Percent),
+                        (
+                            "All work done p99",
+                            &entry.flow_completion_p99_ms,
+                            Measure::Ms,
+                        ),
                     ];
-                    for (label, change, fmt) in rows {
+                    for (label, change, measure) in rows {
                         ui.label(label);
-                        change_cells(ui, change, fmt);
+                        change_cells(ui, change, measure);
                         ui.end_row();
                     }
                     for (label, c) in [

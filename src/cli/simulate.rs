@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+use archsim::model::{Design, NodeId};
+use archsim::numbers::{self, Measure};
 use archsim::report::json;
 use archsim::sim::{self, Estimate, SimOptions, SimReport};
 use archsim::terminal::one_line;
@@ -63,7 +65,7 @@ pub fn run(args: &Args) -> u8 {
     if args.json {
         output::document(&json::to_string("simulation", &report));
     } else {
-        for line in tables(&report) {
+        for line in tables(&design, &report) {
             outln!("{line}");
         }
     }
@@ -71,21 +73,21 @@ pub fn run(args: &Args) -> u8 {
 }
 
 /// The report as aligned text tables, line by line (each printed escaped,
-/// so a name cannot break a table).
-fn tables(r: &SimReport) -> Vec<String> {
+/// so a name cannot break a table). Nodes by their display names.
+fn tables(design: &Design, r: &SimReport) -> Vec<String> {
+    let name = |id: &str| design.display_name(&NodeId::new(id)).to_owned();
     let events: u64 = r.runs.iter().map(|i| i.events).sum();
     let wall: f64 = r.runs.iter().map(|i| i.wall_ms).sum();
     let mut out = vec![
         r.design.clone(),
         format!(
-            "simulated {} s of arrivals (first {} s not measured), seed {}, {} replication{}, {} events in {:.2} s of CPU",
-            r.duration_s,
-            r.warmup_s,
+            "simulated {} of arrivals (first {} not measured), seed {}, {}, {} in {} of CPU",
+            numbers::setting_ms(r.duration_s * 1e3),
+            numbers::setting_ms(r.warmup_s * 1e3),
             r.seed,
-            r.replications,
-            if r.replications == 1 { "" } else { "s" },
-            events,
-            wall / 1e3
+            numbers::count(r.replications as usize, "replication", "replications"),
+            numbers::count(events as usize, "event", "events"),
+            numbers::duration(wall)
         ),
         String::new(),
     ];
@@ -94,9 +96,9 @@ fn tables(r: &SimReport) -> Vec<String> {
         "attempted",
         "succeeded",
         "availability",
-        "p50 ms",
-        "p99 ms",
-        "flow p99 ms",
+        "p50",
+        "p99",
+        "flow p99",
         "failures",
     ]);
     for e in &r.results.entry_points {
@@ -112,9 +114,9 @@ fn tables(r: &SimReport) -> Vec<String> {
             count(&e.attempted),
             count(&e.succeeded),
             percent(&e.availability),
-            number(&e.latency_ms.p50),
-            number(&e.latency_ms.p99),
-            number(&e.flow_completion_ms.p99),
+            ms(&e.latency_ms.p50),
+            ms(&e.latency_ms.p99),
+            ms(&e.flow_completion_ms.p99),
             failures.join(", "),
         ]);
     }
@@ -131,12 +133,12 @@ fn tables(r: &SimReport) -> Vec<String> {
     ]);
     for s in &r.results.services {
         t.row(vec![
-            s.node.clone(),
+            name(&s.node),
             percent(&s.occupancy),
             percent(&s.utilisation),
             percent(&s.blocked_share),
             number(&s.mean_queue),
-            number(&s.max_queue),
+            count(&s.max_queue),
             number(&s.queue_at_end),
             number(&s.arrival_rate_per_s),
         ]);
@@ -152,9 +154,16 @@ fn tables(r: &SimReport) -> Vec<String> {
         "retries",
         "lost",
     ]);
-    for l in &r.results.links {
+    for (link, l) in design.links.iter().zip(&r.results.links) {
         t.row(vec![
-            l.link.clone(),
+            match &link.name {
+                Some(n) => format!(
+                    "{} → {} ({n})",
+                    name(link.from.as_str()),
+                    name(link.to.as_str())
+                ),
+                None => format!("{} → {}", name(link.from.as_str()), name(link.to.as_str())),
+            },
             count(&l.messages),
             count(&l.max_in_flight),
             count(&l.timeouts),
@@ -177,7 +186,7 @@ fn tables(r: &SimReport) -> Vec<String> {
         ]);
         for b in &r.results.brokers {
             t.row(vec![
-                b.node.clone(),
+                name(&b.node),
                 count(&b.published),
                 count(&b.requests),
                 number(&b.mean_backlog),
@@ -192,34 +201,24 @@ fn tables(r: &SimReport) -> Vec<String> {
     out
 }
 
-fn with_ci(e: &Estimate, text: impl Fn(f64) -> String) -> String {
-    if e.mean.is_nan() {
-        return "-".into();
-    }
-    match e.ci95 {
-        Some(h) => format!("{} ±{}", text(e.mean), text(h)),
-        None => text(e.mean),
-    }
-}
-
+/// A count: `5519 ±117` is written `5519 ± 117`, as everywhere.
 fn count(e: &Estimate) -> String {
-    with_ci(e, |v| format!("{v:.0}"))
+    numbers::estimate(e, Measure::Count)
 }
 
+/// A mean or rate.
 fn number(e: &Estimate) -> String {
-    with_ci(e, |v| {
-        if v.abs() >= 100.0 {
-            format!("{v:.0}")
-        } else if v.abs() >= 10.0 {
-            format!("{v:.1}")
-        } else {
-            format!("{v:.2}")
-        }
-    })
+    numbers::estimate(e, Measure::Plain)
 }
 
+/// A fraction as a percentage.
 fn percent(e: &Estimate) -> String {
-    with_ci(e, |v| format!("{:.2}%", v * 100.0))
+    numbers::estimate(e, Measure::Percent)
+}
+
+/// A latency.
+fn ms(e: &Estimate) -> String {
+    numbers::estimate(e, Measure::Ms)
 }
 
 /// A plain text table with columns sized to their content.

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use archsim::advice::{self, Change, Evaluation};
 use archsim::analysis;
 use archsim::model::{Design, file};
+use archsim::numbers::{self, Measure};
 use archsim::report::json;
 use archsim::sim::SimOptions;
 
@@ -120,9 +121,9 @@ fn apply(design: &Design, id: &str, out: &std::path::Path) -> u8 {
 
 fn print_text(file: &str, advice: &advice::Advice) {
     outln!(
-        "{file}: {} suggestions, each simulated with {} replications from seed {} and compared with the design as it is",
-        advice.evaluations.len(),
-        advice.replications,
+        "{file}: {}, each simulated with {} from seed {} and compared with the design as it is",
+        numbers::count(advice.evaluations.len(), "suggestion", "suggestions"),
+        numbers::count(advice.replications as usize, "replication", "replications"),
         advice.seed
     );
     outln!();
@@ -160,22 +161,23 @@ fn print_one(rank: usize, e: &Evaluation) {
 }
 
 fn ms(c: &Change) -> String {
-    change(c, |v| format!("{v:.0}"), "ms")
+    change(c, Measure::Ms)
 }
 
 fn percent(c: &Change) -> String {
-    change(c, |v| format!("{:.2}", v * 100.0), "%")
+    change(c, Measure::Percent)
 }
 
-/// `before → after unit (±ci)` with the paired difference's interval.
-fn change(c: &Change, num: impl Fn(f64) -> String, unit: &str) -> String {
+/// `before → after (difference ± interval)`: the paired difference with
+/// its sign, so a −63 ms change with a ±80 ms interval cannot read as no
+/// change.
+fn change(c: &Change, measure: Measure) -> String {
     if c.before.mean.is_nan() && c.after.mean.is_nan() {
-        return "-".into();
+        return "–".into();
     }
-    let ci = c
-        .difference
-        .ci95
-        .map(|h| format!(" (change ±{})", num(h)))
-        .unwrap_or_default();
-    format!("{} → {} {unit}{ci}", num(c.before.mean), num(c.after.mean))
+    format!(
+        "{} ({})",
+        numbers::before_after(c.before.mean, c.after.mean, measure),
+        numbers::difference(c.difference, measure)
+    )
 }

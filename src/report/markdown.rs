@@ -3,6 +3,7 @@
 //! of user text is escaped ([`escape::markdown`]); code spans and fences
 //! are made longer than any run of backticks inside them.
 
+use crate::numbers;
 use std::fmt::Write as _;
 
 use crate::analysis::Severity;
@@ -30,7 +31,7 @@ fn more(out: &mut String, left_out: usize, what: &str) {
         let _ = writeln!(
             out,
             "… and {} (the HTML and JSON reports have them all).\n",
-            text::count(left_out, what, &format!("{what}s"))
+            numbers::count(left_out, what, &format!("{what}s"))
         );
     }
 }

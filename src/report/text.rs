@@ -1,106 +1,8 @@
-//! Numbers for people, the same in every report format: estimates with
-//! their 95 % intervals, before/after changes with a verdict, dates.
-//! Plain text; each format escapes it as it needs.
+//! Words for reports beside the numbers (which `crate::numbers` writes):
+//! the verdict on a before/after change, replications, dates.
 
 use crate::advice::Change;
-use crate::sim::Estimate;
-use crate::visual::fixed;
-
-/// What a number measures, which decides how it is written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Measure {
-    /// Milliseconds, written as ms or s.
-    Ms,
-    /// A fraction, written as a percentage.
-    Percent,
-    /// A count (a mean of counts may have decimals).
-    Count,
-    /// A rate or other number.
-    Plain,
-}
-
-/// Decimals that show `x` to about three significant digits.
-fn decimals(x: f64) -> usize {
-    let x = x.abs();
-    if x >= 100.0 || x == 0.0 {
-        0
-    } else if x >= 10.0 {
-        1
-    } else {
-        2
-    }
-}
-
-/// Decimals that show an interval's half-width `h` to two significant
-/// digits (none for wide intervals, at most four).
-fn interval_decimals(h: f64) -> usize {
-    if !(h.is_finite() && h > 0.0) {
-        return 0;
-    }
-    (1.0 - h.log10().floor()).clamp(0.0, 4.0) as usize
-}
-
-/// The value scaled to its unit, and the unit.
-fn scaled(v: f64, measure: Measure, seconds: bool) -> (f64, &'static str) {
-    match measure {
-        Measure::Ms if seconds => (v / 1000.0, " s"),
-        Measure::Ms => (v, " ms"),
-        Measure::Percent => (v * 100.0, " %"),
-        Measure::Count | Measure::Plain => (v, ""),
-    }
-}
-
-/// Decimals for a value of `measure` scaled to `x`, with no interval.
-fn plain_decimals(x: f64, measure: Measure) -> usize {
-    match measure {
-        Measure::Percent => 2,
-        Measure::Count if x.fract() == 0.0 => 0,
-        _ => decimals(x),
-    }
-}
-
-/// A single value: `211 ms`, `1.25 s`, `98.03 %`, `5519`; `–` when
-/// undefined.
-pub fn value(v: f64, measure: Measure) -> String {
-    if !v.is_finite() {
-        return "–".into();
-    }
-    let (x, unit) = scaled(v, measure, v.abs() >= 1000.0);
-    let d = plain_decimals(x, measure);
-    format!("{}{unit}", fixed(x, d))
-}
-
-/// An estimate as its value and, when there is one, the half-width of its
-/// interval: `("211.3 ms", Some("± 3.9 ms"))`. Both show as many digits as
-/// the interval allows.
-pub fn estimate_parts(e: &Estimate, measure: Measure) -> (String, Option<String>) {
-    match e.ci95 {
-        Some(h) if e.mean.is_finite() && h.is_finite() && h > 0.0 => {
-            let seconds = e.mean.abs() >= 1000.0;
-            let (x, unit) = scaled(e.mean, measure, seconds);
-            let (hx, _) = scaled(h, measure, seconds);
-            let most = match measure {
-                Measure::Percent => 2,
-                _ => decimals(x),
-            } + 1;
-            let d = interval_decimals(hx).min(most);
-            (
-                format!("{}{unit}", fixed(x, d)),
-                Some(format!("± {}{unit}", fixed(hx, d))),
-            )
-        }
-        _ => (value(e.mean, measure), None),
-    }
-}
-
-/// An estimate with its interval: `211.3 ms ± 3.9 ms`; without an interval
-/// (one replication) just the value.
-pub fn estimate(e: &Estimate, measure: Measure) -> String {
-    match estimate_parts(e, measure) {
-        (v, Some(pm)) => format!("{v} {pm}"),
-        (v, None) => v,
-    }
-}
+use crate::numbers::count;
 
 /// Which way is better for a figure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -143,40 +45,6 @@ impl Verdict {
     }
 }
 
-/// A difference with its sign and interval: `−93 ms ± 3 ms`, `+0.97 %`.
-pub fn difference(e: &Estimate, measure: Measure) -> String {
-    let text = estimate(
-        &Estimate {
-            mean: e.mean.abs(),
-            ci95: e.ci95,
-        },
-        measure,
-    );
-    if !e.mean.is_finite() || text == "–" {
-        return "–".into();
-    }
-    if e.mean == 0.0 && e.ci95.is_none_or(|h| h == 0.0) {
-        return text;
-    }
-    let sign = if e.mean < 0.0 { "−" } else { "+" };
-    format!("{sign}{text}")
-}
-
-/// `before → after` of a change, the unit once when both share it:
-/// `134 → 82.4 ms`, `1.2 s → 950 ms`.
-pub fn before_after(c: &Change, measure: Measure) -> String {
-    let (before, after) = (value(c.before.mean, measure), value(c.after.mean, measure));
-    match (before.rsplit_once(' '), after.rsplit_once(' ')) {
-        (Some((number, unit)), Some((_, same))) if unit == same => format!("{number} → {after}"),
-        _ => format!("{before} → {after}"),
-    }
-}
-
-/// A count of things: `1 finding`, `3 findings`.
-pub fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
 /// `1 replication`, `5 replications`.
 pub fn replications(n: u32) -> String {
     count(n as usize, "replication", "replications")
@@ -215,43 +83,6 @@ pub fn iso_utc(unix_s: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn e(mean: f64, ci95: Option<f64>) -> Estimate {
-        Estimate { mean, ci95 }
-    }
-
-    #[test]
-    fn estimates_show_as_many_digits_as_the_interval_allows() {
-        assert_eq!(
-            estimate(&e(211.34, Some(3.85)), Measure::Ms),
-            "211.3 ms ± 3.9 ms"
-        );
-        assert_eq!(
-            estimate(&e(5519.0, Some(117.0)), Measure::Plain),
-            "5519 ± 117"
-        );
-        assert_eq!(
-            estimate(&e(0.9803, Some(0.0022)), Measure::Percent),
-            "98.03 % ± 0.22 %"
-        );
-        assert_eq!(estimate(&e(1250.0, None), Measure::Ms), "1.25 s");
-        assert_eq!(estimate(&e(f64::NAN, None), Measure::Ms), "–");
-        assert_eq!(estimate(&e(20.0, None), Measure::Count), "20");
-        assert_eq!(estimate(&e(0.4, None), Measure::Count), "0.40");
-        assert_eq!(
-            estimate_parts(&e(134.3, Some(0.75)), Measure::Ms),
-            ("134.3 ms".to_owned(), Some("± 0.8 ms".to_owned()))
-        );
-    }
-
-    #[test]
-    fn differences_carry_a_sign() {
-        assert_eq!(
-            difference(&e(-93.0, Some(3.0)), Measure::Ms),
-            "−93.0 ms ± 3.0 ms"
-        );
-        assert_eq!(difference(&e(0.0097, None), Measure::Percent), "+0.97 %");
-    }
 
     #[test]
     fn dates_are_utc() {

@@ -37,6 +37,21 @@ fn t_975(dof: usize) -> f64 {
     TABLE.get_or_init(|| (0..KEPT).map(|d| compute(d.max(1))).collect())[dof]
 }
 
+impl From<&Estimate> for crate::numbers::Figure {
+    fn from(e: &Estimate) -> Self {
+        Self {
+            mean: e.mean,
+            ci95: e.ci95,
+        }
+    }
+}
+
+impl From<Estimate> for crate::numbers::Figure {
+    fn from(e: Estimate) -> Self {
+        (&e).into()
+    }
+}
+
 impl Estimate {
     /// The mean and confidence interval of `xs` (NaN values, from quantities
     /// undefined in some replication such as a percentile of no requests,

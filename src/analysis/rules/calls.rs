@@ -1,10 +1,11 @@
 //! Calls: timeouts, answers nobody needs, and links no step uses.
 
-use super::{Ctx, duration_ms};
+use super::Ctx;
 use crate::advice::Refactor;
 use crate::advice::nice_ms;
 use crate::analysis::{Finding, RuleId, Severity};
 use crate::model::{LinkIdx, Step, Style, walk};
+use crate::numbers::duration;
 
 /// Shortest timeout archsim proposes, ms.
 const MIN_TIMEOUT_MS: f64 = 100.0;
@@ -30,8 +31,8 @@ pub(super) fn no_timeout(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
                 "Every request-response needs a timeout. If {to} stops answering (it hangs, or the answer is lost), {from} {} for ever{}. A timeout turns an omission into a failure the caller can handle; about {} (three times the expected {}) leaves room for normal variation.",
                 if blocking { "keeps a worker waiting" } else { "keeps the request's state" },
                 if blocking { ", and once every worker waits, it stops serving anything" } else { "" },
-                duration_ms(timeout_ms),
-                duration_ms(expected),
+                duration(timeout_ms),
+                duration(expected),
             ),
             nodes: vec![link.from.clone(), link.to.clone()],
             links: vec![l],

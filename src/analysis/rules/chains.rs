@@ -1,10 +1,11 @@
 //! Blocking calls: long chains, cycles, calls made one after another that
 //! could run together, and long work behind a sync call.
 
+use crate::numbers::duration;
 use std::collections::HashSet;
 
+use super::Ctx;
 use super::coupling::background_candidates;
-use super::{Ctx, duration_ms};
 use crate::advice::Refactor;
 use crate::analysis::{Finding, RuleId, Severity};
 use petgraph::graph::NodeIndex;
@@ -27,7 +28,7 @@ pub(super) fn long_blocking_chain(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
         let explanation = format!(
             "Each caller in the chain holds a worker and a connection open while everything below it works: about {:.1} connections are held open along this chain at once at the entry point's rate, and a request spends about {} on it. Any of the {} services or {hops} network hops failing or slowing fails or slows the request, and a slow service at the end backs up every service above it (resource contention, connection exhaustion). Shorten the chain: move work the answer does not depend on to the background, or make calls asynchronous.",
             e.held_connections,
-            duration_ms(e.chain_latency_ms),
+            duration(e.chain_latency_ms),
             e.chain.len(),
         );
         let suggestions = background_candidates(ctx, e, &e.chain_links)
@@ -158,8 +159,8 @@ pub(super) fn sequential_fanout(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
             ),
             explanation: format!(
                 "Calls made in sequence cost the sum of their latencies (about {}); made in parallel they cost about the slowest one (at least {}, a little more since the slowest of several varies). If none needs another's answer, issue them together and wait for all.",
-                duration_ms(sum),
-                duration_ms(slowest)
+                duration(sum),
+                duration(slowest)
             ),
             nodes,
             links: links.clone(),
@@ -191,10 +192,10 @@ pub(super) fn long_running_sync(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
         let why = match link.timeout_ms {
             Some(t) if over_timeout => format!(
                 "takes about {} on average, longer than the caller's timeout of {}: most calls time out while the work goes on",
-                duration_ms(wait),
-                duration_ms(t)
+                duration(wait),
+                duration(t)
             ),
-            _ => format!("takes about {} on average", duration_ms(wait)),
+            _ => format!("takes about {} on average", duration(wait)),
         };
         let (from, to) = ctx.end_names(l);
         out.push(Finding {

@@ -1,12 +1,13 @@
 //! Temporal coupling: which services an entry point needs up at once, and
 //! services that many entry points need.
 
+use crate::numbers::percent;
 use std::collections::HashMap;
 
 use fixedbitset::FixedBitSet;
 use rayon::prelude::*;
 
-use super::{Ctx, EntrySummary, percent};
+use super::{Ctx, EntrySummary};
 use crate::advice::Refactor;
 use crate::analysis::graph::DesignGraph;
 use crate::analysis::{Finding, RuleId, Severity};

@@ -136,19 +136,3 @@ pub(crate) fn run(g: &DesignGraph<'_>) -> (Vec<Finding>, Vec<EntrySummary>) {
     calls::unused_link(&ctx, &mut findings);
     (findings, ctx.entries)
 }
-
-/// A percentage for people: `98.01 %`.
-pub(crate) fn percent(x: f64) -> String {
-    format!("{:.2} %", x * 100.0)
-}
-
-/// Milliseconds for people: `1.2 s`, `87 ms`, `0.4 ms`.
-pub(crate) fn duration_ms(ms: f64) -> String {
-    if ms >= 1000.0 {
-        format!("{:.1} s", ms / 1000.0)
-    } else if ms >= 10.0 {
-        format!("{ms:.0} ms")
-    } else {
-        format!("{ms:.1} ms")
-    }
-}

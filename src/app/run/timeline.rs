@@ -6,7 +6,8 @@
 use egui::{Color32, Rect, Response, Sense, Stroke, Ui, Vec2, WidgetInfo, pos2, vec2};
 
 use crate::model::{Design, Fault};
-use crate::visual::{Palette, fixed, live_colors};
+use crate::numbers::fixed;
+use crate::visual::{Palette, live_colors};
 
 use super::super::canvas::{self, paint};
 use super::playback::Playback;

@@ -4,8 +4,9 @@
 use crate::advice::{Change, Counts, Evaluation};
 
 use super::super::gather::Report;
-use super::super::text::{self, Better, Measure, Verdict};
+use super::super::text::{Better, Verdict};
 use super::{Cell, NUM, TEXT, Table, Tone};
+use crate::numbers::{self, Measure};
 
 /// Why some suggestions were not measured, when some were not.
 pub fn unmeasured_note(report: &Report) -> Option<String> {
@@ -13,7 +14,7 @@ pub fn unmeasured_note(report: &Report) -> Option<String> {
     (n > 0).then(|| {
         format!(
             "{} not measured, to keep the report quick: it measures the first {} (those of the most severe findings first). `archsim suggest` measures them all.",
-            text::count(n, "more suggestion was", "more suggestions were"),
+            numbers::count(n, "more suggestion was", "more suggestions were"),
             report.advice.evaluations.len()
         )
     })
@@ -31,9 +32,9 @@ fn change_cell(c: &Change, m: Measure, better: Better) -> Cell {
     };
     let d = &c.difference;
     let unchanged = d.mean == 0.0 && d.ci95.is_none_or(|h| h == 0.0);
-    let change = text::difference(d, m);
+    let change = numbers::difference(d, m);
     Cell {
-        text: text::before_after(c, m),
+        text: numbers::before_after(c.before.mean, c.after.mean, m),
         interval: (change != "–" && !unchanged).then(|| format!("({change}{word})")),
         tone,
     }

@@ -6,8 +6,8 @@ use crate::model::{Design, NodeId};
 use crate::sim::Estimate;
 
 use super::super::gather::Report;
-use super::super::text::{self, Measure};
 use super::{Cell, NUM, TEXT, Table, est};
+use crate::numbers::{self, Measure};
 
 /// The static summary of entry point `name`.
 fn summary_of<'a>(report: &'a Report, name: &str) -> Option<&'a EntrySummary> {
@@ -44,7 +44,7 @@ pub fn summary(report: &Report) -> Table {
         let chain_text = match s {
             Some(s) if !s.chain_links.is_empty() => format!(
                 "{}: {}",
-                text::count(s.chain_links.len(), "call", "calls"),
+                numbers::count(s.chain_links.len(), "call", "calls"),
                 chain(&report.design, &s.chain)
             ),
             _ => "none".into(),
@@ -53,10 +53,10 @@ pub fn summary(report: &Report) -> Table {
             entry.name.clone().into(),
             est(&r.latency_ms.p99, Measure::Ms),
             est(&r.availability, Measure::Percent),
-            text::count(coupling, "service", "services").into(),
+            numbers::count(coupling, "service", "services").into(),
             s.map_or_else(
                 || "–".to_owned(),
-                |s| text::value(s.compound_availability, Measure::Percent),
+                |s| numbers::value(s.compound_availability, Measure::Percent),
             )
             .into(),
             chain_text.into(),
@@ -89,7 +89,7 @@ pub fn entry_results(report: &Report) -> Table {
             .by_cause()
             .into_iter()
             .filter(|(_, v)| v.mean > 0.0)
-            .map(|(k, v)| format!("{k} {}", text::estimate(v, Measure::Count)))
+            .map(|(k, v)| format!("{k} {}", numbers::estimate(v, Measure::Count)))
             .collect();
         t.row(vec![
             e.name.clone().into(),

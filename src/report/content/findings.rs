@@ -2,9 +2,9 @@
 
 use crate::analysis::{Finding, Severity};
 use crate::model::Design;
+use crate::numbers;
 
 use super::super::gather::Report;
-use super::super::text;
 use super::measurable;
 
 /// The findings by severity, to start a sentence: `2 warnings, 1 note`,
@@ -25,7 +25,7 @@ pub fn findings_count(report: &Report) -> String {
     ]
     .iter()
     .filter(|(s, _, _)| count(*s) > 0)
-    .map(|(s, one, many)| text::count(count(*s), one, many))
+    .map(|(s, one, many)| numbers::count(count(*s), one, many))
     .collect();
     if parts.is_empty() {
         "No findings".into()
@@ -38,8 +38,8 @@ pub fn findings_count(report: &Report) -> String {
 pub fn headline(report: &Report) -> Vec<String> {
     let mut lines = vec![format!(
         "{} in this design; {} measured.",
-        text::count(report.analysis.findings.len(), "finding", "findings"),
-        text::count(report.advice.evaluations.len(), "suggestion", "suggestions"),
+        numbers::count(report.analysis.findings.len(), "finding", "findings"),
+        numbers::count(report.advice.evaluations.len(), "suggestion", "suggestions"),
     )];
     match report.advice.evaluations.first() {
         Some(best) if measurable(best) => lines.push(format!(
@@ -56,7 +56,7 @@ pub fn headline(report: &Report) -> Vec<String> {
     if warnings > 0 {
         lines.push(format!(
             "The simulation warned about {}: see Simulation.",
-            text::count(warnings, "problem", "problems")
+            numbers::count(warnings, "problem", "problems")
         ));
     }
     lines

@@ -11,7 +11,7 @@ mod scenario;
 
 use crate::sim::Estimate;
 
-use super::text::{self, Measure};
+use crate::numbers::{self, Measure};
 
 pub use advice::{changes, evaluation, measurable, unmeasured_note};
 pub use figures::{brokers, entry_results, links, services, summary};
@@ -63,7 +63,7 @@ impl From<String> for Cell {
 
 /// An estimate's cell: the value, and its interval apart.
 pub(super) fn est(e: &Estimate, m: Measure) -> Cell {
-    let (text, interval) = text::estimate_parts(e, m);
+    let (text, interval) = numbers::estimate_parts(e, m);
     Cell {
         text,
         interval,

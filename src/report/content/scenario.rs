@@ -2,10 +2,11 @@
 //! replications, the version and date.
 
 use crate::model::{Arrival, Design, EntryPoint, Fault, LinkRef, Load};
-use crate::visual::{describe_distribution, format_ms};
+use crate::numbers::{self, Measure, setting_ms};
+use crate::visual::describe_distribution;
 
 use super::super::gather::Report;
-use super::super::text::{self, Measure};
+use super::super::text;
 
 /// How requests arrive at an entry point.
 pub fn load(entry: &EntryPoint) -> String {
@@ -22,7 +23,7 @@ pub fn load(entry: &EntryPoint) -> String {
         ),
         Load::Closed { users, think_time } => format!(
             "{} each waiting for the answer, then thinking ({})",
-            text::count(*users as usize, "user", "users"),
+            numbers::count(*users as usize, "user", "users"),
             describe_distribution(think_time)
         ),
     }
@@ -32,12 +33,12 @@ pub fn load(entry: &EntryPoint) -> String {
 pub fn fault(f: &Fault, design: &Design) -> String {
     let node = |id: &crate::model::NodeId| design.display_name(id).to_owned();
     let link = |l: &LinkRef| format!("{} → {}", node(&l.from), node(&l.to));
-    let percent = |x: f64| text::value(x, Measure::Percent);
+    let percent = |x: f64| numbers::value(x, Measure::Percent);
     let window = |at: f64, length: f64| {
         format!(
             "from {} for {}",
-            format_ms(at * 1000.0),
-            format_ms(length * 1000.0)
+            setting_ms(at * 1000.0),
+            setting_ms(length * 1000.0)
         )
     };
     match f {
@@ -80,7 +81,7 @@ pub fn fault(f: &Fault, design: &Design) -> String {
             "{} of the messages on {} are poison: each kills a worker, which restarts after {}",
             percent(*fraction),
             link(l),
-            format_ms(restart_s * 1000.0)
+            setting_ms(restart_s * 1000.0)
         ),
     }
 }
@@ -95,9 +96,9 @@ pub fn provenance(report: &Report) -> Vec<(&'static str, String)> {
             "simulated",
             format!(
                 "{} of arrivals, the first {} not measured (warm-up), then up to {} to finish",
-                format_ms(sim.duration_s * 1000.0),
-                format_ms(sim.warmup_s * 1000.0),
-                format_ms(design.scenario.drain_s * 1000.0)
+                setting_ms(sim.duration_s * 1000.0),
+                setting_ms(sim.warmup_s * 1000.0),
+                setting_ms(design.scenario.drain_s * 1000.0)
             ),
         ),
         (

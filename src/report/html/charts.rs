@@ -3,6 +3,7 @@
 //! the tables of every figure with its interval.
 
 use crate::model::{Design, NodeKind};
+use crate::numbers;
 use crate::sim::{EntrySeries, NodeSeries, TimeSeries};
 use crate::visual::{Theme, series_color};
 
@@ -10,7 +11,6 @@ use super::super::content;
 use super::super::gather::Report;
 use super::super::markup::Markup;
 use super::super::svg::{self, Chart, Series, Unit};
-use super::super::text;
 use super::{section, table};
 
 /// Most lines in the occupancy and backlog charts: more would be a tangle.
@@ -159,7 +159,7 @@ pub fn simulation(m: &mut Markup, report: &Report) {
             &[],
             &format!(
                 "The design as it is, simulated {} with seeds from {}. The charts follow the first replication over time in buckets; the tables give every figure as the mean over replications with its 95 % interval, for the measured window after warm-up.",
-                text::count(sim.replications as usize, "time", "times"),
+                numbers::count(sim.replications as usize, "time", "times"),
                 sim.seed
             ),
         );
@@ -185,7 +185,7 @@ pub fn simulation(m: &mut Markup, report: &Report) {
             let note = format!(
                 "Replication 1 (seed {}), buckets of {} s; shaded: warm-up, not measured.",
                 sim.seed,
-                text::value(s.bucket_s, text::Measure::Plain)
+                numbers::value(s.bucket_s, numbers::Measure::Plain)
             );
             m.el("div", &[("class", "charts")], |m| {
                 let chart = Chart { y_label: "ms", unit: Unit::Ms, series: latency(report, s), ..base("Client latency over time") };
