@@ -27,6 +27,12 @@ pub struct Args {
     /// blocked workers, growing queues, cascades).
     #[arg(long)]
     simulate: bool,
+    /// With --simulate: independent runs (seeds seed, seed+1, ...). A
+    /// dynamic finding is raised only when its effect clearly exceeds its
+    /// threshold over them (the 95 % interval), so a gate does not cry
+    /// wolf on one unlucky run.
+    #[arg(long, short = 'r', default_value_t = 10, value_name = "R", value_parser = clap::value_parser!(u32).range(1..))]
+    replications: u32,
     /// Print each finding's explanation and suggestions too.
     #[arg(long)]
     explain: bool,
@@ -76,7 +82,7 @@ pub fn run(args: &Args) -> u8 {
     let mut code = EXIT_OK;
     let mut reports = Vec::new();
     for path in &args.files {
-        let report = check_one(path, args.simulate.then_some(limits));
+        let report = check_one(path, args.simulate.then_some((limits, args.replications)));
         if !report.valid {
             code = EXIT_INVALID;
         } else if code == EXIT_OK
@@ -109,8 +115,9 @@ pub fn run(args: &Args) -> u8 {
     code
 }
 
-/// Loads, analyses and (with `simulate`'s limits) simulates one file.
-fn check_one(path: &Path, simulate: Option<Limits>) -> FileReport {
+/// Loads, analyses and (with `simulate`'s limits and replications)
+/// simulates one file.
+fn check_one(path: &Path, simulate: Option<(Limits, u32)>) -> FileReport {
     let file = path.display().to_string();
     let design = match input::load(path) {
         Ok(d) => d,
@@ -125,11 +132,12 @@ fn check_one(path: &Path, simulate: Option<Limits>) -> FileReport {
     };
     let mut analysis = analysis::analyse(&design);
     let mut errors = Vec::new();
-    if let Some(limits) = simulate {
+    if let Some((limits, replications)) = simulate {
         match sim::simulate(
             &design,
             &SimOptions {
                 series_buckets: Some(40),
+                replications,
                 limits,
                 ..SimOptions::default()
             },
