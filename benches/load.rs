@@ -122,6 +122,7 @@ fn design(cells: usize) -> Design {
                 client,
                 target: svc(i),
                 operation: Some("handle".into()),
+                objectives: Default::default(),
                 load: Load::Open {
                     arrival: archsim::model::Arrival::Poisson,
                     rate_per_s: 20.0,

@@ -377,3 +377,114 @@ fn fmt_on_a_missing_file_gives_the_same_hint_as_check() {
     };
     assert_eq!(hint("fmt"), hint("check"));
 }
+
+// --- objectives (check --slo) ---------------------------------------------
+
+/// An M/M/1 server (mean 100 ms, 5 requests a second) whose entry point
+/// promises `objectives`.
+fn mm1_with_objectives(dir: &Path, objectives: &str) -> PathBuf {
+    write_temp(
+        dir,
+        "mm1.archsim.ron",
+        &format!(
+            r#"(
+    format: 2,
+    name: "M/M/1 with objectives",
+    nodes: [
+        (id: "client", name: "Client", kind: Client),
+        (id: "server", name: "Server", kind: Service(workers: 1, operations: [(name: "serve", steps: [Work(Exponential(mean_ms: 100))])])),
+    ],
+    links: [(from: "client", to: "server", style: sync, latency: Constant(ms: 0), timeout_ms: 60000)],
+    entry_points: [(name: "request", client: "client", target: "server", load: Open(arrival: Poisson, rate_per_s: 5), objectives: {objectives})],
+    scenario: (duration_s: 2000, warmup_s: 100, seed: 1),
+)"#
+        ),
+    )
+}
+
+#[test]
+fn check_slo_gates_on_objectives_as_queueing_theory_predicts() {
+    // M/M/1: sojourn times are exponential with rate mu - lambda = 5/s, so
+    // the mean is 200 ms and the p99 ln(100)/5 s = 921 ms; at 1.6 times
+    // the load (lambda = 8) they are 500 ms and 2.30 s.
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let p99 = (100f64).ln() / 5.0 * 1e3;
+    let met = mm1_with_objectives(
+        dir.path(),
+        &format!("(p99_ms: {}, mean_ms: 300)", (p99 * 1.3).round()),
+    );
+    let out = archsim([Path::new("check"), Path::new("--slo"), &met]);
+    assert_code(&out, 0);
+    assert!(
+        stdout(&out).contains("met         request p99"),
+        "{}",
+        stdout(&out)
+    );
+    // Room for 20 % more load (p99 1.15 s), not for 60 % (2.30 s).
+    for (factor, code) in [("1.2", 0), ("1.6", 1)] {
+        let out = archsim([
+            Path::new("check"),
+            Path::new("--slo"),
+            Path::new("--headroom"),
+            Path::new(factor),
+            &met,
+        ]);
+        assert_code(&out, code);
+        assert!(
+            stdout(&out).contains(&format!("objectives at {factor}× the design's load")),
+            "{}",
+            stdout(&out)
+        );
+    }
+    let missed = mm1_with_objectives(dir.path(), &format!("(p99_ms: {})", (p99 * 0.75).round()));
+    let out = archsim([Path::new("check"), Path::new("--slo"), &missed]);
+    assert_code(&out, 1);
+    assert!(
+        stdout(&out).contains("missed      request p99"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn check_slo_spends_the_error_budget_at_the_simulated_failure_rate() {
+    // A server that fails 1 % of requests against a 99.9 % objective burns
+    // the budget ten times too fast: a 30-day budget lasts 3 days.
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let path = mm1_with_objectives(dir.path(), "(availability: 0.999, budget_days: 30)");
+    let text = std::fs::read_to_string(&path).expect("written");
+    std::fs::write(
+        &path,
+        text.replace(
+            "kind: Service(workers: 1,",
+            "kind: Service(error_rate: 0.01, workers: 1,",
+        ),
+    )
+    .expect("rewritten");
+    let out = archsim([
+        Path::new("check"),
+        Path::new("--slo"),
+        Path::new("--json"),
+        &path,
+    ]);
+    assert_code(&out, 1);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("JSON");
+    let o = &v["files"][0]["objectives"][0];
+    assert_eq!(o["verdict"], "missed");
+    let days = o["budget_lasts_days"].as_f64().expect("a number");
+    assert!((2.5..3.5).contains(&days), "{days}");
+}
+
+#[test]
+fn objectives_out_of_range_are_refused_with_their_place() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let path = mm1_with_objectives(dir.path(), "(p99_ms: -5, availability: 1.5)");
+    let out = archsim([Path::new("check"), &path]);
+    assert_code(&out, 2);
+    let err = stderr(&out);
+    assert!(
+        err.contains("p99_ms") && err.contains("availability"),
+        "{err}"
+    );
+    assert!(err.contains("mm1.archsim.ron:9:"), "{err}");
+}

@@ -471,6 +471,7 @@ fn random_architecture(seed: u64) -> Design {
         client: "client".into(),
         target: "s0".into(),
         operation: None,
+        objectives: Default::default(),
         load: Load::Open {
             arrival: archsim::model::Arrival::Poisson,
             rate_per_s: 1.5,

@@ -389,6 +389,7 @@ fn hostile() -> Design {
         client: "n0".into(),
         target: "n1".into(),
         operation: None,
+        objectives: Default::default(),
         load: Load::Open {
             arrival: Arrival::Poisson,
             rate_per_s: 5.0,

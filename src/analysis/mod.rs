@@ -11,6 +11,7 @@
 mod dynamic;
 pub mod graph;
 mod rules;
+pub mod slo;
 pub mod uses;
 
 use std::fmt;

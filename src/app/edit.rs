@@ -443,6 +443,7 @@ mod tests {
             client: c,
             target: a.clone(),
             operation: Some("handle".into()),
+            objectives: Default::default(),
             load: Load::Open {
                 arrival: crate::model::Arrival::Poisson,
                 rate_per_s: 1.0,

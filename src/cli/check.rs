@@ -1,11 +1,14 @@
 //! `archsim check`: validate designs and report their findings.
 //!
 //! Exit 0 when every file is valid and no finding reaches `--fail-on`,
-//! 1 when some finding does, 2 when a file is invalid.
+//! 1 when some finding does (or, with `--slo`, an objective is missed), 2
+//! when a file is invalid.
 
 use std::path::{Path, PathBuf};
 
+use archsim::analysis::slo::{self, ObjectiveResult};
 use archsim::analysis::{self, Severity};
+use archsim::numbers::count;
 use archsim::report::json::{self, AnalysisView};
 use archsim::sim::{self, Limits, SimOptions};
 use serde::Serialize;
@@ -33,6 +36,15 @@ pub struct Args {
     /// wolf on one unlucky run.
     #[arg(long, short = 'r', default_value_t = 10, value_name = "R", value_parser = clap::value_parser!(u32).range(1..))]
     replications: u32,
+    /// Simulate each design and judge the service-level objectives its
+    /// entry points state (`objectives`): exit 1 when one is missed.
+    #[arg(long)]
+    slo: bool,
+    /// With --slo: also simulate at this many times the design's load and
+    /// exit 1 when an objective is missed there, i.e. when the capacity
+    /// headroom is below the factor (1.5: room for 50 % more load).
+    #[arg(long, value_name = "FACTOR", requires = "slo", value_parser = headroom_factor)]
+    headroom: Option<f64>,
     /// Print each finding's explanation and suggestions too.
     #[arg(long)]
     explain: bool,
@@ -41,6 +53,16 @@ pub struct Args {
     json: bool,
     #[command(flatten)]
     time_limit: TimeLimit,
+}
+
+/// A `--headroom` factor: a finite number ≥ 1.
+fn headroom_factor(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(f) if f.is_finite() && f >= 1.0 => Ok(f),
+        _ => Err(format!(
+            "{text} is not a load factor ≥ 1 (1.5: room for 50 % more load)"
+        )),
+    }
 }
 
 /// The `--fail-on` threshold.
@@ -70,6 +92,21 @@ struct FileReport {
     errors: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     analysis: Option<AnalysisView>,
+    /// With `--slo`: every objective, judged at the design's load and at
+    /// the `--headroom` factor.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    objectives: Vec<ObjectiveResult>,
+}
+
+/// What to simulate for one file.
+#[derive(Debug, Clone, Copy)]
+struct Simulation {
+    limits: Limits,
+    replications: u32,
+    /// Add the dynamic findings.
+    findings: bool,
+    /// Judge the objectives, at these load multipliers.
+    slo: Option<f64>,
 }
 
 /// Checks every file; prints a report; returns the exit code.
@@ -82,19 +119,26 @@ pub fn run(args: &Args) -> u8 {
     let mut code = EXIT_OK;
     let mut reports = Vec::new();
     for path in &args.files {
-        let report = check_one(path, args.simulate.then_some((limits, args.replications)));
+        let simulation = (args.simulate || args.slo).then_some(Simulation {
+            limits,
+            replications: args.replications,
+            findings: args.simulate,
+            slo: args.slo.then_some(args.headroom.unwrap_or(1.0)),
+        });
+        let report = check_one(path, simulation);
         if !report.valid {
             code = EXIT_INVALID;
         } else if code == EXIT_OK
-            && report
+            && (report
                 .analysis
                 .as_ref()
                 .is_some_and(|a| a.findings.iter().any(|f| f.finding.severity >= threshold))
+                || report.objectives.iter().any(|o| o.verdict.fails()))
         {
             code = EXIT_FOUND;
         }
         if !args.json {
-            print_text(path, &report, args.explain);
+            print_text(path, &report, args.explain, args.slo);
         }
         reports.push(report);
     }
@@ -115,9 +159,9 @@ pub fn run(args: &Args) -> u8 {
     code
 }
 
-/// Loads, analyses and (with `simulate`'s limits and replications)
-/// simulates one file.
-fn check_one(path: &Path, simulate: Option<(Limits, u32)>) -> FileReport {
+/// Loads, analyses and (when asked) simulates one file: its dynamic
+/// findings and its objectives.
+fn check_one(path: &Path, simulation: Option<Simulation>) -> FileReport {
     let file = path.display().to_string();
     let design = match input::load(path) {
         Ok(d) => d,
@@ -127,23 +171,45 @@ fn check_one(path: &Path, simulate: Option<(Limits, u32)>) -> FileReport {
                 valid: false,
                 errors: input::error_lines(path, &e),
                 analysis: None,
+                objectives: Vec::new(),
             };
         }
     };
     let mut analysis = analysis::analyse(&design);
     let mut errors = Vec::new();
-    if let Some((limits, replications)) = simulate {
-        match sim::simulate(
-            &design,
-            &SimOptions {
-                series_buckets: Some(40),
-                replications,
-                limits,
-                ..SimOptions::default()
-            },
-        ) {
-            Ok(report) => analysis.extend(analysis::analyse_run(&design, &report)),
+    let mut objectives = Vec::new();
+    if let Some(sim) = simulation {
+        let run = |load_multiplier: f64| {
+            sim::simulate(
+                &design,
+                &SimOptions {
+                    series_buckets: Some(40),
+                    replications: sim.replications,
+                    load_multiplier,
+                    limits: sim.limits,
+                    ..SimOptions::default()
+                },
+            )
+        };
+        match run(1.0) {
+            Ok(report) => {
+                if sim.findings {
+                    analysis.extend(analysis::analyse_run(&design, &report));
+                }
+                if sim.slo.is_some() {
+                    objectives.extend(slo::evaluate(&design, &report));
+                }
+            }
             Err(e) => errors.push(format!("{file}: cannot simulate: {e}")),
+        }
+        if let Some(factor) = sim.slo.filter(|&f| f != 1.0) {
+            match run(factor) {
+                Ok(report) => objectives.extend(slo::evaluate(&design, &report)),
+                Err(e) => errors.push(format!(
+                    "{file}: cannot simulate at {}: {e}",
+                    slo::load_words(factor)
+                )),
+            }
         }
     }
     FileReport {
@@ -151,17 +217,18 @@ fn check_one(path: &Path, simulate: Option<(Limits, u32)>) -> FileReport {
         valid: errors.is_empty(),
         errors,
         analysis: Some(AnalysisView::new(&design, &analysis)),
+        objectives,
     }
 }
 
-fn print_text(path: &Path, report: &FileReport, explain: bool) {
+fn print_text(path: &Path, report: &FileReport, explain: bool, slo: bool) {
     for e in &report.errors {
         errln!("{e}");
     }
     let Some(analysis) = &report.analysis else {
         return;
     };
-    let count = |s: Severity| {
+    let how_many = |s: Severity| {
         analysis
             .findings
             .iter()
@@ -169,11 +236,11 @@ fn print_text(path: &Path, report: &FileReport, explain: bool) {
             .count()
     };
     outln!(
-        "{}: valid; {} errors, {} warnings, {} info",
+        "{}: valid; {}, {}, {} info",
         path.display(),
-        count(Severity::Error),
-        count(Severity::Warning),
-        count(Severity::Info)
+        count(how_many(Severity::Error), "error", "errors"),
+        count(how_many(Severity::Warning), "warning", "warnings"),
+        how_many(Severity::Info)
     );
     for f in &analysis.findings {
         let finding = &f.finding;
@@ -190,6 +257,24 @@ fn print_text(path: &Path, report: &FileReport, explain: bool) {
             for s in &finding.suggestions {
                 outln!("{:33}suggest {}: {}", "", s.id, s.description);
             }
+        }
+    }
+    if slo && report.objectives.is_empty() && report.errors.is_empty() {
+        outln!(
+            "  no objectives to judge: give an entry point `objectives: (p99_ms: 300, availability: 0.999)` (docs/file-format.md)"
+        );
+    }
+    print_objectives(&report.objectives);
+}
+
+/// The objectives judged, grouped by the load they were judged at.
+fn print_objectives(objectives: &[ObjectiveResult]) {
+    let mut loads: Vec<f64> = objectives.iter().map(|o| o.load_multiplier).collect();
+    loads.dedup();
+    for load in loads {
+        outln!("  objectives at {}:", slo::load_words(load));
+        for o in objectives.iter().filter(|o| o.load_multiplier == load) {
+            outln!("    {:<10}  {}", o.verdict.as_str(), o.describe());
         }
     }
 }

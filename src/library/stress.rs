@@ -105,6 +105,7 @@ fn enter(d: &mut Design, client: &str, target: &str, rate_per_s: f64) {
         client: client.into(),
         target: target.into(),
         operation: None,
+        objectives: Default::default(),
         load: Load::Open {
             arrival: Arrival::Poisson,
             rate_per_s,

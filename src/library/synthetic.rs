@@ -170,6 +170,7 @@ pub fn synthetic(spec: &SyntheticSpec) -> Design {
             client: client.as_str().into(),
             target: target.as_str().into(),
             operation: None,
+            objectives: Default::default(),
             load: Load::Open {
                 arrival: Arrival::Poisson,
                 rate_per_s: spec.rate_per_s / entries as f64,

@@ -21,6 +21,58 @@ pub struct EntryPoint {
     pub operation: Option<String>,
     /// How requests arrive.
     pub load: Load,
+    /// What the entry point promises its users; `check --slo` gates on it.
+    #[serde(default, skip_serializing_if = "Objectives::is_empty")]
+    pub objectives: Objectives,
+}
+
+/// Service-level objectives of an entry point, judged on the simulated
+/// client latency of successful requests and on availability (succeeded /
+/// attempted). Every field is optional: an entry point promises only what
+/// it states.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Objectives {
+    /// Highest mean latency, ms.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mean_ms: Option<f64>,
+    /// Highest median latency, ms.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub p50_ms: Option<f64>,
+    /// Highest 95th-percentile latency, ms.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub p95_ms: Option<f64>,
+    /// Highest 99th-percentile latency, ms.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub p99_ms: Option<f64>,
+    /// Lowest availability, a fraction (0.999: "three nines").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub availability: Option<f64>,
+    /// The period of the error budget, days: the failures `availability`
+    /// allows over it are the budget, and `check --slo` says how fast the
+    /// simulated failure rate spends it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub budget_days: Option<f64>,
+}
+
+impl Objectives {
+    /// Whether nothing is promised.
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+
+    /// The latency objectives stated, as (percentile name, highest ms):
+    /// `("mean", 120)`, `("p99", 300)`.
+    pub fn latency(&self) -> impl Iterator<Item = (&'static str, f64)> + '_ {
+        [
+            ("mean", self.mean_ms),
+            ("p50", self.p50_ms),
+            ("p95", self.p95_ms),
+            ("p99", self.p99_ms),
+        ]
+        .into_iter()
+        .filter_map(|(name, ms)| Some((name, ms?)))
+    }
 }
 
 /// How requests arrive at an entry point.

@@ -35,7 +35,7 @@ use serde::{Deserialize, Serialize};
 pub use disk::DiskStamp;
 pub use distribution::{Bucket, Distribution, MAX_GAMMA_CV, MAX_MEASUREMENTS};
 pub(crate) use distribution::{gamma_shape_scale, spans};
-pub use entry::{Arrival, EntryPoint, Load};
+pub use entry::{Arrival, EntryPoint, Load, Objectives};
 pub use error::{Invalid, LoadError, Location, Measurements, Problem};
 pub use ids::{LinkIdx, NodeId, NodeIdx};
 pub use link::{Access, Link, Style, Technology};

@@ -795,6 +795,7 @@ impl<'d> Checker<'d> {
 
     fn entry(&mut self, path: &FieldPath, entry: &'d EntryPoint) {
         let what = What::Entry(entry);
+        self.objectives(path, entry);
         if let Some(client) = self.resolve(|| path.field("client"), what, &entry.client)
             && !client.is_client()
         {
@@ -874,6 +875,32 @@ impl<'d> Checker<'d> {
                     think_time,
                 );
             }
+        }
+    }
+
+    fn objectives(&mut self, path: &FieldPath, entry: &'d EntryPoint) {
+        let what = What::Entry(entry);
+        let o = &entry.objectives;
+        let path = path.field("objectives");
+        for (field, value) in [
+            ("mean_ms", o.mean_ms),
+            ("p50_ms", o.p50_ms),
+            ("p95_ms", o.p95_ms),
+            ("p99_ms", o.p99_ms),
+            ("budget_days", o.budget_days),
+        ] {
+            if let Some(v) = value {
+                self.number(|| path.field(field), what, field, v, Rule::Positive);
+            }
+        }
+        if let Some(a) = o.availability {
+            self.number(
+                || path.field("availability"),
+                what,
+                "availability",
+                a,
+                Rule::Probability,
+            );
         }
     }
 

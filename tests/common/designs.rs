@@ -545,6 +545,7 @@ pub fn build_entry(
         client: link.from.clone(),
         target: link.to.clone(),
         operation,
+        objectives: Default::default(),
         load: load.clone(),
     })
 }

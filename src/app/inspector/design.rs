@@ -158,6 +158,7 @@ fn entry_points_ui(
             client: client.clone(),
             target,
             operation: None,
+            objectives: Default::default(),
             load: Load::Open {
                 arrival: Arrival::Poisson,
                 rate_per_s: 10.0,
