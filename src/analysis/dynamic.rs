@@ -13,11 +13,6 @@ use crate::model::{Design, LinkIdx, NodeId, Style};
 use crate::numbers::{Measure, count, duration, estimate, percent};
 use crate::sim::{Estimate, SimReport, WarningKind};
 
-/// The lower end of an estimate's 95 % interval (the mean without one).
-fn low(e: &Estimate) -> f64 {
-    e.mean - e.ci95.unwrap_or(0.0)
-}
-
 /// Requests waiting for a worker, on average, from which a pool has run
 /// out: waiting is then the rule, not a moment's bad luck.
 const POOL_RAN_OUT_QUEUE: f64 = 1.0;
@@ -69,11 +64,11 @@ fn saturated_and_blocked(design: &Design, report: &SimReport, out: &mut Vec<Find
             continue; // unlimited connections
         }
         let n = name(design, &s.node);
-        let saturated = low(&s.occupancy) > t.saturation;
+        let saturated = s.occupancy.interval().0 > t.saturation;
         if saturated {
             out.push(Finding {
                 rule: RuleId::SaturatedService,
-                severity: if low(&s.occupancy) >= OVERLOADED { Severity::Error } else { Severity::Warning },
+                severity: if s.occupancy.interval().0 >= OVERLOADED { Severity::Error } else { Severity::Warning },
                 entry_point: None,
                 title: format!(
                     "{n} is saturated: its workers are occupied {} of the time",
@@ -91,8 +86,8 @@ fn saturated_and_blocked(design: &Design, report: &SimReport, out: &mut Vec<Find
         // Waiting on calls is what a gateway or an orchestrator is for; it
         // is a finding only when the waiting uses up the pool and
         // requests queue for a worker.
-        let pool_ran_out = saturated || low(&s.mean_queue) > POOL_RAN_OUT_QUEUE;
-        if low(&s.blocked_share) > t.blocked_share && pool_ran_out {
+        let pool_ran_out = saturated || s.mean_queue.interval().0 > POOL_RAN_OUT_QUEUE;
+        if s.blocked_share.interval().0 > t.blocked_share && pool_ran_out {
             out.push(Finding {
                 rule: RuleId::WorkersMostlyBlocked,
                 severity: Severity::Warning,
@@ -198,7 +193,7 @@ fn growing_queue(design: &Design, report: &SimReport, out: &mut Vec<Finding>) {
         // A trend: every quarter waits longer than the one before, the
         // last far more than the first, and it is still there at the end.
         let rising = quarters.windows(2).all(|w| w[1] > w[0]);
-        if rising && late > 2.0 * early + LEFT_WAITING && low(&left) > LEFT_WAITING {
+        if rising && late > 2.0 * early + LEFT_WAITING && left.interval().0 > LEFT_WAITING {
             out.push(Finding {
                 rule: RuleId::GrowingQueue,
                 severity: Severity::Warning,
@@ -267,7 +262,7 @@ fn cascade(design: &Design, report: &SimReport, out: &mut Vec<Finding>) {
                 .collect::<Vec<_>>(),
         );
         // (A NaN share, nothing measured, is no finding either.)
-        if low(&share).partial_cmp(&threshold) != Some(std::cmp::Ordering::Greater) {
+        if share.interval().0.partial_cmp(&threshold) != Some(std::cmp::Ordering::Greater) {
             continue;
         }
         let mut roots: Vec<(&str, f64)> = result
@@ -292,7 +287,7 @@ fn cascade(design: &Design, report: &SimReport, out: &mut Vec<Finding>) {
                 .collect::<Vec<_>>(),
         );
         let dominant = match part.ci95 {
-            Some(_) => low(&part) > DOMINANT,
+            Some(_) => part.interval().0 > DOMINANT,
             None => part.mean >= DOMINANT_ONE_RUN,
         };
         let total: f64 = roots.iter().map(|r| r.1).sum();
@@ -363,7 +358,7 @@ fn cascade(design: &Design, report: &SimReport, out: &mut Vec<Finding>) {
             rule: RuleId::Cascade,
             severity: if scripted {
                 Severity::Info
-            } else if low(&share) >= 0.05 {
+            } else if share.interval().0 >= 0.05 {
                 Severity::Error
             } else {
                 Severity::Warning

@@ -94,16 +94,6 @@ impl ObjectiveResult {
     }
 }
 
-/// The upper end of an estimate's interval (the mean without one).
-fn high(e: &Estimate) -> f64 {
-    e.mean + e.ci95.unwrap_or(0.0)
-}
-
-/// The lower end of an estimate's interval (the mean without one).
-fn low(e: &Estimate) -> f64 {
-    e.mean - e.ci95.unwrap_or(0.0)
-}
-
 /// Every objective of every entry point of `design`, judged on `report`
 /// (a simulation of it at `load_multiplier` × its load).
 pub fn evaluate(design: &Design, report: &SimReport) -> Vec<ObjectiveResult> {
@@ -122,7 +112,7 @@ pub fn evaluate(design: &Design, report: &SimReport) -> Vec<ObjectiveResult> {
                 Verdict::Unmeasured
             } else if measured.mean > target {
                 Verdict::Missed
-            } else if high(&measured) > target {
+            } else if measured.interval().1 > target {
                 Verdict::AtRisk
             } else {
                 Verdict::Met
@@ -143,7 +133,7 @@ pub fn evaluate(design: &Design, report: &SimReport) -> Vec<ObjectiveResult> {
                 Verdict::Unmeasured
             } else if measured.mean < target {
                 Verdict::Missed
-            } else if low(&measured) < target {
+            } else if measured.interval().0 < target {
                 Verdict::AtRisk
             } else {
                 Verdict::Met
