@@ -5,6 +5,7 @@
 //! design document and its file format, [`library`] the built-in example
 //! designs, [`sim`] the discrete-event simulation, [`analysis`] the
 //! findings, [`advice`] the refactorings measured before and after,
+//! [`study`] the studies of many simulations (capacity),
 //! [`visual`] the rules every picture of a design follows, [`layout`]
 //! the automatic layered layout, [`placement`] room for added nodes, and
 //! [`report`] the HTML, Markdown, JSON and SVG reports; [`scc`], [`list`]
@@ -27,5 +28,6 @@ pub mod placement;
 pub mod report;
 pub mod scc;
 pub mod sim;
+pub mod study;
 pub mod terminal;
 pub mod visual;

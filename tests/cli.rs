@@ -488,3 +488,54 @@ fn objectives_out_of_range_are_refused_with_their_place() {
     );
     assert!(err.contains("mm1.archsim.ron:9:"), "{err}");
 }
+
+// --- study capacity ---------------------------------------------------------
+
+#[test]
+fn study_capacity_gates_on_headroom_as_queueing_theory_predicts() {
+    // M/M/1 at mu = 10/s, lambda = 5/s: the mean 1/(mu - lambda) reaches
+    // 300 ms at lambda = 6.67/s, 1.33 times the design's load; room for
+    // 20 % more load, not for 50 %.
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let path = mm1_with_objectives(dir.path(), "(mean_ms: 300)");
+    let study = |headroom: &str| {
+        archsim([
+            Path::new("study"),
+            Path::new("capacity"),
+            &path,
+            Path::new("--duration"),
+            Path::new("600"),
+            Path::new("--headroom"),
+            Path::new(headroom),
+            Path::new("--json"),
+        ])
+    };
+    let enough = study("1.2");
+    assert_code(&enough, 0);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&enough)).expect("JSON");
+    assert_eq!(v["kind"], "capacity_study");
+    let c = &v["capacities"][0];
+    let load = c["load"].as_f64().expect("a capacity");
+    assert!((1.25..1.42).contains(&load), "{load}");
+    assert_eq!(c["limited_by"], "mean");
+    let short = study("1.5");
+    assert_code(&short, 1);
+    assert!(
+        stderr(&short).contains("request: less capacity than --headroom 1.5×"),
+        "{}",
+        stderr(&short)
+    );
+}
+
+#[test]
+fn study_capacity_refuses_a_load_range_without_the_designs_load() {
+    let out = archsim([
+        "study",
+        "capacity",
+        "fraud-check-blocking",
+        "--max-load",
+        "0.5",
+    ]);
+    assert_code(&out, 2);
+    assert!(stderr(&out).contains("--max-load"), "{}", stderr(&out));
+}

@@ -1419,3 +1419,38 @@ fn the_canvas_draws_every_link_where_the_report_does() {
         }
     }
 }
+
+#[test]
+fn an_entry_points_objectives_are_set_in_the_inspector_and_undone() {
+    let mut h = example();
+    assert!(
+        h.state().document().design().entry_points[0]
+            .objectives
+            .is_empty()
+    );
+    // Nothing selected: the design's own fields, its entry points among them.
+    h.get_by_label("Objectives").click();
+    frames(&mut h, 2);
+    // Mean, median, p95, p99: the fourth "at most" promises a p99.
+    h.get_all_by_label("at most")
+        .nth(3)
+        .expect("a p99 objective to tick")
+        .click();
+    frames(&mut h, 2);
+    h.get_by_label("at least").click();
+    frames(&mut h, 2);
+    let objectives = &h.state().document().design().entry_points[0].objectives;
+    assert_eq!(objectives.p99_ms, Some(500.0));
+    assert_eq!(objectives.availability, Some(0.999));
+    assert!(h.query_by_label("Objectives (2)").is_some());
+    assert!(h.state().document().is_dirty());
+    // The availability's error budget period appears once there is one.
+    assert!(h.query_by_label("over").is_some());
+    keys(&mut h, CTRL, Key::Z);
+    keys(&mut h, CTRL, Key::Z);
+    assert!(
+        h.state().document().design().entry_points[0]
+            .objectives
+            .is_empty()
+    );
+}

@@ -7,6 +7,8 @@
 //! replications (about three standard errors), and every test also checks
 //! that the interval is narrow enough for the comparison to mean something.
 
+#[path = "common/queueing.rs"]
+mod queueing;
 #[path = "common/theory.rs"]
 mod theory;
 
@@ -14,6 +16,7 @@ use std::path::Path;
 
 use archsim::model::{Design, Distribution, Load, NodeKind, file};
 use archsim::sim::{self, Estimate, Results, SimOptions, SimReport};
+use queueing::erlang_c;
 use theory::assert_agrees;
 
 const REPLICATIONS: u32 = 10;
@@ -73,19 +76,6 @@ fn service<'r>(r: &'r SimReport, node: &str) -> &'r archsim::sim::ServiceResult<
         .iter()
         .find(|s| s.node == node)
         .expect("service in results")
-}
-
-/// Erlang's C formula: the probability that an arrival waits in an M/M/c
-/// queue with offered load `a` erlangs.
-fn erlang_c(c: u32, a: f64) -> f64 {
-    let mut term = 1.0; // a^k / k!
-    let mut sum = 0.0;
-    for k in 0..c {
-        sum += term;
-        term *= a / f64::from(k + 1);
-    }
-    let rho = a / f64::from(c);
-    term / ((1.0 - rho) * sum + term)
 }
 
 /// Checks an M/G/c station fed by Poisson arrivals against its mean

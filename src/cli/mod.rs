@@ -12,7 +12,9 @@ mod output;
 mod report;
 mod scenario_args;
 mod simulate;
+mod study;
 mod suggest;
+mod table;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -57,6 +59,9 @@ enum Command {
     Simulate(simulate::Args),
     /// Propose refactorings, each measured by simulating before and after.
     Suggest(suggest::Args),
+    /// Run many simulations of one design to answer a review question:
+    /// `study capacity` (how much load before an objective breaks).
+    Study(study::Args),
     /// Write a report for a design review or a pull request: HTML, Markdown
     /// (with a Mermaid diagram), JSON, or the diagram alone as SVG.
     Report(report::Args),
@@ -74,6 +79,7 @@ pub fn run() -> ExitCode {
         Some(Command::Fmt(args)) => fmt::run(&args),
         Some(Command::Simulate(args)) => simulate::run(&args),
         Some(Command::Suggest(args)) => suggest::run(&args),
+        Some(Command::Study(args)) => study::run(&args),
         Some(Command::Report(args)) => report::run(&args),
         None => match cli.file {
             Some(file) if !input::names_a_design(&file) => unknown_file(&file),

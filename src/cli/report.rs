@@ -9,7 +9,7 @@ use archsim::report::{self, DEFAULT_REPLICATIONS, Format, ReportOptions, Source}
 
 use super::output::{self, errln, outln};
 use super::scenario_args::ScenarioArgs;
-use super::{EXIT_INVALID, EXIT_OK, input, usage_error};
+use super::{EXIT_INVALID, EXIT_OK};
 
 /// Arguments of `archsim report`.
 #[derive(Debug, clap::Args)]
@@ -60,16 +60,9 @@ pub fn run(args: &Args) -> u8 {
         );
         return EXIT_INVALID;
     }
-    let design = match input::load(&args.file) {
-        Ok(d) => d,
-        Err(e) => {
-            input::report(&args.file, &e);
-            return EXIT_INVALID;
-        }
-    };
-    let limits = match args.scenario.time_limit.limits() {
-        Ok(l) => l,
-        Err(e) => return usage_error(&e),
+    let (design, limits) = match args.scenario.design_and_limits(&args.file) {
+        Ok(loaded) => loaded,
+        Err(code) => return code,
     };
     let source = Source {
         design: args.file.display().to_string(),

@@ -2,9 +2,13 @@
 //! every simulating subcommand takes, defined once so their meaning and
 //! help stay the same.
 
+use std::path::Path;
 use std::time::{Duration, Instant};
 
+use archsim::model::Design;
 use archsim::sim::Limits;
+
+use super::{EXIT_INVALID, input, usage_error};
 
 /// Overrides of the design's scenario for one command.
 #[derive(Debug, clap::Args)]
@@ -17,6 +21,20 @@ pub struct ScenarioArgs {
     pub duration: Option<f64>,
     #[command(flatten)]
     pub time_limit: TimeLimit,
+}
+
+impl ScenarioArgs {
+    /// The design `file` names and the limits of this command, its
+    /// deadline counted from now; `Err` with the exit code once what is
+    /// wrong has been said.
+    pub fn design_and_limits(&self, file: &Path) -> Result<(Design, Limits), u8> {
+        let design = input::load(file).map_err(|e| {
+            input::report(file, &e);
+            EXIT_INVALID
+        })?;
+        let limits = self.time_limit.limits().map_err(|e| usage_error(&e))?;
+        Ok((design, limits))
+    }
 }
 
 /// How long a command may simulate, all its simulations together.

@@ -6,11 +6,11 @@ use archsim::model::{Design, NodeId};
 use archsim::numbers::{self, Measure};
 use archsim::report::json;
 use archsim::sim::{self, Estimate, SimOptions, SimReport};
-use archsim::terminal::one_line;
 
 use super::output::{self, errln, outln};
 use super::scenario_args::ScenarioArgs;
-use super::{EXIT_INVALID, EXIT_OK, input, usage_error};
+use super::table::Table;
+use super::{EXIT_INVALID, EXIT_OK};
 
 /// Arguments of `archsim simulate`.
 #[derive(Debug, clap::Args)]
@@ -33,16 +33,9 @@ pub struct Args {
 
 /// Simulates and prints; exit 2 when the design is invalid.
 pub fn run(args: &Args) -> u8 {
-    let design = match input::load(&args.file) {
-        Ok(d) => d,
-        Err(e) => {
-            input::report(&args.file, &e);
-            return EXIT_INVALID;
-        }
-    };
-    let limits = match args.scenario.time_limit.limits() {
-        Ok(l) => l,
-        Err(e) => return usage_error(&e),
+    let (design, limits) = match args.scenario.design_and_limits(&args.file) {
+        Ok(loaded) => loaded,
+        Err(code) => return code,
     };
     let options = SimOptions {
         seed: args.scenario.seed,
@@ -219,48 +212,4 @@ fn percent(e: &Estimate) -> String {
 /// A latency.
 fn ms(e: &Estimate) -> String {
     numbers::estimate(e, Measure::Ms)
-}
-
-/// A plain text table with columns sized to their content.
-struct Table {
-    rows: Vec<Vec<String>>,
-}
-
-impl Table {
-    fn new(header: &[&str]) -> Self {
-        Self {
-            rows: vec![header.iter().map(|h| (*h).to_owned()).collect()],
-        }
-    }
-
-    fn row(&mut self, cells: Vec<String>) {
-        self.rows.push(cells);
-    }
-
-    /// The table's lines, columns padded to the widest cell as it will
-    /// be printed (escaped).
-    fn render(&self) -> Vec<String> {
-        let columns = self.rows.iter().map(Vec::len).max().unwrap_or(0);
-        let widths: Vec<usize> = (0..columns)
-            .map(|c| {
-                self.rows
-                    .iter()
-                    .filter_map(|r| r.get(c))
-                    .map(|s| one_line(s).chars().count())
-                    .max()
-                    .unwrap_or(0)
-            })
-            .collect();
-        self.rows
-            .iter()
-            .map(|row| {
-                let cells: Vec<String> = row
-                    .iter()
-                    .zip(&widths)
-                    .map(|(cell, w)| format!("{:<w$}", one_line(cell)))
-                    .collect();
-                cells.join("  ").trim_end().to_owned()
-            })
-            .collect()
-    }
 }

@@ -5,8 +5,8 @@
 use egui::{CollapsingHeader, Grid, Ui};
 
 use crate::model::{
-    Arrival, Design, Distribution, EntryPoint, Fault, FieldPath, LinkRef, Load, NodeId, Scenario,
-    Thresholds,
+    Arrival, Design, Distribution, EntryPoint, Fault, FieldPath, LinkRef, Load, NodeId, Objectives,
+    Scenario, Thresholds,
 };
 
 use super::super::edit;
@@ -133,6 +133,13 @@ fn entry_points_ui(
                     }
                     load_rows(ui, form, &mut entry.load, &path.field("load"));
                 });
+            objectives_ui(
+                ui,
+                form,
+                i,
+                &mut entry.objectives,
+                &path.field("objectives"),
+            );
             if ui.button("Remove entry point").clicked() {
                 remove = Some(i);
             }
@@ -166,6 +173,56 @@ fn entry_points_ui(
         });
         form.discrete_change();
     }
+}
+
+/// What the entry point promises: latency ceilings, an availability
+/// floor and the error budget's period, each optional. Open when one is
+/// set, so a promise is never out of sight.
+fn objectives_ui(
+    ui: &mut Ui,
+    form: &mut Form<'_>,
+    i: usize,
+    objectives: &mut Objectives,
+    path: &FieldPath,
+) {
+    let stated = objectives.latency().count() + usize::from(objectives.availability.is_some());
+    let title = match stated {
+        0 => "Objectives".to_owned(),
+        n => format!("Objectives ({n})"),
+    };
+    CollapsingHeader::new(title)
+        .id_salt(("objectives", i))
+        .default_open(stated > 0)
+        .show(ui, |ui| {
+            ui.weak("What users are promised; `archsim check --slo` and the capacity study judge the design by it.");
+            Grid::new(("objectives grid", i))
+                .num_columns(2)
+                .spacing([10.0, 6.0])
+                .show(ui, |ui| {
+                    for (label, field, value, default) in [
+                        ("Mean latency", "mean_ms", &mut objectives.mean_ms, 100.0),
+                        ("Median latency", "p50_ms", &mut objectives.p50_ms, 100.0),
+                        ("p95 latency", "p95_ms", &mut objectives.p95_ms, 250.0),
+                        ("p99 latency", "p99_ms", &mut objectives.p99_ms, 500.0),
+                    ] {
+                        form.row(ui, label, &path.field(field), |f, ui| {
+                            f.optional(ui, value, default, "at most", |f, ui, v| f.ms(ui, v))
+                        });
+                    }
+                    form.row(ui, "Availability", &path.field("availability"), |f, ui| {
+                        f.optional(ui, &mut objectives.availability, 0.999, "at least", |f, ui, v| {
+                            f.fraction(ui, v)
+                        })
+                    });
+                    if objectives.availability.is_some() || objectives.budget_days.is_some() {
+                        form.row(ui, "Error budget", &path.field("budget_days"), |f, ui| {
+                            f.optional(ui, &mut objectives.budget_days, 30.0, "over", |f, ui, v| {
+                                f.number(ui, v, " days", 0.0..=f64::MAX, 0.1)
+                            })
+                        });
+                    }
+                });
+        });
 }
 
 fn load_rows(ui: &mut Ui, form: &mut Form<'_>, load: &mut Load, path: &FieldPath) {

@@ -1,0 +1,200 @@
+//! `archsim study`: many simulations of one design to answer one review
+//! question. `study capacity`: how much load before an objective breaks,
+//! and what saturates first.
+
+use std::path::PathBuf;
+
+use archsim::numbers::{Measure, estimate, setting, value};
+use archsim::report::json;
+use archsim::study::capacity::{self, Bound, CapacityOptions, CapacityStudy};
+
+use super::output::{self, errln, outln};
+use super::scenario_args::ScenarioArgs;
+use super::table::Table;
+use super::{EXIT_FOUND, EXIT_INVALID, EXIT_OK, usage_error};
+
+/// Arguments of `archsim study`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    study: Study,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum Study {
+    /// Find the highest load each entry point takes while it meets its
+    /// objectives (or, without objectives, keeps up with what it is
+    /// offered), the objective that breaks first and the busiest
+    /// resource there; print the curves of throughput, latency and
+    /// availability against load. Exit 1 with --headroom when an entry
+    /// point has less.
+    Capacity(CapacityArgs),
+}
+
+/// Arguments of `archsim study capacity`.
+#[derive(Debug, clap::Args)]
+struct CapacityArgs {
+    /// Design file (or built-in example name).
+    file: PathBuf,
+    #[command(flatten)]
+    scenario: ScenarioArgs,
+    /// Replications per load point, the same seeds at every point.
+    #[arg(long, short = 'r', default_value_t = 5, value_name = "R", value_parser = clap::value_parser!(u32).range(2..))]
+    replications: u32,
+    /// Most load points to simulate: doubling from the design's load until
+    /// an objective breaks, then bisection near the knee.
+    #[arg(long, default_value_t = 12, value_name = "N", value_parser = clap::value_parser!(u32).range(2..))]
+    points: u32,
+    /// Highest multiple of the design's load to try.
+    #[arg(long, default_value_t = 16.0, value_name = "FACTOR")]
+    max_load: f64,
+    /// Exit 1 when an entry point's capacity (the low end of its interval)
+    /// is below this multiple of the design's load (1.5: room for 50 %
+    /// more load).
+    #[arg(long, value_name = "FACTOR")]
+    headroom: Option<f64>,
+    /// Print JSON (docs/cli-json.md) instead of tables.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Runs the study asked for; returns the exit code.
+pub fn run(args: &Args) -> u8 {
+    match &args.study {
+        Study::Capacity(a) => run_capacity(a),
+    }
+}
+
+fn run_capacity(args: &CapacityArgs) -> u8 {
+    if !(args.max_load.is_finite() && args.max_load >= 1.0) {
+        return usage_error(&format!(
+            "--max-load must be a multiple of the design's load ≥ 1, not {}",
+            args.max_load
+        ));
+    }
+    if let Some(h) = args.headroom.filter(|h| !(h.is_finite() && *h > 0.0)) {
+        return usage_error(&format!(
+            "--headroom must be a positive multiple of the design's load, not {h}"
+        ));
+    }
+    let (design, limits) = match args.scenario.design_and_limits(&args.file) {
+        Ok(loaded) => loaded,
+        Err(code) => return code,
+    };
+    let options = CapacityOptions {
+        replications: args.replications,
+        max_points: args.points,
+        max_load: args.max_load,
+        seed: args.scenario.seed,
+        duration_s: args.scenario.duration,
+        limits,
+        ..CapacityOptions::default()
+    };
+    let study = match capacity::capacity(&design, &options) {
+        Ok(s) => s,
+        Err(e) => {
+            errln!("{}: {e}", args.file.display());
+            return EXIT_INVALID;
+        }
+    };
+    for w in &study.warnings {
+        errln!("warning: {w}");
+    }
+    if args.json {
+        output::document(&json::to_string("capacity_study", &study));
+    } else {
+        for line in capacity_tables(&study) {
+            outln!("{line}");
+        }
+    }
+    let short = args
+        .headroom
+        .map(|h| short_of(&study, h))
+        .unwrap_or_default();
+    for name in &short {
+        errln!(
+            "{name}: less capacity than --headroom {}× the design's load",
+            setting(args.headroom.unwrap_or(1.0))
+        );
+    }
+    if short.is_empty() {
+        EXIT_OK
+    } else {
+        EXIT_FOUND
+    }
+}
+
+/// The entry points whose capacity may be below `headroom`.
+fn short_of(study: &CapacityStudy, headroom: f64) -> Vec<&str> {
+    study
+        .capacities
+        .iter()
+        .filter(|c| match c.bound {
+            Bound::NotJudged => false,
+            Bound::Below => true,
+            Bound::Found | Bound::AtLeast => c.low < headroom,
+        })
+        .map(|c| c.entry_point.as_str())
+        .collect()
+}
+
+/// The study as text: the capacities, then the curves.
+fn capacity_tables(study: &CapacityStudy) -> Vec<String> {
+    let mut out = vec![
+        format!(
+            "{}: capacity, {} load points, {} replications each from seed {}{}",
+            study.design,
+            study.points.len(),
+            study.replications,
+            study.seed,
+            if study.cancelled { " (cancelled)" } else { "" }
+        ),
+        String::new(),
+    ];
+    let mut t = Table::new(&["entry point", "capacity (multiple of the design's load)"]);
+    for c in &study.capacities {
+        t.row(vec![c.entry_point.clone(), c.describe()]);
+    }
+    out.extend(t.render());
+    out.push(String::new());
+    let mut t = Table::new(&[
+        "load",
+        "entry point",
+        "offered/s",
+        "delivered/s",
+        "mean",
+        "p50",
+        "p99",
+        "availability",
+        "objectives",
+    ]);
+    for p in &study.points {
+        for e in &p.entry_points {
+            t.row(vec![
+                format!("{}×", setting(p.load_multiplier)),
+                e.entry_point.clone(),
+                value(e.offered_per_s, Measure::Plain),
+                estimate(e.throughput_per_s, Measure::Plain),
+                estimate(e.mean_ms, Measure::Ms),
+                estimate(e.p50_ms, Measure::Ms),
+                estimate(e.p99_ms, Measure::Ms),
+                estimate(e.availability, Measure::Percent),
+                match (e.margins.is_empty(), e.meets) {
+                    (true, _) => "–".into(),
+                    (false, true) => "met".into(),
+                    (false, false) => {
+                        let missed: Vec<String> = e
+                            .margins
+                            .iter()
+                            .filter(|m| !m.met())
+                            .map(|m| capacity::objective_words(m.objective))
+                            .collect();
+                        format!("missed {}", missed.join(", "))
+                    }
+                },
+            ]);
+        }
+    }
+    out.extend(t.render());
+    out
+}

@@ -1,0 +1,157 @@
+//! The capacity study against queueing theory: the highest load that meets
+//! a mean-latency objective is the arrival rate at which the analytic mean
+//! response time reaches the objective, computed here from the design's
+//! own parameters.
+
+#[path = "common/queueing.rs"]
+mod queueing;
+
+use archsim::model::{Design, file};
+use archsim::study::capacity::{
+    self, Bound, CapacityOptions, CapacityStudy, Criterion, EntryCapacity,
+};
+use queueing::erlang_c;
+
+/// One server with `workers` workers, exponential work of `mean_ms`, fed
+/// `rate` Poisson requests a second by a client that waits for ever, and
+/// an entry point that promises `objectives`.
+fn station(workers: u32, mean_ms: f64, rate: f64, objectives: &str) -> Design {
+    let text = format!(
+        r#"(
+    format: 2,
+    name: "M/M/{workers}",
+    nodes: [
+        (id: "client", name: "Client", kind: Client),
+        (id: "server", name: "Server", kind: Service(workers: {workers}, operations: [(name: "serve", steps: [Work(Exponential(mean_ms: {mean_ms}))])])),
+    ],
+    links: [(from: "client", to: "server", style: sync, latency: Constant(ms: 0), timeout_ms: 600000)],
+    entry_points: [(name: "request", client: "client", target: "server", load: Open(arrival: Poisson, rate_per_s: {rate}){objectives})],
+    scenario: (duration_s: 600, warmup_s: 60, seed: 7),
+)"#
+    );
+    file::parse(&text, "station.archsim.ron").unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn study(design: &Design) -> CapacityStudy {
+    capacity::capacity(
+        design,
+        &CapacityOptions {
+            replications: 8,
+            ..CapacityOptions::default()
+        },
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The load `x` in `[lo, hi]` where the rising `f` reaches `target`.
+fn solve(f: impl Fn(f64) -> f64, target: f64, mut lo: f64, mut hi: f64) -> f64 {
+    for _ in 0..200 {
+        let mid = (lo + hi) / 2.0;
+        if f(mid) < target { lo = mid } else { hi = mid }
+    }
+    (lo + hi) / 2.0
+}
+
+/// Asserts that `theory` lies in the capacity's interval, its ends
+/// widened by a quarter of its width (the interpolation between load
+/// points) and by `relative` × theory (a tolerance the theory allows).
+fn assert_contains(c: &EntryCapacity, theory: f64, relative: f64) {
+    let slack = 0.25 * (c.high - c.low) + relative * theory;
+    assert!(
+        c.low - slack <= theory && theory <= c.high + slack,
+        "capacity {} ({}–{}), theory {theory}",
+        c.load,
+        c.low,
+        c.high
+    );
+}
+
+/// Asserts that the study found `theory` (a multiple of the design's load)
+/// for its only entry point, inside an interval narrow enough to mean it.
+fn assert_capacity(study: &CapacityStudy, theory: f64) {
+    let c = &study.capacities[0];
+    assert_eq!(c.bound, Bound::Found, "{}", c.describe());
+    assert_eq!(c.criterion, Criterion::Objectives);
+    assert_eq!(c.limited_by, Some("mean"));
+    assert!(
+        c.low <= c.load && c.load <= c.high,
+        "the capacity {} lies outside its interval {}–{}",
+        c.load,
+        c.low,
+        c.high
+    );
+    assert!(
+        c.high - c.low <= 0.1 * theory,
+        "the interval {}–{} is too wide to test against {theory}",
+        c.low,
+        c.high
+    );
+    assert_contains(c, theory, 0.005);
+    assert!(
+        study.points.len() <= 12,
+        "{} load points, more than the budget",
+        study.points.len()
+    );
+    assert!(
+        study
+            .points
+            .windows(2)
+            .all(|w| w[0].load_multiplier < w[1].load_multiplier),
+        "the curves are drawn with the load rising"
+    );
+    let bottleneck = c.bottleneck.as_ref().expect("a bottleneck at the knee");
+    assert_eq!(bottleneck.node, "server");
+}
+
+#[test]
+fn mm1_capacity_is_where_one_over_mu_minus_lambda_meets_the_objective() {
+    // mu = 100/s, lambda = 20/s at the design's load; the mean response
+    // time 1/(mu - lambda) is 40 ms at lambda = 75/s: 3.75 times the load.
+    let (mu, rate, objective_s) = (100.0, 20.0, 0.040);
+    let design = station(1, 10.0, rate, ", objectives: (mean_ms: 40)");
+    let lambda = mu - 1.0 / objective_s;
+    assert_capacity(&study(&design), lambda / rate);
+}
+
+#[test]
+fn mmc_capacity_is_where_erlang_c_meets_the_objective() {
+    // Three workers of mu = 1/30 ms each: W = C(3, a) / (c mu - lambda) +
+    // 1/mu, solved here for W = 60 ms.
+    let (c, mean_s, rate, objective_s) = (3, 0.030, 10.0, 0.060);
+    let mu = 1.0 / mean_s;
+    let w = |lambda: f64| erlang_c(c, lambda / mu) / (f64::from(c) * mu - lambda) + 1.0 / mu;
+    let lambda = solve(w, objective_s, 0.0, f64::from(c) * mu * 0.999_999);
+    let design = station(c, 30.0, rate, ", objectives: (mean_ms: 60)");
+    assert_capacity(&study(&design), lambda / rate);
+}
+
+#[test]
+fn without_objectives_an_open_entry_point_is_judged_by_keeping_up() {
+    // M/M/1, mu = 100/s: the sojourn time is exponential with rate
+    // mu - lambda, so its median ln 2 / (mu - lambda) doubles from the
+    // design's (lambda = 10/s) when mu - lambda halves from 90 to 45/s:
+    // at lambda = 55/s, 5.5 times the load.
+    let (mu, rate) = (100.0, 10.0);
+    let design = station(1, 10.0, rate, "");
+    let s = study(&design);
+    let c = &s.capacities[0];
+    assert_eq!(c.criterion, Criterion::KeepsUp);
+    assert_eq!(c.bound, Bound::Found, "{}", c.describe());
+    assert_eq!(c.limited_by, Some("slowdown"));
+    let theory = (mu - (mu - rate) / 2.0) / rate;
+    assert_contains(c, theory, 0.01);
+}
+
+#[test]
+fn a_capacity_study_gives_the_same_answer_on_one_thread_and_on_many() {
+    let design = station(1, 10.0, 20.0, ", objectives: (mean_ms: 40)");
+    let on = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("a thread pool");
+        let s = pool.install(|| study(&design));
+        serde_json::to_string(&s).expect("JSON")
+    };
+    assert_eq!(on(1), on(3));
+}
