@@ -539,3 +539,60 @@ fn study_capacity_refuses_a_load_range_without_the_designs_load() {
     assert_code(&out, 2);
     assert!(stderr(&out).contains("--max-load"), "{}", stderr(&out));
 }
+
+#[test]
+fn study_sensitivity_ranks_the_factors_and_refuses_a_change_past_100_percent() {
+    let out = archsim([
+        "study",
+        "sensitivity",
+        "fraud-check-blocking",
+        "--replications",
+        "3",
+        "--duration",
+        "40",
+        "--json",
+    ]);
+    assert_code(&out, 0);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("JSON");
+    assert_eq!(v["kind"], "sensitivity_study");
+    let swings: Vec<f64> = v["factors"]
+        .as_array()
+        .expect("factors")
+        .iter()
+        .map(|f| {
+            f["effects"][0]["p99_swing_ms"]
+                .as_f64()
+                .expect("a swing")
+                .abs()
+        })
+        .collect();
+    assert!(swings.len() >= 4, "{swings:?}");
+    assert!(
+        swings.windows(2).all(|w| w[0] >= w[1]),
+        "largest swing first: {swings:?}"
+    );
+    let text = archsim([
+        "study",
+        "sensitivity",
+        "fraud-check-blocking",
+        "-r",
+        "2",
+        "--duration",
+        "20",
+    ]);
+    assert_code(&text, 0);
+    assert!(
+        stdout(&text).contains("work of Fraud Detection"),
+        "{}",
+        stdout(&text)
+    );
+    let out = archsim([
+        "study",
+        "sensitivity",
+        "fraud-check-blocking",
+        "--change",
+        "150",
+    ]);
+    assert_code(&out, 2);
+    assert!(stderr(&out).contains("--change"), "{}", stderr(&out));
+}

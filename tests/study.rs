@@ -1,16 +1,21 @@
-//! The capacity study against queueing theory: the highest load that meets
-//! a mean-latency objective is the arrival rate at which the analytic mean
+//! Studies against theory. Capacity: the highest load that meets a
+//! mean-latency objective is the arrival rate at which the analytic mean
 //! response time reaches the objective, computed here from the design's
-//! own parameters.
+//! own parameters. Sensitivity: on a chain that never queues, making one
+//! service's work 20 % slower adds 20 % of its mean to the latency.
 
 #[path = "common/queueing.rs"]
 mod queueing;
+#[path = "common/theory.rs"]
+mod theory;
 
 use archsim::model::{Design, file};
 use archsim::study::capacity::{
     self, Bound, CapacityOptions, CapacityStudy, Criterion, EntryCapacity,
 };
+use archsim::study::sensitivity::{self, FactorKind, SensitivityOptions};
 use queueing::erlang_c;
+use theory::assert_agrees;
 
 /// One server with `workers` workers, exponential work of `mean_ms`, fed
 /// `rate` Poisson requests a second by a client that waits for ever, and
@@ -154,4 +159,82 @@ fn a_capacity_study_gives_the_same_answer_on_one_thread_and_on_many() {
         serde_json::to_string(&s).expect("JSON")
     };
     assert_eq!(on(1), on(3));
+}
+
+// --- sensitivity ------------------------------------------------------------
+
+/// A client calls A, A calls B, B calls C, each waiting for the answer,
+/// with more workers than ever busy: the latency is the sum of the three
+/// services' exponential work and nothing queues.
+fn chain(work_ms: [f64; 3]) -> Design {
+    let [a, b, c] = work_ms;
+    let service = |id: &str, ms: f64, call: &str| {
+        format!(
+            r#"(id: "{id}", name: "{id}", kind: Service(workers: 64, operations: [(name: "serve", steps: [Work(Exponential(mean_ms: {ms})){call}])]))"#
+        )
+    };
+    let text = format!(
+        r#"(
+    format: 2,
+    name: "chain",
+    nodes: [
+        (id: "client", name: "Client", kind: Client),
+        {},
+        {},
+        {},
+    ],
+    links: [
+        (from: "client", to: "a", style: sync, latency: Constant(ms: 0), timeout_ms: 600000),
+        (from: "a", to: "b", style: sync, latency: Constant(ms: 0), timeout_ms: 600000),
+        (from: "b", to: "c", style: sync, latency: Constant(ms: 0), timeout_ms: 600000),
+    ],
+    entry_points: [(name: "request", client: "client", target: "a", load: Open(arrival: Poisson, rate_per_s: 20))],
+    scenario: (duration_s: 300, warmup_s: 10, seed: 3),
+)"#,
+        service("a", a, r#", Call("b")"#),
+        service("b", b, r#", Call("c")"#),
+        service("c", c, ""),
+    );
+    file::parse(&text, "chain.archsim.ron").unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn sensitivity_ranks_a_chains_services_by_their_share_of_the_latency() {
+    // The mean latency is a + b + c; 20 % more work at one service adds 20
+    // % of its mean, whatever the others do.
+    let work = [5.0, 40.0, 15.0];
+    let design = chain(work);
+    let study = sensitivity::sensitivity(
+        &design,
+        &SensitivityOptions {
+            replications: 6,
+            ..SensitivityOptions::default()
+        },
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert!(!study.cancelled);
+    // The links have no latency: only the three services are factors.
+    let names: Vec<&str> = study.factors.iter().map(|f| f.target.as_str()).collect();
+    assert_eq!(names, ["b", "c", "a"], "ranked by their work: 40, 15, 5 ms");
+    for factor in &study.factors {
+        assert_eq!(factor.kind, FactorKind::ServiceWork);
+        let i = ["a", "b", "c"]
+            .iter()
+            .position(|n| *n == factor.target)
+            .expect("a service");
+        let effect = &factor.effects[0];
+        assert_agrees(
+            &format!("{} 20 % slower: mean", factor.target),
+            effect.slower.mean_ms,
+            0.2 * work[i],
+            0.5,
+        );
+        assert_agrees(
+            &format!("{} 20 % faster: mean", factor.target),
+            effect.faster.mean_ms,
+            -0.2 * work[i],
+            0.5,
+        );
+        assert!(effect.p99_swing_ms > 0.0, "slower work raises the p99");
+    }
 }

@@ -4,9 +4,10 @@
 
 use std::path::PathBuf;
 
-use archsim::numbers::{Measure, estimate, setting, value};
+use archsim::numbers::{Measure, difference, estimate, setting, value};
 use archsim::report::json;
 use archsim::study::capacity::{self, Bound, CapacityOptions, CapacityStudy};
+use archsim::study::sensitivity::{self, SensitivityOptions, SensitivityStudy};
 
 use super::output::{self, errln, outln};
 use super::scenario_args::ScenarioArgs;
@@ -29,6 +30,33 @@ enum Study {
     /// availability against load. Exit 1 with --headroom when an entry
     /// point has less.
     Capacity(CapacityArgs),
+    /// Make each service's own work, each store's latency and each link's
+    /// latency in turn slower and faster (±20 %), with the same seeds, and
+    /// rank them by how much they move each entry point's p99 latency and
+    /// availability: which one matters most.
+    Sensitivity(SensitivityArgs),
+}
+
+/// Arguments of `archsim study sensitivity`.
+#[derive(Debug, clap::Args)]
+struct SensitivityArgs {
+    /// Design file (or built-in example name).
+    file: PathBuf,
+    #[command(flatten)]
+    scenario: ScenarioArgs,
+    /// Replications per variant, the same seeds for all.
+    #[arg(long, short = 'r', default_value_t = 5, value_name = "R", value_parser = clap::value_parser!(u32).range(2..))]
+    replications: u32,
+    /// How much slower and faster, percent.
+    #[arg(long, default_value_t = 20.0, value_name = "PERCENT")]
+    change: f64,
+    /// Show this many factors per entry point in the text output (all of
+    /// them in JSON).
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    top: usize,
+    /// Print JSON (docs/cli-json.md) instead of tables.
+    #[arg(long)]
+    json: bool,
 }
 
 /// Arguments of `archsim study capacity`.
@@ -62,6 +90,7 @@ struct CapacityArgs {
 pub fn run(args: &Args) -> u8 {
     match &args.study {
         Study::Capacity(a) => run_capacity(a),
+        Study::Sensitivity(a) => run_sensitivity(a),
     }
 }
 
@@ -196,5 +225,89 @@ fn capacity_tables(study: &CapacityStudy) -> Vec<String> {
         }
     }
     out.extend(t.render());
+    out
+}
+
+fn run_sensitivity(args: &SensitivityArgs) -> u8 {
+    if !(args.change > 0.0 && args.change < 100.0) {
+        return usage_error(&format!(
+            "--change must be a percentage between 0 and 100, not {}",
+            args.change
+        ));
+    }
+    let (design, limits) = match args.scenario.design_and_limits(&args.file) {
+        Ok(loaded) => loaded,
+        Err(code) => return code,
+    };
+    let options = SensitivityOptions {
+        replications: args.replications,
+        change: args.change / 100.0,
+        seed: args.scenario.seed,
+        duration_s: args.scenario.duration,
+        limits,
+        ..SensitivityOptions::default()
+    };
+    let study = match sensitivity::sensitivity(&design, &options) {
+        Ok(s) => s,
+        Err(e) => {
+            errln!("{}: {e}", args.file.display());
+            return EXIT_INVALID;
+        }
+    };
+    if study.cancelled {
+        errln!("warning: out of time: the factors not simulated are left out (--time-limit)");
+    }
+    if args.json {
+        output::document(&json::to_string("sensitivity_study", &study));
+    } else {
+        for line in sensitivity_tables(&study, args.top) {
+            outln!("{line}");
+        }
+    }
+    EXIT_OK
+}
+
+/// The study as text: per entry point, its tornado.
+fn sensitivity_tables(study: &SensitivityStudy, top: usize) -> Vec<String> {
+    let change = setting(study.change * 100.0);
+    let mut out = vec![format!(
+        "{}: sensitivity, each factor {change} % slower and faster, {} replications each from seed {}",
+        study.design, study.replications, study.seed
+    )];
+    for (i, base) in study.baseline.iter().enumerate() {
+        out.push(String::new());
+        out.push(format!(
+            "{}: p99 {}, mean {}, availability {}",
+            base.entry_point,
+            estimate(base.p99_ms, Measure::Ms),
+            estimate(base.mean_ms, Measure::Ms),
+            estimate(base.availability, Measure::Percent)
+        ));
+        let mut ranked: Vec<_> = study.factors.iter().map(|f| (f, &f.effects[i])).collect();
+        ranked.sort_by(|a, b| b.1.p99_swing_ms.abs().total_cmp(&a.1.p99_swing_ms.abs()));
+        let mut t = Table::new(&[
+            "factor",
+            &format!("p99 +{change} %"),
+            &format!("p99 −{change} %"),
+            &format!("mean +{change} %"),
+            &format!("availability +{change} %"),
+        ]);
+        for (factor, effect) in ranked.iter().take(top) {
+            t.row(vec![
+                format!("{} {}", factor.kind.words(), factor.name),
+                difference(effect.slower.p99_ms, Measure::Ms),
+                difference(effect.faster.p99_ms, Measure::Ms),
+                difference(effect.slower.mean_ms, Measure::Ms),
+                difference(effect.slower.availability, Measure::Percent),
+            ]);
+        }
+        out.extend(t.render());
+        if ranked.len() > top {
+            out.push(format!(
+                "  ... and {} more (--top, --json)",
+                ranked.len() - top
+            ));
+        }
+    }
     out
 }

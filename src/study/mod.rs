@@ -6,3 +6,4 @@
 //! from luck.
 
 pub mod capacity;
+pub mod sensitivity;

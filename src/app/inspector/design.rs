@@ -194,7 +194,9 @@ fn objectives_ui(
         .id_salt(("objectives", i))
         .default_open(stated > 0)
         .show(ui, |ui| {
-            ui.weak("What users are promised; `archsim check --slo` and the capacity study judge the design by it.");
+            ui.weak(
+                "What users are promised: check --slo and study capacity judge the design by it.",
+            );
             Grid::new(("objectives grid", i))
                 .num_columns(2)
                 .spacing([10.0, 6.0])
@@ -210,9 +212,13 @@ fn objectives_ui(
                         });
                     }
                     form.row(ui, "Availability", &path.field("availability"), |f, ui| {
-                        f.optional(ui, &mut objectives.availability, 0.999, "at least", |f, ui, v| {
-                            f.fraction(ui, v)
-                        })
+                        f.optional(
+                            ui,
+                            &mut objectives.availability,
+                            0.999,
+                            "at least",
+                            |f, ui, v| f.fraction(ui, v),
+                        )
                     });
                     if objectives.availability.is_some() || objectives.budget_days.is_some() {
                         form.row(ui, "Error budget", &path.field("budget_days"), |f, ui| {

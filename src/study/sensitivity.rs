@@ -1,0 +1,355 @@
+//! The sensitivity study: which service, store or link matters most to
+//! each entry point's latency and availability.
+//!
+//! Each service's own work, each store's read and write latency and each
+//! link's network latency is in turn made [`SensitivityOptions::change`]
+//! slower and faster, and the design simulated with the seeds of the
+//! design as it is. A scaled distribution turns the same random draw into
+//! a scaled duration, so every difference is paired replication by
+//! replication: what remains is the effect of the change. Ranked by the
+//! swing of the p99 (slower minus faster), it is a tornado.
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::model::{Design, NodeKind, Step, walk, walk_mut};
+use crate::sim::{self, Estimate, Limits, RunControl, SimError, SimOptions, SimReport};
+
+/// How to run a sensitivity study.
+#[derive(Debug, Clone)]
+pub struct SensitivityOptions {
+    /// Replications per variant (the same seeds for all).
+    pub replications: u32,
+    /// How much slower and faster, a fraction (0.2: ±20 %).
+    pub change: f64,
+    /// Seed of the first replication (the scenario's when `None`).
+    pub seed: Option<u64>,
+    /// Arrival duration in seconds (the scenario's when `None`).
+    pub duration_s: Option<f64>,
+    /// When to give up on a runaway run (one deadline for the study).
+    pub limits: Limits,
+    /// Cancel, shared with a caller on another thread.
+    pub control: RunControl,
+}
+
+impl Default for SensitivityOptions {
+    fn default() -> Self {
+        Self {
+            replications: 5,
+            change: 0.2,
+            seed: None,
+            duration_s: None,
+            limits: Limits::default(),
+            control: RunControl::default(),
+        }
+    }
+}
+
+/// What a factor changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FactorKind {
+    /// A service's own work, every operation.
+    ServiceWork,
+    /// A data store's read and write latency.
+    StoreLatency,
+    /// A link's network latency.
+    LinkLatency,
+}
+
+impl FactorKind {
+    /// The words people read: `work of`, `latency of`.
+    pub fn words(self) -> &'static str {
+        match self {
+            Self::ServiceWork => "work of",
+            Self::StoreLatency => "store latency of",
+            Self::LinkLatency => "network latency of",
+        }
+    }
+}
+
+/// How one entry point's figures moved: variant minus the design as it
+/// is, paired replication by replication.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Change {
+    /// Mean client latency, ms.
+    pub mean_ms: Estimate,
+    /// 99th-percentile client latency, ms.
+    pub p99_ms: Estimate,
+    /// Availability, a fraction.
+    pub availability: Estimate,
+}
+
+/// The effect of one factor on one entry point.
+#[derive(Debug, Clone, Serialize)]
+pub struct Effect {
+    /// The entry point's name.
+    pub entry_point: String,
+    /// With the factor `change` slower.
+    pub slower: Change,
+    /// With the factor `change` faster.
+    pub faster: Change,
+    /// `slower.p99 - faster.p99`, ms: how much the p99 swings.
+    pub p99_swing_ms: f64,
+}
+
+/// One thing made slower and faster.
+#[derive(Debug, Clone, Serialize)]
+pub struct Factor {
+    /// What kind of thing.
+    pub kind: FactorKind,
+    /// The node's id, or the link as `from -> to` (`@name` for a named
+    /// link).
+    pub target: String,
+    /// What people read: the node's name, or `From → To`.
+    pub name: String,
+    /// Per entry point, in design order.
+    pub effects: Vec<Effect>,
+}
+
+impl Factor {
+    /// The largest p99 swing over the entry points: the tornado's order.
+    pub fn largest_swing_ms(&self) -> f64 {
+        self.effects
+            .iter()
+            .map(|e| e.p99_swing_ms.abs())
+            .filter(|s| s.is_finite())
+            .fold(0.0, f64::max)
+    }
+}
+
+/// The design as it is, per entry point.
+#[derive(Debug, Clone, Serialize)]
+pub struct Baseline {
+    /// The entry point's name.
+    pub entry_point: String,
+    /// Mean client latency, ms.
+    pub mean_ms: Estimate,
+    /// 99th-percentile client latency, ms.
+    pub p99_ms: Estimate,
+    /// Availability.
+    pub availability: Estimate,
+}
+
+/// The whole study.
+#[derive(Debug, Clone, Serialize)]
+pub struct SensitivityStudy {
+    /// The design's name.
+    pub design: String,
+    /// Seed of the first replication of every variant.
+    pub seed: u64,
+    /// Replications per variant.
+    pub replications: u32,
+    /// How much slower and faster, a fraction.
+    pub change: f64,
+    /// The design as it is.
+    pub baseline: Vec<Baseline>,
+    /// Every factor, the largest p99 swing first.
+    pub factors: Vec<Factor>,
+    /// Whether the study stopped (cancelled, or out of time) before every
+    /// factor was simulated; the factors missing are left out.
+    pub cancelled: bool,
+}
+
+/// One thing that can be made slower or faster.
+struct Knob {
+    kind: FactorKind,
+    /// The node or link index.
+    index: usize,
+    target: String,
+    name: String,
+}
+
+/// Every service with own work, every store and every link with a
+/// latency: scaling anything else would change nothing.
+fn knobs(design: &Design) -> Vec<Knob> {
+    let mut out = Vec::new();
+    for (index, node) in design.nodes.iter().enumerate() {
+        let kind = match &node.kind {
+            NodeKind::Service(s) => {
+                let mut work = 0.0;
+                for op in &s.operations {
+                    walk(&op.steps, &mut |step, _| {
+                        if let Step::Work(d) = step {
+                            work += d.mean_ms();
+                        }
+                    });
+                }
+                (work > 0.0).then_some(FactorKind::ServiceWork)
+            }
+            NodeKind::DataStore(d) => (d.read_latency.mean_ms() > 0.0
+                || d.write_latency.mean_ms() > 0.0)
+                .then_some(FactorKind::StoreLatency),
+            NodeKind::Broker(_) | NodeKind::Client => None,
+        };
+        if let Some(kind) = kind {
+            out.push(Knob {
+                kind,
+                index,
+                target: node.id.as_str().to_owned(),
+                name: node.display_name().to_owned(),
+            });
+        }
+    }
+    for (index, link) in design.links.iter().enumerate() {
+        if link.latency.mean_ms() > 0.0 {
+            let name = format!(
+                "{} → {}",
+                design.display_name(&link.from),
+                design.display_name(&link.to)
+            );
+            out.push(Knob {
+                kind: FactorKind::LinkLatency,
+                index,
+                target: link.label(),
+                name,
+            });
+        }
+    }
+    out
+}
+
+/// `design` with the knob's durations multiplied by `factor`.
+fn turned(design: &Design, knob: &Knob, factor: f64) -> Design {
+    let mut d = design.clone();
+    match knob.kind {
+        FactorKind::ServiceWork => {
+            if let NodeKind::Service(s) = &mut d.nodes[knob.index].kind {
+                for op in &mut s.operations {
+                    walk_mut(&mut op.steps, &mut |step| {
+                        if let Step::Work(w) = step {
+                            let scaled = w.scaled(factor);
+                            *step = Step::Work(scaled);
+                        }
+                    });
+                }
+            }
+        }
+        FactorKind::StoreLatency => {
+            if let NodeKind::DataStore(s) = &mut d.nodes[knob.index].kind {
+                s.read_latency = s.read_latency.scaled(factor);
+                s.write_latency = s.write_latency.scaled(factor);
+            }
+        }
+        FactorKind::LinkLatency => {
+            let link = &mut d.links[knob.index];
+            link.latency = link.latency.scaled(factor);
+        }
+    }
+    d
+}
+
+/// Runs the sensitivity study of `design`.
+pub fn sensitivity(
+    design: &Design,
+    options: &SensitivityOptions,
+) -> Result<SensitivityStudy, SimError> {
+    if !(options.change > 0.0 && options.change < 1.0) {
+        return Err(SimError::BadOption(format!(
+            "the change must be between 0 and 100 %, not {} %",
+            options.change * 100.0
+        )));
+    }
+    let run = |d: &Design| {
+        sim::simulate(
+            d,
+            &SimOptions {
+                seed: options.seed,
+                duration_s: options.duration_s,
+                replications: options.replications,
+                limits: options.limits,
+                control: options.control.clone(),
+                ..SimOptions::default()
+            },
+        )
+    };
+    let base = run(design)?;
+    let stopped = || {
+        options.limits.past_deadline()
+            || options
+                .control
+                .cancel
+                .load(std::sync::atomic::Ordering::Relaxed)
+    };
+    let measured: Vec<Option<Factor>> = knobs(design)
+        .into_par_iter()
+        .map(|knob| {
+            if stopped() {
+                return Ok(None);
+            }
+            let slower = run(&turned(design, &knob, 1.0 + options.change))?;
+            let faster = run(&turned(design, &knob, 1.0 - options.change))?;
+            if stopped() {
+                return Ok(None);
+            }
+            Ok(Some(Factor {
+                kind: knob.kind,
+                target: knob.target,
+                name: knob.name,
+                effects: effects(&base, &slower, &faster),
+            }))
+        })
+        .collect::<Result<_, SimError>>()?;
+    let cancelled = measured.iter().any(Option::is_none);
+    let mut factors: Vec<Factor> = measured.into_iter().flatten().collect();
+    // Stable: equal swings keep the design's order.
+    factors.sort_by(|a, b| b.largest_swing_ms().total_cmp(&a.largest_swing_ms()));
+    let baseline = base
+        .results
+        .entry_points
+        .iter()
+        .map(|e| Baseline {
+            entry_point: e.name.clone(),
+            mean_ms: e.latency_ms.mean,
+            p99_ms: e.latency_ms.p99,
+            availability: e.availability,
+        })
+        .collect();
+    Ok(SensitivityStudy {
+        design: design.name.clone(),
+        seed: base.seed,
+        replications: options.replications,
+        change: options.change,
+        baseline,
+        factors,
+        cancelled,
+    })
+}
+
+/// The paired differences of every entry point.
+fn effects(base: &SimReport, slower: &SimReport, faster: &SimReport) -> Vec<Effect> {
+    base.results
+        .entry_points
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let slower = change(base, slower, i);
+            let faster = change(base, faster, i);
+            Effect {
+                entry_point: e.name.clone(),
+                p99_swing_ms: slower.p99_ms.mean - faster.p99_ms.mean,
+                slower,
+                faster,
+            }
+        })
+        .collect()
+}
+
+/// How entry point `i` moved from `base` to `variant`, replication by
+/// replication.
+fn change(base: &SimReport, variant: &SimReport, i: usize) -> Change {
+    let paired = |f: fn(&sim::EntryResult<f64>) -> f64| {
+        let diffs: Vec<f64> = base
+            .per_replication
+            .iter()
+            .zip(&variant.per_replication)
+            .map(|(b, v)| f(&v.entry_points[i]) - f(&b.entry_points[i]))
+            .collect();
+        Estimate::of(&diffs)
+    };
+    Change {
+        mean_ms: paired(|e| e.latency_ms.mean),
+        p99_ms: paired(|e| e.latency_ms.p99),
+        availability: paired(|e| e.availability),
+    }
+}
