@@ -10,6 +10,7 @@ mod queueing;
 mod theory;
 
 use archsim::model::{Design, file};
+use archsim::study::Runs;
 use archsim::study::capacity::{
     self, Bound, CapacityOptions, CapacityStudy, Criterion, EntryCapacity,
 };
@@ -41,7 +42,10 @@ fn study(design: &Design) -> CapacityStudy {
     capacity::capacity(
         design,
         &CapacityOptions {
-            replications: 8,
+            runs: Runs {
+                replications: 8,
+                ..Runs::default()
+            },
             ..CapacityOptions::default()
         },
     )
@@ -207,7 +211,10 @@ fn sensitivity_ranks_a_chains_services_by_their_share_of_the_latency() {
     let study = sensitivity::sensitivity(
         &design,
         &SensitivityOptions {
-            replications: 6,
+            runs: Runs {
+                replications: 6,
+                ..Runs::default()
+            },
             ..SensitivityOptions::default()
         },
     )

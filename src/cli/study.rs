@@ -6,6 +6,8 @@ use std::path::PathBuf;
 
 use archsim::numbers::{Measure, difference, estimate, setting, value};
 use archsim::report::json;
+use archsim::sim::Limits;
+use archsim::study::Runs;
 use archsim::study::capacity::{self, Bound, CapacityOptions, CapacityStudy};
 use archsim::study::sensitivity::{self, SensitivityOptions, SensitivityStudy};
 
@@ -86,6 +88,17 @@ struct CapacityArgs {
     json: bool,
 }
 
+/// How every simulation of the study runs, from the command line.
+fn runs(scenario: &ScenarioArgs, replications: u32, limits: Limits) -> Runs {
+    Runs {
+        replications,
+        seed: scenario.seed,
+        duration_s: scenario.duration,
+        limits,
+        ..Runs::default()
+    }
+}
+
 /// Runs the study asked for; returns the exit code.
 pub fn run(args: &Args) -> u8 {
     match &args.study {
@@ -111,12 +124,9 @@ fn run_capacity(args: &CapacityArgs) -> u8 {
         Err(code) => return code,
     };
     let options = CapacityOptions {
-        replications: args.replications,
+        runs: runs(&args.scenario, args.replications, limits),
         max_points: args.points,
         max_load: args.max_load,
-        seed: args.scenario.seed,
-        duration_s: args.scenario.duration,
-        limits,
         ..CapacityOptions::default()
     };
     let study = match capacity::capacity(&design, &options) {
@@ -240,12 +250,8 @@ fn run_sensitivity(args: &SensitivityArgs) -> u8 {
         Err(code) => return code,
     };
     let options = SensitivityOptions {
-        replications: args.replications,
+        runs: runs(&args.scenario, args.replications, limits),
         change: args.change / 100.0,
-        seed: args.scenario.seed,
-        duration_s: args.scenario.duration,
-        limits,
-        ..SensitivityOptions::default()
     };
     let study = match sensitivity::sensitivity(&design, &options) {
         Ok(s) => s,

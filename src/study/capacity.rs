@@ -23,9 +23,10 @@ use std::collections::HashSet;
 
 use serde::Serialize;
 
+use super::Runs;
 use crate::model::{Design, Load, NodeId, NodeKind};
 use crate::numbers::{Measure, percent, setting, setting_percent, value};
-use crate::sim::{self, Estimate, Limits, RunControl, SimError, SimOptions, SimReport};
+use crate::sim::{Estimate, SimError, SimReport};
 
 /// An open entry point without objectives keeps up while the share of the
 /// requests offered that it delivers is at least this fraction of that
@@ -39,8 +40,8 @@ pub const SLOWDOWN: f64 = 2.0;
 /// How to run a capacity study.
 #[derive(Debug, Clone)]
 pub struct CapacityOptions {
-    /// Replications per load point (the same seeds at every point).
-    pub replications: u32,
+    /// Replications, seeds, duration and deadline of every load point.
+    pub runs: Runs,
     /// Most load points simulated.
     pub max_points: u32,
     /// The search never goes below this multiple of the design's load.
@@ -50,29 +51,16 @@ pub struct CapacityOptions {
     /// Bisection stops when a bracket is narrower than this fraction of
     /// its lower end.
     pub precision: f64,
-    /// Seed of the first replication (the scenario's when `None`).
-    pub seed: Option<u64>,
-    /// Arrival duration in seconds (the scenario's when `None`).
-    pub duration_s: Option<f64>,
-    /// When to give up on a runaway run (one deadline for the study).
-    pub limits: Limits,
-    /// Cancel, shared with a caller on another thread: the study stops
-    /// after the point it is simulating and reports what it has.
-    pub control: RunControl,
 }
 
 impl Default for CapacityOptions {
     fn default() -> Self {
         Self {
-            replications: 5,
+            runs: Runs::default(),
             max_points: 12,
             min_load: 1.0 / 32.0,
             max_load: 16.0,
             precision: 0.03,
-            seed: None,
-            duration_s: None,
-            limits: Limits::default(),
-            control: RunControl::default(),
         }
     }
 }
@@ -362,26 +350,11 @@ pub fn capacity(design: &Design, options: &CapacityOptions) -> Result<CapacitySt
     let mut baseline = Vec::new();
     let mut next = Some(1.0);
     while let Some(load) = next {
-        if options
-            .control
-            .cancel
-            .load(std::sync::atomic::Ordering::Relaxed)
-        {
+        if options.runs.stopped() {
             cancelled = true;
             break;
         }
-        let report = sim::simulate(
-            design,
-            &SimOptions {
-                seed: options.seed,
-                duration_s: options.duration_s,
-                replications: options.replications,
-                load_multiplier: load,
-                limits: options.limits,
-                control: options.control.clone(),
-                ..SimOptions::default()
-            },
-        )?;
+        let report = options.runs.simulate(design, load)?;
         seed = report.seed;
         for w in report.warnings() {
             let line = format!("at {}×: {}", value(load, Measure::Plain), w.message);
@@ -402,12 +375,6 @@ pub fn capacity(design: &Design, options: &CapacityOptions) -> Result<CapacitySt
         let point = load_point(design, &criteria, &baseline, &report);
         let at = points.partition_point(|p| p.load_multiplier < load);
         points.insert(at, point);
-        // Past the deadline every further run would stop at once and
-        // measure nothing: report what the search has.
-        if options.limits.past_deadline() {
-            cancelled = true;
-            break;
-        }
         next = (points.len() < options.max_points as usize)
             .then(|| next_load(&points, &criteria, options))
             .flatten();
@@ -421,7 +388,7 @@ pub fn capacity(design: &Design, options: &CapacityOptions) -> Result<CapacitySt
     Ok(CapacityStudy {
         design: design.name.clone(),
         seed,
-        replications: options.replications,
+        replications: options.runs.replications,
         capacities,
         points,
         warnings,

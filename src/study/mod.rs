@@ -7,3 +7,63 @@
 
 pub mod capacity;
 pub mod sensitivity;
+
+use crate::model::Design;
+use crate::sim::{self, Limits, RunControl, SimError, SimOptions, SimReport};
+
+/// How every simulation of a study runs: the same replications, seeds and
+/// duration at every point, one deadline and one cancel for them all.
+#[derive(Debug, Clone)]
+pub struct Runs {
+    /// Replications per simulation (the same seeds for all).
+    pub replications: u32,
+    /// Seed of the first replication (the scenario's when `None`).
+    pub seed: Option<u64>,
+    /// Arrival duration in seconds (the scenario's when `None`).
+    pub duration_s: Option<f64>,
+    /// When to give up on a runaway run; its deadline covers the study.
+    pub limits: Limits,
+    /// Cancel, shared with a caller on another thread: the study stops
+    /// after the simulations under way and reports what it has.
+    pub control: RunControl,
+}
+
+impl Default for Runs {
+    fn default() -> Self {
+        Self {
+            replications: 5,
+            seed: None,
+            duration_s: None,
+            limits: Limits::default(),
+            control: RunControl::default(),
+        }
+    }
+}
+
+impl Runs {
+    /// Simulates `design` at `load_multiplier` times its load.
+    pub fn simulate(&self, design: &Design, load_multiplier: f64) -> Result<SimReport, SimError> {
+        sim::simulate(
+            design,
+            &SimOptions {
+                seed: self.seed,
+                duration_s: self.duration_s,
+                replications: self.replications,
+                load_multiplier,
+                limits: self.limits,
+                control: self.control.clone(),
+                ..SimOptions::default()
+            },
+        )
+    }
+
+    /// Whether the study must stop: cancelled, or past its deadline (every
+    /// further run would stop at once and measure nothing).
+    pub fn stopped(&self) -> bool {
+        self.limits.past_deadline()
+            || self
+                .control
+                .cancel
+                .load(std::sync::atomic::Ordering::Relaxed)
+    }
+}

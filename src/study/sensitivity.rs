@@ -12,35 +12,24 @@
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::Runs;
 use crate::model::{Design, NodeKind, Step, walk, walk_mut};
-use crate::sim::{self, Estimate, Limits, RunControl, SimError, SimOptions, SimReport};
+use crate::sim::{self, Estimate, SimError, SimReport};
 
 /// How to run a sensitivity study.
 #[derive(Debug, Clone)]
 pub struct SensitivityOptions {
-    /// Replications per variant (the same seeds for all).
-    pub replications: u32,
+    /// Replications, seeds, duration and deadline of every variant.
+    pub runs: Runs,
     /// How much slower and faster, a fraction (0.2: ±20 %).
     pub change: f64,
-    /// Seed of the first replication (the scenario's when `None`).
-    pub seed: Option<u64>,
-    /// Arrival duration in seconds (the scenario's when `None`).
-    pub duration_s: Option<f64>,
-    /// When to give up on a runaway run (one deadline for the study).
-    pub limits: Limits,
-    /// Cancel, shared with a caller on another thread.
-    pub control: RunControl,
 }
 
 impl Default for SensitivityOptions {
     fn default() -> Self {
         Self {
-            replications: 5,
+            runs: Runs::default(),
             change: 0.2,
-            seed: None,
-            duration_s: None,
-            limits: Limits::default(),
-            control: RunControl::default(),
         }
     }
 }
@@ -250,27 +239,9 @@ pub fn sensitivity(
             options.change * 100.0
         )));
     }
-    let run = |d: &Design| {
-        sim::simulate(
-            d,
-            &SimOptions {
-                seed: options.seed,
-                duration_s: options.duration_s,
-                replications: options.replications,
-                limits: options.limits,
-                control: options.control.clone(),
-                ..SimOptions::default()
-            },
-        )
-    };
+    let run = |d: &Design| options.runs.simulate(d, 1.0);
     let base = run(design)?;
-    let stopped = || {
-        options.limits.past_deadline()
-            || options
-                .control
-                .cancel
-                .load(std::sync::atomic::Ordering::Relaxed)
-    };
+    let stopped = || options.runs.stopped();
     let measured: Vec<Option<Factor>> = knobs(design)
         .into_par_iter()
         .map(|knob| {
@@ -308,7 +279,7 @@ pub fn sensitivity(
     Ok(SensitivityStudy {
         design: design.name.clone(),
         seed: base.seed,
-        replications: options.replications,
+        replications: options.runs.replications,
         change: options.change,
         baseline,
         factors,
