@@ -5,7 +5,8 @@
 //! design document and its file format, [`library`] the built-in example
 //! designs, [`sim`] the discrete-event simulation, [`analysis`] the
 //! findings, [`advice`] the refactorings measured before and after,
-//! [`study`] the studies of many simulations (capacity, sensitivity),
+//! [`study`] the studies of many simulations (capacity, sensitivity,
+//! chaos),
 //! [`visual`] the rules every picture of a design follows, [`layout`]
 //! the automatic layered layout, [`placement`] room for added nodes, and
 //! [`report`] the HTML, Markdown, JSON and SVG reports; [`scc`], [`list`]

@@ -596,3 +596,24 @@ fn study_sensitivity_ranks_the_factors_and_refuses_a_change_past_100_percent() {
     assert_code(&out, 2);
     assert!(stderr(&out).contains("--change"), "{}", stderr(&out));
 }
+
+#[test]
+fn study_chaos_prints_the_matrix_and_refuses_a_slow_down_that_speeds_up() {
+    let out = archsim(["study", "chaos", "fraud-check-blocking", "-r", "2"]);
+    assert_code(&out, 0);
+    let text = stdout(&out);
+    assert!(text.contains("crash Fraud Detection"), "{text}");
+    assert!(
+        text.contains("broken −"),
+        "a crash on the blocking chain breaks it: {text}"
+    );
+    let out = archsim([
+        "study",
+        "chaos",
+        "fraud-check-blocking",
+        "--slow-factor",
+        "0.5",
+    ]);
+    assert_code(&out, 2);
+    assert!(stderr(&out).contains("factor above 1"), "{}", stderr(&out));
+}

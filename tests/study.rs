@@ -2,7 +2,9 @@
 //! mean-latency objective is the arrival rate at which the analytic mean
 //! response time reaches the objective, computed here from the design's
 //! own parameters. Sensitivity: on a chain that never queues, making one
-//! service's work 20 % slower adds 20 % of its mean to the latency.
+//! service's work 20 % slower adds 20 % of its mean to the latency. Chaos:
+//! a crash breaks the caller that waits and only delays the one whose
+//! event waits in a log.
 
 #[path = "common/queueing.rs"]
 mod queueing;
@@ -14,6 +16,7 @@ use archsim::study::Runs;
 use archsim::study::capacity::{
     self, Bound, CapacityOptions, CapacityStudy, Criterion, EntryCapacity,
 };
+use archsim::study::chaos::{self, ChaosOptions, Injury, Outcome};
 use archsim::study::sensitivity::{self, FactorKind, SensitivityOptions};
 use queueing::erlang_c;
 use theory::assert_agrees;
@@ -244,4 +247,84 @@ fn sensitivity_ranks_a_chains_services_by_their_share_of_the_latency() {
         );
         assert!(effect.p99_swing_ms > 0.0, "slower work raises the p99");
     }
+}
+
+// --- chaos ------------------------------------------------------------------
+
+/// `lookup` calls API, which calls X and waits; `order` calls Shop, which
+/// publishes an event that X consumes through a log broker.
+fn one_sync_one_event_consumer() -> Design {
+    let text = r#"(
+    format: 2,
+    name: "sync and event consumers",
+    nodes: [
+        (id: "client", name: "Client", kind: Client),
+        (id: "api", name: "API", kind: Service(workers: 32, operations: [(name: "lookup", steps: [Work(Exponential(mean_ms: 5)), Call("x")])])),
+        (id: "shop", name: "Shop", kind: Service(workers: 32, operations: [(name: "order", steps: [Work(Exponential(mean_ms: 5)), Publish("orders")])])),
+        (id: "orders", name: "Orders", kind: Broker(kind: Log, delivery_latency: Constant(ms: 1))),
+        (id: "x", name: "X", kind: Service(workers: 16, operations: [(name: "handle", steps: [Work(Exponential(mean_ms: 10))])])),
+    ],
+    links: [
+        (from: "client", to: "api", style: sync, latency: Constant(ms: 1), timeout_ms: 5000),
+        (from: "client", to: "shop", style: sync, latency: Constant(ms: 1), timeout_ms: 5000),
+        (from: "api", to: "x", style: sync, latency: Constant(ms: 1), timeout_ms: 1000),
+        (from: "shop", to: "orders", style: event, latency: Constant(ms: 1)),
+        (from: "orders", to: "x", style: event, latency: Constant(ms: 1)),
+    ],
+    entry_points: [
+        (name: "lookup", client: "client", target: "api", load: Open(arrival: Poisson, rate_per_s: 20)),
+        (name: "order", client: "client", target: "shop", load: Open(arrival: Poisson, rate_per_s: 20)),
+    ],
+    scenario: (duration_s: 120, warmup_s: 10, seed: 5),
+)"#;
+    file::parse(text, "chaos.archsim.ron").unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn chaos_breaks_the_synchronous_caller_and_only_delays_the_event_driven_one() {
+    let design = one_sync_one_event_consumer();
+    let study = chaos::chaos(&design, &ChaosOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+    assert!(!study.cancelled);
+    let experiment = |node: &str, injury: Injury| {
+        study
+            .experiments
+            .iter()
+            .find(|e| e.node == node && e.injury == injury)
+            .unwrap_or_else(|| panic!("{node} {injury:?} was tried"))
+    };
+    let x_down = experiment("x", Injury::Crash);
+    let (lookup, order) = (&x_down.cells[0], &x_down.cells[1]);
+    // Every lookup in the window fails: about the window's share of the
+    // measured time (27.5 of 110 s).
+    assert_eq!(lookup.outcome, Outcome::Broken, "{lookup:?}");
+    let share = study.for_s / (120.0 - 10.0);
+    assert!(
+        (lookup.availability_drop.mean - share).abs() < 0.05,
+        "lost {} of lookups, the outage is {share} of the time",
+        lookup.availability_drop.mean
+    );
+    assert_eq!(lookup.root_cause.as_deref(), Some("x"));
+    // Orders are answered as before; their events wait in the log until X
+    // is back, up to the whole window.
+    assert_eq!(order.outcome, Outcome::Delayed, "{order:?}");
+    assert!(order.availability_drop.mean.abs() < 0.001, "{order:?}");
+    assert!(order.p99_ms.mean.abs() < 5.0, "{order:?}");
+    assert!(
+        order.flow_p99_ms.mean > 0.5 * study.for_s * 1e3,
+        "the work set off by an order waits for X: {order:?}"
+    );
+    assert!(x_down.messages_lost.mean.abs() < 1.0, "the log keeps them");
+    // The API down breaks lookups only.
+    let api_down = experiment("api", Injury::Crash);
+    assert_eq!(api_down.cells[0].outcome, Outcome::Broken);
+    assert_eq!(api_down.cells[1].outcome, Outcome::Unaffected);
+    // The log down loses the events sent meanwhile: orders look fine.
+    let log_down = experiment("orders", Injury::Crash);
+    assert_eq!(log_down.cells[1].outcome, Outcome::Unaffected);
+    let sent = 20.0 * study.for_s;
+    assert!(
+        (log_down.messages_lost.mean - sent).abs() < 0.25 * sent,
+        "lost {} events, about {sent} were sent while it was down",
+        log_down.messages_lost.mean
+    );
 }

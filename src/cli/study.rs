@@ -4,11 +4,13 @@
 
 use std::path::PathBuf;
 
-use archsim::numbers::{Measure, difference, estimate, setting, value};
+use archsim::model::{Design, NodeId};
+use archsim::numbers::{self, Measure, difference, estimate, setting, value};
 use archsim::report::json;
 use archsim::sim::Limits;
 use archsim::study::Runs;
 use archsim::study::capacity::{self, Bound, CapacityOptions, CapacityStudy};
+use archsim::study::chaos::{self, ChaosOptions, ChaosStudy, Outcome};
 use archsim::study::sensitivity::{self, SensitivityOptions, SensitivityStudy};
 
 use super::output::{self, errln, outln};
@@ -37,6 +39,37 @@ enum Study {
     /// rank them by how much they move each entry point's p99 latency and
     /// availability: which one matters most.
     Sensitivity(SensitivityArgs),
+    /// Crash each service, data store and broker in turn for a window,
+    /// then slow it down, with the same seeds: which entry points break
+    /// (lose availability) or are only delayed, by how much, for how long
+    /// after the window, and where their failures started; a matrix.
+    Chaos(ChaosArgs),
+}
+
+/// Arguments of `archsim study chaos`.
+#[derive(Debug, clap::Args)]
+struct ChaosArgs {
+    /// Design file (or built-in example name).
+    file: PathBuf,
+    #[command(flatten)]
+    scenario: ScenarioArgs,
+    /// Replications per experiment, the same seeds for all.
+    #[arg(long, short = 'r', default_value_t = 5, value_name = "R", value_parser = clap::value_parser!(u32).range(2..))]
+    replications: u32,
+    /// When each fault starts, seconds into the run (default: a quarter of
+    /// the measured time after the warm-up).
+    #[arg(long, value_name = "SECONDS")]
+    at: Option<f64>,
+    /// How long each fault lasts, seconds (default: a quarter of the
+    /// measured time).
+    #[arg(long = "for", value_name = "SECONDS")]
+    for_s: Option<f64>,
+    /// How many times slower a slowed-down node works.
+    #[arg(long, default_value_t = 5.0, value_name = "FACTOR")]
+    slow_factor: f64,
+    /// Print JSON (docs/cli-json.md) instead of tables.
+    #[arg(long)]
+    json: bool,
 }
 
 /// Arguments of `archsim study sensitivity`.
@@ -104,6 +137,7 @@ pub fn run(args: &Args) -> u8 {
     match &args.study {
         Study::Capacity(a) => run_capacity(a),
         Study::Sensitivity(a) => run_sensitivity(a),
+        Study::Chaos(a) => run_chaos(a),
     }
 }
 
@@ -314,6 +348,121 @@ fn sensitivity_tables(study: &SensitivityStudy, top: usize) -> Vec<String> {
                 ranked.len() - top
             ));
         }
+    }
+    out
+}
+
+fn run_chaos(args: &ChaosArgs) -> u8 {
+    let (design, limits) = match args.scenario.design_and_limits(&args.file) {
+        Ok(loaded) => loaded,
+        Err(code) => return code,
+    };
+    let options = ChaosOptions {
+        runs: runs(&args.scenario, args.replications, limits),
+        at_s: args.at,
+        for_s: args.for_s,
+        slow_factor: args.slow_factor,
+    };
+    let study = match chaos::chaos(&design, &options) {
+        Ok(s) => s,
+        Err(e) => {
+            errln!("{}: {e}", args.file.display());
+            return EXIT_INVALID;
+        }
+    };
+    if study.cancelled {
+        errln!("warning: out of time: the experiments not simulated are left out (--time-limit)");
+    }
+    if args.json {
+        output::document(&json::to_string("chaos_study", &study));
+    } else {
+        for line in chaos_tables(&design, &study) {
+            outln!("{line}");
+        }
+    }
+    EXIT_OK
+}
+
+/// The study as text: the matrix (experiments × entry points), then what
+/// broke, where it started and how long it took to be back.
+fn chaos_tables(design: &Design, study: &ChaosStudy) -> Vec<String> {
+    let mut out = vec![
+        format!(
+            "{}: chaos, each node down (then {}× slower) from {} for {}, {} replications each from seed {}",
+            study.design,
+            setting(study.slow_factor),
+            numbers::setting_ms(study.at_s * 1e3),
+            numbers::setting_ms(study.for_s * 1e3),
+            study.replications,
+            study.seed
+        ),
+        String::new(),
+    ];
+    let mut header = vec!["experiment".to_owned()];
+    header.extend(study.baseline.iter().map(|b| b.entry_point.clone()));
+    header.push("messages lost".to_owned());
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    let mut t = Table::new(&header);
+    for e in &study.experiments {
+        let mut row = vec![e.label(study.slow_factor)];
+        row.extend(e.cells.iter().map(|c| match c.outcome {
+            Outcome::Broken => format!(
+                "broken −{}",
+                numbers::value(c.availability_drop.mean, Measure::Percent)
+            ),
+            Outcome::Delayed => {
+                let by = if c.p99_ms.interval().0 > c.flow_p99_ms.interval().0 {
+                    format!("p99 {}", numbers::difference(c.p99_ms, Measure::Ms))
+                } else {
+                    format!("done {}", numbers::difference(c.flow_p99_ms, Measure::Ms))
+                };
+                format!("delayed {by}")
+            }
+            Outcome::Unaffected => "·".to_owned(),
+        }));
+        row.push(if e.messages_lost.interval().0 > 0.0 {
+            numbers::estimate(e.messages_lost, Measure::Count)
+        } else {
+            "·".to_owned()
+        });
+        t.row(row);
+    }
+    out.extend(t.render());
+    let mut notes = Vec::new();
+    for e in &study.experiments {
+        for c in e.cells.iter().filter(|c| c.outcome != Outcome::Unaffected) {
+            let answer_late = c.p99_ms.interval().0 > 0.0;
+            let how = match (c.outcome, answer_late) {
+                (Outcome::Delayed, false) => format!(
+                    "answers on time, the work it sets off finishes later (p99 {})",
+                    numbers::difference(c.flow_p99_ms, Measure::Ms)
+                ),
+                _ => {
+                    let back = match c.back_after_s {
+                        Some(s) if s <= 0.0 => "back to normal at once".to_owned(),
+                        Some(s) => format!("back to normal {} after", numbers::duration(s * 1e3)),
+                        None => "not back to normal by the end of the run".to_owned(),
+                    };
+                    let root = match &c.root_cause {
+                        Some(node) => format!(
+                            "; its failures start at {}",
+                            design.display_name(&NodeId::new(node.as_str()))
+                        ),
+                        None => String::new(),
+                    };
+                    format!("{}, {back}{root}", c.outcome.as_str())
+                }
+            };
+            notes.push(format!(
+                "  {}: {} {how}",
+                e.label(study.slow_factor),
+                c.entry_point
+            ));
+        }
+    }
+    if !notes.is_empty() {
+        out.push(String::new());
+        out.extend(notes);
     }
     out
 }

@@ -6,6 +6,7 @@
 //! from luck.
 
 pub mod capacity;
+pub mod chaos;
 pub mod sensitivity;
 
 use crate::model::Design;
@@ -41,20 +42,23 @@ impl Default for Runs {
 }
 
 impl Runs {
+    /// The options of one simulation at `load_multiplier` times the
+    /// design's load.
+    pub fn options(&self, load_multiplier: f64) -> SimOptions {
+        SimOptions {
+            seed: self.seed,
+            duration_s: self.duration_s,
+            replications: self.replications,
+            load_multiplier,
+            limits: self.limits,
+            control: self.control.clone(),
+            ..SimOptions::default()
+        }
+    }
+
     /// Simulates `design` at `load_multiplier` times its load.
     pub fn simulate(&self, design: &Design, load_multiplier: f64) -> Result<SimReport, SimError> {
-        sim::simulate(
-            design,
-            &SimOptions {
-                seed: self.seed,
-                duration_s: self.duration_s,
-                replications: self.replications,
-                load_multiplier,
-                limits: self.limits,
-                control: self.control.clone(),
-                ..SimOptions::default()
-            },
-        )
+        sim::simulate(design, &self.options(load_multiplier))
     }
 
     /// Whether the study must stop: cancelled, or past its deadline (every
