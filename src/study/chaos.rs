@@ -14,7 +14,7 @@
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::Runs;
+use super::{Runs, paired};
 use crate::model::{Design, Fault, NodeKind};
 use crate::sim::{self, Estimate, SimError, SimReport};
 
@@ -285,14 +285,7 @@ pub fn chaos(design: &Design, options: &ChaosOptions) -> Result<ChaosStudy, SimE
 /// How many more messages `hurt` lost than `base`, replication by
 /// replication.
 fn messages_lost(base: &SimReport, hurt: &SimReport) -> Estimate {
-    let lost = |r: &sim::Results<f64>| r.links.iter().map(|l| l.lost).sum::<f64>();
-    let diffs: Vec<f64> = base
-        .per_replication
-        .iter()
-        .zip(&hurt.per_replication)
-        .map(|(b, h)| lost(h) - lost(b))
-        .collect();
-    Estimate::of(&diffs)
+    paired(base, hurt, |r| r.links.iter().map(|l| l.lost).sum())
 }
 
 /// What the experiment `hurt` did to every entry point of `base`.
@@ -302,18 +295,12 @@ fn cells(base: &SimReport, hurt: &SimReport, (at_s, for_s): (f64, f64)) -> Vec<C
         .iter()
         .enumerate()
         .map(|(i, b)| {
-            let paired = |f: fn(&sim::EntryResult<f64>) -> f64| {
-                let diffs: Vec<f64> = base
-                    .per_replication
-                    .iter()
-                    .zip(&hurt.per_replication)
-                    .map(|(b, h)| f(&h.entry_points[i]) - f(&b.entry_points[i]))
-                    .collect();
-                Estimate::of(&diffs)
+            let entry = |f: fn(&sim::EntryResult<f64>) -> f64| {
+                paired(base, hurt, |r| f(&r.entry_points[i]))
             };
-            let availability_drop = paired(|e| -e.availability);
-            let p99_ms = paired(|e| e.latency_ms.p99);
-            let flow_p99_ms = paired(|e| e.flow_completion_ms.p99);
+            let availability_drop = entry(|e| -e.availability);
+            let p99_ms = entry(|e| e.latency_ms.p99);
+            let flow_p99_ms = entry(|e| e.flow_completion_ms.p99);
             let grew =
                 |change: Estimate, before: f64| change.interval().0 > (DELAYED * before).max(1.0);
             let outcome = if availability_drop.interval().0 > BROKEN {

@@ -10,7 +10,7 @@ pub mod chaos;
 pub mod sensitivity;
 
 use crate::model::Design;
-use crate::sim::{self, Limits, RunControl, SimError, SimOptions, SimReport};
+use crate::sim::{self, Estimate, Limits, Results, RunControl, SimError, SimOptions, SimReport};
 
 /// How every simulation of a study runs: the same replications, seeds and
 /// duration at every point, one deadline and one cancel for them all.
@@ -70,4 +70,21 @@ impl Runs {
                 .cancel
                 .load(std::sync::atomic::Ordering::Relaxed)
     }
+}
+
+/// How a figure moved from `base` to `variant` (variant minus base),
+/// replication by replication: the same seeds make each pair differ by the
+/// change alone, so the interval is that of the change, not of the luck.
+pub fn paired(
+    base: &SimReport,
+    variant: &SimReport,
+    figure: impl Fn(&Results<f64>) -> f64,
+) -> Estimate {
+    let diffs: Vec<f64> = base
+        .per_replication
+        .iter()
+        .zip(&variant.per_replication)
+        .map(|(b, v)| figure(v) - figure(b))
+        .collect();
+    Estimate::of(&diffs)
 }

@@ -12,7 +12,7 @@
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::Runs;
+use super::{Runs, paired};
 use crate::model::{Design, NodeKind, Step, walk, walk_mut};
 use crate::sim::{self, Estimate, SimError, SimReport};
 
@@ -309,18 +309,11 @@ fn effects(base: &SimReport, slower: &SimReport, faster: &SimReport) -> Vec<Effe
 /// How entry point `i` moved from `base` to `variant`, replication by
 /// replication.
 fn change(base: &SimReport, variant: &SimReport, i: usize) -> Change {
-    let paired = |f: fn(&sim::EntryResult<f64>) -> f64| {
-        let diffs: Vec<f64> = base
-            .per_replication
-            .iter()
-            .zip(&variant.per_replication)
-            .map(|(b, v)| f(&v.entry_points[i]) - f(&b.entry_points[i]))
-            .collect();
-        Estimate::of(&diffs)
-    };
+    let entry =
+        |f: fn(&sim::EntryResult<f64>) -> f64| paired(base, variant, |r| f(&r.entry_points[i]));
     Change {
-        mean_ms: paired(|e| e.latency_ms.mean),
-        p99_ms: paired(|e| e.latency_ms.p99),
-        availability: paired(|e| e.availability),
+        mean_ms: entry(|e| e.latency_ms.mean),
+        p99_ms: entry(|e| e.latency_ms.p99),
+        availability: entry(|e| e.availability),
     }
 }
