@@ -573,3 +573,48 @@ fn a_slow_down_is_marked_on_its_node_while_it_lasts() {
     show(&mut h, 60.0);
     assert!(h.state().animation().slowed.is_empty(), "back to normal");
 }
+
+#[test]
+fn a_chaos_study_runs_in_the_background_and_shows_its_nodes_on_the_canvas() {
+    use archsim::app::studies::Finished;
+    use archsim::study::chaos::Outcome;
+    let mut h = example();
+    h.get_by_label("Studies").click();
+    frames(&mut h, 2);
+    assert_eq!(h.state().side_tab(), SideTab::Studies);
+    h.get_by_label("Chaos").click();
+    frames(&mut h, 2);
+    h.get_by_label("Run chaos").click();
+    frames(&mut h, 1);
+    assert!(
+        h.state().studies().is_running(),
+        "the study runs on another thread"
+    );
+    wait_for(&mut h, Duration::from_secs(120), "the chaos study", |app| {
+        app.studies().finished().is_some()
+    });
+    frames(&mut h, 2);
+    let Some(Finished::Chaos(study)) = h.state().studies().finished() else {
+        panic!("a chaos study")
+    };
+    // On the blocking chain, Fraud Detection down fails every order.
+    assert!(
+        study
+            .experiments
+            .iter()
+            .any(|e| e.node == "fraud_detection" && e.cells[0].outcome == Outcome::Broken)
+    );
+    // The matrix names the nodes: one click shows it on the canvas.
+    h.get_all_by_label("Fraud Detection")
+        .next()
+        .expect("the matrix names Fraud Detection")
+        .click();
+    frames(&mut h, 2);
+    assert!(
+        h.state()
+            .selection()
+            .nodes
+            .iter()
+            .any(|id| id.as_str() == "fraud_detection")
+    );
+}

@@ -94,7 +94,9 @@ fn too_small(h: &Harness<'_, ArchsimApp>) -> Vec<String> {
         .collect()
 }
 
-/// The nodes in view whose names are not drawn in full on the canvas.
+/// The nodes wholly in view whose names are not drawn in full on the
+/// canvas (a node the canvas edge cuts, a pan away, cannot show its whole
+/// name).
 fn unnamed_nodes(h: &Harness<'_, ArchsimApp>) -> Vec<String> {
     let app = h.state();
     let canvas = app.canvas();
@@ -108,10 +110,14 @@ fn unnamed_nodes(h: &Harness<'_, ArchsimApp>) -> Vec<String> {
         .nodes
         .iter()
         .filter(|n| {
-            let at = canvas
-                .transform()
-                .screen_from_graph(egui::pos2(n.pos.x, n.pos.y));
-            canvas.rect().shrink(20.0).contains(at)
+            let transform = canvas.transform();
+            let (w, h) = archsim::visual::NodeShape::of(&n.kind).size();
+            let half = vec2(w, h) / 2.0;
+            let outline = Rect::from_min_max(
+                transform.screen_from_graph(egui::pos2(n.pos.x - half.x, n.pos.y - half.y)),
+                transform.screen_from_graph(egui::pos2(n.pos.x + half.x, n.pos.y + half.y)),
+            );
+            canvas.rect().contains_rect(outline)
         })
         .map(|n| design.display_name(&n.id).to_owned())
         .filter(|name| !drawn.contains(name))

@@ -81,7 +81,7 @@ fn nice_step(span: f64) -> f64 {
 }
 
 /// Grid lines at round numbers, about three labelled ones per axis.
-fn round_ticks() -> impl Fn(egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
+pub(super) fn round_ticks() -> impl Fn(egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
     uniform_grid_spacer(|input| {
         let step = nice_step(input.bounds.1 - input.bounds.0);
         [step / 10.0, step / 2.0, step]
@@ -89,7 +89,7 @@ fn round_ticks() -> impl Fn(egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
 }
 
 /// A tick's label: the value in as few digits as it needs, and its unit.
-fn tick_label(value: f64, unit: &str) -> String {
+pub(super) fn tick_label(value: f64, unit: &str) -> String {
     let digits = if value.fract().abs() < 1e-9 { 0 } else { 1 };
     let number = fixed(value, digits);
     if unit.is_empty() {

@@ -35,6 +35,7 @@ impl ArchsimApp {
         self.inspector = Inspector::default();
         self.simulation.reset();
         self.suggestions.reset();
+        self.studies.reset();
         self.preview = None;
         self.focus = Focus::None;
         self.fault_draft = None;

@@ -43,6 +43,7 @@ pub mod run;
 pub mod selection;
 pub mod shortcuts;
 pub mod status_bar;
+pub mod studies;
 pub mod suggestions;
 pub mod validation;
 
@@ -71,6 +72,7 @@ use run::Simulation;
 use run::toolbar::Toolbar;
 use run::what_if::{self, Draft};
 use selection::Selection;
+use studies::{StudiesAction, StudiesPanel};
 use suggestions::{Preview, SuggestionsAction, SuggestionsPanel};
 use validation::{Owner, Validation};
 
@@ -183,6 +185,8 @@ pub enum SideTab {
     Suggestions,
     /// What the run measured.
     Results,
+    /// Capacity, sensitivity and chaos studies.
+    Studies,
 }
 
 /// The desktop app.
@@ -216,6 +220,7 @@ pub struct ArchsimApp {
     focus_revision: u64,
     findings: FindingsPanel,
     suggestions: SuggestionsPanel,
+    studies: StudiesPanel,
     preview: Option<Preview>,
     /// The revision the preview was made from.
     preview_revision: u64,
@@ -315,6 +320,7 @@ impl ArchsimApp {
             focus_revision: 0,
             findings: FindingsPanel::default(),
             suggestions: SuggestionsPanel::default(),
+            studies: StudiesPanel::default(),
             preview: None,
             preview_revision: 0,
             side: SideTab::Inspector,
@@ -375,6 +381,11 @@ impl ArchsimApp {
     /// The suggestions panel.
     pub fn suggestions(&self) -> &SuggestionsPanel {
         &self.suggestions
+    }
+
+    /// The studies panel.
+    pub fn studies(&self) -> &StudiesPanel {
+        &self.studies
     }
 
     /// The tab shown on the right.
@@ -602,6 +613,7 @@ impl ArchsimApp {
             self.say(text);
         }
         self.suggestions.poll(ctx);
+        self.studies.poll(ctx);
         if self.preview.is_some() && self.preview_revision != revision {
             self.preview = None;
         }
@@ -650,20 +662,27 @@ impl ArchsimApp {
             (None, None) => RunFindings::None,
         };
         let count = self.findings.count(&self.analysed, run_findings);
+        // Wrapped within the room left of the collapse button: in a
+        // narrow panel the last tabs go to a second line, and the row
+        // never asks the panel to grow.
         ui.horizontal(|ui| {
-            for (tab, label) in [
-                (SideTab::Inspector, "Inspector".to_owned()),
-                (SideTab::Findings, format!("Findings {count}")),
-                (SideTab::Suggestions, "Suggestions".to_owned()),
-                (SideTab::Results, "Results".to_owned()),
-            ] {
-                ui.selectable_value(&mut self.side, tab, label);
-            }
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                if collapse_button(ui, "»", "Collapse the side panel") {
-                    commands.push(Command::ToggleSidePanel);
-                }
+            let room = egui::vec2((ui.available_width() - 24.0).max(0.0), 0.0);
+            ui.allocate_ui(room, |ui| {
+                ui.horizontal_wrapped(|ui| {
+                    for (tab, label) in [
+                        (SideTab::Inspector, "Inspector".to_owned()),
+                        (SideTab::Findings, format!("Findings {count}")),
+                        (SideTab::Suggestions, "Suggestions".to_owned()),
+                        (SideTab::Results, "Results".to_owned()),
+                        (SideTab::Studies, "Studies".to_owned()),
+                    ] {
+                        ui.selectable_value(&mut self.side, tab, label);
+                    }
+                });
             });
+            if collapse_button(ui, "»", "Collapse the side panel") {
+                commands.push(Command::ToggleSidePanel);
+            }
         });
         ui.separator();
         match self.side {
@@ -708,6 +727,20 @@ impl ArchsimApp {
                 );
                 if let Some(action) = action {
                     self.suggestion_action(action);
+                }
+            }
+            SideTab::Studies => {
+                let settings = self.simulation.settings(self.doc.design());
+                let valid = self.validation.problems().is_empty();
+                let action =
+                    self.studies
+                        .ui(ui, self.doc.design(), self.doc.revision(), valid, &settings);
+                if let Some(StudiesAction::Show(id)) = action {
+                    let index = self.doc.design().nodes.iter().position(|n| n.id == id);
+                    if let Some(i) = index {
+                        self.selection = Selection::only_node(id);
+                        self.canvas.request_fit_to(vec![i]);
+                    }
                 }
             }
             SideTab::Results => match self.simulation.outcome() {
