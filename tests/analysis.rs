@@ -18,9 +18,10 @@ fn example(slug: &str) -> Design {
 
 /// `rule:subject` of every finding at warning or above.
 fn warnings(slug: &str) -> BTreeSet<String> {
-    analysis::analyse(&example(slug))
+    let design = example(slug);
+    analysis::analyse(&design)
         .at_least(Severity::Warning)
-        .map(|f| f.id())
+        .map(|f| f.id(&design))
         .collect()
 }
 
@@ -48,13 +49,13 @@ fn every_example_has_exactly_the_findings_the_literature_predicts() {
         // Hours of work behind a sync call with a shorter timeout.
         (
             "warehouse-fulfilment-blocking",
-            &["long-running-sync:order_processor"],
+            &["long-running-sync:order_processor->warehouse"],
         ),
         ("warehouse-fulfilment-async", &[]),
         // "Just an ID": the subscriber calls back for the data.
         (
             "customer-registered-just-id",
-            &["event-callback:notifications"],
+            &["event-callback:notifications->customer"],
         ),
         ("customer-registered-detailed", &[]),
         // Three stockists one after another; in parallel they are still
@@ -70,12 +71,15 @@ fn every_example_has_exactly_the_findings_the_literature_predicts() {
             "stockist-prices-parallel",
             &["temporal-coupling:compare_prices"],
         ),
-        ("stock-check-no-timeout", &["no-timeout:order_processor"]),
+        (
+            "stock-check-no-timeout",
+            &["no-timeout:order_processor->inventory"],
+        ),
         ("stock-check-timeout", &[]),
         // Competing consumers, a poison message, no retry limit.
         (
             "pricing-grid-unbounded-retries",
-            &["unbounded-retries:pricing_grid"],
+            &["unbounded-retries:trading_desk->pricing_grid"],
         ),
         ("pricing-grid-dead-letter", &[]),
         ("order-saga-choreography", &[]),
@@ -330,4 +334,33 @@ fn every_suggestion_on_every_example_yields_a_valid_design() {
             assert_ne!(after, d, "{}: {} changes nothing", ex.slug, s.id);
         }
     }
+}
+
+#[test]
+fn two_named_links_out_of_one_node_give_two_findings_two_ids() {
+    // Order Processor calls Inventory twice, through two named links,
+    // neither with a timeout: two findings, each named by its link.
+    let mut design = example("stock-check-no-timeout");
+    let first = design
+        .links
+        .iter()
+        .position(|l| l.from.as_str() == "order_processor" && l.to.as_str() == "inventory")
+        .expect("the call without a timeout");
+    let mut second = design.links[first].clone();
+    design.links[first].name = Some("reserve".into());
+    second.name = Some("release".into());
+    design.links.push(second);
+    let ids: Vec<String> = analysis::analyse(&design)
+        .findings
+        .iter()
+        .filter(|f| f.rule.id() == "no-timeout")
+        .map(|f| f.id(&design))
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "no-timeout:order_processor->inventory@reserve",
+            "no-timeout:order_processor->inventory@release"
+        ]
+    );
 }

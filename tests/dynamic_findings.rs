@@ -28,7 +28,7 @@ fn alarms(d: &Design) -> Vec<String> {
     dynamic(d)
         .into_iter()
         .filter(|f| f.severity >= Severity::Warning)
-        .map(|f| format!("{}: {}", f.id(), f.title))
+        .map(|f| format!("{}: {}", f.id(d), f.title))
         .collect()
 }
 

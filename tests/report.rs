@@ -129,7 +129,8 @@ fn check_html(html: &str, design: &Design, report: &Report, name: &str) {
     assert!(style.contains("@media print"), "{name}: print styles");
     let text = text_of(&doc);
     for f in &report.analysis.findings {
-        assert!(text.contains(&f.id()), "{name}: no finding {}", f.id());
+        let id = f.id(&report.design);
+        assert!(text.contains(&id), "{name}: no finding {id}");
     }
     for e in &design.entry_points {
         assert!(text.contains(&e.name), "{name}: no entry point {}", e.name);
@@ -254,11 +255,8 @@ fn check_json(json: &str, report: &Report, schema: &Value, name: &str) {
         .filter_map(|f| f["id"].as_str())
         .collect();
     for f in &report.analysis.findings {
-        assert!(
-            ids.contains(f.id().as_str()),
-            "{name}: no finding {}",
-            f.id()
-        );
+        let id = f.id(&report.design);
+        assert!(ids.contains(id.as_str()), "{name}: no finding {id}");
     }
 }
 

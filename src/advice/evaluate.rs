@@ -254,9 +254,10 @@ pub fn evaluate_one(
             },
         });
     }
-    let ids =
-        |a: &Analysis| -> Vec<String> { a.at_least(Severity::Warning).map(|f| f.id()).collect() };
-    let (ids_before, ids_after) = (ids(before), ids(&after));
+    let ids = |a: &Analysis, d: &Design| -> Vec<String> {
+        a.at_least(Severity::Warning).map(|f| f.id(d)).collect()
+    };
+    let (ids_before, ids_after) = (ids(before, design), ids(&after, &after_design));
     let only_in = |these: &[String], those: &[String]| -> Vec<String> {
         let those: HashSet<&String> = those.iter().collect();
         these

@@ -109,11 +109,7 @@ impl Refactor {
             .links()
             .iter()
             .filter_map(|&l| design.link(l))
-            .map(|l| match &l.name {
-                // Links between the same two nodes differ by their name.
-                Some(name) => format!("{}->{}@{name}", l.from, l.to),
-                None => format!("{}->{}", l.from, l.to),
-            })
+            .map(|l| l.key())
             .collect();
         format!("{}:{}", self.kind(), links.join(","))
     }

@@ -137,6 +137,22 @@ impl RuleId {
         }
     }
 
+    /// Whether a finding of the rule is about a link (a call without a
+    /// timeout, a callback) rather than a node or an entry point: its id
+    /// names the link, so two links out of one node get two ids.
+    pub fn is_about_a_link(self) -> bool {
+        matches!(
+            self,
+            Self::LongRunningSync
+                | Self::EventCallback
+                | Self::UnboundedRetries
+                | Self::NoTimeout
+                | Self::ResponseNotNeeded
+                | Self::TechnologyMismatch
+                | Self::UnusedLink
+        )
+    }
+
     /// Whether the rule needs a simulation.
     pub fn is_dynamic(self) -> bool {
         matches!(
@@ -183,12 +199,19 @@ pub struct Finding {
 }
 
 impl Finding {
-    /// A stable id for the finding within its design:
-    /// `rule:entry-point` or `rule:first-node`.
-    pub fn id(&self) -> String {
+    /// A stable id for the finding within `design` (the design it was
+    /// found in): `rule:entry-point`; for a rule about a link
+    /// ([`RuleId::is_about_a_link`]) `rule:from->to` (`from->to@name` for a
+    /// named link, so two links out of one node differ); otherwise
+    /// `rule:first-node`.
+    pub fn id(&self, design: &Design) -> String {
         let subject = self
             .entry_point
             .clone()
+            .or_else(|| {
+                let link = self.links.first().filter(|_| self.rule.is_about_a_link());
+                link.and_then(|&l| design.link(l)).map(|l| l.key())
+            })
             .or_else(|| self.nodes.first().map(ToString::to_string))
             .unwrap_or_default();
         format!("{}:{subject}", self.rule)

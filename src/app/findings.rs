@@ -148,7 +148,7 @@ impl FindingsPanel {
             .show(ui, |ui| {
                 for finding in shown {
                     let open = matches!(focus, Focus::Finding(f) if f.as_ref() == finding);
-                    ui.push_id(finding.id() + &finding.title, |ui| {
+                    ui.push_id((finding.rule.id(), &finding.title, &finding.nodes), |ui| {
                         if let Some(a) = finding_ui(ui, finding, open, palette) {
                             action = Some(a);
                         }

@@ -114,6 +114,16 @@ impl Link {
         }
     }
 
+    /// The key that names this link in ids (a suggestion's, a finding's):
+    /// `from->to`, or `from->to@name` for a named link, so links between
+    /// the same two nodes differ.
+    pub fn key(&self) -> String {
+        match &self.name {
+            Some(name) => format!("{}->{}@{name}", self.from, self.to),
+            None => format!("{}->{}", self.from, self.to),
+        }
+    }
+
     /// The name people read: `payment -> fraud_detection`, with the
     /// link's name when it has one (`payment -> fraud_detection (score)`).
     pub fn label(&self) -> String {

@@ -73,7 +73,7 @@ impl AnalysisView {
                 .findings
                 .iter()
                 .map(|f| FindingView {
-                    id: f.id(),
+                    id: f.id(design),
                     link_labels: f
                         .links
                         .iter()

@@ -180,7 +180,7 @@ fn findings(out: &mut String, report: &Report) {
         let _ = writeln!(
             out,
             "- {severity} {} — {}\n\n  {}\n",
-            code(&f.id()),
+            code(&f.id(&report.design)),
             escape::markdown(&f.title),
             escape::markdown(&f.explanation)
         );

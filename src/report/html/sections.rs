@@ -141,7 +141,7 @@ pub fn findings(m: &mut Markup, report: &Report) {
                     m.text(&f.title);
                 });
                 m.el("p", &[("class", "small")], |m| {
-                    m.text_el("code", &[], &f.id());
+                    m.text_el("code", &[], &f.id(&report.design));
                 });
                 m.text_el("p", &[], &f.explanation);
                 let (nodes, links) = content::involves(f, &report.design);
