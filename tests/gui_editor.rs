@@ -1454,3 +1454,83 @@ fn an_entry_points_objectives_are_set_in_the_inspector_and_undone() {
             .is_empty()
     );
 }
+
+/// File dialogs shown on a thread of their own, which answer only when the
+/// test lets them: a dialog left open.
+#[derive(Clone, Default)]
+struct LeftOpen {
+    answer: Arc<(Mutex<Option<PathBuf>>, std::sync::Condvar)>,
+}
+
+impl LeftOpen {
+    fn choose(&self, path: &Path) {
+        let (chosen, wake) = &*self.answer;
+        *chosen.lock().unwrap() = Some(path.to_owned());
+        wake.notify_all();
+    }
+}
+
+impl FileDialogs for LeftOpen {
+    fn open_design(&mut self, _dir: Option<&Path>) -> Picked {
+        let (chosen, wake) = &*self.answer;
+        let mut path = chosen.lock().unwrap();
+        while path.is_none() {
+            path = wake.wait(path).unwrap();
+        }
+        Picked::from(path.take())
+    }
+
+    fn save_design(&mut self, _dir: Option<&Path>, _name: &str) -> Picked {
+        Picked::Cancelled
+    }
+
+    fn save_report(&mut self, _dir: Option<&Path>, _name: &str) -> Picked {
+        Picked::Cancelled
+    }
+
+    fn on_a_thread(&self) -> Option<Box<dyn FileDialogs + Send>> {
+        Some(Box::new(self.clone()))
+    }
+}
+
+#[test]
+fn the_window_keeps_working_while_a_file_dialog_is_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let other = archsim::library::find("catalogue-cache")
+        .unwrap()
+        .design()
+        .unwrap();
+    let path = dir.path().join("other.archsim.ron");
+    file::save(&other, &path).unwrap();
+    let dialogs = LeftOpen::default();
+    let env = Environment {
+        data_dir: None,
+        dialogs: Box::new(dialogs.clone()),
+    };
+    let mut h = harness(ArchsimApp::new(
+        env,
+        Start::default(),
+        Settings {
+            legend: false,
+            ..Settings::default()
+        },
+    ));
+    let before = h.state().document().design().name.clone();
+    keys(&mut h, CTRL, Key::O);
+    // The dialog is open on its thread: frames go on, and the window
+    // answers the keyboard (a second Open is refused, not queued).
+    frames(&mut h, 5);
+    keys(&mut h, CTRL, Key::O);
+    assert_eq!(h.state().document().design().name, before);
+    dialogs.choose(&path);
+    let started = std::time::Instant::now();
+    while h.state().document().path() != Some(path.as_path()) {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "the chosen file was not opened"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        frames(&mut h, 1);
+    }
+    assert_eq!(h.state().document().design().name, other.name);
+}

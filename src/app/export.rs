@@ -14,7 +14,7 @@ use crate::sim::RunControl;
 use super::ArchsimApp;
 use super::dialogs::{Dialog, FilePurpose};
 use super::document::Origin;
-use super::files::{self, Picked};
+use super::files;
 use super::run::what_if;
 
 /// A report being made on another thread.
@@ -140,14 +140,10 @@ impl ArchsimApp {
             .or(self.settings.recent.last_dir())
             .map(Path::to_owned);
         let name = files::report_file_name(&self.doc.design().name);
-        match self.env.dialogs.save_report(dir.as_deref(), &name) {
-            Picked::Chosen(path) => self.export_to(path),
-            Picked::Cancelled => {}
-            Picked::Unavailable(reason) => {
-                let path = dir.unwrap_or_default().join(name);
-                self.ask_for_path(FilePurpose::ExportReport, reason, path);
-            }
-        }
+        let fallback = dir.clone().unwrap_or_default().join(&name);
+        self.pick(FilePurpose::ExportReport, fallback, move |dialogs| {
+            dialogs.save_report(dir.as_deref(), &name)
+        });
     }
 
     /// Starts making the report into `path`.

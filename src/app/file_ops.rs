@@ -9,9 +9,9 @@ use crate::model::{DiskStamp, LoadError, file};
 
 use super::autosave::Recoverable;
 use super::command::Command;
-use super::dialogs::{Dialog, FilePurpose};
+use super::dialogs::{Answer, Dialog, FilePurpose};
 use super::document::{Document, Origin};
-use super::files::{self, Picked};
+use super::files::{self, FileDialogs, PendingPick, Picked};
 use super::focus::Focus;
 use super::inspector::Inspector;
 use super::{ArchsimApp, DISK_CHECK_S, load_error};
@@ -148,14 +148,56 @@ impl ArchsimApp {
             .as_deref()
             .or(self.settings.recent.last_dir())
             .map(Path::to_owned);
-        match self.env.dialogs.save_design(dir.as_deref(), &name) {
-            Picked::Chosen(path) => self.save_to(&path),
-            Picked::Cancelled => false,
-            Picked::Unavailable(reason) => {
-                let path = dir.unwrap_or_default().join(name);
-                self.ask_for_path(FilePurpose::SaveDesign { then }, reason, path);
-                false
-            }
+        let fallback = dir.clone().unwrap_or_default().join(&name);
+        self.pick(FilePurpose::SaveDesign { then }, fallback, move |dialogs| {
+            dialogs.save_design(dir.as_deref(), &name)
+        });
+        // Saved (and `then` carried out) when the dialog answers.
+        false
+    }
+
+    /// Shows a file dialog through `ask` on its own thread (the window
+    /// keeps repainting), and acts on its answer for `purpose` when it
+    /// comes ([`Self::poll_file_dialog`]); `fallback` starts the app's own
+    /// path dialog should no file dialog show.
+    pub(super) fn pick(
+        &mut self,
+        purpose: FilePurpose,
+        fallback: PathBuf,
+        ask: impl FnOnce(&mut dyn FileDialogs) -> Picked + Send + 'static,
+    ) {
+        if self.picking.is_some() {
+            self.say("A file dialog is open already: answer it first.");
+            return;
+        }
+        self.picking = Some(PendingPick::ask(
+            self.env.dialogs.as_mut(),
+            purpose,
+            fallback,
+            ask,
+        ));
+    }
+
+    /// Once a frame: acts on the file dialog's answer, once there is one.
+    pub(super) fn poll_file_dialog(&mut self, ctx: &egui::Context) {
+        let Some(picking) = &self.picking else {
+            return;
+        };
+        let Some(picked) = picking.poll() else {
+            // The dialog's thread answers without a frame to wake us.
+            ctx.request_repaint_after(std::time::Duration::from_millis(100));
+            return;
+        };
+        let Some(PendingPick {
+            purpose, fallback, ..
+        }) = self.picking.take()
+        else {
+            return;
+        };
+        match picked {
+            Picked::Chosen(path) => self.answer(ctx, Answer::Path(purpose, path)),
+            Picked::Cancelled => {}
+            Picked::Unavailable(reason) => self.ask_for_path(purpose, reason, fallback),
         }
     }
 

@@ -1,7 +1,10 @@
 //! File dialogs and the list of recent files.
 //!
-//! Native dialogs block the UI thread and need a desktop portal, so the app
-//! only sees them through [`FileDialogs`]; tests pass scripted answers.
+//! Native dialogs block the thread that shows them and need a desktop
+//! portal, so the app only sees them through [`FileDialogs`] and shows them
+//! on a thread of their own ([`FileDialogs::on_a_thread`], [`PendingPick`]):
+//! the window keeps repainting while one is open. Tests pass scripted
+//! answers.
 
 use std::path::{Path, PathBuf};
 
@@ -38,6 +41,77 @@ pub trait FileDialogs {
     /// Where to write a report, starting in `dir` with `file_name` filled
     /// in; the extension chooses the format.
     fn save_report(&mut self, dir: Option<&Path>, file_name: &str) -> Picked;
+
+    /// Dialogs like these to show on another thread, so that the window
+    /// keeps repainting while one is open; `None` (the default): they
+    /// answer at once on the UI thread (scripted answers, no dialogs).
+    fn on_a_thread(&self) -> Option<Box<dyn FileDialogs + Send>> {
+        None
+    }
+}
+
+/// A file dialog asked for and not answered yet, with what its answer is
+/// for and the path to offer should no dialog show.
+#[derive(Debug)]
+pub struct PendingPick<P> {
+    /// What the answer is for.
+    pub purpose: P,
+    /// The path the app's own path dialog starts from when no file dialog
+    /// could be shown.
+    pub fallback: PathBuf,
+    answer: std::sync::mpsc::Receiver<Picked>,
+}
+
+impl<P> PendingPick<P> {
+    /// Asks `dialogs` through `ask`: on a thread of their own when they
+    /// have one ([`FileDialogs::on_a_thread`]), otherwise at once.
+    pub fn ask(
+        dialogs: &mut dyn FileDialogs,
+        purpose: P,
+        fallback: PathBuf,
+        ask: impl FnOnce(&mut dyn FileDialogs) -> Picked + Send + 'static,
+    ) -> Self {
+        let (sender, answer) = std::sync::mpsc::channel();
+        match dialogs.on_a_thread() {
+            Some(mut own) => {
+                let spawned = std::thread::Builder::new()
+                    .name("archsim-file-dialog".into())
+                    .spawn(move || {
+                        // The receiver is gone when the app stopped waiting.
+                        let _ = sender.send(ask(own.as_mut()));
+                    });
+                if let Err(e) = spawned {
+                    let (sender, answer) = std::sync::mpsc::channel();
+                    let _ = sender.send(Picked::Unavailable(format!(
+                        "Cannot open the file dialog: {e}."
+                    )));
+                    return Self {
+                        purpose,
+                        fallback,
+                        answer,
+                    };
+                }
+            }
+            None => {
+                let _ = sender.send(ask(dialogs));
+            }
+        }
+        Self {
+            purpose,
+            fallback,
+            answer,
+        }
+    }
+
+    /// The answer, once there is one (a dialog whose thread ended without
+    /// one counts as cancelled).
+    pub fn poll(&self) -> Option<Picked> {
+        match self.answer.try_recv() {
+            Ok(picked) => Some(picked),
+            Err(std::sync::mpsc::TryRecvError::Empty) => None,
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => Some(Picked::Cancelled),
+        }
+    }
 }
 
 /// Dialogs that never show and always answer "cancelled": for running the
@@ -113,6 +187,10 @@ fn missing_service() -> Option<String> {
 }
 
 impl FileDialogs for NativeDialogs {
+    fn on_a_thread(&self) -> Option<Box<dyn FileDialogs + Send>> {
+        Some(Box::new(Self))
+    }
+
     fn open_design(&mut self, dir: Option<&Path>) -> Picked {
         Self::ask(|| Self::dialog(dir).set_title("Open design").pick_file())
     }

@@ -64,7 +64,7 @@ use canvas::{Canvas, CanvasOverlay};
 use command::{Command, ThemeChoice};
 use dialogs::{Answer, Dialog, FilePurpose};
 use document::{Document, Origin};
-use files::{FileDialogs, NativeDialogs, Picked, RecentFiles};
+use files::{FileDialogs, NativeDialogs, PendingPick, RecentFiles};
 use findings::{FindingsAction, FindingsPanel, RunFindings};
 use focus::Focus;
 use inspector::{Inspector, InspectorAction, InspectorEdit};
@@ -221,6 +221,8 @@ pub struct ArchsimApp {
     findings: FindingsPanel,
     suggestions: SuggestionsPanel,
     studies: StudiesPanel,
+    /// A file dialog open on its own thread, and what its answer is for.
+    picking: Option<PendingPick<FilePurpose>>,
     preview: Option<Preview>,
     /// The revision the preview was made from.
     preview_revision: u64,
@@ -321,6 +323,7 @@ impl ArchsimApp {
             findings: FindingsPanel::default(),
             suggestions: SuggestionsPanel::default(),
             studies: StudiesPanel::default(),
+            picking: None,
             preview: None,
             preview_revision: 0,
             side: SideTab::Inspector,
@@ -614,6 +617,7 @@ impl ArchsimApp {
         }
         self.suggestions.poll(ctx);
         self.studies.poll(ctx);
+        self.poll_file_dialog(ctx);
         if self.preview.is_some() && self.preview_revision != revision {
             self.preview = None;
         }
@@ -863,14 +867,10 @@ impl ArchsimApp {
                     .as_deref()
                     .or(self.settings.recent.last_dir())
                     .map(Path::to_owned);
-                match self.env.dialogs.open_design(dir.as_deref()) {
-                    Picked::Chosen(path) => self.run(ctx, Command::OpenFile(path)),
-                    Picked::Cancelled => {}
-                    Picked::Unavailable(reason) => {
-                        let path = dir.map(|d| d.join("")).unwrap_or_default();
-                        self.ask_for_path(FilePurpose::Open, reason, path);
-                    }
-                }
+                let fallback = dir.as_ref().map(|d| d.join("")).unwrap_or_default();
+                self.pick(FilePurpose::Open, fallback, move |dialogs| {
+                    dialogs.open_design(dir.as_deref())
+                });
             }
             Command::OpenFile(path) => self.open_file(&path),
             Command::OpenExample(slug) => match library::find(slug).map(|e| e.design()) {
