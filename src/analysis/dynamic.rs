@@ -8,6 +8,8 @@
 //! can gate CI on it. With one replication there is no interval and the
 //! mean decides.
 
+use std::collections::{HashMap, HashSet};
+
 use super::{Finding, RuleId, Severity};
 use crate::model::{Design, LinkIdx, NodeId, Style};
 use crate::numbers::{Measure, count, duration, estimate, percent};
@@ -146,39 +148,40 @@ fn growing_queue(design: &Design, report: &SimReport, out: &mut Vec<Finding>) {
     let quarter = span / 4;
     // A dead-letter queue collects for a person to look at: it grows by
     // design.
-    let dead_letters: Vec<&NodeId> = design
+    let dead_letters: HashSet<&NodeId> = design
         .links
         .iter()
         .filter_map(|l| l.dead_letter.as_ref())
         .collect();
-    for (node, s) in design.nodes.iter().zip(&series.nodes) {
-        let broker = node.as_broker().is_some();
-        let values = if broker { &s.backlog } else { &s.waiting };
-        if values.len() < buckets
-            || dead_letters.contains(&&node.id)
-            || out
-                .iter()
-                .any(|f| f.rule == RuleId::GrowingQueue && f.nodes[0] == node.id)
-        {
-            continue;
-        }
-        // What was left waiting when arrivals stopped, over every
-        // replication: a spike that drained leaves nothing.
-        let left = if broker {
-            report
-                .results
-                .brokers
-                .iter()
-                .find(|b| b.node == node.id.as_str())
-                .map(|b| b.backlog_at_end)
-        } else {
+    let flagged: HashSet<NodeId> = out
+        .iter()
+        .filter(|f| f.rule == RuleId::GrowingQueue)
+        .filter_map(|f| f.nodes.first().cloned())
+        .collect();
+    // What was left waiting when arrivals stopped, per node: looked up
+    // once, so a design of many nodes stays linear.
+    let left_at_end: HashMap<&str, Estimate> = report
+        .results
+        .brokers
+        .iter()
+        .map(|b| (b.node.as_str(), b.backlog_at_end))
+        .chain(
             report
                 .results
                 .services
                 .iter()
-                .find(|r| r.node == node.id.as_str())
-                .map(|r| r.queue_at_end)
-        };
+                .map(|r| (r.node.as_str(), r.queue_at_end)),
+        )
+        .collect();
+    for (node, s) in design.nodes.iter().zip(&series.nodes) {
+        let broker = node.as_broker().is_some();
+        let values = if broker { &s.backlog } else { &s.waiting };
+        if values.len() < buckets || dead_letters.contains(&node.id) || flagged.contains(&node.id) {
+            continue;
+        }
+        // What was left waiting when arrivals stopped, over every
+        // replication: a spike that drained leaves nothing.
+        let left = left_at_end.get(node.id.as_str()).copied();
         let Some(left) = left else { continue };
         let mean =
             |xs: &[f32]| xs.iter().map(|&x| f64::from(x)).sum::<f64>() / xs.len().max(1) as f64;
