@@ -74,22 +74,17 @@ impl<P> PendingPick<P> {
         let (sender, answer) = std::sync::mpsc::channel();
         match dialogs.on_a_thread() {
             Some(mut own) => {
+                let theirs = sender.clone();
                 let spawned = std::thread::Builder::new()
                     .name("archsim-file-dialog".into())
                     .spawn(move || {
                         // The receiver is gone when the app stopped waiting.
-                        let _ = sender.send(ask(own.as_mut()));
+                        let _ = theirs.send(ask(own.as_mut()));
                     });
                 if let Err(e) = spawned {
-                    let (sender, answer) = std::sync::mpsc::channel();
                     let _ = sender.send(Picked::Unavailable(format!(
                         "Cannot open the file dialog: {e}."
                     )));
-                    return Self {
-                        purpose,
-                        fallback,
-                        answer,
-                    };
                 }
             }
             None => {

@@ -11,7 +11,6 @@
 //! after the window is read from the first replication's time series,
 //! bucket by bucket against the same buckets of the design as it is.
 
-use rayon::prelude::*;
 use serde::Serialize;
 
 use super::{Runs, paired};
@@ -217,47 +216,37 @@ pub fn chaos(design: &Design, options: &ChaosOptions) -> Result<ChaosStudy, SimE
         .flat_map(|(i, _)| [(i, Injury::Crash), (i, Injury::SlowDown)])
         .collect();
     let window = (at_s, for_s);
-    let done: Vec<Option<Experiment>> = targets
-        .into_par_iter()
-        .map(|(i, injury)| {
-            if options.runs.stopped() {
-                return Ok(None);
-            }
-            let node = &design.nodes[i];
-            let fault = match injury {
-                Injury::Crash => Fault::Crash {
-                    node: node.id.clone(),
-                    at_s,
-                    for_s,
-                },
-                Injury::SlowDown => Fault::SlowDown {
-                    node: node.id.clone(),
-                    at_s,
-                    for_s,
-                    factor: options.slow_factor,
-                },
-            };
-            let mut injured = design.clone();
-            injured.scenario.faults.push(fault);
-            let report = run(&injured)?;
-            if options.runs.stopped() {
-                return Ok(None);
-            }
-            Ok(Some(Experiment {
-                node: node.id.as_str().to_owned(),
-                name: node.display_name().to_owned(),
-                kind: match node.kind {
-                    NodeKind::Service(_) => "service",
-                    NodeKind::DataStore(_) => "data store",
-                    NodeKind::Broker(_) | NodeKind::Client => "broker",
-                },
-                injury,
-                cells: cells(&base, &report, window),
-                messages_lost: messages_lost(&base, &report),
-            }))
+    let (experiments, cancelled) = options.runs.each(targets, |(i, injury)| {
+        let node = &design.nodes[i];
+        let fault = match injury {
+            Injury::Crash => Fault::Crash {
+                node: node.id.clone(),
+                at_s,
+                for_s,
+            },
+            Injury::SlowDown => Fault::SlowDown {
+                node: node.id.clone(),
+                at_s,
+                for_s,
+                factor: options.slow_factor,
+            },
+        };
+        let mut injured = design.clone();
+        injured.scenario.faults.push(fault);
+        let report = run(&injured)?;
+        Ok(Experiment {
+            node: node.id.as_str().to_owned(),
+            name: node.display_name().to_owned(),
+            kind: match node.kind {
+                NodeKind::Service(_) => "service",
+                NodeKind::DataStore(_) => "data store",
+                NodeKind::Broker(_) | NodeKind::Client => "broker",
+            },
+            injury,
+            cells: cells(&base, &report, window),
+            messages_lost: messages_lost(&base, &report),
         })
-        .collect::<Result<_, SimError>>()?;
-    let cancelled = done.iter().any(Option::is_none);
+    })?;
     let baseline = base
         .results
         .entry_points
@@ -277,7 +266,7 @@ pub fn chaos(design: &Design, options: &ChaosOptions) -> Result<ChaosStudy, SimE
         for_s,
         slow_factor: options.slow_factor,
         baseline,
-        experiments: done.into_iter().flatten().collect(),
+        experiments,
         cancelled,
     })
 }

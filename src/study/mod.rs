@@ -61,6 +61,30 @@ impl Runs {
         sim::simulate(design, &self.options(load_multiplier))
     }
 
+    /// `measure` of every item, in parallel (rayon), in the items' order
+    /// whatever the number of threads; the items not measured because the
+    /// study had to stop ([`Runs::stopped`]) before or while they ran are
+    /// left out, and the flag says whether any was.
+    pub fn each<T: Send, U: Send>(
+        &self,
+        items: Vec<T>,
+        measure: impl Fn(T) -> Result<U, SimError> + Sync + Send,
+    ) -> Result<(Vec<U>, bool), SimError> {
+        use rayon::prelude::*;
+        let measured: Vec<Option<U>> = items
+            .into_par_iter()
+            .map(|item| {
+                if self.stopped() {
+                    return Ok(None);
+                }
+                let done = measure(item)?;
+                Ok((!self.stopped()).then_some(done))
+            })
+            .collect::<Result<_, SimError>>()?;
+        let stopped = measured.iter().any(Option::is_none);
+        Ok((measured.into_iter().flatten().collect(), stopped))
+    }
+
     /// Whether the study must stop: cancelled, or past its deadline (every
     /// further run would stop at once and measure nothing).
     pub fn stopped(&self) -> bool {

@@ -9,7 +9,6 @@
 //! replication: what remains is the effect of the change. Ranked by the
 //! swing of the p99 (slower minus faster), it is a tornado.
 
-use rayon::prelude::*;
 use serde::Serialize;
 
 use super::{Runs, paired};
@@ -241,28 +240,16 @@ pub fn sensitivity(
     }
     let run = |d: &Design| options.runs.simulate(d, 1.0);
     let base = run(design)?;
-    let stopped = || options.runs.stopped();
-    let measured: Vec<Option<Factor>> = knobs(design)
-        .into_par_iter()
-        .map(|knob| {
-            if stopped() {
-                return Ok(None);
-            }
-            let slower = run(&turned(design, &knob, 1.0 + options.change))?;
-            let faster = run(&turned(design, &knob, 1.0 - options.change))?;
-            if stopped() {
-                return Ok(None);
-            }
-            Ok(Some(Factor {
-                kind: knob.kind,
-                target: knob.target,
-                name: knob.name,
-                effects: effects(&base, &slower, &faster),
-            }))
+    let (mut factors, cancelled) = options.runs.each(knobs(design), |knob| {
+        let slower = run(&turned(design, &knob, 1.0 + options.change))?;
+        let faster = run(&turned(design, &knob, 1.0 - options.change))?;
+        Ok(Factor {
+            kind: knob.kind,
+            target: knob.target,
+            name: knob.name,
+            effects: effects(&base, &slower, &faster),
         })
-        .collect::<Result<_, SimError>>()?;
-    let cancelled = measured.iter().any(Option::is_none);
-    let mut factors: Vec<Factor> = measured.into_iter().flatten().collect();
+    })?;
     // Stable: equal swings keep the design's order.
     factors.sort_by(|a, b| b.largest_swing_ms().total_cmp(&a.largest_swing_ms()));
     let baseline = base
