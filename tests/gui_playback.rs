@@ -576,7 +576,7 @@ fn a_slow_down_is_marked_on_its_node_while_it_lasts() {
 
 #[test]
 fn a_chaos_study_runs_in_the_background_and_shows_its_nodes_on_the_canvas() {
-    use archsim::app::studies::Finished;
+    use archsim::study::Study;
     use archsim::study::chaos::Outcome;
     let mut h = example();
     h.get_by_label("Studies").click();
@@ -594,7 +594,7 @@ fn a_chaos_study_runs_in_the_background_and_shows_its_nodes_on_the_canvas() {
         app.studies().finished().is_some()
     });
     frames(&mut h, 2);
-    let Some(Finished::Chaos(study)) = h.state().studies().finished() else {
+    let Some(Study::Chaos(study)) = h.state().studies().finished() else {
         panic!("a chaos study")
     };
     // On the blocking chain, Fraud Detection down fails every order.

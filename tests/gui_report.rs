@@ -60,11 +60,16 @@ fn export(h: &mut Harness<'_, ArchsimApp>) {
 
 /// Steps frames until the export has ended; panics after two minutes.
 fn until_exported(h: &mut Harness<'_, ArchsimApp>) {
+    until(h, "the export", |app| app.export_job().is_none());
+}
+
+/// Steps frames until `done`; panics after two minutes.
+fn until(h: &mut Harness<'_, ArchsimApp>, what: &str, done: impl Fn(&ArchsimApp) -> bool) {
     let start = Instant::now();
-    while h.state().export_job().is_some() {
+    while !done(h.state()) {
         assert!(
             start.elapsed() < Duration::from_secs(120),
-            "the export does not end"
+            "{what} does not end"
         );
         std::thread::sleep(Duration::from_millis(50));
         h.step();
@@ -148,4 +153,37 @@ fn a_report_exported_with_what_if_faults_includes_them_and_says_so() {
     assert!(!text.contains("none injected"), "the faults are not denied");
     // The crash is in the scenario simulated.
     assert!(text.contains("Payment is down from"), "{text}");
+}
+
+#[test]
+fn a_study_run_in_the_studies_tab_gets_its_section_in_the_exported_report() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let target = dir.path().join("review.html");
+    let mut h = harness(Start::default(), Some(target.clone()));
+    h.get_by_label("Studies").click();
+    h.run_steps(2);
+    h.get_by_label("Sensitivity").click();
+    h.run_steps(2);
+    h.get_by_label("Run sensitivity").click();
+    h.run_steps(1);
+    until(&mut h, "the study", |app| !app.studies().is_running());
+    h.get_by_label("Capacity").click();
+    h.run_steps(2);
+    h.get_by_label_contains("No capacity study yet");
+    export(&mut h);
+    until_exported(&mut h);
+    let html = std::fs::read_to_string(&target).expect("the report is written");
+    assert!(
+        html.contains("<section id=\"sensitivity\">"),
+        "the sensitivity study is in the report"
+    );
+    assert!(
+        !html.contains("<section id=\"capacity\">"),
+        "a study not run is not"
+    );
+    assert!(html.contains("archsim study sensitivity fraud-check-blocking --seed"));
+    assert!(
+        html.contains("--study sensitivity"),
+        "the command says so too"
+    );
 }

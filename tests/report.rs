@@ -15,6 +15,7 @@ use archsim::model::{
     Arrival, Design, Distribution, EntryPoint, Link, Load, Node, NodeKind, Position, Service, Style,
 };
 use archsim::report::{self, Format, Report, ReportOptions, Source};
+use archsim::study::{Kind, Runs, Study};
 use serde_json::Value;
 
 /// Short runs: the tests check the reports, not the numbers.
@@ -400,7 +401,13 @@ fn hostile() -> Design {
 #[test]
 fn names_that_look_like_markup_stay_text() {
     let design = hostile();
-    let report = build(&design, "odd name's.archsim.ron");
+    let name = "odd name's.archsim.ron";
+    let with_studies = ReportOptions {
+        run_studies: Kind::ALL.to_vec(),
+        ..options(&design, name, Format::Html)
+    };
+    let report = report::build(&design, &with_studies).expect("a report");
+    assert!(Kind::ALL.into_iter().all(|k| report.studies.has(k)));
     let html = report.render(Format::Html);
     check_html(&html, &design, &report, "hostile");
     let doc = parse_xhtml(&html).expect("well-formed");
@@ -430,6 +437,10 @@ fn names_that_look_like_markup_stay_text() {
             .as_str()
             .expect("a command")
             .starts_with(r"archsim report 'odd name'\''s.archsim.ron' ")
+    );
+    assert!(
+        md.contains(r"archsim study chaos 'odd name'\''s.archsim.ron' --seed"),
+        "each study says how to run it alone, the file name quoted for the shell"
     );
     let svg = report.render(Format::Svg);
     let doc = roxmltree::Document::parse(&svg).expect("the SVG parses");
@@ -498,4 +509,106 @@ fn a_design_without_load_or_links_still_reports() {
     check_html(&report.render(Format::Html), &design, &report, "alone");
     check_markdown(&report.render(Format::Markdown), &design, "alone");
     check_json(&report.render(Format::Json), &report, &schema(), "alone");
+}
+
+#[test]
+fn every_study_asked_for_gets_its_section_in_every_format() {
+    let slug = "fraud-check-blocking";
+    let design = archsim::library::find(slug)
+        .expect("an example")
+        .design()
+        .expect("loads");
+    let options = ReportOptions {
+        run_studies: Kind::ALL.to_vec(),
+        ..options(&design, slug, Format::Html)
+    };
+    let report = report::build(&design, &options).expect("a report");
+
+    // The page: a section per study in the contents, with its pictures;
+    // the heat map has a cell per experiment and entry point.
+    let html = report.render(Format::Html);
+    check_html(&html, &design, &report, slug);
+    let doc = parse_xhtml(&html).expect("well-formed");
+    for kind in Kind::ALL {
+        let section = doc
+            .descendants()
+            .find(|n| n.has_tag_name("section") && n.attribute("id") == Some(kind.name()))
+            .unwrap_or_else(|| panic!("no {} section", kind.name()));
+        assert!(
+            section.descendants().any(|n| n.has_tag_name("svg")),
+            "the {} section draws its charts inline",
+            kind.name()
+        );
+        let href = format!("#{}", kind.name());
+        assert!(
+            doc.descendants()
+                .any(|n| n.has_tag_name("a") && n.attribute("href") == Some(href.as_str())),
+            "the contents link to {href}"
+        );
+    }
+    let chaos = report.studies.chaos.as_ref().expect("chaos ran");
+    let cells = doc
+        .descendants()
+        .filter(|n| {
+            n.has_tag_name("rect")
+                && ["broken", "delayed", "unaffected"]
+                    .iter()
+                    .any(|c| has_class(*n, c))
+        })
+        .count();
+    let services = design.nodes.iter().filter(|n| !n.is_client()).count();
+    assert_eq!(chaos.experiments.len(), 2 * services, "crash and slow each");
+    assert_eq!(cells, chaos.experiments.len() * design.entry_points.len());
+
+    // Markdown: a heading and well-formed tables per study.
+    let md = report.render(Format::Markdown);
+    check_markdown(&md, &design, slug);
+    for heading in [
+        "## Capacity study",
+        "## Sensitivity study",
+        "## Chaos study",
+    ] {
+        assert!(md.contains(heading), "no {heading:?}");
+    }
+
+    // JSON: the schema holds, and each study is the one `archsim study`
+    // gives with the same seeds, duration and replications.
+    let json: Value = serde_json::from_str(&report.render(Format::Json)).expect("JSON");
+    let errors = support::schema::validate(&schema(), &json);
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+    let runs = Runs {
+        replications: options.replications,
+        duration_s: options.duration_s,
+        ..Runs::default()
+    };
+    for kind in Kind::ALL {
+        let alone = match Study::run(kind, &design, runs.clone()).expect("the study runs") {
+            Study::Capacity(s) => serde_json::to_value(s),
+            Study::Sensitivity(s) => serde_json::to_value(s),
+            Study::Chaos(s) => serde_json::to_value(s),
+        }
+        .expect("serialises");
+        assert_eq!(
+            json["studies"][kind.name()],
+            alone,
+            "the report's {} study is the study itself",
+            kind.name()
+        );
+    }
+    let command = json["reproduce"]["command"].as_str().expect("a command");
+    assert!(
+        command.ends_with("--study capacity --study sensitivity --study chaos"),
+        "{command}"
+    );
+}
+
+#[test]
+fn a_report_without_studies_says_null_for_each() {
+    let design = hostile();
+    let report = build(&design, "hostile");
+    let json: Value = serde_json::from_str(&report.render(Format::Json)).expect("JSON");
+    for kind in Kind::ALL {
+        assert!(json["studies"][kind.name()].is_null());
+    }
+    assert!(!report.render(Format::Html).contains("id=\"capacity\""));
 }

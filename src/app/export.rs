@@ -10,6 +10,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use crate::model::{Design, file};
 use crate::report::{self, Format, ReportOptions, Source};
 use crate::sim::RunControl;
+use crate::study::Studies;
 
 use super::ArchsimApp;
 use super::dialogs::{Dialog, FilePurpose};
@@ -32,9 +33,17 @@ pub struct ExportJob {
 impl ExportJob {
     /// Starts making the report of `design` into `path`, in the format
     /// its extension names (HTML when none does).
-    pub fn start(design: Design, source: Source, path: PathBuf) -> Result<Self, String> {
+    /// `studies` are those already run on the design, which the report
+    /// includes.
+    pub fn start(
+        design: Design,
+        source: Source,
+        studies: Studies,
+        path: PathBuf,
+    ) -> Result<Self, String> {
         let format = Format::from_path(&path).unwrap_or(Format::Html);
         let options = ReportOptions {
+            studies,
             generated_unix_s: SystemTime::now()
                 .duration_since(UNIX_EPOCH)
                 .ok()
@@ -180,13 +189,20 @@ impl ArchsimApp {
         // what-if faults in force.
         let design = what_if::with_faults(self.doc.design(), self.simulation.what_ifs());
         let included = source.what_ifs.len();
-        match ExportJob::start(design, source, path) {
+        let studies = self.studies.studies_of(self.doc.revision());
+        let studied = !studies.is_empty();
+        match ExportJob::start(design, source, studies, path) {
             Ok(job) => {
                 self.export = Some(job);
                 if included > 0 {
                     self.say(format!(
-                        "The report includes the {included} what-if fault{} in force, and says so.",
-                        if included == 1 { "" } else { "s" }
+                        "The report includes the {included} what-if fault{} in force, and says so{}.",
+                        if included == 1 { "" } else { "s" },
+                        if studied {
+                            "; its studies are of the design without them"
+                        } else {
+                            ""
+                        }
                     ));
                 }
             }

@@ -11,10 +11,10 @@ use egui_plot::{AxisHints, Corner, HLine, Legend, Line, Plot, PlotPoints, VLine}
 use crate::model::{Design, NodeId};
 use crate::numbers::{self, Measure};
 use crate::sim;
-use crate::study::Runs;
-use crate::study::capacity::{self, Bound, CapacityOptions, CapacityStudy};
-use crate::study::chaos::{self, ChaosOptions, ChaosStudy, Outcome};
-use crate::study::sensitivity::{self, SensitivityOptions, SensitivityStudy};
+use crate::study::capacity::{Bound, CapacityStudy};
+use crate::study::chaos::{self, ChaosStudy, Outcome};
+use crate::study::sensitivity::{self, SensitivityStudy};
+use crate::study::{Kind, Runs, Studies, Study};
 use crate::visual::Palette;
 
 use super::canvas::{self, paint};
@@ -22,53 +22,28 @@ use super::charts;
 use super::run::RunSettings;
 use super::run::job::{Job, Polled, Workload};
 
-/// Which study.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum StudyKind {
-    /// How much load before an objective breaks.
-    #[default]
-    Capacity,
-    /// Which service, store or link matters most.
-    Sensitivity,
-    /// What breaks when a node goes down or slows down.
-    Chaos,
-}
-
-impl StudyKind {
-    const ALL: [Self; 3] = [Self::Capacity, Self::Sensitivity, Self::Chaos];
-
-    fn label(self) -> &'static str {
-        match self {
-            Self::Capacity => "Capacity",
-            Self::Sensitivity => "Sensitivity",
-            Self::Chaos => "Chaos",
-        }
-    }
-
-    fn question(self) -> &'static str {
-        match self {
-            Self::Capacity => {
-                "How much more load does each entry point take while it meets its objectives, and what saturates first?"
-            }
-            Self::Sensitivity => {
-                "Which service's work, store's latency or link's latency moves each entry point's p99 most (each ±20 %)?"
-            }
-            Self::Chaos => {
-                "What breaks, and what is only delayed, when each node goes down (then 5× slower) for a while?"
-            }
-        }
+/// The button's name of a study.
+fn label(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Capacity => "Capacity",
+        Kind::Sensitivity => "Sensitivity",
+        Kind::Chaos => "Chaos",
     }
 }
 
-/// A study's answer.
-#[derive(Debug, Clone)]
-pub enum Finished {
-    /// `study capacity`.
-    Capacity(CapacityStudy),
-    /// `study sensitivity`.
-    Sensitivity(SensitivityStudy),
-    /// `study chaos`.
-    Chaos(ChaosStudy),
+/// The question a study answers, under its buttons.
+fn question(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Capacity => {
+            "How much more load does each entry point take while it meets its objectives, and what saturates first?"
+        }
+        Kind::Sensitivity => {
+            "Which service's work, store's latency or link's latency moves each entry point's p99 most (each ±20 %)?"
+        }
+        Kind::Chaos => {
+            "What breaks, and what is only delayed, when each node goes down (then 5× slower) for a while?"
+        }
+    }
 }
 
 /// What the panel asks the app to do.
@@ -81,28 +56,28 @@ pub enum StudiesAction {
 /// A study under way, and the revision of the design it studies.
 #[derive(Debug)]
 struct Running {
-    job: Job<Result<Finished, String>>,
+    job: Job<Result<Study, String>>,
     revision: u64,
 }
 
 /// The panel's state: the study chosen, the one under way, the last
-/// answer.
+/// answer of each kind (with the revision of the design it studied).
 #[derive(Debug)]
 pub struct StudiesPanel {
-    kind: StudyKind,
+    kind: Kind,
     replications: u32,
     running: Option<Running>,
-    finished: Option<(Finished, u64)>,
+    finished: Vec<(Study, u64)>,
     error: Option<String>,
 }
 
 impl Default for StudiesPanel {
     fn default() -> Self {
         Self {
-            kind: StudyKind::default(),
+            kind: Kind::default(),
             replications: 5,
             running: None,
-            finished: None,
+            finished: Vec::new(),
             error: None,
         }
     }
@@ -114,9 +89,25 @@ impl StudiesPanel {
         *self = Self::default();
     }
 
-    /// The last answer, if any.
-    pub fn finished(&self) -> Option<&Finished> {
-        self.finished.as_ref().map(|(f, _)| f)
+    /// The last answer of the study chosen, if any, and the revision of
+    /// the design it studied.
+    fn shown(&self) -> Option<&(Study, u64)> {
+        self.finished.iter().find(|(s, _)| s.kind() == self.kind)
+    }
+
+    /// The last answer of the study chosen, if any.
+    pub fn finished(&self) -> Option<&Study> {
+        self.shown().map(|(s, _)| s)
+    }
+
+    /// Every study finished on the design at `revision` (not changed
+    /// since): what an exported report includes.
+    pub fn studies_of(&self, revision: u64) -> Studies {
+        let mut studies = Studies::default();
+        for (study, _) in self.finished.iter().filter(|(_, r)| *r == revision) {
+            studies.keep(study.clone());
+        }
+        studies
     }
 
     /// Whether a study is under way.
@@ -133,11 +124,7 @@ impl StudiesPanel {
             duration_s: Some(settings.duration_s),
             ..Runs::default()
         };
-        let sims = match self.kind {
-            StudyKind::Capacity => CapacityOptions::default().max_points as usize,
-            StudyKind::Sensitivity => 1 + 2 * (design.nodes.len() + design.links.len()),
-            StudyKind::Chaos => 1 + 2 * design.nodes.iter().filter(|n| !n.is_client()).count(),
-        };
+        let sims = self.kind.simulations(design);
         let workload = Workload {
             replications: runs.replications * sims as u32,
             span_ns: sim::time::from_s(settings.duration_s + design.scenario.drain_s),
@@ -145,33 +132,7 @@ impl StudiesPanel {
         let (kind, mine) = (self.kind, design.clone());
         let spawned = Job::spawn("archsim-study", workload, move |control| {
             let runs = Runs { control, ..runs };
-            let answer = match kind {
-                StudyKind::Capacity => capacity::capacity(
-                    &mine,
-                    &CapacityOptions {
-                        runs,
-                        ..CapacityOptions::default()
-                    },
-                )
-                .map(Finished::Capacity),
-                StudyKind::Sensitivity => sensitivity::sensitivity(
-                    &mine,
-                    &SensitivityOptions {
-                        runs,
-                        ..SensitivityOptions::default()
-                    },
-                )
-                .map(Finished::Sensitivity),
-                StudyKind::Chaos => chaos::chaos(
-                    &mine,
-                    &ChaosOptions {
-                        runs,
-                        ..ChaosOptions::default()
-                    },
-                )
-                .map(Finished::Chaos),
-            };
-            answer.map_err(|e| e.to_string())
+            Study::run(kind, &mine, runs).map_err(|e| e.to_string())
         });
         match spawned {
             Ok(job) => self.running = Some(Running { job, revision }),
@@ -191,7 +152,11 @@ impl StudiesPanel {
                 let revision = running.revision;
                 self.running = None;
                 match answer {
-                    Ok(finished) => self.finished = Some((finished, revision)),
+                    Ok(study) => {
+                        self.finished.retain(|(s, _)| s.kind() != study.kind());
+                        self.kind = study.kind();
+                        self.finished.push((study, revision));
+                    }
                     Err(e) => self.error = Some(e),
                 }
             }
@@ -213,11 +178,11 @@ impl StudiesPanel {
         settings: &RunSettings,
     ) -> Option<StudiesAction> {
         ui.horizontal_wrapped(|ui| {
-            for kind in StudyKind::ALL {
-                ui.selectable_value(&mut self.kind, kind, kind.label());
+            for kind in Kind::ALL {
+                ui.selectable_value(&mut self.kind, kind, label(kind));
             }
         });
-        ui.weak(self.kind.question());
+        ui.weak(question(self.kind));
         if let Some(Running { job, .. }) = &self.running {
             let progress = job.progress();
             ui.horizontal(|ui| {
@@ -233,7 +198,7 @@ impl StudiesPanel {
         } else {
             ui.horizontal(|ui| {
                 let run = ui
-                    .add_enabled(valid, egui::Button::new(format!("Run {}", self.kind.label().to_lowercase())))
+                    .add_enabled(valid, egui::Button::new(format!("Run {}", self.kind.name())))
                     .on_hover_text("Simulate the design many times on another thread, with the run settings' seed and duration and the same seeds for every simulation")
                     .on_disabled_hover_text("Fix the design's problems first (see the status bar)");
                 ui.add(DragValue::new(&mut self.replications).range(2..=50))
@@ -248,12 +213,12 @@ impl StudiesPanel {
             ui.colored_label(ui.visuals().warn_fg_color, e);
         }
         ui.separator();
-        let Some((finished, studied)) = &self.finished else {
-            ui.weak("No study yet: choose one and Run. The command line runs the same: archsim study capacity|sensitivity|chaos FILE.");
+        let Some((finished, studied)) = self.shown() else {
+            ui.weak(format!("No {} study yet: Run it. The command line runs the same: archsim study {} FILE. File ▸ Export report includes every study run on the design as it is.", self.kind.name(), self.kind.name()));
             return None;
         };
         if *studied != revision {
-            ui.weak("The design changed since this study: run it again to study these changes.");
+            ui.weak("The design changed since this study: run it again to study these changes (a report leaves it out).");
         }
         let palette = Palette::of(canvas::theme_of(ui));
         let mut action = None;
@@ -261,9 +226,9 @@ impl StudiesPanel {
             .auto_shrink([false, false])
             .show(ui, |ui| {
                 action = match finished {
-                    Finished::Capacity(s) => capacity_ui(ui, design, s),
-                    Finished::Sensitivity(s) => sensitivity_ui(ui, s, palette),
-                    Finished::Chaos(s) => chaos_ui(ui, s, palette),
+                    Study::Capacity(s) => capacity_ui(ui, design, s),
+                    Study::Sensitivity(s) => sensitivity_ui(ui, s, palette),
+                    Study::Chaos(s) => chaos_ui(ui, s, palette),
                 };
             });
         action

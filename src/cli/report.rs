@@ -6,6 +6,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use archsim::model::file;
 use archsim::report::{self, DEFAULT_REPLICATIONS, Format, ReportOptions, Source};
+use archsim::study::Kind;
 
 use super::output::{self, errln, outln};
 use super::scenario_args::ScenarioArgs;
@@ -29,6 +30,23 @@ pub struct Args {
     /// suggestion's, with the same seeds); two or more give 95 % intervals.
     #[arg(long, short = 'r', default_value_t = DEFAULT_REPLICATIONS, value_name = "R")]
     replications: u32,
+    /// Run this study too and give it a section (capacity, sensitivity,
+    /// chaos or all; repeat it or separate with commas), each with its
+    /// default options and the report's seed, duration and replications
+    /// (at least 2).
+    #[arg(long = "study", value_name = "STUDY", value_delimiter = ',', value_parser = parse_study)]
+    studies: Vec<Vec<Kind>>,
+}
+
+fn parse_study(name: &str) -> Result<Vec<Kind>, String> {
+    if name == "all" {
+        return Ok(Kind::ALL.to_vec());
+    }
+    Kind::ALL
+        .into_iter()
+        .find(|k| k.name() == name)
+        .map(|k| vec![k])
+        .ok_or_else(|| format!("no study {name:?}: use capacity, sensitivity, chaos or all"))
 }
 
 fn parse_format(name: &str) -> Result<Format, String> {
@@ -79,8 +97,13 @@ pub fn run(args: &Args) -> u8 {
             .duration_since(UNIX_EPOCH)
             .ok()
             .map(|d| d.as_secs()),
+        run_studies: args.studies.iter().flatten().copied().collect(),
         ..ReportOptions::new(source)
     };
+    if !options.run_studies.is_empty() && !format.simulates() {
+        errln!("error: --study needs a report that simulates: the SVG format is the diagram alone");
+        return EXIT_INVALID;
+    }
     let text = match report::generate(&design, format, &options) {
         Ok(t) => t,
         Err(e) => {

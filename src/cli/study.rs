@@ -4,13 +4,13 @@
 
 use std::path::PathBuf;
 
-use archsim::model::{Design, NodeId};
-use archsim::numbers::{self, Measure, difference, estimate, setting, value};
+use archsim::numbers::setting;
+use archsim::report::content::studies;
 use archsim::report::json;
 use archsim::sim::Limits;
 use archsim::study::Runs;
 use archsim::study::capacity::{self, Bound, CapacityOptions, CapacityStudy};
-use archsim::study::chaos::{self, ChaosOptions, ChaosStudy, Outcome};
+use archsim::study::chaos::{self, ChaosOptions, ChaosStudy};
 use archsim::study::sensitivity::{self, SensitivityOptions, SensitivityStudy};
 
 use super::output::{self, errln, outln};
@@ -213,62 +213,10 @@ fn short_of(study: &CapacityStudy, headroom: f64) -> Vec<&str> {
 
 /// The study as text: the capacities, then the curves.
 fn capacity_tables(study: &CapacityStudy) -> Vec<String> {
-    let mut out = vec![
-        format!(
-            "{}: capacity, {} load points, {} replications each from seed {}{}",
-            study.design,
-            study.points.len(),
-            study.replications,
-            study.seed,
-            if study.cancelled { " (cancelled)" } else { "" }
-        ),
-        String::new(),
-    ];
-    let mut t = Table::new(&["entry point", "capacity (multiple of the design's load)"]);
-    for c in &study.capacities {
-        t.row(vec![c.entry_point.clone(), c.describe()]);
-    }
-    out.extend(t.render());
+    let mut out = vec![studies::capacity_heading(study), String::new()];
+    out.extend(Table::of(&studies::capacities(study)).render());
     out.push(String::new());
-    let mut t = Table::new(&[
-        "load",
-        "entry point",
-        "offered/s",
-        "delivered/s",
-        "mean",
-        "p50",
-        "p99",
-        "availability",
-        "objectives",
-    ]);
-    for p in &study.points {
-        for e in &p.entry_points {
-            t.row(vec![
-                format!("{}×", setting(p.load_multiplier)),
-                e.entry_point.clone(),
-                value(e.offered_per_s, Measure::Plain),
-                estimate(e.throughput_per_s, Measure::Plain),
-                estimate(e.mean_ms, Measure::Ms),
-                estimate(e.p50_ms, Measure::Ms),
-                estimate(e.p99_ms, Measure::Ms),
-                estimate(e.availability, Measure::Percent),
-                match (e.margins.is_empty(), e.meets) {
-                    (true, _) => "–".into(),
-                    (false, true) => "met".into(),
-                    (false, false) => {
-                        let missed: Vec<String> = e
-                            .margins
-                            .iter()
-                            .filter(|m| !m.met())
-                            .map(|m| capacity::objective_words(m.objective))
-                            .collect();
-                        format!("missed {}", missed.join(", "))
-                    }
-                },
-            ]);
-        }
-    }
-    out.extend(t.render());
+    out.extend(Table::of(&studies::capacity_curve(study)).render());
     out
 }
 
@@ -309,44 +257,14 @@ fn run_sensitivity(args: &SensitivityArgs) -> u8 {
 
 /// The study as text: per entry point, its tornado.
 fn sensitivity_tables(study: &SensitivityStudy, top: usize) -> Vec<String> {
-    let change = setting(study.change * 100.0);
-    let mut out = vec![format!(
-        "{}: sensitivity, each factor {change} % slower and faster, {} replications each from seed {}",
-        study.design, study.replications, study.seed
-    )];
-    for (i, base) in study.baseline.iter().enumerate() {
+    let mut out = vec![studies::sensitivity_heading(study)];
+    for i in 0..study.baseline.len() {
         out.push(String::new());
-        out.push(format!(
-            "{}: p99 {}, mean {}, availability {}",
-            base.entry_point,
-            estimate(base.p99_ms, Measure::Ms),
-            estimate(base.mean_ms, Measure::Ms),
-            estimate(base.availability, Measure::Percent)
-        ));
-        let mut ranked: Vec<_> = study.factors.iter().map(|f| (f, &f.effects[i])).collect();
-        ranked.sort_by(|a, b| b.1.p99_swing_ms.abs().total_cmp(&a.1.p99_swing_ms.abs()));
-        let mut t = Table::new(&[
-            "factor",
-            &format!("p99 +{change} %"),
-            &format!("p99 −{change} %"),
-            &format!("mean +{change} %"),
-            &format!("availability +{change} %"),
-        ]);
-        for (factor, effect) in ranked.iter().take(top) {
-            t.row(vec![
-                format!("{} {}", factor.kind.words(), factor.name),
-                difference(effect.slower.p99_ms, Measure::Ms),
-                difference(effect.faster.p99_ms, Measure::Ms),
-                difference(effect.slower.mean_ms, Measure::Ms),
-                difference(effect.slower.availability, Measure::Percent),
-            ]);
-        }
-        out.extend(t.render());
-        if ranked.len() > top {
-            out.push(format!(
-                "  ... and {} more (--top, --json)",
-                ranked.len() - top
-            ));
+        out.extend(studies::sensitivity_baseline(study, i));
+        out.extend(Table::of(&studies::tornado(study, i, top)).render());
+        let more = study.factors.len().saturating_sub(top);
+        if more > 0 {
+            out.push(format!("  ... and {more} more (--top, --json)"));
         }
     }
     out
@@ -376,7 +294,7 @@ fn run_chaos(args: &ChaosArgs) -> u8 {
     if args.json {
         output::document(&json::to_string("chaos_study", &study));
     } else {
-        for line in chaos_tables(&design, &study) {
+        for line in chaos_tables(&study) {
             outln!("{line}");
         }
     }
@@ -385,84 +303,13 @@ fn run_chaos(args: &ChaosArgs) -> u8 {
 
 /// The study as text: the matrix (experiments × entry points), then what
 /// broke, where it started and how long it took to be back.
-fn chaos_tables(design: &Design, study: &ChaosStudy) -> Vec<String> {
-    let mut out = vec![
-        format!(
-            "{}: chaos, each node down (then {}× slower) from {} for {}, {} replications each from seed {}",
-            study.design,
-            setting(study.slow_factor),
-            numbers::setting_ms(study.at_s * 1e3),
-            numbers::setting_ms(study.for_s * 1e3),
-            study.replications,
-            study.seed
-        ),
-        String::new(),
-    ];
-    let mut header = vec!["experiment".to_owned()];
-    header.extend(study.baseline.iter().map(|b| b.entry_point.clone()));
-    header.push("messages lost".to_owned());
-    let header: Vec<&str> = header.iter().map(String::as_str).collect();
-    let mut t = Table::new(&header);
-    for e in &study.experiments {
-        let mut row = vec![e.label(study.slow_factor)];
-        row.extend(e.cells.iter().map(|c| match c.outcome {
-            Outcome::Broken => format!(
-                "broken −{}",
-                numbers::value(c.availability_drop.mean, Measure::Percent)
-            ),
-            Outcome::Delayed => {
-                let by = if c.p99_ms.interval().0 > c.flow_p99_ms.interval().0 {
-                    format!("p99 {}", numbers::difference(c.p99_ms, Measure::Ms))
-                } else {
-                    format!("done {}", numbers::difference(c.flow_p99_ms, Measure::Ms))
-                };
-                format!("delayed {by}")
-            }
-            Outcome::Unaffected => "·".to_owned(),
-        }));
-        row.push(if e.messages_lost.interval().0 > 0.0 {
-            numbers::estimate(e.messages_lost, Measure::Count)
-        } else {
-            "·".to_owned()
-        });
-        t.row(row);
-    }
-    out.extend(t.render());
-    let mut notes = Vec::new();
-    for e in &study.experiments {
-        for c in e.cells.iter().filter(|c| c.outcome != Outcome::Unaffected) {
-            let answer_late = c.p99_ms.interval().0 > 0.0;
-            let how = match (c.outcome, answer_late) {
-                (Outcome::Delayed, false) => format!(
-                    "answers on time, the work it sets off finishes later (p99 {})",
-                    numbers::difference(c.flow_p99_ms, Measure::Ms)
-                ),
-                _ => {
-                    let back = match c.back_after_s {
-                        Some(s) if s <= 0.0 => "back to normal at once".to_owned(),
-                        Some(s) => format!("back to normal {} after", numbers::duration(s * 1e3)),
-                        None => "not back to normal by the end of the run".to_owned(),
-                    };
-                    let root = match &c.root_cause {
-                        Some(node) => format!(
-                            "; its failures start at {}",
-                            design.display_name(&NodeId::new(node.as_str()))
-                        ),
-                        None => String::new(),
-                    };
-                    format!("{}, {back}{root}", c.outcome.as_str())
-                }
-            };
-            notes.push(format!(
-                "  {}: {} {how}",
-                e.label(study.slow_factor),
-                c.entry_point
-            ));
-        }
-    }
+fn chaos_tables(study: &ChaosStudy) -> Vec<String> {
+    let mut out = vec![studies::chaos_heading(study), String::new()];
+    out.extend(Table::of(&studies::chaos_matrix(study)).render());
+    let notes = studies::chaos_notes(study);
     if !notes.is_empty() {
         out.push(String::new());
-        out.extend(notes);
+        out.extend(notes.into_iter().map(|n| format!("  {n}")));
     }
     out
 }

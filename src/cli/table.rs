@@ -1,5 +1,6 @@
 //! Plain text tables for the terminal, columns sized to their content.
 
+use archsim::report::content;
 use archsim::terminal::one_line;
 
 /// A plain text table with columns sized to their content.
@@ -13,6 +14,24 @@ impl Table {
         Self {
             rows: vec![header.iter().map(|h| (*h).to_owned()).collect()],
         }
+    }
+
+    /// A report's table as text: each estimate with its interval beside
+    /// it.
+    pub fn of(table: &content::Table) -> Self {
+        let mut t = Self {
+            rows: vec![
+                table
+                    .columns
+                    .iter()
+                    .map(|(title, _)| title.clone())
+                    .collect(),
+            ],
+        };
+        for row in &table.rows {
+            t.row(row.iter().map(content::Cell::joined).collect());
+        }
+        t
     }
 
     /// Adds a row below the others.

@@ -8,6 +8,7 @@ use crate::advice::{self, Advice, Suggestion};
 use crate::analysis::{self, Analysis, Severity};
 use crate::model::{Design, NodeId, Position};
 use crate::sim::{Limits, RunControl, SimOptions, SimReport};
+use crate::study::{Kind, Runs, Studies, Study};
 
 use super::ReportError;
 use super::escape;
@@ -65,6 +66,12 @@ pub struct ReportOptions {
     /// The limits of every simulation (a deadline stops the whole report
     /// in time, with what it measured so far).
     pub limits: Limits,
+    /// Studies already run on the design (the app's Studies tab): the
+    /// report includes them as they are.
+    pub studies: Studies,
+    /// Studies to run for the report (those not in `studies`), with its
+    /// seed, duration and replications.
+    pub run_studies: Vec<Kind>,
 }
 
 impl ReportOptions {
@@ -79,6 +86,8 @@ impl ReportOptions {
             generated_unix_s: None,
             control: RunControl::default(),
             limits: Limits::default(),
+            studies: Studies::default(),
+            run_studies: Vec::new(),
         }
     }
 }
@@ -106,6 +115,8 @@ pub struct Report {
     pub source: Source,
     /// When it was made, seconds since 1970 (UTC).
     pub generated_unix_s: Option<u64>,
+    /// The studies run of the design.
+    pub studies: Studies,
 }
 
 /// How many simulations a report of `design` with `options` runs: the
@@ -117,7 +128,21 @@ pub fn simulations_needed(design: &Design, options: &ReportOptions) -> u32 {
     }
     let suggestions = advice::suggestions(&analysis::analyse(design)).len();
     let measured = suggestions.min(options.max_suggestions);
-    1 + u32::try_from(measured).unwrap_or(u32::MAX - 1)
+    let studies: usize = options
+        .studies_to_run()
+        .map(|kind| kind.simulations(design))
+        .sum();
+    u32::try_from(1 + measured + studies).unwrap_or(u32::MAX)
+}
+
+impl ReportOptions {
+    /// The studies to run: those asked for and not given, each once, in
+    /// the order of [`Kind::ALL`].
+    fn studies_to_run(&self) -> impl Iterator<Item = Kind> + '_ {
+        Kind::ALL
+            .into_iter()
+            .filter(|k| self.run_studies.contains(k) && !self.studies.has(*k))
+    }
 }
 
 /// Where to draw the nodes: the design's positions, unless two nodes share
@@ -155,12 +180,24 @@ pub fn build(design: &Design, options: &ReportOptions) -> Result<Report, ReportE
         ..SimOptions::default()
     };
     let advice = advice::evaluate_at_most(design, &sim_options, options.max_suggestions)?;
-    if options
-        .control
-        .cancel
-        .load(std::sync::atomic::Ordering::Relaxed)
-    {
+    if runs_stopped(options) {
         return Err(ReportError::Cancelled);
+    }
+    let mut studies = options.studies.clone();
+    for kind in options.studies_to_run() {
+        let runs = Runs {
+            replications: options.replications.max(2),
+            seed: options.seed,
+            duration_s: options.duration_s,
+            limits: options.limits,
+            control: options.control.clone(),
+        };
+        let study =
+            Study::run(kind, design, runs).map_err(|error| ReportError::Study { kind, error })?;
+        studies.keep(study);
+        if runs_stopped(options) {
+            return Err(ReportError::Cancelled);
+        }
     }
     let mut analysis = analysis::analyse(design);
     let unmeasured = advice.unmeasured.clone();
@@ -176,7 +213,16 @@ pub fn build(design: &Design, options: &ReportOptions) -> Result<Report, ReportE
         max_suggestions: options.max_suggestions,
         source: options.source.clone(),
         generated_unix_s: options.generated_unix_s,
+        studies,
     })
+}
+
+/// Whether the report was cancelled while a study ran.
+fn runs_stopped(options: &ReportOptions) -> bool {
+    options
+        .control
+        .cancel
+        .load(std::sync::atomic::Ordering::Relaxed)
 }
 
 impl Report {
@@ -188,7 +234,7 @@ impl Report {
     /// The command that makes this report again, in `format`.
     pub fn command(&self, format: Format) -> String {
         let sim = self.simulation();
-        format!(
+        let mut command = format!(
             "archsim report {} -o {} --format {} --seed {} --duration {} --replications {}",
             escape::shell(&self.source.design),
             escape::shell(&self.source.output),
@@ -196,6 +242,26 @@ impl Report {
             sim.seed,
             sim.duration_s,
             sim.replications
+        );
+        for kind in Kind::ALL.into_iter().filter(|k| self.studies.has(*k)) {
+            command.push_str(&format!(" --study {}", kind.name()));
+        }
+        command
+    }
+
+    /// The command that runs the study of `kind` again on its own, with
+    /// the seed, duration and replications it ran with.
+    pub fn study_command(
+        &self,
+        kind: Kind,
+        seed: u64,
+        duration_s: f64,
+        replications: u32,
+    ) -> String {
+        format!(
+            "archsim study {} {} --seed {seed} --duration {duration_s} --replications {replications}",
+            kind.name(),
+            escape::shell(&self.source.design),
         )
     }
 

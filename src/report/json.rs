@@ -11,6 +11,7 @@ use crate::advice::{Advice, Suggestion};
 use crate::analysis::{Analysis, EntrySummary, Finding};
 use crate::model::{Design, Load, NodeKind, file};
 use crate::sim::{Estimate, Results, SimReport, TimeSeries, Warning};
+use crate::study::Studies;
 
 use super::content;
 use super::format::Format;
@@ -99,6 +100,7 @@ struct Body<'a> {
     series: Option<Series<'a>>,
     suggestions: &'a Advice,
     unmeasured_suggestions: &'a [Suggestion],
+    studies: &'a Studies,
 }
 
 #[derive(Serialize)]
@@ -380,6 +382,7 @@ pub fn render(report: &Report) -> String {
         series: series(report, sim),
         suggestions: &report.advice,
         unmeasured_suggestions: &report.unmeasured,
+        studies: &report.studies,
     };
     let mut out = to_string("report", &body);
     out.push('\n');

@@ -8,12 +8,13 @@ use std::fmt::Write as _;
 
 use crate::analysis::Severity;
 
-use super::content::{self, Table, Tone};
+use super::content::{self, Table, Tone, studies};
 use super::escape;
 use super::format::Format;
 use super::gather::Report;
 use super::mermaid;
 use super::text;
+use crate::study::Kind;
 
 /// Most findings listed: a pull-request comment has to stay short (GitHub
 /// takes 65 536 characters); the HTML and JSON reports have them all.
@@ -122,6 +123,7 @@ pub fn render(report: &Report) -> String {
     findings(&mut out, report);
     suggestions(&mut out, report);
     simulation(&mut out, report);
+    studies(&mut out, report);
 
     out.push_str("## Reproduce\n\n");
     for (label, value) in content::provenance(report) {
@@ -281,5 +283,80 @@ fn simulation(out: &mut String, report: &Report) {
     table(out, &content::services(report));
     if !sim.results.brokers.is_empty() {
         table(out, &content::brokers(report));
+    }
+}
+
+/// Most factors of a tornado listed per entry point.
+const TORNADO_ROWS: usize = 10;
+
+/// The studies that were run, as tables (a pull-request comment takes no
+/// pictures; the HTML report draws them).
+fn studies(out: &mut String, report: &Report) {
+    let line = |out: &mut String, s: &str| {
+        let _ = writeln!(out, "{}\n", escape::markdown(s));
+    };
+    if let Some(note) = studies::what_ifs_note(report) {
+        line(out, &note);
+    }
+    if let Some(study) = &report.studies.capacity {
+        out.push_str("## Capacity study\n\n");
+        line(out, &studies::capacity_heading(study));
+        for w in &study.warnings {
+            let _ = writeln!(out, "- **warning**: {}", escape::markdown(w));
+        }
+        if !study.warnings.is_empty() {
+            out.push('\n');
+        }
+        table(out, &studies::capacities(study));
+        table(out, &studies::capacity_curve(study));
+        let command = report.study_command(
+            Kind::Capacity,
+            study.seed,
+            study.duration_s,
+            study.replications,
+        );
+        fenced(out, "sh", &command);
+    }
+    if let Some(study) = &report.studies.sensitivity {
+        out.push_str("## Sensitivity study\n\n");
+        line(out, &studies::sensitivity_heading(study));
+        for i in 0..study.baseline.len() {
+            if let Some(base) = studies::sensitivity_baseline(study, i) {
+                let _ = writeln!(out, "### {}\n", escape::markdown(&base));
+            }
+            table(out, &studies::tornado(study, i, TORNADO_ROWS));
+            more(
+                out,
+                study.factors.len().saturating_sub(TORNADO_ROWS),
+                "more factor",
+            );
+        }
+        let command = report.study_command(
+            Kind::Sensitivity,
+            study.seed,
+            study.duration_s,
+            study.replications,
+        );
+        fenced(out, "sh", &command);
+    }
+    if let Some(study) = &report.studies.chaos {
+        out.push_str("## Chaos study\n\n");
+        line(out, &studies::chaos_heading(study));
+        table(out, &studies::chaos_matrix(study));
+        let notes = studies::chaos_notes(study);
+        for n in notes.iter().take(MAX_FINDINGS) {
+            let _ = writeln!(out, "- {}", escape::markdown(n));
+        }
+        if !notes.is_empty() {
+            out.push('\n');
+        }
+        more(out, notes.len().saturating_sub(MAX_FINDINGS), "more note");
+        let command = report.study_command(
+            Kind::Chaos,
+            study.seed,
+            study.duration_s,
+            study.replications,
+        );
+        fenced(out, "sh", &command);
     }
 }

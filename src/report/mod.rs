@@ -14,7 +14,7 @@
 //! escaped for each language (`escape.rs`). The same design, options and
 //! seed give the same bytes, except for the date.
 
-mod content;
+pub mod content;
 mod escape;
 mod format;
 mod gather;
@@ -44,6 +44,14 @@ pub enum ReportError {
     /// Simulating it (or a suggestion) failed: an option is out of range.
     #[error(transparent)]
     Advice(#[from] AdviceError),
+    /// A study the report was asked to run could not run.
+    #[error("the {} study: {error}", kind.name())]
+    Study {
+        /// Which study.
+        kind: crate::study::Kind,
+        /// Why.
+        error: crate::sim::SimError,
+    },
     /// It was cancelled.
     #[error("cancelled")]
     Cancelled,

@@ -304,6 +304,8 @@ pub struct CapacityStudy {
     pub seed: u64,
     /// Replications per point.
     pub replications: u32,
+    /// Seconds of arrivals of every simulation.
+    pub duration_s: f64,
     /// Per entry point, in design order.
     pub capacities: Vec<EntryCapacity>,
     /// Every load simulated, the load rising: the curves.
@@ -389,6 +391,7 @@ pub fn capacity(design: &Design, options: &CapacityOptions) -> Result<CapacitySt
         design: design.name.clone(),
         seed,
         replications: options.runs.replications,
+        duration_s: options.runs.duration_s(design),
         capacities,
         points,
         warnings,

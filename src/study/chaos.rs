@@ -104,8 +104,10 @@ pub struct Cell {
     /// to those of the design as it is, bucket by bucket, to the end of
     /// the run (first replication); `None`: not back within the run.
     pub back_after_s: Option<f64>,
-    /// Broken: the node where most of its failures started.
+    /// Broken: the node where most of its failures started (its id).
     pub root_cause: Option<String>,
+    /// ... and its name.
+    pub root_cause_name: Option<String>,
 }
 
 /// One node, one injury.
@@ -163,6 +165,8 @@ pub struct ChaosStudy {
     pub seed: u64,
     /// Replications per experiment.
     pub replications: u32,
+    /// Seconds of arrivals of every simulation.
+    pub duration_s: f64,
     /// When every fault started, seconds into the run.
     pub at_s: f64,
     /// How long it lasted, seconds.
@@ -243,7 +247,7 @@ pub fn chaos(design: &Design, options: &ChaosOptions) -> Result<ChaosStudy, SimE
                 NodeKind::Broker(_) | NodeKind::Client => "broker",
             },
             injury,
-            cells: cells(&base, &report, window),
+            cells: cells(design, &base, &report, window),
             messages_lost: messages_lost(&base, &report),
         })
     })?;
@@ -262,6 +266,7 @@ pub fn chaos(design: &Design, options: &ChaosOptions) -> Result<ChaosStudy, SimE
         design: design.name.clone(),
         seed: base.seed,
         replications: options.runs.replications,
+        duration_s: duration,
         at_s,
         for_s,
         slow_factor: options.slow_factor,
@@ -278,7 +283,12 @@ fn messages_lost(base: &SimReport, hurt: &SimReport) -> Estimate {
 }
 
 /// What the experiment `hurt` did to every entry point of `base`.
-fn cells(base: &SimReport, hurt: &SimReport, (at_s, for_s): (f64, f64)) -> Vec<Cell> {
+fn cells(
+    design: &Design,
+    base: &SimReport,
+    hurt: &SimReport,
+    (at_s, for_s): (f64, f64),
+) -> Vec<Cell> {
     base.results
         .entry_points
         .iter()
@@ -317,6 +327,11 @@ fn cells(base: &SimReport, hurt: &SimReport, (at_s, for_s): (f64, f64)) -> Vec<C
                 p99_ms,
                 flow_p99_ms,
                 back_after_s: back_after(base, hurt, i, at_s + for_s),
+                root_cause_name: root_cause.as_ref().map(|id| {
+                    design
+                        .display_name(&crate::model::NodeId::new(id.as_str()))
+                        .to_owned()
+                }),
                 root_cause,
             }
         })

@@ -9,8 +9,147 @@ pub mod capacity;
 pub mod chaos;
 pub mod sensitivity;
 
+use serde::Serialize;
+
 use crate::model::Design;
 use crate::sim::{self, Estimate, Limits, Results, RunControl, SimError, SimOptions, SimReport};
+
+use capacity::{CapacityOptions, CapacityStudy};
+use chaos::{ChaosOptions, ChaosStudy};
+use sensitivity::{SensitivityOptions, SensitivityStudy};
+
+/// Which study: the three questions of a design review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// How much load before an objective breaks, and what saturates first.
+    #[default]
+    Capacity,
+    /// Which service's work, store's or link's latency matters most.
+    Sensitivity,
+    /// What breaks when a node goes down or slows down.
+    Chaos,
+}
+
+impl Kind {
+    /// Every study, in the order they are shown and reported.
+    pub const ALL: [Self; 3] = [Self::Capacity, Self::Sensitivity, Self::Chaos];
+
+    /// Its name on the command line: `capacity`, `sensitivity`, `chaos`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Capacity => "capacity",
+            Self::Sensitivity => "sensitivity",
+            Self::Chaos => "chaos",
+        }
+    }
+
+    /// About how many simulations it runs on `design` with its default
+    /// options (each of `replications`): what progress counts up to.
+    pub fn simulations(self, design: &Design) -> usize {
+        match self {
+            Self::Capacity => CapacityOptions::default().max_points as usize,
+            Self::Sensitivity => 1 + 2 * (design.nodes.len() + design.links.len()),
+            Self::Chaos => 1 + 2 * design.nodes.iter().filter(|n| !n.is_client()).count(),
+        }
+    }
+}
+
+/// The studies run of one design, each with its default options: what a
+/// report includes beside the simulation.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Studies {
+    /// `study capacity`, if it was run.
+    pub capacity: Option<CapacityStudy>,
+    /// `study sensitivity`, if it was run.
+    pub sensitivity: Option<SensitivityStudy>,
+    /// `study chaos`, if it was run.
+    pub chaos: Option<ChaosStudy>,
+}
+
+/// One study's answer.
+#[derive(Debug, Clone)]
+pub enum Study {
+    /// `study capacity`.
+    Capacity(CapacityStudy),
+    /// `study sensitivity`.
+    Sensitivity(SensitivityStudy),
+    /// `study chaos`.
+    Chaos(ChaosStudy),
+}
+
+impl Study {
+    /// Runs the study of `kind` on `design`, its other options the
+    /// defaults.
+    pub fn run(kind: Kind, design: &Design, runs: Runs) -> Result<Self, SimError> {
+        Ok(match kind {
+            Kind::Capacity => Self::Capacity(capacity::capacity(
+                design,
+                &CapacityOptions {
+                    runs,
+                    ..CapacityOptions::default()
+                },
+            )?),
+            Kind::Sensitivity => Self::Sensitivity(sensitivity::sensitivity(
+                design,
+                &SensitivityOptions {
+                    runs,
+                    ..SensitivityOptions::default()
+                },
+            )?),
+            Kind::Chaos => Self::Chaos(chaos::chaos(
+                design,
+                &ChaosOptions {
+                    runs,
+                    ..ChaosOptions::default()
+                },
+            )?),
+        })
+    }
+
+    /// Which study it is.
+    pub fn kind(&self) -> Kind {
+        match self {
+            Self::Capacity(_) => Kind::Capacity,
+            Self::Sensitivity(_) => Kind::Sensitivity,
+            Self::Chaos(_) => Kind::Chaos,
+        }
+    }
+
+    /// Whether it stopped (cancelled, or out of time) before it finished.
+    pub fn cancelled(&self) -> bool {
+        match self {
+            Self::Capacity(s) => s.cancelled,
+            Self::Sensitivity(s) => s.cancelled,
+            Self::Chaos(s) => s.cancelled,
+        }
+    }
+}
+
+impl Studies {
+    /// Whether none was run.
+    pub fn is_empty(&self) -> bool {
+        self.capacity.is_none() && self.sensitivity.is_none() && self.chaos.is_none()
+    }
+
+    /// Whether the study of `kind` was run.
+    pub fn has(&self, kind: Kind) -> bool {
+        match kind {
+            Kind::Capacity => self.capacity.is_some(),
+            Kind::Sensitivity => self.sensitivity.is_some(),
+            Kind::Chaos => self.chaos.is_some(),
+        }
+    }
+
+    /// Keeps `study`, in place of an earlier one of its kind.
+    pub fn keep(&mut self, study: Study) {
+        match study {
+            Study::Capacity(s) => self.capacity = Some(s),
+            Study::Sensitivity(s) => self.sensitivity = Some(s),
+            Study::Chaos(s) => self.chaos = Some(s),
+        }
+    }
+}
 
 /// How every simulation of a study runs: the same replications, seeds and
 /// duration at every point, one deadline and one cancel for them all.
@@ -54,6 +193,11 @@ impl Runs {
             control: self.control.clone(),
             ..SimOptions::default()
         }
+    }
+
+    /// Seconds of arrivals of every simulation of `design`.
+    pub fn duration_s(&self, design: &Design) -> f64 {
+        self.duration_s.unwrap_or(design.scenario.duration_s)
     }
 
     /// Simulates `design` at `load_multiplier` times its load.

@@ -128,6 +128,8 @@ pub struct SensitivityStudy {
     pub seed: u64,
     /// Replications per variant.
     pub replications: u32,
+    /// Seconds of arrivals of every simulation.
+    pub duration_s: f64,
     /// How much slower and faster, a fraction.
     pub change: f64,
     /// The design as it is.
@@ -267,6 +269,7 @@ pub fn sensitivity(
         design: design.name.clone(),
         seed: base.seed,
         replications: options.runs.replications,
+        duration_s: options.runs.duration_s(design),
         change: options.change,
         baseline,
         factors,

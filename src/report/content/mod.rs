@@ -2,12 +2,14 @@
 //! format: the HTML and Markdown renderers only lay these out (and escape
 //! them), so the two never disagree. [`figures`] holds the simulation's
 //! tables, [`findings`] the sentences about findings, [`advice`] the
-//! measured suggestions, [`scenario`] how the report was made.
+//! measured suggestions, [`scenario`] how the report was made,
+//! [`studies`] the studies (which `archsim study` prints too).
 
 mod advice;
 mod figures;
 mod findings;
 mod scenario;
+pub mod studies;
 
 use crate::sim::Estimate;
 
@@ -76,7 +78,7 @@ pub(super) fn est(e: &Estimate, m: Measure) -> Cell {
 pub struct Table {
     /// The column titles, each with whether the column holds numbers
     /// (drawn right-aligned).
-    pub columns: Vec<(&'static str, bool)>,
+    pub columns: Vec<(String, bool)>,
     /// The rows, each as long as `columns`.
     pub rows: Vec<Vec<Cell>>,
 }
@@ -87,9 +89,9 @@ pub(super) const TEXT: bool = false;
 pub(super) const NUM: bool = true;
 
 impl Table {
-    pub(super) fn new(columns: &[(&'static str, bool)]) -> Self {
+    pub(super) fn new(columns: &[(&str, bool)]) -> Self {
         Self {
-            columns: columns.to_vec(),
+            columns: columns.iter().map(|(t, n)| ((*t).to_owned(), *n)).collect(),
             rows: Vec::new(),
         }
     }

@@ -10,7 +10,7 @@ use crate::visual::{Theme, series_color};
 use super::super::content;
 use super::super::gather::Report;
 use super::super::markup::Markup;
-use super::super::svg::{self, Chart, Series, Unit};
+use super::super::svg::{self, Chart, Series, Unit, XAxis};
 use super::{section, table};
 
 /// Most lines in the occupancy and backlog charts: more would be a tangle.
@@ -176,11 +176,10 @@ pub fn simulation(m: &mut Markup, report: &Report) {
                 title,
                 y_label: "",
                 unit: Unit::Number,
-                bucket_s: s.bucket_s,
-                duration_s: sim.duration_s,
+                x: XAxis::time(s.bucket_s, sim.duration_s, sim.warmup_s),
                 series: Vec::new(),
                 y_max: None,
-                warmup_s: sim.warmup_s,
+                marks: Vec::new(),
             };
             let note = format!(
                 "Replication 1 (seed {}), buckets of {} s; shaded: warm-up, not measured.",

@@ -4,11 +4,12 @@
 //! element closed, every attribute quoted, so XML tools read it too.
 //!
 //! [`sections`] writes the header, summary, diagram, findings, suggestions
-//! and reproduction details; [`charts`] the simulation; [`style`] the
-//! style sheet (screen and print).
+//! and reproduction details; [`charts`] the simulation; [`studies`] the
+//! studies that were run; [`style`] the style sheet (screen and print).
 
 mod charts;
 mod sections;
+mod studies;
 mod style;
 
 use super::content::{Cell, Table, Tone};
@@ -49,6 +50,7 @@ pub fn render(report: &Report) -> String {
                 sections::findings(m, report);
                 sections::suggestions(m, report);
                 charts::simulation(m, report);
+                studies::sections(m, report);
                 sections::reproduce(m, report);
                 m.newline();
                 m.el("footer", &[], |m| {

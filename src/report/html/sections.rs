@@ -43,14 +43,16 @@ pub fn header(m: &mut Markup, report: &Report) {
         });
         m.el("nav", &[], |m| {
             m.el("ul", &[], |m| {
-                for (id, name) in [
+                let mut sections = vec![
                     ("summary", "At a glance"),
                     ("diagram", "Diagram"),
                     ("findings", "Findings"),
                     ("suggestions", "Suggestions"),
                     ("simulation", "Simulation"),
-                    ("reproduce", "Reproduce"),
-                ] {
+                ];
+                sections.extend(super::studies::contents(report));
+                sections.push(("reproduce", "Reproduce"));
+                for (id, name) in sections {
                     m.el("li", &[], |m| {
                         m.text_el("a", &[("href", &format!("#{id}"))], name);
                     });

@@ -76,7 +76,7 @@ td.good { color: var(--ok); font-weight: 600; }
 td.bad { color: var(--problem); font-weight: 600; }
 .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(480px, 1fr)); gap: 18px 24px; margin: 10px 0 22px; }
 svg.chart { display: block; width: 100%; height: auto; }
-.warning-list li { color: var(--problem); }
+.warning-list li, p.warning { color: var(--problem); }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 4px 18px; margin: 8px 0 14px; }
 dl.facts dt { color: var(--muted); }
 dl.facts dd { margin: 0; }

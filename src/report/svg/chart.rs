@@ -1,14 +1,15 @@
-//! Line charts of a simulation over time, in SVG: one line per series, a
-//! gap where a bucket has no value, axes with round tick values, the
-//! warm-up shaded, and a legend under the plot.
+//! Line charts in SVG, of a simulation over time or of a study against
+//! load: one line per series, a gap where a point has no value, axes with
+//! round tick values, a shaded stretch (the warm-up), lines across the
+//! plot (an objective, a capacity), and a legend under the plot.
 
 use crate::visual::{Palette, Rgba, Theme};
 
 use super::super::markup::{Attrs, Markup, num};
-use super::{FONT_FAMILY, fit_text, fitted_text, text_width};
+use super::{CHART_TEXT, CHART_WIDTH, fit_text, fitted_text, picture, text_width};
 
 /// Width of a chart.
-const WIDTH: f32 = 640.0;
+const WIDTH: f32 = CHART_WIDTH;
 /// Height of the plot area.
 const PLOT_HEIGHT: f32 = 190.0;
 /// Space left of the plot, for the y tick values.
@@ -22,7 +23,7 @@ const BOTTOM: f32 = 40.0;
 /// Height of a legend row.
 const LEGEND_ROW: f32 = 18.0;
 /// Size of tick and legend text.
-const TEXT: f32 = 11.0;
+const TEXT: f32 = CHART_TEXT;
 /// Widest a series' name gets in the legend.
 const LEGEND_TEXT: f32 = 240.0;
 
@@ -51,7 +52,75 @@ pub enum Unit {
     Number,
 }
 
-/// A chart over the simulated time.
+/// Where the values of a series lie along the horizontal axis.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Xs {
+    /// One value per time bucket of this many seconds, each at its
+    /// bucket's middle.
+    Buckets(f64),
+    /// Value `i` at `x[i]`.
+    Points(Vec<f64>),
+}
+
+/// The horizontal axis of a chart; it starts at 0.
+#[derive(Debug, Clone)]
+pub struct XAxis<'a> {
+    /// What it measures, written under it.
+    pub label: &'a str,
+    /// Written after each tick value (`×`), or nothing.
+    pub suffix: &'a str,
+    /// Its end.
+    pub max: f64,
+    /// Where the values lie.
+    pub xs: Xs,
+    /// Shaded from 0 to here (the warm-up), and the shade's label.
+    pub shaded: Option<(f64, &'a str)>,
+}
+
+impl<'a> XAxis<'a> {
+    /// Simulated time in buckets of `bucket_s` over `duration_s`, the
+    /// first `warmup_s` shaded.
+    pub fn time(bucket_s: f64, duration_s: f64, warmup_s: f64) -> Self {
+        Self {
+            label: "simulated time, s",
+            suffix: "",
+            max: duration_s,
+            xs: Xs::Buckets(bucket_s),
+            shaded: (warmup_s > 0.0).then_some((warmup_s, "warm-up")),
+        }
+    }
+
+    /// Where value `i` lies.
+    fn x(&self, i: usize) -> f64 {
+        match &self.xs {
+            Xs::Buckets(width) => (i as f64 + 0.5) * width,
+            Xs::Points(xs) => xs.get(i).copied().unwrap_or(f64::NAN),
+        }
+    }
+}
+
+/// A line across the plot, with its label at its end.
+#[derive(Debug, Clone)]
+pub struct Mark {
+    /// Horizontal at this value of the y axis, or vertical at this value
+    /// of the x axis.
+    pub at: Across,
+    /// What it is: `p99 objective`, `capacity 3.7×`.
+    pub label: String,
+    /// Its colour.
+    pub color: Rgba,
+}
+
+/// Which way a [`Mark`] runs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Across {
+    /// Horizontal, at this y.
+    Y(f64),
+    /// Vertical, at this x.
+    X(f64),
+}
+
+/// A line chart.
 #[derive(Debug, Clone)]
 pub struct Chart<'a> {
     /// What it shows, for readers of the picture alone (`<title>`).
@@ -60,17 +129,15 @@ pub struct Chart<'a> {
     pub y_label: &'a str,
     /// How values are written.
     pub unit: Unit,
-    /// Width of a time bucket, seconds.
-    pub bucket_s: f64,
-    /// Seconds on the time axis.
-    pub duration_s: f64,
+    /// The horizontal axis.
+    pub x: XAxis<'a>,
     /// The lines.
     pub series: Vec<Series>,
     /// A fixed top of the y axis (1 for fractions); from the data when
-    /// `None`.
+    /// `None`. Values above it are drawn at its edge.
     pub y_max: Option<f64>,
-    /// Seconds of warm-up at the start, shaded.
-    pub warmup_s: f64,
+    /// Lines across the plot.
+    pub marks: Vec<Mark>,
 }
 
 /// A round step for about `ticks` intervals over `range`: 1, 2, 2.5 or 5
@@ -129,7 +196,7 @@ fn legend_layout(series: &[Series]) -> (Vec<(f32, usize)>, usize) {
 /// The chart as an SVG picture.
 pub fn chart(c: &Chart<'_>) -> Markup {
     let palette = Palette::of(Theme::Light);
-    let duration = c.duration_s;
+    let duration = c.x.max;
     let data_max = c
         .series
         .iter()
@@ -148,17 +215,7 @@ pub fn chart(c: &Chart<'_>) -> Markup {
     let x_of = |t: f64| LEFT + (t / duration.max(f64::MIN_POSITIVE)) as f32 * plot_w;
     let y_of = |v: f64| TOP + PLOT_HEIGHT - (v / y_top) as f32 * PLOT_HEIGHT;
 
-    let mut m = Markup::new();
-    let root = Attrs::new()
-        .set("xmlns", "http://www.w3.org/2000/svg")
-        .set("class", "chart")
-        .set("viewBox", format!("0 0 {} {}", num(WIDTH), num(height)))
-        .num("width", WIDTH)
-        .num("height", height)
-        .set("role", "img")
-        .set("font-family", FONT_FAMILY);
-    m.el("svg", &root.pairs(), |m| {
-        m.text_el("title", &[], c.title);
+    picture(c.title, height, |m| {
         let text = |m: &mut Markup, x: f32, y: f32, anchor: &str, s: &str| {
             let a = Attrs::new()
                 .num("x", x)
@@ -168,18 +225,13 @@ pub fn chart(c: &Chart<'_>) -> Markup {
                 .color("fill", palette.text_muted);
             m.text_el("text", &a.pairs(), s);
         };
-        if c.warmup_s > 0.0 && duration > 0.0 {
+        if let Some((until, label)) = c.x.shaded.filter(|(x, _)| *x > 0.0 && duration > 0.0) {
             let shade = Attrs::new()
                 .set("class", "warmup")
-                .rect(
-                    LEFT,
-                    TOP,
-                    x_of(c.warmup_s.min(duration)) - LEFT,
-                    PLOT_HEIGHT,
-                )
+                .rect(LEFT, TOP, x_of(until.min(duration)) - LEFT, PLOT_HEIGHT)
                 .color("fill", palette.grid.faded(0.35));
             m.empty("rect", &shade.pairs());
-            text(m, LEFT + 4.0, TOP + TEXT, "start", "warm-up");
+            text(m, LEFT + 4.0, TOP + TEXT, "start", label);
         }
         // Grid and y ticks.
         let mut v = 0.0;
@@ -225,7 +277,7 @@ pub fn chart(c: &Chart<'_>) -> Markup {
                 x,
                 TOP + PLOT_HEIGHT + 16.0,
                 "middle",
-                &tick_text(t, Unit::Number),
+                &format!("{}{}", tick_text(t, Unit::Number), c.x.suffix),
             );
             t += x_step;
         }
@@ -246,13 +298,7 @@ pub fn chart(c: &Chart<'_>) -> Markup {
             .color("stroke", palette.node_stroke)
             .num("stroke-width", 1.0);
         m.empty("path", &axis.pairs());
-        text(
-            m,
-            LEFT + plot_w,
-            TOP + PLOT_HEIGHT + 32.0,
-            "end",
-            "simulated time, s",
-        );
+        text(m, LEFT + plot_w, TOP + PLOT_HEIGHT + 32.0, "end", c.x.label);
         text(m, 4.0, TEXT + 2.0, "start", c.y_label);
         let drawn = c
             .series
@@ -275,10 +321,12 @@ pub fn chart(c: &Chart<'_>) -> Markup {
                     pen_down = false;
                     continue;
                 }
-                let (x, y) = (
-                    x_of((i as f64 + 0.5) * c.bucket_s),
-                    y_of(v.min(y_top * 1.05)),
-                );
+                let at = c.x.x(i);
+                if !at.is_finite() {
+                    pen_down = false;
+                    continue;
+                }
+                let (x, y) = (x_of(at), y_of(v.min(y_top * 1.05)));
                 if pen_down {
                     d.push_str(&format!(" L{} {}", num(x), num(y)));
                 } else {
@@ -301,6 +349,9 @@ pub fn chart(c: &Chart<'_>) -> Markup {
             }
             m.empty("path", &line.pairs());
         }
+        for mark in &c.marks {
+            mark_line(m, mark, (&x_of, &y_of), y_top, duration);
+        }
         for (s, (x, row)) in c.series.iter().zip(legend) {
             let y = TOP + PLOT_HEIGHT + BOTTOM + (row as f32 + 0.5) * LEGEND_ROW;
             let x = LEFT + x;
@@ -322,8 +373,57 @@ pub fn chart(c: &Chart<'_>) -> Markup {
                 .color("fill", palette.text);
             fitted_text(m, a, &fit_text(&s.name, TEXT, LEGEND_TEXT));
         }
-    });
-    m
+    })
+}
+
+/// A mark across the plot, dashed, its label at its top or right end;
+/// left out when it lies outside the axes.
+fn mark_line(
+    m: &mut Markup,
+    mark: &Mark,
+    (x_of, y_of): (impl Fn(f64) -> f32, impl Fn(f64) -> f32),
+    y_top: f64,
+    x_max: f64,
+) {
+    let (d, label_at, anchor) = match mark.at {
+        Across::Y(y) if y.is_finite() && (0.0..=y_top).contains(&y) => {
+            let (left, right, y) = (LEFT, WIDTH - RIGHT, y_of(y));
+            (
+                format!("M{} {} L{} {}", num(left), num(y), num(right), num(y)),
+                (right - 2.0, y - 4.0),
+                "end",
+            )
+        }
+        Across::X(x) if x.is_finite() && (0.0..=x_max).contains(&x) => {
+            let x = x_of(x);
+            (
+                format!(
+                    "M{} {} L{} {}",
+                    num(x),
+                    num(TOP),
+                    num(x),
+                    num(TOP + PLOT_HEIGHT)
+                ),
+                (x - 4.0, TOP + TEXT),
+                "end",
+            )
+        }
+        Across::X(_) | Across::Y(_) => return,
+    };
+    let line = Attrs::new()
+        .set("class", "mark")
+        .set("d", d)
+        .color("stroke", mark.color)
+        .num("stroke-width", 1.2)
+        .set("stroke-dasharray", "3 3");
+    m.empty("path", &line.pairs());
+    let a = Attrs::new()
+        .num("x", label_at.0)
+        .num("y", label_at.1)
+        .set("text-anchor", anchor)
+        .num("font-size", TEXT)
+        .color("fill", mark.color);
+    m.text_el("text", &a.pairs(), &mark.label);
 }
 
 #[cfg(test)]
@@ -346,8 +446,7 @@ mod tests {
             title: "t",
             y_label: "ms",
             unit: Unit::Ms,
-            bucket_s: 1.0,
-            duration_s: 4.0,
+            x: XAxis::time(1.0, 4.0, 1.0),
             series: vec![Series {
                 name: "a".into(),
                 values: vec![1.0, f64::NAN, 2.0, 3.0],
@@ -355,7 +454,7 @@ mod tests {
                 dashed: false,
             }],
             y_max: None,
-            warmup_s: 1.0,
+            marks: Vec::new(),
         })
         .finish();
         let d = svg

@@ -1,13 +1,50 @@
-//! SVG pictures: the diagram of a design, and charts of its simulation.
+//! SVG pictures: the diagram of a design, charts of its simulation, and
+//! the pictures of its studies.
 
 mod chart;
 mod diagram;
 mod legend;
 mod link;
 mod node;
+mod study;
 
-pub use chart::{Chart, Series, Unit, chart};
+pub use chart::{Across, Chart, Mark, Series, Unit, XAxis, Xs, chart};
 pub use diagram::{DiagramOptions, diagram};
+pub use study::{chaos_map, tornado};
+
+/// Width of a chart or a study's picture: the page's column.
+pub const CHART_WIDTH: f32 = 640.0;
+
+/// Size of the text of charts and pictures.
+pub const CHART_TEXT: f32 = 11.0;
+
+/// A chart or picture `height` tall, the page's column wide: the `<svg>`
+/// element with its `<title>` for readers of the picture alone, and what
+/// `body` draws in it.
+pub fn picture(
+    title: &str,
+    height: f32,
+    body: impl FnOnce(&mut super::markup::Markup),
+) -> super::markup::Markup {
+    use super::markup::{Attrs, Markup, num};
+    let mut m = Markup::new();
+    let root = Attrs::new()
+        .set("xmlns", "http://www.w3.org/2000/svg")
+        .set("class", "chart")
+        .set(
+            "viewBox",
+            format!("0 0 {} {}", num(CHART_WIDTH), num(height)),
+        )
+        .num("width", CHART_WIDTH)
+        .num("height", height)
+        .set("role", "img")
+        .set("font-family", FONT_FAMILY);
+    m.el("svg", &root.pairs(), |m| {
+        m.text_el("title", &[], title);
+        body(m);
+    });
+    m
+}
 
 /// The fonts pictures ask for: the reader's system font, so a report
 /// needs no font files.
