@@ -12,6 +12,7 @@ use archsim::study::Runs;
 use archsim::study::capacity::{self, Bound, CapacityOptions, CapacityStudy};
 use archsim::study::chaos::{self, ChaosOptions, ChaosStudy};
 use archsim::study::sensitivity::{self, SensitivityOptions, SensitivityStudy};
+use archsim::study::shard::{self, Divided, Part, Shard};
 
 use super::output::{self, errln, outln};
 use super::scenario_args::ScenarioArgs;
@@ -44,6 +45,25 @@ enum Study {
     /// (lose availability) or are only delayed, by how much, for how long
     /// after the window, and where their failures started; a matrix.
     Chaos(ChaosArgs),
+    /// Put the parts of a study run with --shard K/N back together: the
+    /// study exactly as one run makes it (tables, or --json).
+    Merge(MergeArgs),
+}
+
+/// Arguments of `archsim study merge`.
+#[derive(Debug, clap::Args)]
+struct MergeArgs {
+    /// The parts (the JSON --shard printed), in any order: every one of
+    /// the N, once.
+    #[arg(required = true, value_name = "PART")]
+    parts: Vec<PathBuf>,
+    /// Show this many factors per entry point of a sensitivity study (all
+    /// of them in JSON).
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    top: usize,
+    /// Print JSON (docs/cli-json.md) instead of tables.
+    #[arg(long)]
+    json: bool,
 }
 
 /// Arguments of `archsim study chaos`.
@@ -67,6 +87,11 @@ struct ChaosArgs {
     /// How many times slower a slowed-down node works.
     #[arg(long, default_value_t = 5.0, value_name = "FACTOR")]
     slow_factor: f64,
+    /// Run only part K of N of the variants (every N-th, from the K-th)
+    /// and print it as JSON, for `archsim study merge` to put together
+    /// with the other parts: a large study as independent jobs.
+    #[arg(long, value_name = "K/N")]
+    shard: Option<Shard>,
     /// Print JSON (docs/cli-json.md) instead of tables.
     #[arg(long)]
     json: bool,
@@ -89,6 +114,11 @@ struct SensitivityArgs {
     /// them in JSON).
     #[arg(long, default_value_t = 10, value_name = "N")]
     top: usize,
+    /// Run only part K of N of the variants (every N-th, from the K-th)
+    /// and print it as JSON, for `archsim study merge` to put together
+    /// with the other parts: a large study as independent jobs.
+    #[arg(long, value_name = "K/N")]
+    shard: Option<Shard>,
     /// Print JSON (docs/cli-json.md) instead of tables.
     #[arg(long)]
     json: bool,
@@ -121,9 +151,66 @@ struct CapacityArgs {
     json: bool,
 }
 
+/// The JSON kind of a sensitivity study.
+const SENSITIVITY: &str = "sensitivity_study";
+/// The JSON kind of a chaos study.
+const CHAOS: &str = "chaos_study";
+
+/// Reads every part of `kind` and merges them; says what is wrong
+/// otherwise.
+fn merged<S: Divided>(parts: &[PathBuf], kind: &str) -> Result<S, u8> {
+    let mut read = Vec::new();
+    for path in parts {
+        match shard::read_part::<S>(path, &shard::part_kind(kind)) {
+            Ok(part) => read.push(part),
+            Err(e) => {
+                errln!("error: {e}");
+                return Err(EXIT_INVALID);
+            }
+        }
+    }
+    shard::merge(read).map_err(|e| {
+        errln!("error: {e}");
+        EXIT_INVALID
+    })
+}
+
+fn run_merge(args: &MergeArgs) -> u8 {
+    let first = &args.parts[0];
+    match shard::kind_of_part(first).as_deref() {
+        Some("sensitivity") => match merged::<SensitivityStudy>(&args.parts, SENSITIVITY) {
+            Ok(study) if args.json => output::document(&json::to_string(SENSITIVITY, &study)),
+            Ok(study) => {
+                for line in sensitivity_tables(&study, args.top) {
+                    outln!("{line}");
+                }
+            }
+            Err(code) => return code,
+        },
+        Some("chaos") => match merged::<ChaosStudy>(&args.parts, CHAOS) {
+            Ok(study) if args.json => output::document(&json::to_string(CHAOS, &study)),
+            Ok(study) => {
+                for line in chaos_tables(&study) {
+                    outln!("{line}");
+                }
+            }
+            Err(code) => return code,
+        },
+        _ => {
+            errln!(
+                "error: {}: not a part of a study: make parts with archsim study sensitivity|chaos FILE --shard K/N",
+                first.display()
+            );
+            return EXIT_INVALID;
+        }
+    }
+    EXIT_OK
+}
+
 /// How every simulation of the study runs, from the command line.
-fn runs(scenario: &ScenarioArgs, replications: u32, limits: Limits) -> Runs {
+fn runs(scenario: &ScenarioArgs, replications: u32, limits: Limits, shard: Option<Shard>) -> Runs {
     Runs {
+        shard,
         replications,
         seed: scenario.seed,
         duration_s: scenario.duration,
@@ -138,6 +225,7 @@ pub fn run(args: &Args) -> u8 {
         Study::Capacity(a) => run_capacity(a),
         Study::Sensitivity(a) => run_sensitivity(a),
         Study::Chaos(a) => run_chaos(a),
+        Study::Merge(a) => run_merge(a),
     }
 }
 
@@ -158,7 +246,7 @@ fn run_capacity(args: &CapacityArgs) -> u8 {
         Err(code) => return code,
     };
     let options = CapacityOptions {
-        runs: runs(&args.scenario, args.replications, limits),
+        runs: runs(&args.scenario, args.replications, limits, None),
         max_points: args.points,
         max_load: args.max_load,
         ..CapacityOptions::default()
@@ -232,7 +320,7 @@ fn run_sensitivity(args: &SensitivityArgs) -> u8 {
         Err(code) => return code,
     };
     let options = SensitivityOptions {
-        runs: runs(&args.scenario, args.replications, limits),
+        runs: runs(&args.scenario, args.replications, limits, args.shard),
         change: args.change / 100.0,
     };
     let study = match sensitivity::sensitivity(&design, &options) {
@@ -245,8 +333,16 @@ fn run_sensitivity(args: &SensitivityArgs) -> u8 {
     if study.cancelled {
         errln!("warning: out of time: the factors not simulated are left out (--time-limit)");
     }
-    if args.json {
-        output::document(&json::to_string("sensitivity_study", &study));
+    if let Some(shard) = args.shard {
+        let part = Part {
+            shard,
+            variants: sensitivity::variants(&design),
+            design_crc32: shard::digest(&design),
+            study,
+        };
+        output::document(&json::to_string(&shard::part_kind(SENSITIVITY), &part));
+    } else if args.json {
+        output::document(&json::to_string(SENSITIVITY, &study));
     } else {
         for line in sensitivity_tables(&study, args.top) {
             outln!("{line}");
@@ -276,7 +372,7 @@ fn run_chaos(args: &ChaosArgs) -> u8 {
         Err(code) => return code,
     };
     let options = ChaosOptions {
-        runs: runs(&args.scenario, args.replications, limits),
+        runs: runs(&args.scenario, args.replications, limits, args.shard),
         at_s: args.at,
         for_s: args.for_s,
         slow_factor: args.slow_factor,
@@ -291,8 +387,16 @@ fn run_chaos(args: &ChaosArgs) -> u8 {
     if study.cancelled {
         errln!("warning: out of time: the experiments not simulated are left out (--time-limit)");
     }
-    if args.json {
-        output::document(&json::to_string("chaos_study", &study));
+    if let Some(shard) = args.shard {
+        let part = Part {
+            shard,
+            variants: chaos::variants(&design),
+            design_crc32: shard::digest(&design),
+            study,
+        };
+        output::document(&json::to_string(&shard::part_kind(CHAOS), &part));
+    } else if args.json {
+        output::document(&json::to_string(CHAOS, &study));
     } else {
         for line in chaos_tables(&study) {
             outln!("{line}");

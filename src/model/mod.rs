@@ -17,7 +17,7 @@ mod locate;
 mod node;
 mod path;
 mod program;
-mod read;
+pub(crate) mod read;
 mod resolve;
 mod scenario;
 mod serde_defaults;

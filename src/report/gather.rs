@@ -191,6 +191,7 @@ pub fn build(design: &Design, options: &ReportOptions) -> Result<Report, ReportE
             duration_s: options.duration_s,
             limits: options.limits,
             control: options.control.clone(),
+            shard: None,
         };
         let study =
             Study::run(kind, design, runs).map_err(|error| ReportError::Study { kind, error })?;

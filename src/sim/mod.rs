@@ -25,7 +25,7 @@ use serde::Serialize;
 pub use options::{Limits, RunControl, SimOptions};
 pub use results::{
     BrokerResult, EntryResult, Estimate, Failures, LatencyDistribution, LinkResult, Percentiles,
-    Results, RootCause, ServiceResult,
+    Results, RootCause, ServiceResult, nan_if_null,
 };
 pub use trace::{
     EntrySeries, Hop, HopKind, NodeSample, NodeSeries, TimeSeries, Trace, TraceWindow,

@@ -5,18 +5,25 @@
 //! interval across replications. The JSON form is documented in
 //! docs/cli-json.md; field names are a contract.
 
-use serde::Serialize;
+use serde::{Deserialize, Deserializer, Serialize};
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
 /// A measured quantity over replications: the mean and the half-width of
 /// its 95 % confidence interval (absent with one replication).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Estimate {
     /// Mean over replications.
+    #[serde(deserialize_with = "nan_if_null")]
     pub mean: f64,
     /// Half-width of the 95 % confidence interval (Student t); `None` with a
     /// single replication.
     pub ci95: Option<f64>,
+}
+
+/// A number read back from JSON, where an undefined one (NaN) is written
+/// `null`: `null` reads as NaN.
+pub fn nan_if_null<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN))
 }
 
 /// The 97.5 % quantile of Student's t with `dof` degrees of freedom. The

@@ -11,8 +11,9 @@
 //! after the window is read from the first replication's time series,
 //! bucket by bucket against the same buckets of the design as it is.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
+use super::shard::Divided;
 use super::{Runs, paired};
 use crate::model::{Design, Fault, NodeKind};
 use crate::sim::{self, Estimate, SimError, SimReport};
@@ -44,7 +45,7 @@ impl Default for ChaosOptions {
 }
 
 /// What is done to the node.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Injury {
     /// Down for the window.
@@ -54,7 +55,7 @@ pub enum Injury {
 }
 
 /// What happened to an entry point.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// It lost availability (more than [`BROKEN`], clearly).
@@ -86,7 +87,7 @@ pub const BROKEN: f64 = 0.001;
 pub const DELAYED: f64 = 0.1;
 
 /// One entry point in one experiment.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Cell {
     /// The entry point's name.
     pub entry_point: String,
@@ -111,14 +112,14 @@ pub struct Cell {
 }
 
 /// One node, one injury.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Experiment {
     /// The node's id.
     pub node: String,
     /// Its name.
     pub name: String,
     /// `service`, `data store` or `broker`.
-    pub kind: &'static str,
+    pub kind: String,
     /// Crash or slow-down.
     pub injury: Injury,
     /// Per entry point, in design order.
@@ -144,7 +145,7 @@ impl Experiment {
 }
 
 /// The design as it is, per entry point.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Baseline {
     /// The entry point's name.
     pub entry_point: String,
@@ -157,7 +158,7 @@ pub struct Baseline {
 }
 
 /// The whole study.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ChaosStudy {
     /// The design's name.
     pub design: String,
@@ -212,15 +213,8 @@ pub fn chaos(design: &Design, options: &ChaosOptions) -> Result<ChaosStudy, SimE
         sim::simulate(d, &o)
     };
     let base = run(design)?;
-    let targets: Vec<(usize, Injury)> = design
-        .nodes
-        .iter()
-        .enumerate()
-        .filter(|(_, n)| !n.is_client())
-        .flat_map(|(i, _)| [(i, Injury::Crash), (i, Injury::SlowDown)])
-        .collect();
     let window = (at_s, for_s);
-    let (experiments, cancelled) = options.runs.each(targets, |(i, injury)| {
+    let (experiments, cancelled) = options.runs.each(targets(design), |(i, injury)| {
         let node = &design.nodes[i];
         let fault = match injury {
             Injury::Crash => Fault::Crash {
@@ -245,7 +239,8 @@ pub fn chaos(design: &Design, options: &ChaosOptions) -> Result<ChaosStudy, SimE
                 NodeKind::Service(_) => "service",
                 NodeKind::DataStore(_) => "data store",
                 NodeKind::Broker(_) | NodeKind::Client => "broker",
-            },
+            }
+            .to_owned(),
             injury,
             cells: cells(design, &base, &report, window),
             messages_lost: messages_lost(&base, &report),
@@ -274,6 +269,35 @@ pub fn chaos(design: &Design, options: &ChaosOptions) -> Result<ChaosStudy, SimE
         experiments,
         cancelled,
     })
+}
+
+/// Every experiment: each node but the clients crashed, then slowed down.
+fn targets(design: &Design) -> Vec<(usize, Injury)> {
+    design
+        .nodes
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| !n.is_client())
+        .flat_map(|(i, _)| [(i, Injury::Crash), (i, Injury::SlowDown)])
+        .collect()
+}
+
+/// How many experiments a chaos study of `design` runs: what its parts
+/// share.
+pub fn variants(design: &Design) -> usize {
+    targets(design).len()
+}
+
+impl Divided for ChaosStudy {
+    type Variant = Experiment;
+
+    fn variants_mut(&mut self) -> &mut Vec<Experiment> {
+        &mut self.experiments
+    }
+
+    fn stopped(&self) -> bool {
+        self.cancelled
+    }
 }
 
 /// How many more messages `hurt` lost than `base`, replication by

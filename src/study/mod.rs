@@ -8,6 +8,7 @@
 pub mod capacity;
 pub mod chaos;
 pub mod sensitivity;
+pub mod shard;
 
 use serde::Serialize;
 
@@ -166,6 +167,8 @@ pub struct Runs {
     /// Cancel, shared with a caller on another thread: the study stops
     /// after the simulations under way and reports what it has.
     pub control: RunControl,
+    /// Run only this part of the variants ([`shard`]); all when `None`.
+    pub shard: Option<shard::Shard>,
 }
 
 impl Default for Runs {
@@ -176,6 +179,7 @@ impl Default for Runs {
             duration_s: None,
             limits: Limits::default(),
             control: RunControl::default(),
+            shard: None,
         }
     }
 }
@@ -205,17 +209,24 @@ impl Runs {
         sim::simulate(design, &self.options(load_multiplier))
     }
 
-    /// `measure` of every item, in parallel (rayon), in the items' order
-    /// whatever the number of threads; the items not measured because the
-    /// study had to stop ([`Runs::stopped`]) before or while they ran are
-    /// left out, and the flag says whether any was.
+    /// `measure` of every item (of this shard's, when sharded), in
+    /// parallel (rayon), in the items' order whatever the number of
+    /// threads; the items not measured because the study had to stop
+    /// ([`Runs::stopped`]) before or while they ran are left out, and the
+    /// flag says whether any was.
     pub fn each<T: Send, U: Send>(
         &self,
         items: Vec<T>,
         measure: impl Fn(T) -> Result<U, SimError> + Sync + Send,
     ) -> Result<(Vec<U>, bool), SimError> {
         use rayon::prelude::*;
-        let measured: Vec<Option<U>> = items
+        let mine: Vec<T> = items
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| self.shard.is_none_or(|s| s.takes(*i)))
+            .map(|(_, item)| item)
+            .collect();
+        let measured: Vec<Option<U>> = mine
             .into_par_iter()
             .map(|item| {
                 if self.stopped() {

@@ -9,8 +9,9 @@
 //! replication: what remains is the effect of the change. Ranked by the
 //! swing of the p99 (slower minus faster), it is a tornado.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
+use super::shard::Divided;
 use super::{Runs, paired};
 use crate::model::{Design, NodeKind, Step, walk, walk_mut};
 use crate::sim::{self, Estimate, SimError, SimReport};
@@ -34,7 +35,7 @@ impl Default for SensitivityOptions {
 }
 
 /// What a factor changes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FactorKind {
     /// A service's own work, every operation.
@@ -58,7 +59,7 @@ impl FactorKind {
 
 /// How one entry point's figures moved: variant minus the design as it
 /// is, paired replication by replication.
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 pub struct Change {
     /// Mean client latency, ms.
     pub mean_ms: Estimate,
@@ -69,7 +70,7 @@ pub struct Change {
 }
 
 /// The effect of one factor on one entry point.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Effect {
     /// The entry point's name.
     pub entry_point: String,
@@ -78,11 +79,12 @@ pub struct Effect {
     /// With the factor `change` faster.
     pub faster: Change,
     /// `slower.p99 - faster.p99`, ms: how much the p99 swings.
+    #[serde(deserialize_with = "sim::nan_if_null")]
     pub p99_swing_ms: f64,
 }
 
 /// One thing made slower and faster.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Factor {
     /// What kind of thing.
     pub kind: FactorKind,
@@ -107,7 +109,7 @@ impl Factor {
 }
 
 /// The design as it is, per entry point.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Baseline {
     /// The entry point's name.
     pub entry_point: String,
@@ -120,7 +122,7 @@ pub struct Baseline {
 }
 
 /// The whole study.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SensitivityStudy {
     /// The design's name.
     pub design: String,
@@ -242,7 +244,7 @@ pub fn sensitivity(
     }
     let run = |d: &Design| options.runs.simulate(d, 1.0);
     let base = run(design)?;
-    let (mut factors, cancelled) = options.runs.each(knobs(design), |knob| {
+    let (factors, cancelled) = options.runs.each(knobs(design), |knob| {
         let slower = run(&turned(design, &knob, 1.0 + options.change))?;
         let faster = run(&turned(design, &knob, 1.0 - options.change))?;
         Ok(Factor {
@@ -252,8 +254,6 @@ pub fn sensitivity(
             effects: effects(&base, &slower, &faster),
         })
     })?;
-    // Stable: equal swings keep the design's order.
-    factors.sort_by(|a, b| b.largest_swing_ms().total_cmp(&a.largest_swing_ms()));
     let baseline = base
         .results
         .entry_points
@@ -265,7 +265,7 @@ pub fn sensitivity(
             availability: e.availability,
         })
         .collect();
-    Ok(SensitivityStudy {
+    let mut study = SensitivityStudy {
         design: design.name.clone(),
         seed: base.seed,
         replications: options.runs.replications,
@@ -274,7 +274,37 @@ pub fn sensitivity(
         baseline,
         factors,
         cancelled,
-    })
+    };
+    // A part keeps the design's order, so the parts merge back into it.
+    if options.runs.shard.is_none() {
+        study.rank();
+    }
+    Ok(study)
+}
+
+/// How many factors a sensitivity study of `design` varies: what its
+/// parts share.
+pub fn variants(design: &Design) -> usize {
+    knobs(design).len()
+}
+
+impl Divided for SensitivityStudy {
+    type Variant = Factor;
+
+    fn variants_mut(&mut self) -> &mut Vec<Factor> {
+        &mut self.factors
+    }
+
+    fn stopped(&self) -> bool {
+        self.cancelled
+    }
+
+    /// The largest p99 swing first; stable: equal swings keep the
+    /// design's order.
+    fn rank(&mut self) {
+        self.factors
+            .sort_by(|a, b| b.largest_swing_ms().total_cmp(&a.largest_swing_ms()));
+    }
 }
 
 /// The paired differences of every entry point.
