@@ -250,6 +250,26 @@ pub fn style_color(style: Style, theme: Theme) -> Rgba {
     }
 }
 
+/// The fill of a cell of the chaos heat map, the same in the app and the
+/// report: red for an entry point broken, darker the more availability it
+/// lost (a tenth or more is full), amber for delayed, a faint grey for
+/// unaffected.
+pub fn chaos_fill(palette: &Palette, outcome: crate::study::chaos::Outcome, lost: f64) -> Rgba {
+    use crate::study::chaos::Outcome;
+    match outcome {
+        Outcome::Broken => {
+            let depth = if lost.is_finite() {
+                (lost * 10.0).clamp(0.0, 1.0)
+            } else {
+                1.0
+            };
+            palette.problem.faded(0.35 + 0.65 * depth as f32)
+        }
+        Outcome::Delayed => palette.highlight.faded(0.55),
+        Outcome::Unaffected => palette.grid.faded(0.5),
+    }
+}
+
 /// The colour of the `i`-th line of a chart (entry points, services,
 /// brokers), cycling through eight colours from the Okabe–Ito palette,
 /// darkened or lightened where needed to stand out on `theme`'s canvas.

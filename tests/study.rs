@@ -328,3 +328,67 @@ fn chaos_breaks_the_synchronous_caller_and_only_delays_the_event_driven_one() {
         log_down.messages_lost.mean
     );
 }
+
+/// `read` calls Primary and, when that fails, Backup instead.
+fn primary_with_a_backup() -> Design {
+    let text = r#"(
+    format: 2,
+    name: "a backup behind the primary",
+    nodes: [
+        (id: "client", name: "Client", kind: Client),
+        (id: "front", name: "Front", kind: Service(workers: 32, operations: [(name: "read", steps: [Work(Exponential(mean_ms: 2)), Call(link: "primary", fallback: [Call("backup")])])])),
+        (id: "primary", name: "Primary", kind: Service(workers: 16, operations: [(name: "get", steps: [Work(Exponential(mean_ms: 5))])])),
+        (id: "backup", name: "Backup", kind: Service(workers: 16, operations: [(name: "get", steps: [Work(Exponential(mean_ms: 5))])])),
+    ],
+    links: [
+        (from: "client", to: "front", style: sync, latency: Constant(ms: 1), timeout_ms: 5000),
+        (from: "front", to: "primary", style: sync, latency: Constant(ms: 1), timeout_ms: 200),
+        (from: "front", to: "backup", style: sync, latency: Constant(ms: 1), timeout_ms: 200),
+    ],
+    entry_points: [
+        (name: "read", client: "client", target: "front", load: Open(arrival: Poisson, rate_per_s: 20)),
+    ],
+    scenario: (duration_s: 120, warmup_s: 10, seed: 5),
+)"#;
+    file::parse(text, "backup.archsim.ron").unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn chaos_with_pairs_finds_what_survives_one_loss_but_not_two() {
+    let design = primary_with_a_backup();
+    let options = ChaosOptions {
+        pairs: true,
+        ..ChaosOptions::default()
+    };
+    let study = chaos::chaos(&design, &options).unwrap_or_else(|e| panic!("{e}"));
+    // Three nodes: each crashed and slowed alone, then the three pairs.
+    assert_eq!(study.experiments.len(), 3 * 2 + 3);
+    assert_eq!(chaos::variants(&design, true), study.experiments.len());
+    let crash = |node: &str, with: Option<&str>| {
+        study
+            .experiments
+            .iter()
+            .find(|e| e.injury == Injury::Crash && e.node == node && e.with_node.as_deref() == with)
+            .unwrap_or_else(|| panic!("crash {node} with {with:?} was tried"))
+            .cells[0]
+            .outcome
+    };
+    assert_ne!(
+        crash("primary", None),
+        Outcome::Broken,
+        "the backup answers"
+    );
+    assert_eq!(crash("backup", None), Outcome::Unaffected, "nobody asks it");
+    assert_eq!(
+        crash("primary", Some("backup")),
+        Outcome::Broken,
+        "both down: nothing answers"
+    );
+    let both = study
+        .experiments
+        .iter()
+        .find(|e| e.with_node.is_some() && e.node == "primary")
+        .expect("the pair");
+    assert_eq!(both.label(study.slow_factor), "crash Primary + Backup");
+    assert_eq!(both.cells[0].root_cause.as_deref(), Some("backup"));
+}

@@ -15,7 +15,7 @@ use crate::study::capacity::{Bound, CapacityStudy};
 use crate::study::chaos::{self, ChaosStudy, Outcome};
 use crate::study::sensitivity::{self, SensitivityStudy};
 use crate::study::{Kind, Runs, Studies, Study};
-use crate::visual::Palette;
+use crate::visual::{self, Palette};
 
 use super::canvas::{self, paint};
 use super::charts;
@@ -406,13 +406,35 @@ fn tornado_bar_ui(ui: &mut Ui, effect: &sensitivity::Effect, widest: f64, palett
     );
 }
 
-/// The colour of an outcome in the chaos matrix.
-fn outcome_color(palette: &Palette, outcome: Outcome) -> Color32 {
-    paint::color(match outcome {
-        Outcome::Broken => palette.problem,
-        Outcome::Delayed => palette.highlight,
-        Outcome::Unaffected => palette.text_muted,
-    })
+/// One cell of the chaos heat map: filled by what happened, its figure
+/// on it, the details on hover.
+fn heat_cell_ui(ui: &mut Ui, palette: &Palette, c: &chaos::Cell) {
+    let text = match c.outcome {
+        Outcome::Broken => format!(
+            "−{}",
+            numbers::value(c.availability_drop.mean, Measure::Percent)
+        ),
+        Outcome::Delayed => "delayed".to_owned(),
+        Outcome::Unaffected => "·".to_owned(),
+    };
+    let (rect, response) = ui.allocate_exact_size(vec2(76.0, 18.0), Sense::hover());
+    let fill = visual::chaos_fill(palette, c.outcome, c.availability_drop.mean);
+    ui.painter().rect_filled(rect, 2.0, paint::color(fill));
+    ui.painter().text(
+        rect.center(),
+        egui::Align2::CENTER_CENTER,
+        text,
+        egui::TextStyle::Small.resolve(ui.style()),
+        paint::color(palette.text),
+    );
+    response.on_hover_text(format!(
+        "{} {}: availability −{}, p99 {}, work done {}",
+        c.entry_point,
+        c.outcome.as_str(),
+        numbers::estimate(c.availability_drop, Measure::Percent),
+        numbers::difference(c.p99_ms, Measure::Ms),
+        numbers::difference(c.flow_p99_ms, Measure::Ms)
+    ));
 }
 
 fn chaos_ui(ui: &mut Ui, study: &ChaosStudy, palette: &Palette) -> Option<StudiesAction> {
@@ -442,26 +464,13 @@ fn chaos_ui(ui: &mut Ui, study: &ChaosStudy, palette: &Palette) -> Option<Studie
                         }
                     });
                     action = action.take().or(node_button(ui, &e.node, &e.name));
+                    if let (Some(id), Some(name)) = (&e.with_node, &e.with_name) {
+                        ui.label("+");
+                        action = action.take().or(node_button(ui, id, name));
+                    }
                 });
                 for c in &e.cells {
-                    let text = match c.outcome {
-                        Outcome::Broken => format!(
-                            "−{}",
-                            numbers::value(c.availability_drop.mean, Measure::Percent)
-                        ),
-                        Outcome::Delayed => "delayed".to_owned(),
-                        Outcome::Unaffected => "·".to_owned(),
-                    };
-                    let cell = RichText::new(text).color(outcome_color(palette, c.outcome));
-                    let hover = format!(
-                        "{} {}: availability −{}, p99 {}, work done {}",
-                        c.entry_point,
-                        c.outcome.as_str(),
-                        numbers::estimate(c.availability_drop, Measure::Percent),
-                        numbers::difference(c.p99_ms, Measure::Ms),
-                        numbers::difference(c.flow_p99_ms, Measure::Ms)
-                    );
-                    ui.label(cell).on_hover_text(hover);
+                    heat_cell_ui(ui, palette, c);
                 }
                 ui.end_row();
             }

@@ -87,6 +87,10 @@ struct ChaosArgs {
     /// How many times slower a slowed-down node works.
     #[arg(long, default_value_t = 5.0, value_name = "FACTOR")]
     slow_factor: f64,
+    /// Also crash every pair of nodes together (n·(n−1)/2 more
+    /// experiments): what survives one loss but not two.
+    #[arg(long)]
+    pairs: bool,
     /// Run only part K of N of the variants (every N-th, from the K-th)
     /// and print it as JSON, for `archsim study merge` to put together
     /// with the other parts: a large study as independent jobs.
@@ -376,6 +380,7 @@ fn run_chaos(args: &ChaosArgs) -> u8 {
         at_s: args.at,
         for_s: args.for_s,
         slow_factor: args.slow_factor,
+        pairs: args.pairs,
     };
     let study = match chaos::chaos(&design, &options) {
         Ok(s) => s,
@@ -390,7 +395,7 @@ fn run_chaos(args: &ChaosArgs) -> u8 {
     if let Some(shard) = args.shard {
         let part = Part {
             shard,
-            variants: chaos::variants(&design),
+            variants: chaos::variants(&design, args.pairs),
             design_crc32: shard::digest(&design),
             study,
         };

@@ -31,6 +31,10 @@ pub struct ChaosOptions {
     pub for_s: Option<f64>,
     /// How many times slower a slowed-down node works.
     pub slow_factor: f64,
+    /// Also crash every pair of nodes together: what redundancy (a cache
+    /// with a fallback to its database, two paths) survives one loss but
+    /// not two.
+    pub pairs: bool,
 }
 
 impl Default for ChaosOptions {
@@ -40,6 +44,7 @@ impl Default for ChaosOptions {
             at_s: None,
             for_s: None,
             slow_factor: 5.0,
+            pairs: false,
         }
     }
 }
@@ -120,6 +125,10 @@ pub struct Experiment {
     pub name: String,
     /// `service`, `data store` or `broker`.
     pub kind: String,
+    /// The second node crashed at the same time (with `pairs`): its id...
+    pub with_node: Option<String>,
+    /// ... and its name.
+    pub with_name: Option<String>,
     /// Crash or slow-down.
     pub injury: Injury,
     /// Per entry point, in design order.
@@ -131,10 +140,13 @@ pub struct Experiment {
 }
 
 impl Experiment {
-    /// `crash Payment`, `slow ×5 Payment`.
+    /// `crash Payment`, `crash Cache + Database`, `slow ×5 Payment`.
     pub fn label(&self, slow_factor: f64) -> String {
         match self.injury {
-            Injury::Crash => format!("crash {}", self.name),
+            Injury::Crash => match &self.with_name {
+                Some(other) => format!("crash {} + {other}", self.name),
+                None => format!("crash {}", self.name),
+            },
             Injury::SlowDown => format!(
                 "slow ×{} {}",
                 crate::numbers::setting(slow_factor),
@@ -174,9 +186,12 @@ pub struct ChaosStudy {
     pub for_s: f64,
     /// How many times slower a slowed-down node worked.
     pub slow_factor: f64,
+    /// Whether every pair of nodes was crashed together too.
+    pub pairs: bool,
     /// The design as it is.
     pub baseline: Vec<Baseline>,
-    /// Every node crashed, then slowed down, in design order.
+    /// Every node crashed, then slowed down, in design order; then, with
+    /// `pairs`, every pair crashed together.
     pub experiments: Vec<Experiment>,
     /// Whether the study ran out of time before every experiment; those
     /// not simulated are left out.
@@ -214,38 +229,49 @@ pub fn chaos(design: &Design, options: &ChaosOptions) -> Result<ChaosStudy, SimE
     };
     let base = run(design)?;
     let window = (at_s, for_s);
-    let (experiments, cancelled) = options.runs.each(targets(design), |(i, injury)| {
-        let node = &design.nodes[i];
-        let fault = match injury {
-            Injury::Crash => Fault::Crash {
-                node: node.id.clone(),
+    let (experiments, cancelled) = options
+        .runs
+        .each(targets(design, options.pairs), |target| {
+            let Target {
+                node: i,
+                with,
+                injury,
+            } = target;
+            let node = &design.nodes[i];
+            let crash = |n: &crate::model::Node| Fault::Crash {
+                node: n.id.clone(),
                 at_s,
                 for_s,
-            },
-            Injury::SlowDown => Fault::SlowDown {
-                node: node.id.clone(),
-                at_s,
-                for_s,
-                factor: options.slow_factor,
-            },
-        };
-        let mut injured = design.clone();
-        injured.scenario.faults.push(fault);
-        let report = run(&injured)?;
-        Ok(Experiment {
-            node: node.id.as_str().to_owned(),
-            name: node.display_name().to_owned(),
-            kind: match node.kind {
-                NodeKind::Service(_) => "service",
-                NodeKind::DataStore(_) => "data store",
-                NodeKind::Broker(_) | NodeKind::Client => "broker",
-            }
-            .to_owned(),
-            injury,
-            cells: cells(design, &base, &report, window),
-            messages_lost: messages_lost(&base, &report),
-        })
-    })?;
+            };
+            let mut injured = design.clone();
+            injured.scenario.faults.push(match injury {
+                Injury::Crash => crash(node),
+                Injury::SlowDown => Fault::SlowDown {
+                    node: node.id.clone(),
+                    at_s,
+                    for_s,
+                    factor: options.slow_factor,
+                },
+            });
+            let other = with.map(|j| &design.nodes[j]);
+            injured.scenario.faults.extend(other.map(crash));
+            let report = run(&injured)?;
+            Ok(Experiment {
+                node: node.id.as_str().to_owned(),
+                name: node.display_name().to_owned(),
+                kind: match node.kind {
+                    NodeKind::Service(_) => "service",
+                    NodeKind::DataStore(_) => "data store",
+                    NodeKind::Broker(_) | NodeKind::Client => "broker",
+                }
+                .to_owned(),
+                with_node: other.map(|n| n.id.as_str().to_owned()),
+                with_name: other.map(|n| n.display_name().to_owned()),
+                injury,
+                cells: cells(design, &base, &report, window),
+                messages_lost: messages_lost(&base, &report),
+            })
+        })?;
     let baseline = base
         .results
         .entry_points
@@ -265,27 +291,53 @@ pub fn chaos(design: &Design, options: &ChaosOptions) -> Result<ChaosStudy, SimE
         at_s,
         for_s,
         slow_factor: options.slow_factor,
+        pairs: options.pairs,
         baseline,
         experiments,
         cancelled,
     })
 }
 
-/// Every experiment: each node but the clients crashed, then slowed down.
-fn targets(design: &Design) -> Vec<(usize, Injury)> {
-    design
-        .nodes
-        .iter()
-        .enumerate()
-        .filter(|(_, n)| !n.is_client())
-        .flat_map(|(i, _)| [(i, Injury::Crash), (i, Injury::SlowDown)])
-        .collect()
+/// One experiment: what is done to which node (and, crashed with it,
+/// which other).
+#[derive(Debug, Clone, Copy)]
+struct Target {
+    node: usize,
+    with: Option<usize>,
+    injury: Injury,
 }
 
-/// How many experiments a chaos study of `design` runs: what its parts
-/// share.
-pub fn variants(design: &Design) -> usize {
-    targets(design).len()
+/// Every experiment: each node but the clients crashed, then slowed down;
+/// with `pairs`, then every pair of them crashed together.
+fn targets(design: &Design, pairs: bool) -> Vec<Target> {
+    let hurt: Vec<usize> = (0..design.nodes.len())
+        .filter(|&i| !design.nodes[i].is_client())
+        .collect();
+    let alone = |node, injury| Target {
+        node,
+        with: None,
+        injury,
+    };
+    let mut out: Vec<Target> = hurt
+        .iter()
+        .flat_map(|&i| [alone(i, Injury::Crash), alone(i, Injury::SlowDown)])
+        .collect();
+    if pairs {
+        for (k, &i) in hurt.iter().enumerate() {
+            out.extend(hurt[k + 1..].iter().map(|&j| Target {
+                node: i,
+                with: Some(j),
+                injury: Injury::Crash,
+            }));
+        }
+    }
+    out
+}
+
+/// How many experiments a chaos study of `design` runs (`pairs`: with
+/// every pair too): what its parts share.
+pub fn variants(design: &Design, pairs: bool) -> usize {
+    targets(design, pairs).len()
 }
 
 impl Divided for ChaosStudy {

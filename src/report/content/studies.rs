@@ -215,9 +215,14 @@ pub fn tornado(study: &SensitivityStudy, i: usize, top: usize) -> Table {
 /// The line that says how a chaos study ran.
 pub fn chaos_heading(study: &ChaosStudy) -> String {
     format!(
-        "{}: chaos, each node down (then {}× slower) from {} for {}, {} each from seed {}{}",
+        "{}: chaos, each node down (then {}× slower{}) from {} for {}, {} each from seed {}{}",
         study.design,
         setting(study.slow_factor),
+        if study.pairs {
+            ", then every pair down together"
+        } else {
+            ""
+        },
         numbers::setting_ms(study.at_s * 1e3),
         numbers::setting_ms(study.for_s * 1e3),
         text::replications(study.replications),

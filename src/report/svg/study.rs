@@ -8,7 +8,7 @@ use crate::numbers::{self, Measure};
 use crate::sim::Estimate;
 use crate::study::chaos::{ChaosStudy, Outcome};
 use crate::study::sensitivity::{Effect, Factor};
-use crate::visual::{Palette, Rgba, Theme};
+use crate::visual::{Palette, Rgba, Theme, chaos_fill};
 
 use super::super::markup::{Attrs, Markup, num};
 use super::{CHART_TEXT, CHART_WIDTH, fit_text, fitted_text, picture};
@@ -158,19 +158,14 @@ pub fn chaos_map(title: &str, study: &ChaosStudy) -> Markup {
                 LABELS - 8.0,
             );
             for (j, c) in e.cells.iter().enumerate() {
-                let (fill, text) = match c.outcome {
-                    // Darker the more was lost: a tenth or more is full.
-                    Outcome::Broken => (
-                        palette
-                            .problem
-                            .faded(0.35 + 0.65 * (c.availability_drop.mean * 10.0).min(1.0) as f32),
-                        format!(
-                            "−{}",
-                            numbers::value(c.availability_drop.mean, Measure::Percent)
-                        ),
+                let fill = chaos_fill(palette, c.outcome, c.availability_drop.mean);
+                let text = match c.outcome {
+                    Outcome::Broken => format!(
+                        "−{}",
+                        numbers::value(c.availability_drop.mean, Measure::Percent)
                     ),
-                    Outcome::Delayed => (palette.highlight.faded(0.55), "delayed".to_owned()),
-                    Outcome::Unaffected => (palette.grid.faded(0.5), String::new()),
+                    Outcome::Delayed => "delayed".to_owned(),
+                    Outcome::Unaffected => String::new(),
                 };
                 let x = LABELS + j as f32 * cell_w;
                 let cell = Attrs::new()
