@@ -612,3 +612,38 @@ fn a_report_without_studies_says_null_for_each() {
     }
     assert!(!report.render(Format::Html).contains("id=\"capacity\""));
 }
+
+#[test]
+fn every_study_s_json_matches_its_schema() {
+    use archsim::report::json;
+    let design = archsim::library::find("fraud-check-blocking")
+        .expect("an example")
+        .design()
+        .expect("loads");
+    let runs = Runs {
+        replications: 2,
+        duration_s: Some(design.scenario.warmup_s + 15.0),
+        ..Runs::default()
+    };
+    let schema = schema();
+    for kind in Kind::ALL {
+        let name = format!("{}_study", kind.name());
+        let printed = match Study::run(kind, &design, runs.clone()).expect("runs") {
+            Study::Capacity(s) => json::to_string(&name, &s),
+            Study::Sensitivity(s) => json::to_string(&name, &s),
+            Study::Chaos(s) => json::to_string(&name, &s),
+        };
+        let mut v: Value = serde_json::from_str(&printed).expect("JSON");
+        assert_eq!(v["kind"], name.as_str());
+        // The envelope, then the body its definition describes.
+        if let Some(body) = v.as_object_mut() {
+            for envelope in ["archsim_json", "kind", "archsim_version"] {
+                body.remove(envelope);
+            }
+        }
+        let definition =
+            serde_json::json!({ "$ref": format!("#/$defs/{name}"), "$defs": schema["$defs"] });
+        let errors = support::schema::validate(&definition, &v);
+        assert!(errors.is_empty(), "{name}: {}", errors.join("\n"));
+    }
+}
