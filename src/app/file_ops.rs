@@ -180,20 +180,18 @@ impl ArchsimApp {
 
     /// Once a frame: acts on the file dialog's answer, once there is one.
     pub(super) fn poll_file_dialog(&mut self, ctx: &egui::Context) {
-        let Some(picking) = &self.picking else {
+        let Some(picking) = self.picking.take() else {
             return;
         };
         let Some(picked) = picking.poll() else {
             // The dialog's thread answers without a frame to wake us.
             ctx.request_repaint_after(std::time::Duration::from_millis(100));
+            self.picking = Some(picking);
             return;
         };
-        let Some(PendingPick {
+        let PendingPick {
             purpose, fallback, ..
-        }) = self.picking.take()
-        else {
-            return;
-        };
+        } = picking;
         match picked {
             Picked::Chosen(path) => self.answer(ctx, Answer::Path(purpose, path)),
             Picked::Cancelled => {}
