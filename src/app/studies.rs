@@ -10,9 +10,10 @@ use egui_plot::{AxisHints, Corner, HLine, Legend, Line, Plot, PlotPoints, VLine}
 
 use crate::model::{Design, NodeId};
 use crate::numbers::{self, Measure};
+use crate::report::content::studies::heat_text;
 use crate::sim;
 use crate::study::capacity::{Bound, CapacityStudy};
-use crate::study::chaos::{self, ChaosStudy, Outcome};
+use crate::study::chaos::{self, ChaosStudy};
 use crate::study::sensitivity::{self, SensitivityStudy};
 use crate::study::{Kind, Runs, Studies, Study};
 use crate::visual::{self, Palette};
@@ -409,14 +410,7 @@ fn tornado_bar_ui(ui: &mut Ui, effect: &sensitivity::Effect, widest: f64, palett
 /// One cell of the chaos heat map: filled by what happened, its figure
 /// on it, the details on hover.
 fn heat_cell_ui(ui: &mut Ui, palette: &Palette, c: &chaos::Cell) {
-    let text = match c.outcome {
-        Outcome::Broken => format!(
-            "−{}",
-            numbers::value(c.availability_drop.mean, Measure::Percent)
-        ),
-        Outcome::Delayed => "delayed".to_owned(),
-        Outcome::Unaffected => "·".to_owned(),
-    };
+    let text = heat_text(c).unwrap_or_else(|| "·".to_owned());
     let (rect, response) = ui.allocate_exact_size(vec2(76.0, 18.0), Sense::hover());
     let fill = visual::chaos_fill(palette, c.outcome, c.availability_drop.mean);
     ui.painter().rect_filled(rect, 2.0, paint::color(fill));

@@ -12,7 +12,7 @@ use archsim::study::Runs;
 use archsim::study::capacity::{self, Bound, CapacityOptions, CapacityStudy};
 use archsim::study::chaos::{self, ChaosOptions, ChaosStudy};
 use archsim::study::sensitivity::{self, SensitivityOptions, SensitivityStudy};
-use archsim::study::shard::{self, Divided, Part, Shard};
+use archsim::study::shard::{self, Divided, Part, RawPart, Shard};
 
 use super::output::{self, errln, outln};
 use super::scenario_args::ScenarioArgs;
@@ -160,29 +160,33 @@ const SENSITIVITY: &str = "sensitivity_study";
 /// The JSON kind of a chaos study.
 const CHAOS: &str = "chaos_study";
 
-/// Reads every part of `kind` and merges them; says what is wrong
-/// otherwise.
-fn merged<S: Divided>(parts: &[PathBuf], kind: &str) -> Result<S, u8> {
-    let mut read = Vec::new();
-    for path in parts {
-        match shard::read_part::<S>(path, &shard::part_kind(kind)) {
-            Ok(part) => read.push(part),
-            Err(e) => {
-                errln!("error: {e}");
-                return Err(EXIT_INVALID);
-            }
-        }
-    }
-    shard::merge(read).map_err(|e| {
+/// Merges `parts` as parts of `kind`; says what is wrong otherwise.
+fn merged<S: Divided>(parts: Vec<RawPart>, kind: &str) -> Result<S, u8> {
+    let fail = |e: &dyn std::fmt::Display| {
         errln!("error: {e}");
         EXIT_INVALID
-    })
+    };
+    let parts = parts
+        .into_iter()
+        .map(|p| p.into_part::<S>(&shard::part_kind(kind)))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| fail(&e))?;
+    shard::merge(parts).map_err(|e| fail(&e))
 }
 
 fn run_merge(args: &MergeArgs) -> u8 {
-    let first = &args.parts[0];
-    match shard::kind_of_part(first).as_deref() {
-        Some("sensitivity") => match merged::<SensitivityStudy>(&args.parts, SENSITIVITY) {
+    let mut parts = Vec::new();
+    for path in &args.parts {
+        match RawPart::read(path) {
+            Ok(part) => parts.push(part),
+            Err(e) => {
+                errln!("error: {e}");
+                return EXIT_INVALID;
+            }
+        }
+    }
+    match parts.first().and_then(RawPart::study) {
+        Some("sensitivity") => match merged::<SensitivityStudy>(parts, SENSITIVITY) {
             Ok(study) if args.json => output::document(&json::to_string(SENSITIVITY, &study)),
             Ok(study) => {
                 for line in sensitivity_tables(&study, args.top) {
@@ -191,7 +195,7 @@ fn run_merge(args: &MergeArgs) -> u8 {
             }
             Err(code) => return code,
         },
-        Some("chaos") => match merged::<ChaosStudy>(&args.parts, CHAOS) {
+        Some("chaos") => match merged::<ChaosStudy>(parts, CHAOS) {
             Ok(study) if args.json => output::document(&json::to_string(CHAOS, &study)),
             Ok(study) => {
                 for line in chaos_tables(&study) {
@@ -203,7 +207,7 @@ fn run_merge(args: &MergeArgs) -> u8 {
         _ => {
             errln!(
                 "error: {}: not a part of a study: make parts with archsim study sensitivity|chaos FILE --shard K/N",
-                first.display()
+                args.parts[0].display()
             );
             return EXIT_INVALID;
         }

@@ -251,19 +251,29 @@ impl Report {
     }
 
     /// The command that runs the study of `kind` again on its own, with
-    /// the seed, duration and replications it ran with.
-    pub fn study_command(
-        &self,
-        kind: Kind,
-        seed: u64,
-        duration_s: f64,
-        replications: u32,
-    ) -> String {
-        format!(
+    /// the seed, duration and replications it ran with; `None` when the
+    /// report has no such study.
+    pub fn study_command(&self, kind: Kind) -> Option<String> {
+        let s = &self.studies;
+        let (seed, duration_s, replications) = match kind {
+            Kind::Capacity => s
+                .capacity
+                .as_ref()
+                .map(|s| (s.seed, s.duration_s, s.replications)),
+            Kind::Sensitivity => s
+                .sensitivity
+                .as_ref()
+                .map(|s| (s.seed, s.duration_s, s.replications)),
+            Kind::Chaos => s
+                .chaos
+                .as_ref()
+                .map(|s| (s.seed, s.duration_s, s.replications)),
+        }?;
+        Some(format!(
             "archsim study {} {} --seed {seed} --duration {duration_s} --replications {replications}",
             kind.name(),
             escape::shell(&self.source.design),
-        )
+        ))
     }
 
     /// Per node (design order): whether a finding at warning or above is

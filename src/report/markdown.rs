@@ -65,6 +65,24 @@ fn fenced(out: &mut String, info: &str, body: &str) {
     let _ = writeln!(out, "{fence}{info}\n{body}\n{fence}\n");
 }
 
+/// A list of `items`, each escaped and after `prefix`, and a blank line
+/// after it; nothing when there are none.
+fn bullets<'a>(out: &mut String, prefix: &str, items: impl Iterator<Item = &'a str>) {
+    let mut any = false;
+    for item in items {
+        let _ = writeln!(out, "- {prefix}{}", escape::markdown(item));
+        any = true;
+    }
+    if any {
+        out.push('\n');
+    }
+}
+
+/// Warnings as a list.
+fn warnings<'a>(out: &mut String, items: impl Iterator<Item = &'a str>) {
+    bullets(out, "**warning**: ", items);
+}
+
 /// A table, every cell escaped; numbers right-aligned; better and worse
 /// in bold.
 fn table(out: &mut String, t: &Table) {
@@ -273,16 +291,18 @@ fn simulation(out: &mut String, report: &Report) {
         escape::markdown(&text::replications(sim.replications)),
         sim.seed
     );
-    for w in sim.warnings() {
-        let _ = writeln!(out, "- **warning**: {}", escape::markdown(&w.message));
-    }
-    if !sim.warnings().is_empty() {
-        out.push('\n');
-    }
+    warnings(out, sim.warnings().iter().map(|w| w.message.as_str()));
     table(out, &content::entry_results(report));
     table(out, &content::services(report));
     if !sim.results.brokers.is_empty() {
         table(out, &content::brokers(report));
+    }
+}
+
+/// How to run the study of `kind` alone, under its section.
+fn again(out: &mut String, report: &Report, kind: Kind) {
+    if let Some(command) = report.study_command(kind) {
+        fenced(out, "sh", &command);
     }
 }
 
@@ -299,26 +319,15 @@ fn studies(out: &mut String, report: &Report) {
         line(out, &note);
     }
     if let Some(study) = &report.studies.capacity {
-        out.push_str("## Capacity study\n\n");
+        let _ = writeln!(out, "## {}\n", studies::heading(Kind::Capacity));
         line(out, &studies::capacity_heading(study));
-        for w in &study.warnings {
-            let _ = writeln!(out, "- **warning**: {}", escape::markdown(w));
-        }
-        if !study.warnings.is_empty() {
-            out.push('\n');
-        }
+        warnings(out, study.warnings.iter().map(String::as_str));
         table(out, &studies::capacities(study));
         table(out, &studies::capacity_curve(study));
-        let command = report.study_command(
-            Kind::Capacity,
-            study.seed,
-            study.duration_s,
-            study.replications,
-        );
-        fenced(out, "sh", &command);
+        again(out, report, Kind::Capacity);
     }
     if let Some(study) = &report.studies.sensitivity {
-        out.push_str("## Sensitivity study\n\n");
+        let _ = writeln!(out, "## {}\n", studies::heading(Kind::Sensitivity));
         line(out, &studies::sensitivity_heading(study));
         for i in 0..study.baseline.len() {
             if let Some(base) = studies::sensitivity_baseline(study, i) {
@@ -331,32 +340,15 @@ fn studies(out: &mut String, report: &Report) {
                 "more factor",
             );
         }
-        let command = report.study_command(
-            Kind::Sensitivity,
-            study.seed,
-            study.duration_s,
-            study.replications,
-        );
-        fenced(out, "sh", &command);
+        again(out, report, Kind::Sensitivity);
     }
     if let Some(study) = &report.studies.chaos {
-        out.push_str("## Chaos study\n\n");
+        let _ = writeln!(out, "## {}\n", studies::heading(Kind::Chaos));
         line(out, &studies::chaos_heading(study));
         table(out, &studies::chaos_matrix(study));
         let notes = studies::chaos_notes(study);
-        for n in notes.iter().take(MAX_FINDINGS) {
-            let _ = writeln!(out, "- {}", escape::markdown(n));
-        }
-        if !notes.is_empty() {
-            out.push('\n');
-        }
+        bullets(out, "", notes.iter().take(MAX_FINDINGS).map(String::as_str));
         more(out, notes.len().saturating_sub(MAX_FINDINGS), "more note");
-        let command = report.study_command(
-            Kind::Chaos,
-            study.seed,
-            study.duration_s,
-            study.replications,
-        );
-        fenced(out, "sh", &command);
+        again(out, report, Kind::Chaos);
     }
 }

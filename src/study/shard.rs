@@ -136,58 +136,69 @@ pub fn part_kind(study: &str) -> String {
     format!("{study}_part")
 }
 
-/// Reads the part at `path`: a JSON document of `kind` made by this
-/// version of archsim. Only a regular file is read, and no more than
-/// [`MAX_PART_BYTES`] of it.
-pub fn read_part<S: DeserializeOwned>(
-    path: &std::path::Path,
-    kind: &str,
-) -> Result<Part<S>, PartError> {
-    use crate::model::read::{Contents, regular_file};
-    let file = path.display().to_string();
-    let data = match regular_file(path, MAX_PART_BYTES) {
-        Ok(Contents::Bytes(data, _)) => data,
-        Ok(Contents::TooLarge(bytes)) => return Err(PartError::TooLarge { file, bytes }),
-        Err(source) => return Err(PartError::Read { file, source }),
-    };
-    let json_error = |e: serde_json::Error| PartError::Json {
-        file: file.clone(),
+/// A part read from a file but not yet taken apart: its JSON, and the
+/// study it says it is a part of.
+#[derive(Debug)]
+pub struct RawPart {
+    /// The file, for messages.
+    file: String,
+    /// The document.
+    json: serde_json::Value,
+}
+
+impl RawPart {
+    /// Reads the file at `path`: a JSON document made by this version of
+    /// archsim. Only a regular file is read, and no more than
+    /// [`MAX_PART_BYTES`] of it.
+    pub fn read(path: &std::path::Path) -> Result<Self, PartError> {
+        use crate::model::read::{Contents, regular_file};
+        let file = path.display().to_string();
+        let data = match regular_file(path, MAX_PART_BYTES) {
+            Ok(Contents::Bytes(data, _)) => data,
+            Ok(Contents::TooLarge(bytes)) => return Err(PartError::TooLarge { file, bytes }),
+            Err(source) => return Err(PartError::Read { file, source }),
+        };
+        let json = serde_json::from_slice(&data).map_err(|e| json_error(&file, &e))?;
+        Ok(Self { file, json })
+    }
+
+    /// The kind of study it says it is a part of: `chaos` for
+    /// `chaos_study_part`.
+    pub fn study(&self) -> Option<&str> {
+        self.json["kind"].as_str()?.strip_suffix("_study_part")
+    }
+
+    /// The part, when it is one of `kind` made by this version.
+    pub fn into_part<S: DeserializeOwned>(self, kind: &str) -> Result<Part<S>, PartError> {
+        let found = self.json["kind"]
+            .as_str()
+            .unwrap_or("not an archsim document");
+        if found != kind {
+            return Err(PartError::NotAPart {
+                file: self.file,
+                found: found.to_owned(),
+                expected: kind.to_owned(),
+            });
+        }
+        let theirs = self.json["archsim_version"].as_str().unwrap_or("unknown");
+        if theirs != env!("CARGO_PKG_VERSION") {
+            return Err(PartError::Version {
+                file: self.file,
+                theirs: theirs.to_owned(),
+            });
+        }
+        serde_json::from_value(self.json).map_err(|e| json_error(&self.file, &e))
+    }
+}
+
+/// A JSON error in `file`, with where.
+fn json_error(file: &str, e: &serde_json::Error) -> PartError {
+    PartError::Json {
+        file: file.to_owned(),
         line: e.line(),
         column: e.column(),
         message: e.to_string(),
-    };
-    let value: serde_json::Value = serde_json::from_slice(&data).map_err(json_error)?;
-    let found = value["kind"].as_str().unwrap_or("not an archsim document");
-    if found != kind {
-        return Err(PartError::NotAPart {
-            file,
-            found: found.to_owned(),
-            expected: kind.to_owned(),
-        });
     }
-    let theirs = value["archsim_version"].as_str().unwrap_or("unknown");
-    if theirs != env!("CARGO_PKG_VERSION") {
-        return Err(PartError::Version {
-            file,
-            theirs: theirs.to_owned(),
-        });
-    }
-    serde_json::from_value(value).map_err(json_error)
-}
-
-/// The kind of study the part at `path` belongs to, read from its
-/// `kind` (`chaos` for `chaos_study_part`), without checking the rest.
-pub fn kind_of_part(path: &std::path::Path) -> Option<String> {
-    use crate::model::read::{Contents, regular_file};
-    let Ok(Contents::Bytes(data, _)) = regular_file(path, MAX_PART_BYTES) else {
-        return None;
-    };
-    #[derive(Deserialize)]
-    struct Kind {
-        kind: String,
-    }
-    let kind: Kind = serde_json::from_slice(&data).ok()?;
-    Some(kind.kind.strip_suffix("_study_part")?.to_owned())
 }
 
 /// CRC-32 of `design` as the format writes it.
@@ -197,9 +208,9 @@ pub fn digest(design: &Design) -> u32 {
 }
 
 /// A study that splits into variants.
-pub trait Divided: Clone + Serialize + DeserializeOwned {
+pub trait Divided: Serialize + DeserializeOwned {
     /// One variant's answer.
-    type Variant: Clone;
+    type Variant;
 
     /// The variants measured.
     fn variants_mut(&mut self) -> &mut Vec<Self::Variant>;
@@ -259,12 +270,10 @@ pub enum MergeError {
     },
 }
 
-/// What a part says about its study, variants aside: equal in every part
-/// of one study.
+/// What a part says about its study once its variants are taken out:
+/// equal in every part of one study.
 fn identity<S: Divided>(part: &Part<S>) -> (usize, u32, String) {
-    let mut study = part.study.clone();
-    study.variants_mut().clear();
-    let header = serde_json::to_string(&study).unwrap_or_default();
+    let header = serde_json::to_string(&part.study).unwrap_or_default();
     (part.variants, part.design_crc32, header)
 }
 
@@ -287,29 +296,29 @@ pub fn merge<S: Divided>(mut parts: Vec<Part<S>>) -> Result<S, MergeError> {
     if let Some(index) = (1..=count).find(|&k| parts.iter().all(|p| p.shard.index != k)) {
         return Err(MergeError::Missing { index, count });
     }
-    let expected = identity(&parts[0]);
-    for p in &parts {
+    // Each part's variants, taken out: what is left must be the same
+    // study in every part.
+    let mut taken = Vec::with_capacity(parts.len());
+    for p in &mut parts {
         if p.study.stopped() {
             return Err(MergeError::Stopped(p.shard));
         }
-        if identity(p) != expected {
-            return Err(MergeError::OtherStudy(p.shard, parts[0].shard));
-        }
+        let variants = std::mem::take(p.study.variants_mut());
         let share = p.shard.share(p.variants);
-        let has = p.study.clone().variants_mut().len();
-        if has != share {
+        if variants.len() != share {
             return Err(MergeError::Short {
                 part: p.shard,
-                has,
+                has: variants.len(),
                 expected: share,
             });
         }
+        taken.push(variants.into_iter());
+    }
+    let expected = identity(&parts[0]);
+    if let Some(p) = parts.iter().find(|p| identity(p) != expected) {
+        return Err(MergeError::OtherStudy(p.shard, parts[0].shard));
     }
     let variants = parts[0].variants;
-    let mut taken: Vec<std::vec::IntoIter<S::Variant>> = parts
-        .iter_mut()
-        .map(|p| std::mem::take(p.study.variants_mut()).into_iter())
-        .collect();
     let mut study = parts.swap_remove(0).study;
     let all = study.variants_mut();
     for i in 0..variants {

@@ -4,6 +4,7 @@
 //! what each broken or delayed entry point went through.
 
 use crate::numbers::{self, Measure, difference, setting, value};
+use crate::study::Kind;
 use crate::study::capacity::{self, Bound, CapacityStudy, EntryAtLoad};
 use crate::study::chaos::{Cell as ChaosCell, ChaosStudy, Experiment, Outcome};
 use crate::study::sensitivity::{Effect, Factor, SensitivityStudy};
@@ -18,6 +19,15 @@ pub fn what_ifs_note(report: &Report) -> Option<String> {
     (!report.source.what_ifs.is_empty() && !report.studies.is_empty()).then(|| {
         "The studies are of the design without the what-if faults the rest of this report includes.".to_owned()
     })
+}
+
+/// The heading of a study's section: `Capacity study`.
+pub fn heading(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Capacity => "Capacity study",
+        Kind::Sensitivity => "Sensitivity study",
+        Kind::Chaos => "Chaos study",
+    }
 }
 
 /// `×3.7`: a multiple of the design's load.
@@ -252,6 +262,19 @@ pub fn outcome_text(c: &ChaosCell) -> String {
             format!("delayed {by}")
         }
         Outcome::Unaffected => "·".to_owned(),
+    }
+}
+
+/// What a cell of the heat map says: `−12.3 %` broken, `delayed`, or
+/// nothing when unaffected.
+pub fn heat_text(c: &ChaosCell) -> Option<String> {
+    match c.outcome {
+        Outcome::Broken => Some(format!(
+            "−{}",
+            value(c.availability_drop.mean, Measure::Percent)
+        )),
+        Outcome::Delayed => Some("delayed".to_owned()),
+        Outcome::Unaffected => None,
     }
 }
 

@@ -11,7 +11,7 @@ use super::super::content;
 use super::super::gather::Report;
 use super::super::markup::Markup;
 use super::super::svg::{self, Chart, Series, Unit, XAxis};
-use super::{section, table};
+use super::{figure, section, table};
 
 /// Most lines in the occupancy and backlog charts: more would be a tangle.
 const MAX_LINES: usize = 8;
@@ -133,14 +133,6 @@ fn backlog(design: &Design, s: &TimeSeries) -> (Vec<Series>, usize) {
     })
 }
 
-/// One chart in a figure with its caption.
-fn figure(m: &mut Markup, chart: &Chart<'_>, caption: &str) {
-    m.el("figure", &[], |m| {
-        m.append(svg::chart(chart));
-        m.text_el("figcaption", &[], caption);
-    });
-}
-
 /// `" (the 8 busiest of 12)"` when lines were left out.
 fn shown(lines: usize, total: usize, what: &str) -> String {
     if lines < total {
@@ -188,18 +180,18 @@ pub fn simulation(m: &mut Markup, report: &Report) {
             );
             m.el("div", &[("class", "charts")], |m| {
                 let chart = Chart { y_label: "ms", unit: Unit::Ms, series: latency(report, s), ..base("Client latency over time") };
-                figure(m, &chart, &format!("Client latency of successful requests: p50 solid, p99 dashed. {note}"));
+                figure(m, svg::chart(&chart), &format!("Client latency of successful requests: p50 solid, p99 dashed. {note}"));
                 let chart = Chart { y_label: "per second", series: throughput(report, s), ..base("Requests answered per second") };
-                figure(m, &chart, &format!("Requests answered per second: succeeded solid, failed dashed. {note}"));
+                figure(m, svg::chart(&chart), &format!("Requests answered per second: succeeded solid, failed dashed. {note}"));
                 let (lines, total) = occupancy(&report.design, s);
                 let caption = format!("Share of workers (connections, for stores) occupied, working or blocked on calls{}. {note}", shown(lines.len(), total, "busiest"));
                 let chart = Chart { y_label: "occupied", unit: Unit::Percent, series: lines, y_max: Some(1.0), ..base("Occupancy per service") };
-                figure(m, &chart, &caption);
+                figure(m, svg::chart(&chart), &caption);
                 let (lines, total) = backlog(&report.design, s);
                 if total > 0 {
                     let caption = format!("Messages waiting in each broker for a consumer{}. {note}", shown(lines.len(), total, "fullest"));
                     let chart = Chart { y_label: "messages", series: lines, ..base("Broker backlog") };
-                    figure(m, &chart, &caption);
+                    figure(m, svg::chart(&chart), &caption);
                 }
             });
         }

@@ -76,6 +76,14 @@ fn section(m: &mut Markup, id: &str, heading: &str, body: impl FnOnce(&mut Marku
     });
 }
 
+/// A picture in a figure with its caption.
+fn figure(m: &mut Markup, picture: Markup, caption: &str) {
+    m.el("figure", &[], |m| {
+        m.append(picture);
+        m.text_el("figcaption", &[], caption);
+    });
+}
+
 /// A cell's text, with an estimate's interval set under it.
 fn cell_content(m: &mut Markup, cell: &Cell) {
     m.text(&cell.text);

@@ -13,7 +13,7 @@ use super::super::content::studies;
 use super::super::gather::Report;
 use super::super::markup::Markup;
 use super::super::svg::{self, Across, Chart, Mark, Series, Unit, XAxis, Xs};
-use super::{section, table};
+use super::{figure, section, table};
 
 /// Most factors in a tornado.
 const TORNADO_ROWS: usize = 12;
@@ -41,114 +41,105 @@ pub fn contents(report: &Report) -> Vec<(&'static str, &'static str)> {
     Kind::ALL
         .into_iter()
         .filter(|k| report.studies.has(*k))
-        .map(|k| (k.name(), heading(k)))
+        .map(|k| (k.name(), studies::heading(k)))
         .collect()
 }
 
-fn heading(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Capacity => "Capacity study",
-        Kind::Sensitivity => "Sensitivity study",
-        Kind::Chaos => "Chaos study",
+/// How to run the study of `kind` alone, under its section.
+fn again(m: &mut Markup, report: &Report, kind: Kind) {
+    if let Some(command) = report.study_command(kind) {
+        m.text_el("p", &[], "The same study on its own:");
+        m.el("pre", &[], |m| m.text_el("code", &[], &command));
     }
 }
 
-/// How to run the study alone, under its section.
-fn again(m: &mut Markup, command: &str) {
-    m.text_el("p", &[], "The same study on its own:");
-    m.el("pre", &[], |m| m.text_el("code", &[], command));
-}
-
-fn figure(m: &mut Markup, picture: Markup, caption: &str) {
-    m.el("figure", &[], |m| {
-        m.append(picture);
-        m.text_el("figcaption", &[], caption);
-    });
-}
-
 fn capacity(m: &mut Markup, report: &Report, study: &CapacityStudy) {
-    section(m, Kind::Capacity.name(), heading(Kind::Capacity), |m| {
-        m.text_el("p", &[], &studies::capacity_heading(study));
-        m.text_el(
+    section(
+        m,
+        Kind::Capacity.name(),
+        studies::heading(Kind::Capacity),
+        |m| {
+            m.text_el("p", &[], &studies::capacity_heading(study));
+            m.text_el(
             "p",
             &[],
             "The highest multiple of the design's load at which each entry point still meets every objective it states (without objectives: its median at most twice as long as at the design's load, and it keeps delivering what it is offered), with a 95 % interval; what breaks first; and the busiest service or store it reaches just past that load.",
         );
-        table(m, &studies::capacities(study));
-        for w in &study.warnings {
-            m.text_el("p", &[("class", "warning")], w);
-        }
-        let xs = Xs::Points(study.points.iter().map(|p| p.load_multiplier).collect());
-        let top_load = study.points.last().map_or(1.0, |p| p.load_multiplier);
-        let x = || XAxis {
-            label: "load, multiple of the design's",
-            suffix: "×",
-            max: top_load,
-            xs: xs.clone(),
-            shaded: None,
-        };
-        // One line per entry point and figure, in the entry point's
-        // colour; the second figure dashed.
-        let per_entry = |figures: &[&str], pick: &dyn Fn(&EntryAtLoad, usize) -> f64| {
-            let mut out = Vec::new();
-            for (i, c) in study.capacities.iter().enumerate() {
-                for (k, figure) in figures.iter().enumerate() {
-                    let values = study
-                        .points
-                        .iter()
-                        .map(|p| p.entry_points.get(i).map_or(f64::NAN, |e| pick(e, k)))
-                        .collect();
-                    out.push(Series {
-                        name: format!("{} {figure}", c.entry_point).trim_end().to_owned(),
-                        values,
+            table(m, &studies::capacities(study));
+            for w in &study.warnings {
+                m.text_el("p", &[("class", "warning")], w);
+            }
+            let xs = Xs::Points(study.points.iter().map(|p| p.load_multiplier).collect());
+            let top_load = study.points.last().map_or(1.0, |p| p.load_multiplier);
+            let x = || XAxis {
+                label: "load, multiple of the design's",
+                suffix: "×",
+                max: top_load,
+                xs: xs.clone(),
+                shaded: None,
+            };
+            // One line per entry point and figure, in the entry point's
+            // colour; the second figure dashed.
+            let per_entry = |figures: &[&str], pick: &dyn Fn(&EntryAtLoad, usize) -> f64| {
+                let mut out = Vec::new();
+                for (i, c) in study.capacities.iter().enumerate() {
+                    for (k, figure) in figures.iter().enumerate() {
+                        let values = study
+                            .points
+                            .iter()
+                            .map(|p| p.entry_points.get(i).map_or(f64::NAN, |e| pick(e, k)))
+                            .collect();
+                        out.push(Series {
+                            name: format!("{} {figure}", c.entry_point).trim_end().to_owned(),
+                            values,
+                            color: series_color(i, Theme::Light),
+                            dashed: k == 1,
+                        });
+                    }
+                }
+                out
+            };
+            let capacity_marks = || -> Vec<Mark> {
+                study
+                    .capacities
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| c.bound == Bound::Found)
+                    .map(|(i, c)| Mark {
+                        at: Across::X(c.load),
+                        label: format!("{} {}×", c.entry_point, crate::numbers::setting(c.load)),
                         color: series_color(i, Theme::Light),
-                        dashed: k == 1,
+                    })
+                    .collect()
+            };
+            let mut latency_marks = capacity_marks();
+            for (i, entry) in report.design.entry_points.iter().enumerate() {
+                if study.capacities.get(i).is_none() {
+                    continue;
+                }
+                for (name, target) in entry.objectives.latency() {
+                    latency_marks.push(Mark {
+                        at: Across::Y(target),
+                        label: format!("{} {name} objective", entry.name),
+                        color: series_color(i, Theme::Light),
                     });
                 }
             }
-            out
-        };
-        let capacity_marks = || -> Vec<Mark> {
-            study
-                .capacities
+            // Deep overload runs into the timeouts and would flatten the
+            // knee: the axis goes to 2.5 times the worst p99 still met (or
+            // the highest objective); what lies above is drawn at its edge.
+            let met_p99 = study
+                .points
                 .iter()
-                .enumerate()
-                .filter(|(_, c)| c.bound == Bound::Found)
-                .map(|(i, c)| Mark {
-                    at: Across::X(c.load),
-                    label: format!("{} {}×", c.entry_point, crate::numbers::setting(c.load)),
-                    color: series_color(i, Theme::Light),
-                })
-                .collect()
-        };
-        let mut latency_marks = capacity_marks();
-        for (i, entry) in report.design.entry_points.iter().enumerate() {
-            if study.capacities.get(i).is_none() {
-                continue;
-            }
-            for (name, target) in entry.objectives.latency() {
-                latency_marks.push(Mark {
-                    at: Across::Y(target),
-                    label: format!("{} {name} objective", entry.name),
-                    color: series_color(i, Theme::Light),
-                });
-            }
-        }
-        // Deep overload runs into the timeouts and would flatten the
-        // knee: the axis goes to 2.5 times the worst p99 still met (or
-        // the highest objective); what lies above is drawn at its edge.
-        let met_p99 = study
-            .points
-            .iter()
-            .flat_map(|p| p.entry_points.iter().filter(|e| e.meets))
-            .map(|e| e.p99_ms.mean)
-            .chain(latency_marks.iter().filter_map(|m| match m.at {
-                Across::Y(y) => Some(y),
-                Across::X(_) => None,
-            }))
-            .filter(|v| v.is_finite())
-            .fold(0.0, f64::max);
-        m.el("div", &[("class", "charts")], |m| {
+                .flat_map(|p| p.entry_points.iter().filter(|e| e.meets))
+                .map(|e| e.p99_ms.mean)
+                .chain(latency_marks.iter().filter_map(|m| match m.at {
+                    Across::Y(y) => Some(y),
+                    Across::X(_) => None,
+                }))
+                .filter(|v| v.is_finite())
+                .fold(0.0, f64::max);
+            m.el("div", &[("class", "charts")], |m| {
             let chart = Chart {
                 title: "Client latency against load",
                 y_label: "ms",
@@ -196,27 +187,20 @@ fn capacity(m: &mut Markup, report: &Report, study: &CapacityStudy) {
                 "Share of requests that succeeded against load.",
             );
         });
-        m.el("details", &[], |m| {
-            m.text_el("summary", &[], "Every load point simulated");
-            table(m, &studies::capacity_curve(study));
-        });
-        again(
-            m,
-            &report.study_command(
-                Kind::Capacity,
-                study.seed,
-                study.duration_s,
-                study.replications,
-            ),
-        );
-    });
+            m.el("details", &[], |m| {
+                m.text_el("summary", &[], "Every load point simulated");
+                table(m, &studies::capacity_curve(study));
+            });
+            again(m, report, Kind::Capacity);
+        },
+    );
 }
 
 fn sensitivity(m: &mut Markup, report: &Report, study: &SensitivityStudy) {
     section(
         m,
         Kind::Sensitivity.name(),
-        heading(Kind::Sensitivity),
+        studies::heading(Kind::Sensitivity),
         |m| {
             m.text_el("p", &[], &studies::sensitivity_heading(study));
             m.text_el(
@@ -239,21 +223,13 @@ fn sensitivity(m: &mut Markup, report: &Report, study: &SensitivityStudy) {
                 );
                 table(m, &studies::tornado(study, i, TORNADO_ROWS));
             }
-            again(
-                m,
-                &report.study_command(
-                    Kind::Sensitivity,
-                    study.seed,
-                    study.duration_s,
-                    study.replications,
-                ),
-            );
+            again(m, report, Kind::Sensitivity);
         },
     );
 }
 
 fn chaos(m: &mut Markup, report: &Report, study: &ChaosStudy) {
-    section(m, Kind::Chaos.name(), heading(Kind::Chaos), |m| {
+    section(m, Kind::Chaos.name(), studies::heading(Kind::Chaos), |m| {
         m.text_el("p", &[], &studies::chaos_heading(study));
         m.text_el(
             "p",
@@ -274,14 +250,6 @@ fn chaos(m: &mut Markup, report: &Report, study: &ChaosStudy) {
                 }
             });
         }
-        again(
-            m,
-            &report.study_command(
-                Kind::Chaos,
-                study.seed,
-                study.duration_s,
-                study.replications,
-            ),
-        );
+        again(m, report, Kind::Chaos);
     });
 }

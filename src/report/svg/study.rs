@@ -6,10 +6,11 @@
 
 use crate::numbers::{self, Measure};
 use crate::sim::Estimate;
-use crate::study::chaos::{ChaosStudy, Outcome};
+use crate::study::chaos::ChaosStudy;
 use crate::study::sensitivity::{Effect, Factor};
 use crate::visual::{Palette, Rgba, Theme, chaos_fill};
 
+use super::super::content::studies;
 use super::super::markup::{Attrs, Markup, num};
 use super::{CHART_TEXT, CHART_WIDTH, fit_text, fitted_text, picture};
 
@@ -159,14 +160,7 @@ pub fn chaos_map(title: &str, study: &ChaosStudy) -> Markup {
             );
             for (j, c) in e.cells.iter().enumerate() {
                 let fill = chaos_fill(palette, c.outcome, c.availability_drop.mean);
-                let text = match c.outcome {
-                    Outcome::Broken => format!(
-                        "−{}",
-                        numbers::value(c.availability_drop.mean, Measure::Percent)
-                    ),
-                    Outcome::Delayed => "delayed".to_owned(),
-                    Outcome::Unaffected => String::new(),
-                };
+                let text = studies::heat_text(c).unwrap_or_default();
                 let x = LABELS + j as f32 * cell_w;
                 let cell = Attrs::new()
                     .set("class", c.outcome.as_str())
