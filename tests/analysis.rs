@@ -173,6 +173,87 @@ fn a_call_after_the_reply_or_with_a_fallback_is_not_needed_for_the_answer() {
     }
 }
 
+/// Sets the availability of node `id` of `d` (a service or a store).
+fn set_availability(d: &mut Design, id: &str, up: f64) {
+    let node = d.node_mut(&id.into()).expect("node");
+    let a = match &mut node.kind {
+        NodeKind::Service(s) => &mut s.availability,
+        NodeKind::DataStore(s) => &mut s.availability,
+        _ => panic!("{id} has no availability"),
+    };
+    *a = archsim::model::Availability::Fraction(up);
+}
+
+#[test]
+fn a_cache_with_a_fallback_is_counted_by_the_requests_it_fails() {
+    // The catalogue reads the cache (falling back to the database when it
+    // fails), then on a 10 % miss reads the database and writes the cache.
+    let mut d = example("catalogue-cache");
+    let (catalogue, cache, db) = (0.995, 0.99, 0.98);
+    set_availability(&mut d, "catalogue", catalogue);
+    set_availability(&mut d, "cache", cache);
+    set_availability(&mut d, "products_db", db);
+    // Cache up: a hit needs nothing more, a miss needs the database.
+    // Cache down: the fallback needs the database, and a miss then fails
+    // writing the cache. The database is in one state on both reads.
+    let expected = catalogue * (cache * (0.9 + 0.1 * db) + (1.0 - cache) * db * 0.9);
+    let a = analysis::analyse(&d);
+    let e = &a.entry_points[0];
+    assert!(
+        (e.compound_availability - expected).abs() < 1e-12,
+        "{} for {expected}",
+        e.compound_availability
+    );
+    // Only the catalogue fails every request while down.
+    let sometimes: BTreeSet<String> = e.sometimes_needed.iter().map(|n| n.to_string()).collect();
+    assert_eq!(sometimes, set(&["cache", "products_db"]));
+    let coupling = a
+        .findings
+        .iter()
+        .find(|f| f.rule == analysis::RuleId::TemporalCoupling)
+        .expect("temporal-coupling");
+    assert!(
+        coupling
+            .title
+            .contains("3 services up, 1 of them on every request"),
+        "{}",
+        coupling.title
+    );
+    assert!(coupling.explanation.contains("some requests only"));
+}
+
+#[test]
+fn an_either_or_branch_is_needed_only_on_its_share_and_a_node_met_twice_counts_once() {
+    // The checkout always pays, and on 30 % of orders also calls the
+    // stock service twice (once in the branch and once after it).
+    let text = r#"(format: 2, name: "branches",
+        nodes: [
+            (id: "client", name: "Client", kind: Client),
+            (id: "checkout", name: "Checkout", kind: Service(workers: 4, availability: Fraction(0.99), operations: [(name: "order", steps: [
+                Call("payment"),
+                Choice([(probability: 0.3, steps: [Call("stock"), Call("stock")]), (probability: 0.7, steps: [])]),
+            ])])),
+            (id: "payment", name: "Payment", kind: Service(workers: 4, availability: Fraction(0.95), operations: [(name: "pay", steps: [Work(Constant(ms: 1))])])),
+            (id: "stock", name: "Stock", kind: Service(workers: 4, availability: Fraction(0.9), operations: [(name: "reserve", steps: [Work(Constant(ms: 1))])])),
+        ],
+        links: [
+            (from: "client", to: "checkout", style: sync),
+            (from: "checkout", to: "payment", style: sync),
+            (from: "checkout", to: "stock", style: sync),
+        ],
+        entry_points: [(name: "order", client: "client", target: "checkout", load: Open(arrival: Poisson, rate_per_s: 1))])"#;
+    let d = archsim::model::file::parse(text, "branches.archsim.ron").expect("valid");
+    let e = &analysis::analyse(&d).entry_points[0];
+    let expected = 0.99 * 0.95 * (0.7 + 0.3 * 0.9);
+    assert!(
+        (e.compound_availability - expected).abs() < 1e-12,
+        "{} for {expected}",
+        e.compound_availability
+    );
+    assert_eq!(e.sometimes_needed.len(), 1);
+    assert_eq!(e.sometimes_needed[0].as_str(), "stock");
+}
+
 /// A design's shape: node ids with their kinds, and links as
 /// (from, to, style).
 type Structure = (

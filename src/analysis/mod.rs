@@ -8,6 +8,7 @@
 //! ([`crate::advice::Refactor`]) that address it. Thresholds come from the
 //! design ([`crate::model::Thresholds`]).
 
+pub mod availability;
 mod dynamic;
 pub mod graph;
 mod rules;

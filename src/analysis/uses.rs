@@ -23,6 +23,16 @@ pub struct Use {
     pub access: Access,
 }
 
+/// Whether `step` through `link` holds its worker until the answer: a call
+/// or store access over a `sync` link.
+pub fn waits(design: &Design, link: LinkIdx, step: &Step) -> bool {
+    design.links[link.0].style == Style::Sync
+        && matches!(
+            step,
+            Step::Call(_) | Step::Read(_) | Step::Write(_) | Step::Update(_)
+        )
+}
+
 /// Where a step sits, for the flags of its uses.
 #[derive(Clone, Copy)]
 struct Place {
@@ -55,12 +65,7 @@ fn collect(
 ) -> bool {
     for step in steps {
         if let Some(link) = step.link().and_then(|name| names.get(node, name)) {
-            let blocking = design.links[link.0].style == Style::Sync
-                && matches!(
-                    step,
-                    Step::Call(_) | Step::Read(_) | Step::Write(_) | Step::Update(_)
-                );
-            let waited = blocking && place.before_reply && !place.in_continuation;
+            let waited = waits(design, link, step) && place.before_reply && !place.in_continuation;
             let has_fallback = matches!(
                 step,
                 Step::Call(c) | Step::Read(c) | Step::Write(c) | Step::Update(c) if c.fallback.is_some()

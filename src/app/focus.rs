@@ -132,11 +132,17 @@ impl Focus {
 /// The callout beside a highlighted entry point: what its coupling costs.
 pub fn entry_callout_lines(summary: &EntrySummary) -> [String; 2] {
     let n = summary.coupling_set.len();
+    let always = n - summary.sometimes_needed.len();
     [
         format!(
-            "{} needs {n} service{} up: compound availability {}",
+            "{} needs {n} service{} up{}: compound availability {}",
             summary.entry_point,
             if n == 1 { "" } else { "s" },
+            if always < n {
+                format!(" ({always} on every request)")
+            } else {
+                String::new()
+            },
             percent(summary.compound_availability)
         ),
         format!(

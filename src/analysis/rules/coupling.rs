@@ -9,6 +9,7 @@ use rayon::prelude::*;
 
 use super::{Ctx, EntrySummary};
 use crate::advice::Refactor;
+use crate::analysis::availability;
 use crate::analysis::graph::DesignGraph;
 use crate::analysis::{Finding, RuleId, Severity};
 use crate::list::abbreviated;
@@ -50,6 +51,7 @@ pub(super) fn summaries(
             // A link leaves one endpoint: no repeats to remove.
             coupling_links.sort_unstable();
             let availability = |n: NodeIdx| d.nodes[n.0].availability().fraction_up();
+            let needs = availability::needs(g, start, &members, &availability);
             let chain = g.longest_sync_chain(start);
             let chain_latency =
                 g.own_work_ms(start) + chain.links.iter().map(|&l| g.hop_ms(l)).sum::<f64>();
@@ -66,7 +68,13 @@ pub(super) fn summaries(
                 target: entry.target.clone(),
                 coupling_set: members.iter().map(|n| d.nodes[n.0].id.clone()).collect(),
                 coupling_links,
-                compound_availability: members.iter().map(|&n| availability(n)).product(),
+                sometimes_needed: needs
+                    .nodes
+                    .iter()
+                    .filter(|(_, always)| !always)
+                    .map(|(n, _)| d.nodes[n.0].id.clone())
+                    .collect(),
+                compound_availability: needs.availability,
                 entry_availability: availability(g.node(start)),
                 chain: chain
                     .vertices
@@ -157,19 +165,33 @@ pub(super) fn temporal_coupling(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
         } else {
             Severity::Info
         };
+        let sometimes = e.sometimes_needed.len();
         let title = format!(
-            "{} needs {n} {} up at once: compound availability {} ({} alone: {})",
+            "{} needs {n} services up{}: compound availability {} ({} alone: {})",
             e.entry_point,
-            if n == 1 { "service" } else { "services" },
+            match sometimes {
+                0 => " at once".to_owned(),
+                _ => format!(", {} of them on every request", n - sometimes),
+            },
             percent(e.compound_availability),
             ctx.name(&e.target),
             percent(e.entry_availability),
         );
-        let explanation = format!(
+        let mut explanation = format!(
             "Every service reached by synchronous calls from {} must be up and answering in time for the request to succeed: the request is temporally coupled to all of them ({}), and their availabilities multiply. A slow or failed member makes the whole request slow or failed. Calls whose answer the request does not need right away can become events or go through a queue, which takes their targets out of this set.",
             ctx.name(&e.target),
             ctx.path(&e.coupling_set).replace(" → ", ", "),
         );
+        if sometimes > 0 {
+            explanation.push_str(&format!(
+                " {} {} needed on some requests only (an either/or branch takes {}, or a fallback covers {}): the compound availability counts only the requests that fail while {} down.",
+                ctx.path(&e.sometimes_needed).replace(" → ", ", "),
+                if sometimes == 1 { "is" } else { "are" },
+                if sometimes == 1 { "it" } else { "them" },
+                if sometimes == 1 { "it" } else { "them" },
+                if sometimes == 1 { "it is" } else { "they are" },
+            ));
+        }
         let suggestions = background_candidates(ctx, e, &e.coupling_links)
             .into_iter()
             .map(|r| ctx.suggest(r))

@@ -22,12 +22,19 @@ pub struct EntrySummary {
     pub entry_point: String,
     /// The node its requests arrive at.
     pub target: NodeId,
-    /// Services and stores that must all be up for a request to succeed:
-    /// everything reached over `sync` links.
+    /// Services and stores a request may need up to succeed: everything
+    /// reached over `sync` calls it waits for and that have no fallback.
     pub coupling_set: Vec<NodeId>,
     /// The `sync` links among them.
     pub coupling_links: Vec<LinkIdx>,
-    /// The product of their availabilities.
+    /// The members of the coupling set only some requests need: behind an
+    /// either/or branch, or with a fallback elsewhere that covers them.
+    /// Every request fails while any other member is down.
+    pub sometimes_needed: Vec<NodeId>,
+    /// The chance that what a request needs is up, from the steps: calls
+    /// with a fallback and either/or branches counted by how they decide
+    /// success (see [`crate::analysis::availability`]). The product of the
+    /// members' availabilities when every request needs them all.
     pub compound_availability: f64,
     /// The availability of the entry's own node.
     pub entry_availability: f64,
