@@ -6,7 +6,7 @@
 //! designs, [`sim`] the discrete-event simulation, [`analysis`] the
 //! findings, [`advice`] the refactorings measured before and after,
 //! [`study`] the studies of many simulations (capacity, sensitivity,
-//! chaos),
+//! chaos), [`import`] designs inferred from distributed traces,
 //! [`visual`] the rules every picture of a design follows, [`layout`]
 //! the automatic layered layout, [`placement`] room for added nodes, and
 //! [`report`] the HTML, Markdown, JSON and SVG reports; [`scc`], [`list`]
@@ -20,6 +20,7 @@ pub mod advice;
 pub mod analysis;
 #[cfg(feature = "gui")]
 pub mod app;
+pub mod import;
 pub mod layout;
 pub mod library;
 pub mod list;

@@ -85,9 +85,9 @@ impl From<FailOn> for Severity {
 
 /// What `check` found in one file.
 #[derive(Serialize)]
-struct FileReport {
+pub(super) struct FileReport {
     file: String,
-    valid: bool,
+    pub(super) valid: bool,
     /// Load and validation errors, `file:line:col: message` each.
     errors: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -100,7 +100,7 @@ struct FileReport {
 
 /// What to simulate for one file.
 #[derive(Debug, Clone, Copy)]
-struct Simulation {
+pub(super) struct Simulation {
     limits: Limits,
     replications: u32,
     /// Add the dynamic findings.
@@ -161,7 +161,7 @@ pub fn run(args: &Args) -> u8 {
 
 /// Loads, analyses and (when asked) simulates one file: its dynamic
 /// findings and its objectives.
-fn check_one(path: &Path, simulation: Option<Simulation>) -> FileReport {
+pub(super) fn check_one(path: &Path, simulation: Option<Simulation>) -> FileReport {
     let file = path.display().to_string();
     let design = match input::load(path) {
         Ok(d) => d,
@@ -221,7 +221,8 @@ fn check_one(path: &Path, simulation: Option<Simulation>) -> FileReport {
     }
 }
 
-fn print_text(path: &Path, report: &FileReport, explain: bool, slo: bool) {
+/// Prints what `check` found in one file, as its text output does.
+pub(super) fn print_text(path: &Path, report: &FileReport, explain: bool, slo: bool) {
     for e in &report.errors {
         errln!("{e}");
     }

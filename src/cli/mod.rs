@@ -7,6 +7,7 @@
 mod check;
 mod examples;
 mod fmt;
+mod import;
 mod input;
 mod output;
 mod report;
@@ -59,6 +60,10 @@ enum Command {
     Simulate(simulate::Args),
     /// Propose refactorings, each measured by simulating before and after.
     Suggest(suggest::Args),
+    /// Infer a design from distributed traces (OpenTelemetry OTLP JSON,
+    /// Jaeger JSON, Zipkin v2 JSON), with a report of how sure each number
+    /// is; then check it.
+    Import(import::Args),
     /// Run many simulations of one design to answer a review question:
     /// `study capacity` (how much load before an objective breaks).
     Study(study::Args),
@@ -79,6 +84,7 @@ pub fn run() -> ExitCode {
         Some(Command::Fmt(args)) => fmt::run(&args),
         Some(Command::Simulate(args)) => simulate::run(&args),
         Some(Command::Suggest(args)) => suggest::run(&args),
+        Some(Command::Import(args)) => import::run(&args),
         Some(Command::Study(args)) => study::run(&args),
         Some(Command::Report(args)) => report::run(&args),
         None => match cli.file {

@@ -1,0 +1,456 @@
+//! From spans to what happened: each time a service handled a request or
+//! a message (an [`Execution`]), the calls it made while doing so, where
+//! requests entered the system ([`Arrival`]) and where messages were
+//! delivered ([`Delivery`]).
+//!
+//! The rules, each counted in [`Rules`] so the import report can say which
+//! decided:
+//! - a server or consumer span is an execution of its service's
+//!   operation named by the span; so is a root internal span (a job) and
+//!   an internal span whose parent is in another service (a server span
+//!   recorded with the wrong kind);
+//! - a client span is a call: to the execution under it, else to a data
+//!   store (`db.system`), else to an external service (`peer.service`,
+//!   `server.address`, else the span's name);
+//! - a producer span is a message published; so is a client span with
+//!   `messaging.system` (Kafka recorded as client spans), and a server
+//!   span with `messaging.system` is taken as a consumer;
+//! - a consumer is reached through its parent or, for batch consumers,
+//!   through its span links;
+//! - an execution nobody in the traces called is where requests enter:
+//!   from the service of the client span above it, or from outside.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use super::Spans;
+use super::span::{Kind, Span};
+use super::tree::{Repairs, Tree};
+
+/// What a call goes to.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Target {
+    /// An operation of a service that reports its own spans.
+    Op {
+        /// The service.
+        service: String,
+        /// The operation.
+        op: String,
+    },
+    /// A database or cache.
+    Store {
+        /// Which one (`db.name`, else the host, else the system).
+        name: String,
+        /// `db.system`.
+        system: String,
+        /// Whether the call writes.
+        write: bool,
+    },
+    /// Something that reports no spans of its own.
+    External {
+        /// As the caller names it.
+        name: String,
+    },
+    /// A topic or queue.
+    Topic {
+        /// The destination.
+        name: String,
+        /// `messaging.system`, when known.
+        system: String,
+    },
+}
+
+/// One call made during an execution.
+#[derive(Debug, Clone)]
+pub struct Call {
+    /// Where it went.
+    pub target: Target,
+    /// When it started and ended at the caller, ns.
+    pub start_ns: i64,
+    /// See `start_ns`.
+    pub end_ns: i64,
+    /// It failed, as the caller saw it.
+    pub error: bool,
+    /// Half the caller's time the callee did not account for: the one-way
+    /// network latency, ms (calls to services that report spans).
+    pub network_ms: Option<f64>,
+}
+
+impl Call {
+    /// How long the caller waited, ms.
+    pub fn duration_ms(&self) -> f64 {
+        ms(self.end_ns - self.start_ns)
+    }
+}
+
+/// One execution of a service's operation.
+#[derive(Debug, Clone)]
+pub struct Execution {
+    /// The service.
+    pub service: String,
+    /// The operation.
+    pub op: String,
+    /// When it started and answered, ns.
+    pub start_ns: i64,
+    /// See `start_ns`.
+    pub end_ns: i64,
+    /// It failed while none of its calls did: the service's own error.
+    pub own_error: bool,
+    /// Its calls, by start time.
+    pub calls: Vec<Call>,
+}
+
+/// A request that entered the system.
+#[derive(Debug, Clone)]
+pub struct Arrival {
+    /// The service of the client span that sent it, if one was traced.
+    pub client: Option<String>,
+    /// The service and operation it invoked.
+    pub service: String,
+    /// See `service`.
+    pub op: String,
+    /// When it arrived, ns.
+    pub start_ns: i64,
+    /// The share of requests traced, when the spans say.
+    pub sampling: Option<f64>,
+    /// One-way network latency from the client span, ms.
+    pub network_ms: Option<f64>,
+}
+
+/// A message taken by a consumer.
+#[derive(Debug, Clone)]
+pub struct Delivery {
+    /// The topic or queue.
+    pub topic: String,
+    /// `messaging.system`, when known.
+    pub system: String,
+    /// The consuming service and operation.
+    pub service: String,
+    /// See `service`.
+    pub op: String,
+    /// From the end of the publish to the start of the consumer, ms.
+    pub delay_ms: f64,
+}
+
+/// How often each rule that reads past a span's kind decided.
+#[derive(Debug, Default, Clone, Copy, Serialize)]
+pub struct Rules {
+    /// Client spans with `messaging.system`, taken as publishing.
+    pub client_spans_as_producers: usize,
+    /// Server spans with `messaging.system`, taken as consumers.
+    pub server_spans_as_consumers: usize,
+    /// Internal spans under another service's span, taken as its server
+    /// spans.
+    pub internal_spans_as_servers: usize,
+    /// Consumers reached through span links (batch consumers).
+    pub consumers_by_link: usize,
+}
+
+/// Everything seen in the traces.
+#[derive(Debug, Default)]
+pub struct Observed {
+    /// Traces read.
+    pub traces: usize,
+    /// Spans read, each id once.
+    pub spans: usize,
+    /// Executions, in trace order.
+    pub executions: Vec<Execution>,
+    /// Requests that entered.
+    pub arrivals: Vec<Arrival>,
+    /// Messages delivered.
+    pub deliveries: Vec<Delivery>,
+    /// What was repaired.
+    pub repairs: Repairs,
+    /// Which rules decided.
+    pub rules: Rules,
+}
+
+/// Nanoseconds as milliseconds.
+pub fn ms(ns: i64) -> f64 {
+    ns as f64 / 1e6
+}
+
+/// What a span is taken as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// An execution of an operation.
+    Executes,
+    /// An execution that takes a message.
+    Consumes,
+    /// A call that waits for an answer.
+    Calls,
+    /// A message sent.
+    Publishes,
+    /// Work inside the service.
+    Inside,
+}
+
+fn role(tree: &Tree, i: usize, rules: &mut Rules) -> Role {
+    let span = tree.spans[i];
+    let messaging = span.attributes.messaging_system.is_some();
+    match span.kind {
+        Kind::Server if messaging => {
+            rules.server_spans_as_consumers += 1;
+            Role::Consumes
+        }
+        Kind::Server => Role::Executes,
+        Kind::Consumer => Role::Consumes,
+        Kind::Client if messaging => {
+            rules.client_spans_as_producers += 1;
+            Role::Publishes
+        }
+        Kind::Client => Role::Calls,
+        Kind::Producer => Role::Publishes,
+        Kind::Internal => match tree.parent[i] {
+            None => Role::Executes,
+            Some(p) if tree.spans[p].service != span.service => {
+                rules.internal_spans_as_servers += 1;
+                Role::Executes
+            }
+            Some(_) => Role::Inside,
+        },
+    }
+}
+
+/// The topic a message published by `span` goes to.
+fn topic_of(span: &Span) -> Target {
+    Target::Topic {
+        name: span
+            .attributes
+            .messaging_destination
+            .clone()
+            .unwrap_or_else(|| span.name.clone()),
+        system: span.attributes.messaging_system.clone().unwrap_or_default(),
+    }
+}
+
+/// What a client span that reached no execution called.
+fn unreported_target(span: &Span) -> Target {
+    let a = &span.attributes;
+    if let Some(system) = &a.db_system {
+        let operation = a.db_operation.as_deref().unwrap_or(&span.name);
+        return Target::Store {
+            name: a
+                .db_name
+                .clone()
+                .or_else(|| a.server_address.clone())
+                .unwrap_or_else(|| system.clone()),
+            system: system.clone(),
+            write: writes(operation),
+        };
+    }
+    Target::External {
+        name: a
+            .peer_service
+            .clone()
+            .or_else(|| a.server_address.clone())
+            .unwrap_or_else(|| span.name.clone()),
+    }
+}
+
+/// Whether a database operation (`SELECT`, `INSERT`, `GET`, `SET`...)
+/// changes data.
+fn writes(operation: &str) -> bool {
+    let word = operation
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .find(|w| !w.is_empty())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    matches!(
+        word.as_str(),
+        "insert"
+            | "update"
+            | "delete"
+            | "upsert"
+            | "merge"
+            | "replace"
+            | "set"
+            | "hset"
+            | "mset"
+            | "setex"
+            | "del"
+            | "incr"
+            | "decr"
+            | "lpush"
+            | "rpush"
+            | "sadd"
+            | "zadd"
+            | "expire"
+            | "put"
+            | "putitem"
+            | "updateitem"
+            | "deleteitem"
+            | "batchwriteitem"
+            | "write"
+            | "create"
+            | "drop"
+            | "alter"
+            | "truncate"
+            | "commit"
+    )
+}
+
+/// Reads every trace of `spans`.
+pub fn observe(spans: &Spans) -> Observed {
+    let mut out = Observed::default();
+    // Producers by (trace, span): batch consumers link to them.
+    let mut by_id: HashMap<(&str, &str), &Span> = HashMap::new();
+    for (trace, list) in &spans.traces {
+        for s in list {
+            by_id.entry((trace.as_str(), s.id.as_str())).or_insert(s);
+        }
+    }
+    let mut traces: Vec<_> = spans.traces.iter().collect();
+    traces.sort_by(|a, b| a.0.cmp(b.0));
+    for (_, list) in traces {
+        out.traces += 1;
+        let tree = Tree::new(list, &mut out.repairs);
+        out.spans += tree.spans.len();
+        observe_trace(&tree, &by_id, &mut out);
+    }
+    out
+}
+
+fn observe_trace(tree: &Tree, by_id: &HashMap<(&str, &str), &Span>, out: &mut Observed) {
+    let roles: Vec<Role> = (0..tree.spans.len())
+        .map(|i| role(tree, i, &mut out.rules))
+        .collect();
+    let executes = |i: usize| matches!(roles[i], Role::Executes | Role::Consumes);
+    for (i, &span) in tree.spans.iter().enumerate() {
+        if !executes(i) {
+            continue;
+        }
+        let calls = calls_of(tree, i, &roles);
+        out.executions.push(Execution {
+            service: span.service.clone(),
+            op: span.name.clone(),
+            start_ns: span.start_ns,
+            end_ns: span.end_ns,
+            own_error: span.error && !calls.iter().any(|c| c.error),
+            calls,
+        });
+        let caller_execution = tree.ancestor(i, executes);
+        let parent = tree.parent[i];
+        if roles[i] == Role::Consumes || parent.is_some_and(|p| roles[p] == Role::Publishes) {
+            // A message: from the span that published it, else from a link.
+            let publisher = parent.map(|p| tree.spans[p]).or_else(|| {
+                let linked = span
+                    .links
+                    .iter()
+                    .find_map(|(t, s)| by_id.get(&(t.as_str(), s.as_str())).copied());
+                if linked.is_some() {
+                    out.rules.consumers_by_link += 1;
+                }
+                linked
+            });
+            if let Some(publisher) = publisher {
+                // A consumer under a span that did not publish (its caller's
+                // server span) names its own topic, as the caller's side does.
+                let from =
+                    if parent.is_some_and(|p| roles[p] == Role::Publishes) || parent.is_none() {
+                        publisher
+                    } else {
+                        span
+                    };
+                if let Target::Topic { name, system } = topic_of(from) {
+                    out.deliveries.push(Delivery {
+                        topic: name,
+                        system,
+                        service: span.service.clone(),
+                        op: span.name.clone(),
+                        delay_ms: ms(span.start_ns - publisher.end_ns).max(0.0),
+                    });
+                }
+                continue;
+            }
+        }
+        if caller_execution.is_some() {
+            continue;
+        }
+        let client = parent.filter(|&p| roles[p] == Role::Calls);
+        out.arrivals.push(Arrival {
+            client: client.map(|p| tree.spans[p].service.clone()),
+            service: span.service.clone(),
+            op: span.name.clone(),
+            start_ns: span.start_ns,
+            sampling: span
+                .attributes
+                .sampling_probability
+                .or_else(|| client.and_then(|p| tree.spans[p].attributes.sampling_probability)),
+            network_ms: client.map(|p| one_way_ms(tree.spans[p], span)),
+        });
+    }
+}
+
+/// Half the time a caller waited beyond what the callee took.
+fn one_way_ms(caller: &Span, callee: &Span) -> f64 {
+    (ms(caller.duration_ns() - callee.duration_ns()) / 2.0).max(0.0)
+}
+
+/// The calls execution `at` made: its descendants down to the next
+/// executions, through its internal spans.
+fn calls_of(tree: &Tree, at: usize, roles: &[Role]) -> Vec<Call> {
+    let mut calls = Vec::new();
+    let mut stack: Vec<usize> = tree.children[at].iter().rev().copied().collect();
+    while let Some(i) = stack.pop() {
+        let span = tree.spans[i];
+        let call = |target: Target, network_ms: Option<f64>| Call {
+            target,
+            start_ns: span.start_ns,
+            end_ns: span.end_ns,
+            error: span.error,
+            network_ms,
+        };
+        match roles[i] {
+            Role::Inside => stack.extend(tree.children[i].iter().rev()),
+            Role::Executes => calls.push(call(
+                Target::Op {
+                    service: span.service.clone(),
+                    op: span.name.clone(),
+                },
+                None,
+            )),
+            Role::Consumes => calls.push(call(topic_of(span), None)),
+            Role::Publishes => calls.push(call(topic_of(span), None)),
+            Role::Calls => {
+                let callee = first_execution_under(tree, i, roles);
+                calls.push(match callee {
+                    Some(c) if roles[c] == Role::Consumes => call(topic_of(tree.spans[c]), None),
+                    Some(c) => {
+                        let callee = tree.spans[c];
+                        call(
+                            Target::Op {
+                                service: callee.service.clone(),
+                                op: callee.name.clone(),
+                            },
+                            Some(one_way_ms(span, callee)),
+                        )
+                    }
+                    None => call(unreported_target(span), None),
+                });
+            }
+        }
+    }
+    calls.sort_by_key(|c| (c.start_ns, c.end_ns));
+    calls
+}
+
+/// The earliest execution below client span `at`, not below another
+/// execution.
+fn first_execution_under(tree: &Tree, at: usize, roles: &[Role]) -> Option<usize> {
+    let mut stack = vec![at];
+    let mut first: Option<usize> = None;
+    while let Some(i) = stack.pop() {
+        for &c in &tree.children[i] {
+            if matches!(roles[c], Role::Executes | Role::Consumes) {
+                if first.is_none_or(|f| tree.spans[c].start_ns < tree.spans[f].start_ns) {
+                    first = Some(c);
+                }
+            } else {
+                stack.push(c);
+            }
+        }
+    }
+    first
+}
