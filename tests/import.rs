@@ -764,3 +764,55 @@ mod arbitrary_traces {
         }
     }
 }
+
+#[test]
+fn simulate_writes_its_traces_in_the_format_asked_and_import_reads_them() {
+    let dir = tempfile::tempdir().unwrap();
+    for (format, detected) in [
+        ("otlp", import::Format::Otlp),
+        ("jaeger", import::Format::Jaeger),
+        ("zipkin", import::Format::Zipkin),
+    ] {
+        let traces_path = dir.path().join(format!("spans.{format}.json"));
+        let out = archsim([
+            "simulate".as_ref(),
+            "fraud-check-blocking".as_ref(),
+            "--traces-out".as_ref(),
+            traces_path.as_os_str(),
+            "--traces-format".as_ref(),
+            format.as_ref(),
+        ]);
+        assert_code(&out, 0);
+        assert!(
+            stderr(&out).contains("spans of the first run"),
+            "{}",
+            stderr(&out)
+        );
+        let bytes = std::fs::read(&traces_path).expect("traces written");
+        assert_eq!(import::Format::detect(&bytes), Some(detected));
+        let design_path = dir.path().join(format!("{format}.archsim.ron"));
+        let back = archsim([
+            "import".as_ref(),
+            traces_path.as_os_str(),
+            "-o".as_ref(),
+            design_path.as_os_str(),
+        ]);
+        assert_code(&back, 0);
+        let design = file::load(&design_path).expect("loads");
+        for service in ["Order Processor", "Payment", "Fraud Detection", "Customer"] {
+            assert!(
+                design.nodes.iter().any(|n| n.name == service),
+                "{format}: {service}"
+            );
+        }
+    }
+    let bad = archsim([
+        "simulate",
+        "fraud-check-blocking",
+        "--traces-out",
+        "x.json",
+        "--traces-format",
+        "csv",
+    ]);
+    assert_code(&bad, 2);
+}

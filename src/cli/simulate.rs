@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use archsim::import::Format;
 use archsim::model::{Design, NodeId};
 use archsim::numbers::{self, Measure};
 use archsim::report::json;
@@ -29,6 +30,22 @@ pub struct Args {
     /// Print JSON (schema in docs/cli-json.md) instead of tables.
     #[arg(long)]
     json: bool,
+    /// Write the first run's requests as traces to this file (OTLP JSON
+    /// lines by default), to open in Jaeger or Grafana Tempo, or to
+    /// `archsim import` back.
+    #[arg(long, value_name = "FILE")]
+    traces_out: Option<PathBuf>,
+    /// The format of --traces-out: otlp, jaeger or zipkin.
+    #[arg(long, value_name = "FORMAT", default_value = "otlp", value_parser = parse_traces_format, requires = "traces_out")]
+    traces_format: Format,
+}
+
+/// The most spans `--traces-out` writes (about 200 bytes each in memory).
+const MOST_SPANS: usize = 2_000_000;
+
+fn parse_traces_format(name: &str) -> Result<Format, String> {
+    Format::from_name(name)
+        .ok_or_else(|| format!("no trace format {name:?}: use otlp, jaeger or zipkin"))
 }
 
 /// Simulates and prints; exit 2 when the design is invalid.
@@ -43,6 +60,7 @@ pub fn run(args: &Args) -> u8 {
         replications: args.replications,
         load_multiplier: args.load,
         limits,
+        spans: args.traces_out.as_ref().map(|_| MOST_SPANS),
         ..SimOptions::default()
     };
     let report = match sim::simulate(&design, &options) {
@@ -55,6 +73,11 @@ pub fn run(args: &Args) -> u8 {
     for w in report.warnings() {
         errln!("warning: {}", w.message);
     }
+    if let (Some(path), Some(spans)) = (&args.traces_out, &report.spans)
+        && let Err(code) = write_traces(path, &design, spans, args.traces_format)
+    {
+        return code;
+    }
     if args.json {
         output::document(&json::to_string("simulation", &report));
     } else {
@@ -63,6 +86,36 @@ pub fn run(args: &Args) -> u8 {
         }
     }
     EXIT_OK
+}
+
+/// Writes the run's spans to `path`; says how many, and how many did
+/// not fit.
+fn write_traces(
+    path: &std::path::Path,
+    design: &Design,
+    spans: &sim::SimSpans,
+    format: Format,
+) -> Result<(), u8> {
+    let mut bytes = Vec::new();
+    if let Err(e) = archsim::report::traces::write(design, spans, format, &mut bytes)
+        .and_then(|()| archsim::model::file::write_atomically(path, &bytes))
+    {
+        errln!("{}: cannot write: {e}", path.display());
+        return Err(EXIT_INVALID);
+    }
+    errln!(
+        "wrote {} of the first run as {} to {}",
+        numbers::count(spans.spans.len(), "span", "spans"),
+        format.label(),
+        path.display()
+    );
+    if spans.dropped > 0 {
+        errln!(
+            "warning: {} more spans were not recorded (at most {MOST_SPANS}); shorten the run with --duration",
+            spans.dropped
+        );
+    }
+    Ok(())
 }
 
 /// The report as aligned text tables, line by line (each printed escaped,

@@ -25,6 +25,9 @@ const ONLY_SHAPE: f64 = 0.99;
 /// The most either/or branches an operation gets; rarer shapes are left
 /// out and the report says so.
 const MOST_BRANCHES: usize = 6;
+/// A shape taken by fewer of an operation's executions than this share
+/// is left out (a retry, a failure on the way), and the report says so.
+const LEAST_BRANCH_SHARE: f64 = 0.01;
 /// The arrival rate, per second, of an entry point whose rate the traces
 /// cannot tell (fewer than two requests).
 const GUESSED_RATE_PER_S: f64 = 1.0;
@@ -154,7 +157,7 @@ fn shape_of(e: &Execution) -> (Shape, Vec<f64>) {
     let mut cursor = e.start_ns;
     let mut replied = false;
     for (start, end, members) in groups {
-        if !replied && start >= e.end_ns {
+        if !replied && start > e.end_ns {
             gaps.push(ms(e.end_ns - cursor).max(0.0));
             shape.push(Item::Reply);
             cursor = cursor.max(e.end_ns);
@@ -186,7 +189,11 @@ fn lanes(e: &Execution, members: &[usize]) -> Vec<Vec<Target>> {
             None => lanes.push((c.end_ns, vec![c.target.clone()])),
         }
     }
-    lanes.into_iter().map(|(_, lane)| lane).collect()
+    // Calls that start together fill lanes in whichever order they end:
+    // sorted, the same calls make the same shape.
+    let mut lanes: Vec<Vec<Target>> = lanes.into_iter().map(|(_, lane)| lane).collect();
+    lanes.sort();
+    lanes
 }
 
 /// Builds the design.
@@ -348,11 +355,12 @@ impl Builder {
         shapes.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then_with(|| a.0.cmp(&b.0)));
         let total = list.len();
         let only = shapes[0].1.len() as f64 >= ONLY_SHAPE * total as f64;
-        let keep = if only {
-            1
-        } else {
-            shapes.len().min(MOST_BRANCHES)
-        };
+        let common = shapes
+            .iter()
+            .take_while(|s| s.1.len() as f64 >= LEAST_BRANCH_SHARE * total as f64)
+            .count()
+            .max(1);
+        let keep = if only { 1 } else { common.min(MOST_BRANCHES) };
         let left_out: usize = shapes[keep..].iter().map(|s| s.1.len()).sum();
         if left_out > 0 {
             self.guess(
@@ -361,7 +369,7 @@ impl Builder {
                 if only {
                     "they took a path rarer than 1 %: a retry or an exception"
                 } else {
-                    "they took rarer paths than the six most common, which are kept as either/or branches"
+                    "they took paths rarer than 1 % (or than the six most common), left out of the either/or branches"
                 },
             );
         }
@@ -374,7 +382,8 @@ impl Builder {
             .unwrap_or_default();
         let mut branches = Vec::new();
         for (b, (shape, gaps)) in shapes.into_iter().take(keep).enumerate() {
-            let share = gaps.len() as f64 / kept_total as f64;
+            // Four decimals: a share measured on samples has no more.
+            let share = (gaps.len() as f64 / kept_total as f64 * 1e4).round() / 1e4;
             let mut work = Vec::new();
             for (k, item) in shape.iter().enumerate() {
                 let values: Vec<f64> = gaps.iter().map(|g| g[k]).collect();
@@ -591,30 +600,50 @@ impl Builder {
     /// An entry point per (client, operation) where requests entered, at
     /// the rate they arrived.
     fn entry_points(&mut self, arrivals: &[super::observe::Arrival], sampling: Sampling) {
-        let mut groups: BTreeMap<(Option<&str>, &str, &str), Vec<&super::observe::Arrival>> =
-            BTreeMap::new();
+        type Key<'a> = (
+            Option<&'a str>,
+            &'a str,
+            &'a str,
+            Option<&'a (String, String)>,
+        );
+        let mut groups: BTreeMap<Key, Vec<&super::observe::Arrival>> = BTreeMap::new();
         for a in arrivals {
             groups
-                .entry((a.client.as_deref(), &a.service, &a.op))
+                .entry((a.client.as_deref(), &a.service, &a.op, a.topic.as_ref()))
                 .or_default()
                 .push(a);
         }
         let mut names = HashSet::new();
-        for ((client, service, op), list) in groups {
+        for ((client, service, op, topic), list) in groups {
             let client_name = client.unwrap_or("Clients");
             let client_id = self.node(
                 NodeKey::Client(client.map(str::to_owned)),
                 client_name,
                 || NodeKind::Client,
             );
-            let target = self.service_id(service);
-            let network: Vec<f64> = list.iter().filter_map(|a| a.network_ms).collect();
-            let key = (
-                client_id.clone(),
-                target.clone(),
-                Style::Sync,
-                Some(op.to_owned()),
+            // Requests to an operation, or messages to a topic.
+            let (target, key, operation, what) = match topic {
+                Some((name, system)) => {
+                    let broker = self.broker_id(name, system);
+                    let key = (client_id.clone(), broker.clone(), Style::Event, None);
+                    (broker, key, None, format!("publish {name}"))
+                }
+                None => {
+                    let target = self.service_id(service);
+                    let key = (
+                        client_id.clone(),
+                        target.clone(),
+                        Style::Sync,
+                        Some(op.to_owned()),
+                    );
+                    (target, key, Some(op.to_owned()), op.to_owned())
+                }
+            };
+            let (op, service) = (
+                what.as_str(),
+                topic.map_or(service, |(name, _)| name.as_str()),
             );
+            let network: Vec<f64> = list.iter().filter_map(|a| a.network_ms).collect();
             self.links.entry(key).or_default().extend(network);
             let first = list.iter().map(|a| a.start_ns).min().unwrap_or(0);
             let last = list.iter().map(|a| a.start_ns).max().unwrap_or(0);
@@ -660,7 +689,7 @@ impl Builder {
                 name,
                 client: client_id,
                 target,
-                operation: Some(op.to_owned()),
+                operation,
                 load: Load::Open {
                     arrival: Arrival::Poisson,
                     rate_per_s: rate.max(0.001),

@@ -59,6 +59,17 @@ impl Format {
         }
     }
 
+    /// The format named `name` on the command line: `otlp`, `jaeger`,
+    /// `zipkin`.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "otlp" => Some(Self::Otlp),
+            "jaeger" => Some(Self::Jaeger),
+            "zipkin" => Some(Self::Zipkin),
+            _ => None,
+        }
+    }
+
     /// The format's name for people.
     pub fn label(self) -> &'static str {
         match self {

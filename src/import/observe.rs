@@ -75,6 +75,8 @@ pub struct Call {
     /// Half the caller's time the callee did not account for: the one-way
     /// network latency, ms (calls to services that report spans).
     pub network_ms: Option<f64>,
+    /// The name of the client span the call was made through, if any.
+    pub client_name: Option<String>,
 }
 
 impl Call {
@@ -116,6 +118,9 @@ pub struct Arrival {
     pub sampling: Option<f64>,
     /// One-way network latency from the client span, ms.
     pub network_ms: Option<f64>,
+    /// A message published from outside the traced services: the topic
+    /// (and `messaging.system`) it went to; `service` and `op` are empty.
+    pub topic: Option<(String, String)>,
 }
 
 /// A message taken by a consumer.
@@ -145,6 +150,10 @@ pub struct Rules {
     pub internal_spans_as_servers: usize,
     /// Consumers reached through span links (batch consumers).
     pub consumers_by_link: usize,
+    /// Calls with no server span under them (refused, timed out), taken
+    /// as calls to the operation that calls of the same name reach in
+    /// other traces.
+    pub unanswered_calls_matched: usize,
 }
 
 /// Everything seen in the traces.
@@ -309,7 +318,35 @@ pub fn observe(spans: &Spans) -> Observed {
         out.spans += tree.spans.len();
         observe_trace(&tree, &by_id, &mut out);
     }
+    match_unanswered(&mut out);
     out
+}
+
+/// A call whose client span has no server span under it (refused, timed
+/// out, its answer lost) goes where calls of the same name from the same
+/// service went in other traces, not to an external service of its own.
+fn match_unanswered(out: &mut Observed) {
+    let mut reached: HashMap<(String, String), Target> = HashMap::new();
+    for e in &out.executions {
+        for c in &e.calls {
+            if let (Some(name), Target::Op { .. }) = (&c.client_name, &c.target) {
+                reached
+                    .entry((e.service.clone(), name.clone()))
+                    .or_insert_with(|| c.target.clone());
+            }
+        }
+    }
+    for e in &mut out.executions {
+        for c in &mut e.calls {
+            let (Some(name), Target::External { .. }) = (&c.client_name, &c.target) else {
+                continue;
+            };
+            if let Some(target) = reached.get(&(e.service.clone(), name.clone())) {
+                c.target = target.clone();
+                out.rules.unanswered_calls_matched += 1;
+            }
+        }
+    }
 }
 
 fn observe_trace(tree: &Tree, by_id: &HashMap<(&str, &str), &Span>, out: &mut Observed) {
@@ -317,6 +354,8 @@ fn observe_trace(tree: &Tree, by_id: &HashMap<(&str, &str), &Span>, out: &mut Ob
         .map(|i| role(tree, i, &mut out.rules))
         .collect();
     let executes = |i: usize| matches!(roles[i], Role::Executes | Role::Consumes);
+    // Publisher spans already taken as arrivals.
+    let mut entered = std::collections::HashSet::new();
     for (i, &span) in tree.spans.iter().enumerate() {
         if !executes(i) {
             continue;
@@ -354,6 +393,24 @@ fn observe_trace(tree: &Tree, by_id: &HashMap<(&str, &str), &Span>, out: &mut Ob
                         span
                     };
                 if let Target::Topic { name, system } = topic_of(from) {
+                    // Published from outside every traced execution (a
+                    // client sending events): where load enters, once per
+                    // message however many consume it.
+                    let outside = caller_execution.is_none()
+                        && parent.is_some_and(|p| {
+                            matches!(roles[p], Role::Publishes | Role::Calls) && entered.insert(p)
+                        });
+                    if outside {
+                        out.arrivals.push(Arrival {
+                            client: Some(publisher.service.clone()),
+                            service: String::new(),
+                            op: String::new(),
+                            start_ns: publisher.start_ns,
+                            sampling: publisher.attributes.sampling_probability,
+                            network_ms: None,
+                            topic: Some((name.clone(), system.clone())),
+                        });
+                    }
                     out.deliveries.push(Delivery {
                         topic: name,
                         system,
@@ -379,6 +436,7 @@ fn observe_trace(tree: &Tree, by_id: &HashMap<(&str, &str), &Span>, out: &mut Ob
                 .sampling_probability
                 .or_else(|| client.and_then(|p| tree.spans[p].attributes.sampling_probability)),
             network_ms: client.map(|p| one_way_ms(tree.spans[p], span)),
+            topic: None,
         });
     }
 }
@@ -401,6 +459,7 @@ fn calls_of(tree: &Tree, at: usize, roles: &[Role]) -> Vec<Call> {
             end_ns: span.end_ns,
             error: span.error,
             network_ms,
+            client_name: (roles[i] == Role::Calls).then(|| span.name.clone()),
         };
         match roles[i] {
             Role::Inside => stack.extend(tree.children[i].iter().rev()),

@@ -190,6 +190,11 @@ impl ImportReport {
                 "consumer reached through a span link (batch consumer)",
                 "consumers reached through span links (batch consumers)",
             ),
+            (
+                rules.unanswered_calls_matched,
+                "call with no answer traced taken as a call to where calls of its name go elsewhere",
+                "calls with no answer traced taken as calls to where calls of their name go elsewhere",
+            ),
         ];
         let noted: Vec<_> = repairs
             .iter()

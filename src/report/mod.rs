@@ -25,6 +25,7 @@ mod markup;
 mod mermaid;
 mod svg;
 mod text;
+pub mod traces;
 
 use crate::advice::AdviceError;
 use crate::model::{Design, Problem};

@@ -14,6 +14,7 @@ mod plan;
 mod program;
 mod results;
 mod sampler;
+mod spans;
 pub mod time;
 mod trace;
 
@@ -27,6 +28,7 @@ pub use results::{
     BrokerResult, EntryResult, Estimate, Failures, LatencyDistribution, LinkResult, Percentiles,
     Results, RootCause, ServiceResult, nan_if_null,
 };
+pub use spans::{OPEN, SimSpan, SimSpans, SpanKind, SpanOp};
 pub use trace::{
     EntrySeries, Hop, HopKind, NodeSample, NodeSeries, TimeSeries, Trace, TraceWindow,
 };
@@ -77,6 +79,9 @@ pub struct SimReport {
     /// Trace of the first replication, when asked for.
     #[serde(skip)]
     pub trace: Option<Trace>,
+    /// Spans of the first replication, when asked for.
+    #[serde(skip)]
+    pub spans: Option<SimSpans>,
     /// Per entry point, in design order: the distribution of client
     /// latency over every replication.
     #[serde(skip)]
@@ -172,6 +177,7 @@ pub fn simulate(design: &Design, options: &SimOptions) -> Result<SimReport, SimE
     let first_only = SimOptions {
         trace: None,
         series_buckets: None,
+        spans: None,
         ..options.clone()
     };
     let outputs: Vec<engine::RunOutput> = (0..options.replications)
@@ -191,9 +197,9 @@ pub fn simulate(design: &Design, options: &SimOptions) -> Result<SimReport, SimE
     let latency_distribution = latency_distribution(design, &outputs);
     let mut outputs = outputs.into_iter();
     let first = outputs.next();
-    let (series, trace, first_info) = match first {
-        Some(o) => (o.series, o.trace, Some(o.info)),
-        None => (None, None, None),
+    let (series, trace, spans, first_info) = match first {
+        Some(o) => (o.series, o.trace, o.spans, Some(o.info)),
+        None => (None, None, None, None),
     };
     Ok(SimReport {
         design: design.name.clone(),
@@ -210,6 +216,7 @@ pub fn simulate(design: &Design, options: &SimOptions) -> Result<SimReport, SimE
         per_replication,
         series,
         trace,
+        spans,
         latency_distribution,
     })
 }

@@ -27,6 +27,9 @@ pub struct SimOptions {
     /// Record per-bucket series with this many buckets over the duration
     /// (first replication only).
     pub series_buckets: Option<u32>,
+    /// Record the spans of the first replication, at most this many (see
+    /// [`super::SimSpans`]).
+    pub spans: Option<usize>,
     /// When to give up on a runaway run.
     pub limits: Limits,
     /// Cancel and progress, shared with a caller on another thread.
@@ -42,6 +45,7 @@ impl Default for SimOptions {
             load_multiplier: 1.0,
             trace: None,
             series_buckets: None,
+            spans: None,
             limits: Limits::default(),
             control: RunControl::default(),
         }

@@ -77,6 +77,8 @@ pub(crate) struct POp {
     /// No own work on the main path: the node's error rate is drawn as
     /// the operation starts.
     pub error_at_start: bool,
+    /// What spans call it.
+    pub span_op: super::SpanOp,
 }
 
 /// A link, with faults folded in.
@@ -183,6 +185,7 @@ impl Plan {
                         ops.push(POp {
                             body: Block::default(),
                             error_at_start: false,
+                            span_op: super::SpanOp::Service(op.name.clone()),
                         });
                         op_by_name.insert((n, op.name.as_str()), ix);
                         first_op[n as usize].get_or_insert(ix);
@@ -192,10 +195,16 @@ impl Plan {
                     let read = Sampler::new(&d.read_latency);
                     let write = Sampler::new(&d.write_latency);
                     let first = ops.len() as Ix;
-                    for works in [vec![read.clone()], vec![write.clone()], vec![read, write]] {
+                    let accesses = [
+                        (vec![read.clone()], super::SpanOp::Read),
+                        (vec![write.clone()], super::SpanOp::Write),
+                        (vec![read, write], super::SpanOp::Update),
+                    ];
+                    for (works, span_op) in accesses {
                         ops.push(POp {
                             body: code.work(&works),
                             error_at_start: false,
+                            span_op,
                         });
                     }
                     store_ops[n as usize] = Some((first, first + 1, first + 2));

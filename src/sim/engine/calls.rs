@@ -2,16 +2,19 @@
 //! retries with backoff, repeated calls, and who is told when a call ends.
 
 use super::super::plan::Ix;
+use super::super::spans::SpanKind;
 use super::super::time::Nanos;
 use super::super::trace::HopKind;
 use super::Engine;
 use super::events::{Cause, Ev, Outcome};
 use super::messaging::chance;
+use super::spans::SpanAt;
 use super::state::{Call, Caller, Msg};
 
 impl Engine<'_> {
-    /// Starts a call over `link` for `caller`; `repeats` further calls
-    /// follow each success (a step's `times` above one).
+    /// Starts a call over `link` for `caller` (whose span is
+    /// `parent_span`); `repeats` further calls follow each success (a
+    /// step's `times` above one).
     pub(crate) fn start_call(
         &mut self,
         caller: Caller,
@@ -19,6 +22,7 @@ impl Engine<'_> {
         op: Option<Ix>,
         flow: Ix,
         repeats: u32,
+        parent_span: u32,
     ) -> Ix {
         let (c, _) = self.calls.insert(Call {
             link,
@@ -27,6 +31,8 @@ impl Engine<'_> {
             flow,
             attempt: 0,
             repeats_left: repeats,
+            parent_span,
+            attempt_span: 0,
         });
         self.flow_add(flow);
         let acc = &mut self.links[link as usize];
@@ -46,6 +52,16 @@ impl Engine<'_> {
         let (link, flow, attempt) = (call.link, call.flow, call.attempt);
         let op = call.op.or(self.plan.links[link as usize].to_op);
         let epoch = self.calls.epoch(c);
+        let span = self.open_span(SpanAt {
+            kind: SpanKind::Client,
+            node: self.plan.links[link as usize].from,
+            link: Some(link),
+            op,
+            parent: call.parent_span,
+        });
+        if let Some(call) = self.calls.get_mut(c) {
+            call.attempt_span = span;
+        }
         let l = &self.plan.links[link as usize];
         let acc = &mut self.links[link as usize];
         acc.messages += 1;
@@ -89,6 +105,7 @@ impl Engine<'_> {
             poison,
             deliveries: 1,
             pulled_from: l.via,
+            span,
         });
         self.flow_add(flow);
         self.record_hop(link, false, HopKind::Request, flow, now, at);
@@ -149,6 +166,10 @@ impl Engine<'_> {
     /// An attempt ended: repeat after a success, retry after a failure, or
     /// end the call.
     pub(crate) fn attempt_finished(&mut self, c: Ix, outcome: Outcome) {
+        let Some(span) = self.calls.get(c).map(|call| call.attempt_span) else {
+            return;
+        };
+        self.close_span(span, !outcome.is_ok());
         let Some(call) = self.calls.get_mut(c) else {
             return;
         };
@@ -198,7 +219,9 @@ impl Engine<'_> {
         match call.caller {
             Caller::Client => self.client_answered(call.flow, outcome),
             Caller::Strand { strand, epoch } => self.call_ended(strand, epoch, outcome),
-            Caller::Request { node, instr } => self.request_ended(node, instr, call.flow, outcome),
+            Caller::Request { node, instr } => {
+                self.request_ended(node, instr, call.flow, outcome, call.parent_span);
+            }
         }
         self.flow_done(call.flow);
     }

@@ -99,13 +99,13 @@ impl Engine<'_> {
         let (link, op) = (entry.link, entry.op);
         match self.plan.links[link as usize].style {
             Style::Sync | Style::AsyncRequest => {
-                self.start_call(Caller::Client, link, Some(op), flow, 0);
+                self.start_call(Caller::Client, link, Some(op), flow, 0, 0);
             }
             // Publishing an event or writing data: the client is done once
             // the message is handed over; the flow goes on without it.
             Style::Event | Style::CommonData => {
                 self.flow_add(flow);
-                self.send_message(link, self.plan.links[link as usize].to_op, flow);
+                self.send_message(link, self.plan.links[link as usize].to_op, flow, 0);
                 self.client_answered(flow, Outcome::OK);
                 self.flow_done(flow);
             }

@@ -5,16 +5,30 @@
 use rand::RngExt as _;
 
 use super::super::plan::{Ix, PKind, down_at, slowdown_at};
+use super::super::spans::SpanKind;
 use super::super::time::Nanos;
 use super::super::trace::{Hop, HopKind};
 use super::Engine;
 use super::events::Ev;
+use super::spans::SpanAt;
 use super::state::Msg;
 
 impl Engine<'_> {
     /// Sends a one-way message (an event or a write) over `link`, to run
-    /// `op` where it arrives.
-    pub(crate) fn send_message(&mut self, link: Ix, op: Option<Ix>, flow: Ix) {
+    /// `op` where it arrives; `parent_span` is the sender's span.
+    pub(crate) fn send_message(&mut self, link: Ix, op: Option<Ix>, flow: Ix, parent_span: u32) {
+        let l = &self.plan.links[link as usize];
+        let kind = match self.plan.nodes[l.to as usize].kind {
+            PKind::Store { .. } => SpanKind::Client,
+            _ => SpanKind::Producer,
+        };
+        let span = self.instant_span(SpanAt {
+            kind,
+            node: l.from,
+            link: Some(link),
+            op,
+            parent: parent_span,
+        });
         let now = self.now;
         self.links[link as usize].messages += 1;
         let arrives = now.saturating_add(self.sample_latency(link));
@@ -30,6 +44,7 @@ impl Engine<'_> {
             poison: false,
             deliveries: 1,
             pulled_from: None,
+            span,
         });
         self.flow_add(flow);
         self.record_hop(link, false, HopKind::Event, flow, now, arrives);
@@ -43,7 +58,7 @@ impl Engine<'_> {
         match self.plan.nodes[to as usize].kind {
             PKind::Broker { .. } => {
                 self.take_msg(m);
-                self.publish(to, msg.flow);
+                self.publish(to, msg.flow, msg.span);
                 self.flow_done(msg.flow);
             }
             PKind::Service | PKind::Store { .. } => {
@@ -64,7 +79,7 @@ impl Engine<'_> {
     /// A broker received a message: every subscription gets its own copy
     /// after the broker's delivery latency and the subscription link's
     /// network latency.
-    fn publish(&mut self, broker: Ix, flow: Ix) {
+    fn publish(&mut self, broker: Ix, flow: Ix, span: u32) {
         self.brokers[broker as usize].published += 1;
         let plan = self.plan;
         let PKind::Broker { subscriptions, .. } = &plan.nodes[broker as usize].kind else {
@@ -77,7 +92,7 @@ impl Engine<'_> {
             let at = sent.saturating_add(self.sample_latency(sub));
             let poison_p = plan.links[sub as usize].poison_p;
             let poisoned = chance(&mut self.rng_links[sub as usize], poison_p);
-            self.deliver_copy(sub, flow, poisoned, broker, sent, at);
+            self.deliver_copy(sub, flow, poisoned, broker, (sent, at), span);
         }
     }
 
@@ -124,9 +139,10 @@ impl Engine<'_> {
         true
     }
 
-    /// A write reached a store: every reader sees it at its next poll,
-    /// plus the store's read latency and the link's network latency.
-    pub(crate) fn publish_to_readers(&mut self, store: Ix, flow: Ix) {
+    /// A write (span `span`) reached a store: every reader sees it at its
+    /// next poll, plus the store's read latency and the link's network
+    /// latency.
+    pub(crate) fn publish_to_readers(&mut self, store: Ix, flow: Ix, span: u32) {
         let plan = self.plan;
         let PKind::Store {
             readers,
@@ -143,20 +159,21 @@ impl Engine<'_> {
             let read_time = read.sample(&mut self.rng_nodes[store as usize], 1.0);
             let sent = next_poll.saturating_add(read_time);
             let at = sent.saturating_add(self.sample_latency(reader));
-            self.deliver_copy(reader, flow, false, store, sent, at);
+            self.deliver_copy(reader, flow, false, store, (sent, at), span);
         }
     }
 
-    /// Schedules a copy of a message to be pulled over `link` from `source`
-    /// (a broker or store) at `at`.
+    /// Schedules a copy of a message (sent by span `span`) to be pulled
+    /// over `link` from `source` (a broker or store), leaving and arriving
+    /// at `(sent, at)`.
     fn deliver_copy(
         &mut self,
         link: Ix,
         flow: Ix,
         poison: bool,
         source: Ix,
-        sent: Nanos,
-        at: Nanos,
+        (sent, at): (Nanos, Nanos),
+        span: u32,
     ) {
         let m = self.put_msg(Msg {
             link,
@@ -166,6 +183,7 @@ impl Engine<'_> {
             poison,
             deliveries: 1,
             pulled_from: Some(source),
+            span,
         });
         self.flow_add(flow);
         self.record_hop(link, false, HopKind::Event, flow, sent, at);
@@ -182,7 +200,7 @@ impl Engine<'_> {
             PKind::Broker { subscriptions, .. } if !subscriptions.is_empty()
         );
         if has_subscribers {
-            self.publish(dlq, flow);
+            self.publish(dlq, flow, 0);
         } else {
             let st = &mut self.stations[dlq as usize];
             st.touch(self.now);

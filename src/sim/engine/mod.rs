@@ -12,6 +12,7 @@ mod messaging;
 mod report;
 mod run;
 mod slab;
+mod spans;
 pub(crate) mod state;
 mod work;
 
@@ -43,6 +44,8 @@ pub(crate) struct RunOutput {
     pub info: RunInfo,
     pub series: Option<TimeSeries>,
     pub trace: Option<Trace>,
+    /// The spans, when asked for.
+    pub spans: Option<super::SimSpans>,
 }
 
 /// Why a run stopped before its natural end.
@@ -114,6 +117,7 @@ pub(crate) struct Engine<'a> {
     pub(crate) window_end: Option<Snapshot>,
     pub(crate) series: Option<SeriesRecorder>,
     pub(crate) trace: Option<TraceRecorder>,
+    pub(crate) spans: Option<spans::SpanRecorder>,
     pub(crate) load_multiplier: f64,
     /// This run's seed, reported with its results.
     pub(crate) seed: u64,
@@ -206,6 +210,7 @@ impl<'a> Engine<'a> {
             window_end: None,
             series,
             trace,
+            spans: options.spans.map(spans::SpanRecorder::new),
             load_multiplier: options.load_multiplier,
             seed,
             capped_users: Vec::new(),

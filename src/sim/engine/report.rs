@@ -152,6 +152,7 @@ impl Engine<'_> {
                 trace.hops.sort_by_key(|h| h.sent);
                 trace
             }),
+            spans: self.spans.take().map(|rec| rec.finish(self.plan)),
         }
     }
 

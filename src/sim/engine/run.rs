@@ -89,23 +89,28 @@ impl Engine<'_> {
                     }
                     self.wait_on(s, pc);
                     let epoch = self.strands.epoch(s);
-                    self.start_call(Caller::Strand { strand: s, epoch }, *link, *op, flow, n - 1);
+                    let span = self.job_span(j);
+                    let caller = Caller::Strand { strand: s, epoch };
+                    self.start_call(caller, *link, *op, flow, n - 1, span);
                     return;
                 }
                 Instr::Send { link, op, times } => {
+                    let span = self.job_span(j);
                     for _ in 0..self.draw_times(pc, *times) {
                         if self.over_live_limit() {
                             break;
                         }
-                        self.send_message(*link, *op, flow);
+                        self.send_message(*link, *op, flow, span);
                     }
                 }
                 Instr::Request { link, times, .. } => {
+                    let span = self.job_span(j);
                     for _ in 0..self.draw_times(pc, *times) {
                         if self.over_live_limit() {
                             break;
                         }
-                        self.start_call(Caller::Request { node, instr: pc }, *link, None, flow, 0);
+                        let caller = Caller::Request { node, instr: pc };
+                        self.start_call(caller, *link, None, flow, 0, span);
                     }
                 }
                 Instr::Enter(block) => self.enter(s, *block),
@@ -274,9 +279,17 @@ impl Engine<'_> {
         self.strand_ended(s);
     }
 
-    /// An asynchronous request of instruction `instr` at `node` ended:
-    /// its `then` (success) or `on_failure` steps run as new work.
-    pub(crate) fn request_ended(&mut self, node: Ix, instr: u32, flow: Ix, outcome: Outcome) {
+    /// An asynchronous request of instruction `instr` at `node`, made by
+    /// the job whose span is `parent_span`, ended: its `then` (success) or
+    /// `on_failure` steps run as new work.
+    pub(crate) fn request_ended(
+        &mut self,
+        node: Ix,
+        instr: u32,
+        flow: Ix,
+        outcome: Outcome,
+        parent_span: u32,
+    ) {
         let Some(Instr::Request {
             then, on_failure, ..
         }) = self.plan.code.instrs.get(instr as usize)
@@ -299,6 +312,8 @@ impl Engine<'_> {
             deliveries: 1,
             pulled_from: None,
             working: 0,
+            parent_span,
+            span: 0,
         };
         self.add_job(job);
     }
@@ -311,7 +326,9 @@ impl Engine<'_> {
         let (Some((call, epoch)), Some(link)) = (job.reply.take(), job.link) else {
             return;
         };
-        let flow = job.flow;
+        let (flow, span) = (job.flow, job.span);
+        // The server span ends as it answers; the rest is after it.
+        self.close_span(span, false);
         // `respond` adds the link's latency on the way back.
         self.respond(link, flow, call, epoch, Outcome::OK, self.now);
     }

@@ -43,6 +43,8 @@ pub(crate) struct Msg {
     /// there (not in the consumer's queue) and survive the consumer's
     /// outages when the source is durable.
     pub pulled_from: Option<Ix>,
+    /// The span that sent it (0: none, or spans are not recorded).
+    pub span: u32,
 }
 
 /// Who waits for a call to end.
@@ -69,6 +71,10 @@ pub(crate) struct Call {
     pub attempt: u32,
     /// Further calls to make after this one succeeds.
     pub repeats_left: u32,
+    /// The span of the job that made it (0: none).
+    pub parent_span: u32,
+    /// The client span of the current attempt (0: none).
+    pub attempt_span: u32,
 }
 
 /// What a job does.
@@ -159,6 +165,10 @@ pub(crate) struct Job {
     /// Strands of the job doing own work now: the worker counts as
     /// processing (not blocked) while any is, once however many.
     pub working: u32,
+    /// The span that caused it (0: none).
+    pub parent_span: u32,
+    /// Its own span, once a worker took it (0: none).
+    pub span: u32,
 }
 
 /// Time-weighted areas and counters of a station, cumulative since the

@@ -6,9 +6,11 @@ use rand::{Rng, RngExt as _};
 use rand_distr::{Distribution as _, Exp};
 
 use super::super::plan::{Ix, PKind};
+use super::super::spans::SpanKind;
 use super::super::time::Nanos;
 use super::Engine;
 use super::events::{Cause, Ev, NodeChange, Outcome};
+use super::spans::SpanAt;
 use super::state::{Job, Msg, Work};
 use crate::model::{Availability, Style, WhenDown};
 
@@ -82,6 +84,8 @@ impl Engine<'_> {
             deliveries: msg.deliveries,
             pulled_from: msg.pulled_from,
             working: 0,
+            parent_span: msg.span,
+            span: 0,
         };
         self.take_msg(m);
         self.add_job(job);
@@ -145,7 +149,31 @@ impl Engine<'_> {
         let st = &mut self.stations[node as usize];
         st.touch(self.now);
         st.busy += 1;
+        if self.records_work(node) {
+            self.open_job_span(j);
+        }
         self.start_program(j);
+    }
+
+    /// Opens the span of job `j` as a worker takes it.
+    fn open_job_span(&mut self, j: Ix) {
+        let Some(job) = self.jobs.get(j) else { return };
+        let (kind, op) = match job.work {
+            Work::Continue(_) => (SpanKind::Internal, None),
+            Work::Op(op) if job.pulled_from.is_some() => (SpanKind::Consumer, Some(op)),
+            Work::Op(op) => (SpanKind::Server, Some(op)),
+        };
+        let at = SpanAt {
+            kind,
+            node: job.node,
+            link: job.link,
+            op,
+            parent: job.parent_span,
+        };
+        let span = self.open_span(at);
+        if let Some(job) = self.jobs.get_mut(j) {
+            job.span = span;
+        }
     }
 
     /// Starts queued jobs while workers are free.
@@ -184,6 +212,7 @@ impl Engine<'_> {
         let Some(job) = self.jobs.remove(j) else {
             return;
         };
+        self.close_span(job.span, !outcome.is_ok());
         let now = self.now;
         let node = job.node;
         let st = &mut self.stations[node as usize];
@@ -211,7 +240,7 @@ impl Engine<'_> {
                 && self.plan.links[link as usize].style == Style::CommonData
                 && matches!(self.plan.nodes[node as usize].kind, PKind::Store { .. })
             {
-                self.publish_to_readers(node, job.flow);
+                self.publish_to_readers(node, job.flow, job.parent_span);
             }
         }
         self.flow_done(job.flow);
@@ -246,6 +275,7 @@ impl Engine<'_> {
             poison: job.poison,
             deliveries: job.deliveries + 1,
             pulled_from: job.pulled_from,
+            span: job.parent_span,
         });
         self.flow_add(job.flow);
         self.events.push(at, Ev::Arrive { msg: m });
@@ -258,6 +288,7 @@ impl Engine<'_> {
         let Some(job) = self.jobs.remove(j) else {
             return;
         };
+        self.close_span(job.span, true);
         let node = job.node;
         let restart = job
             .link
