@@ -52,16 +52,21 @@ impl Engine<'_> {
         let (link, flow, attempt) = (call.link, call.flow, call.attempt);
         let op = call.op.or(self.plan.links[link as usize].to_op);
         let epoch = self.calls.epoch(c);
-        let span = self.open_span(SpanAt {
-            kind: SpanKind::Client,
-            node: self.plan.links[link as usize].from,
-            link: Some(link),
-            op,
-            parent: call.parent_span,
-        });
-        if let Some(call) = self.calls.get_mut(c) {
-            call.attempt_span = span;
-        }
+        let span = if self.spans.is_some() {
+            let span = self.open_span(SpanAt {
+                kind: SpanKind::Client,
+                node: self.plan.links[link as usize].from,
+                link: Some(link),
+                op,
+                parent: call.parent_span,
+            });
+            if let Some(call) = self.calls.get_mut(c) {
+                call.attempt_span = span;
+            }
+            span
+        } else {
+            0
+        };
         let l = &self.plan.links[link as usize];
         let acc = &mut self.links[link as usize];
         acc.messages += 1;
@@ -166,10 +171,11 @@ impl Engine<'_> {
     /// An attempt ended: repeat after a success, retry after a failure, or
     /// end the call.
     pub(crate) fn attempt_finished(&mut self, c: Ix, outcome: Outcome) {
-        let Some(span) = self.calls.get(c).map(|call| call.attempt_span) else {
-            return;
-        };
-        self.close_span(span, !outcome.is_ok());
+        if self.spans.is_some()
+            && let Some(span) = self.calls.get(c).map(|call| call.attempt_span)
+        {
+            self.close_span(span, !outcome.is_ok());
+        }
         let Some(call) = self.calls.get_mut(c) else {
             return;
         };

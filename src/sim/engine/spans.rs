@@ -46,6 +46,7 @@ pub(crate) struct SpanAt {
 impl Engine<'_> {
     /// Opens a span now; its id, or 0 when spans are not recorded (or no
     /// more are kept).
+    #[inline]
     pub(crate) fn open_span(&mut self, at: SpanAt) -> u32 {
         let now = self.now;
         let Some(rec) = &mut self.spans else { return 0 };
@@ -70,6 +71,7 @@ impl Engine<'_> {
 
     /// Ends span `id` now, unless it ended already (a server span ends at
     /// its reply, before its job does).
+    #[inline]
     pub(crate) fn close_span(&mut self, id: u32, error: bool) {
         let now = self.now;
         let Some(rec) = &mut self.spans else { return };
@@ -93,7 +95,11 @@ impl Engine<'_> {
     }
 
     /// The span of job `j`, if it has one.
+    #[inline]
     pub(crate) fn job_span(&self, j: Ix) -> u32 {
+        if self.spans.is_none() {
+            return 0;
+        }
         self.jobs.get(j).map_or(0, |job| job.span)
     }
 
