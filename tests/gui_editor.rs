@@ -44,6 +44,10 @@ impl FileDialogs for Scripted {
         Picked::from(self.answers.borrow_mut().pop_front().flatten())
     }
 
+    fn open_traces(&mut self, _dir: Option<&Path>) -> Picked {
+        Picked::from(self.answers.borrow_mut().pop_front().flatten())
+    }
+
     fn save_design(&mut self, _dir: Option<&Path>, _name: &str) -> Picked {
         Picked::from(self.answers.borrow_mut().pop_front().flatten())
     }
@@ -1325,6 +1329,10 @@ impl FileDialogs for Unavailable {
         Picked::Unavailable("No file dialog is available here.".into())
     }
 
+    fn open_traces(&mut self, _dir: Option<&Path>) -> Picked {
+        Picked::Unavailable("No file dialog is available here.".into())
+    }
+
     fn save_design(&mut self, dir: Option<&Path>, _name: &str) -> Picked {
         self.open_design(dir)
     }
@@ -1480,6 +1488,10 @@ impl FileDialogs for LeftOpen {
         Picked::from(path.take())
     }
 
+    fn open_traces(&mut self, _dir: Option<&Path>) -> Picked {
+        Picked::Cancelled
+    }
+
     fn save_design(&mut self, _dir: Option<&Path>, _name: &str) -> Picked {
         Picked::Cancelled
     }
@@ -1533,4 +1545,89 @@ fn the_window_keeps_working_while_a_file_dialog_is_open() {
         frames(&mut h, 1);
     }
     assert_eq!(h.state().document().design().name, other.name);
+}
+
+#[test]
+fn a_design_is_imported_from_traces_with_its_report_and_stays_unsaved_until_saved() {
+    let traces = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/traces/checkout.otlp.jsonl");
+    let dialogs = Scripted::default();
+    let mut h = harness(app(Start::default(), &dialogs, None));
+    dialogs.answer(Some(&traces));
+    h.get_by_label("File").click();
+    frames(&mut h, 2);
+    h.get_by_label("Import traces…").click();
+    frames(&mut h, 4);
+    let doc = h.state().document();
+    assert!(doc.is_dirty(), "an imported design is unsaved work");
+    assert_eq!(doc.origin(), &Origin::Untitled);
+    let names: Vec<&str> = doc.design().nodes.iter().map(|n| n.name.as_str()).collect();
+    for service in [
+        "gateway",
+        "orders",
+        "inventory",
+        "payment",
+        "shipping",
+        "stripe",
+    ] {
+        assert!(names.contains(&service), "{service} in {names:?}");
+    }
+    assert!(
+        h.query_by_label("Import report").is_some(),
+        "the report shows"
+    );
+    assert!(
+        h.query_by_label_contains("Check these").is_some(),
+        "with its guesses"
+    );
+    assert!(h.query_by_label_contains("workers of orders").is_some());
+    // Closing the window keeps the design.
+    h.get_by_label("Close window").click();
+    frames(&mut h, 2);
+    assert!(h.query_by_label("Import report").is_none());
+    assert!(h.state().document().design().nodes.len() >= 9);
+    // A file that is not traces says why, and keeps the design.
+    let dir = tempfile::tempdir().unwrap();
+    let not_traces = dir.path().join("notes.json");
+    std::fs::write(&not_traces, "{\"name\": \"not traces\"}").unwrap();
+    let before = h.state().document().design().clone();
+    dialogs.answer(Some(&not_traces));
+    h.get_by_label("File").click();
+    frames(&mut h, 2);
+    h.get_by_label("Import traces…").click();
+    frames(&mut h, 4);
+    // The imported design has unsaved changes: the guard asks first.
+    assert!(
+        matches!(h.state().dialog(), Some(Dialog::Unsaved { .. })),
+        "{:?} dirty {}",
+        h.state().dialog(),
+        h.state().document().is_dirty()
+    );
+    h.get_by_label("Discard").click();
+    frames(&mut h, 3);
+    assert!(
+        matches!(h.state().dialog(), Some(Dialog::Error { title, .. }) if title == "Cannot import traces"),
+        "{:?}",
+        h.state().dialog()
+    );
+    assert_eq!(h.state().document().design(), &before);
+    h.get_by_label("OK").click();
+    frames(&mut h, 2);
+    // Opening a design through the file dialog asks about unsaved changes
+    // too; Cancel keeps them.
+    let other = dir.path().join("other.archsim.ron");
+    let design = archsim::library::find("catalogue-cache")
+        .unwrap()
+        .design()
+        .unwrap();
+    file::save(&design, &other).unwrap();
+    dialogs.answer(Some(&other));
+    keys(&mut h, CTRL, Key::O);
+    assert!(
+        matches!(h.state().dialog(), Some(Dialog::Unsaved { .. })),
+        "{:?}",
+        h.state().dialog()
+    );
+    h.get_by_label("Cancel").click();
+    frames(&mut h, 2);
+    assert_eq!(h.state().document().design(), &before);
 }

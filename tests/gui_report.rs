@@ -23,6 +23,10 @@ impl FileDialogs for ReportDialog {
         Picked::Cancelled
     }
 
+    fn open_traces(&mut self, _dir: Option<&Path>) -> Picked {
+        Picked::Cancelled
+    }
+
     fn save_design(&mut self, _dir: Option<&Path>, _name: &str) -> Picked {
         Picked::Cancelled
     }

@@ -57,6 +57,10 @@ pub enum Command {
     OpenFile(PathBuf),
     /// Open a built-in example.
     OpenExample(&'static str),
+    /// Ask for a trace file, then import a design from it.
+    ImportTraces,
+    /// Import a design from this trace file (OTLP, Jaeger or Zipkin JSON).
+    ImportTracesFile(PathBuf),
     /// Save to the current file (or ask where, if there is none).
     Save,
     /// Ask where, then save there.
@@ -133,6 +137,8 @@ impl Command {
             Self::Open => "Open a design…".into(),
             Self::OpenFile(p) => format!("Open {}", p.display()),
             Self::OpenExample(slug) => format!("Open example {slug}"),
+            Self::ImportTraces => "Import a design from traces…".into(),
+            Self::ImportTracesFile(p) => format!("Import traces from {}", p.display()),
             Self::Save => "Save".into(),
             Self::SaveAs => "Save as…".into(),
             Self::ExportReport => "Export a report…".into(),
@@ -172,7 +178,11 @@ impl Command {
     pub fn replaces_document(&self) -> bool {
         matches!(
             self,
-            Self::New | Self::OpenFile(_) | Self::OpenExample(_) | Self::Quit
+            Self::New
+                | Self::OpenFile(_)
+                | Self::OpenExample(_)
+                | Self::ImportTracesFile(_)
+                | Self::Quit
         )
     }
 }

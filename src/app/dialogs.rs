@@ -67,6 +67,8 @@ pub enum FilePurpose {
     },
     /// Where to write a report.
     ExportReport,
+    /// Trace files to import a design from.
+    ImportTraces,
 }
 
 impl FilePurpose {
@@ -76,6 +78,7 @@ impl FilePurpose {
             Self::Open => ("Open a design", "Open"),
             Self::SaveDesign { .. } => ("Save the design", "Save"),
             Self::ExportReport => ("Export a report", "Export"),
+            Self::ImportTraces => ("Import traces", "Import"),
         }
     }
 }

@@ -98,6 +98,17 @@ impl Document {
         self.disk.is_none_or(|stamp| !stamp.still_matches(path))
     }
 
+    /// A document for a design imported from traces: new, and unsaved
+    /// until saved (closing asks first).
+    pub fn imported(design: Design) -> Self {
+        Self {
+            // No file holds it: every state of it is unsaved.
+            baseline: None,
+            dirty: true,
+            ..Self::new(design, Origin::Untitled)
+        }
+    }
+
     /// A document for a design recovered from an autosave: it has unsaved
     /// changes until saved.
     pub fn recovered(design: Design, original: Option<PathBuf>, title: String) -> Self {

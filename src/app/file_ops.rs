@@ -59,6 +59,26 @@ impl ArchsimApp {
         }
     }
 
+    /// Makes the design the traces at `path` show the open document (new,
+    /// unsaved), with its import report in a window.
+    pub(super) fn import_traces(&mut self, path: &Path) {
+        match super::imported::import_file(path) {
+            Ok((design, report)) => {
+                let guesses = report.guesses.len();
+                self.replace(Document::imported(design));
+                self.import_window.report = Some(report);
+                self.say(format!(
+                    "Imported {}: check the {guesses} guesses in the import report, then save",
+                    path.display()
+                ));
+            }
+            Err(e) => self.dialogs.push_back(Dialog::Error {
+                title: "Cannot import traces".into(),
+                message: e.to_string(),
+            }),
+        }
+    }
+
     /// Reads the design's file again, as someone else left it. Returns
     /// whether it could.
     pub(super) fn reload(&mut self) -> bool {

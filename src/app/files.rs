@@ -36,6 +36,9 @@ impl From<Option<PathBuf>> for Picked {
 pub trait FileDialogs {
     /// A design to open, starting in `dir` when known.
     fn open_design(&mut self, dir: Option<&Path>) -> Picked;
+    /// Trace files (OTLP, Jaeger or Zipkin JSON) to import a design from,
+    /// starting in `dir` when known.
+    fn open_traces(&mut self, dir: Option<&Path>) -> Picked;
     /// Where to save a design, starting in `dir` with `file_name` filled in.
     fn save_design(&mut self, dir: Option<&Path>, file_name: &str) -> Picked;
     /// Where to write a report, starting in `dir` with `file_name` filled
@@ -119,6 +122,10 @@ impl FileDialogs for NoDialogs {
         Picked::Cancelled
     }
 
+    fn open_traces(&mut self, _dir: Option<&Path>) -> Picked {
+        Picked::Cancelled
+    }
+
     fn save_design(&mut self, _dir: Option<&Path>, _file_name: &str) -> Picked {
         Picked::Cancelled
     }
@@ -188,6 +195,18 @@ impl FileDialogs for NativeDialogs {
 
     fn open_design(&mut self, dir: Option<&Path>) -> Picked {
         Self::ask(|| Self::dialog(dir).set_title("Open design").pick_file())
+    }
+
+    fn open_traces(&mut self, dir: Option<&Path>) -> Picked {
+        Self::ask(|| {
+            let mut dialog = rfd::FileDialog::new()
+                .set_title("Import traces")
+                .add_filter("Traces (OTLP, Jaeger, Zipkin JSON)", &["json", "jsonl"]);
+            if let Some(d) = dir {
+                dialog = dialog.set_directory(d);
+            }
+            dialog.pick_file()
+        })
     }
 
     fn save_design(&mut self, dir: Option<&Path>, file_name: &str) -> Picked {

@@ -108,6 +108,7 @@ pub fn menu_ui(ui: &mut Ui, state: &MenuState<'_>) -> Vec<Command> {
                     }
                 }
             });
+            item(ui, "Import traces…", Command::ImportTraces, true, &mut out);
             ui.menu_button("Examples", |ui| {
                 for example in EXAMPLES {
                     let title = example.design().map(|d| d.name).unwrap_or_default();

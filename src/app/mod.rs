@@ -34,6 +34,7 @@ pub mod files;
 pub mod findings;
 pub mod focus;
 pub mod history;
+pub mod imported;
 pub mod inspector;
 pub mod legend;
 pub mod menu;
@@ -237,6 +238,8 @@ pub struct ArchsimApp {
     startup_probe: Option<Instant>,
     /// The report being exported in the background (File ▸ Export report…).
     export: Option<export::ExportJob>,
+    /// The import report of a design imported from traces.
+    import_window: imported::ImportWindow,
     /// Input time of the last look at the design's file, seconds.
     disk_checked: Option<f64>,
     /// The file as it was when the app last said it changed on disk, so a
@@ -331,6 +334,7 @@ impl ArchsimApp {
             copied: None,
             startup_probe: None,
             export: None,
+            import_window: imported::ImportWindow::default(),
             disk_checked: None,
             disk_noticed: None,
         }
@@ -602,6 +606,7 @@ impl ArchsimApp {
             self.run(&ctx, command);
         }
         self.export_frame(&ctx);
+        self.import_window.window_ui(&ctx);
         self.end_frame(&ctx, now);
     }
 
@@ -873,6 +878,14 @@ impl ArchsimApp {
                 });
             }
             Command::OpenFile(path) => self.open_file(&path),
+            Command::ImportTraces => {
+                let dir = self.settings.recent.last_dir().map(Path::to_owned);
+                let fallback = dir.as_ref().map(|d| d.join("")).unwrap_or_default();
+                self.pick(FilePurpose::ImportTraces, fallback, move |dialogs| {
+                    dialogs.open_traces(dir.as_deref())
+                });
+            }
+            Command::ImportTracesFile(path) => self.import_traces(&path),
             Command::OpenExample(slug) => match library::find(slug).map(|e| e.design()) {
                 Some(Ok(design)) => self.replace(Document::new(design, Origin::Example(slug))),
                 Some(Err(e)) => self.dialogs.push_back(load_error(Path::new(slug), &e)),
@@ -1052,8 +1065,11 @@ impl ArchsimApp {
                     then = command;
                 }
             }
+            // A file chosen to open replaces the design: unsaved changes
+            // are asked about first, as for every other way of opening.
             Answer::Path(purpose, path) => match purpose {
-                FilePurpose::Open => then = Some(Command::OpenFile(path)),
+                FilePurpose::Open => self.run(ctx, Command::OpenFile(path)),
+                FilePurpose::ImportTraces => self.run(ctx, Command::ImportTracesFile(path)),
                 FilePurpose::SaveDesign { then: after } => {
                     if self.save_to(&files::with_design_extension(path)) {
                         then = after;
