@@ -1571,19 +1571,27 @@ fn a_design_is_imported_from_traces_with_its_report_and_stays_unsaved_until_save
     ] {
         assert!(names.contains(&service), "{service} in {names:?}");
     }
-    assert!(
-        h.query_by_label("Import report").is_some(),
+    assert_eq!(
+        h.state().side_tab(),
+        archsim::app::SideTab::Import,
         "the report shows"
     );
     assert!(
         h.query_by_label_contains("Check these").is_some(),
         "with its guesses"
     );
-    assert!(h.query_by_label_contains("workers of orders").is_some());
-    // Closing the window keeps the design.
-    h.get_by_label("Close window").click();
+    assert!(h.query_by_label_contains("workers: gateway").is_some());
+    // The report stays while the user looks elsewhere.
+    h.get_by_label("Inspector").click();
     frames(&mut h, 2);
-    assert!(h.query_by_label("Import report").is_none());
+    h.get_by_label("Import").click();
+    frames(&mut h, 2);
+    assert!(h.query_by_label_contains("Check these").is_some());
+    // Closing it keeps the design; the tab goes with the report.
+    h.get_by_label("Done: close the import report").click();
+    frames(&mut h, 2);
+    assert!(h.query_by_label("Import").is_none());
+    assert_eq!(h.state().side_tab(), archsim::app::SideTab::Inspector);
     assert!(h.state().document().design().nodes.len() >= 9);
     // A file that is not traces says why, and keeps the design.
     let dir = tempfile::tempdir().unwrap();

@@ -39,6 +39,11 @@ impl ArchsimApp {
         self.preview = None;
         self.focus = Focus::None;
         self.fault_draft = None;
+        // An import report is about the design it came with.
+        self.import = super::imported::ImportPanel::default();
+        if self.side == super::SideTab::Import {
+            self.side = super::SideTab::Inspector;
+        }
     }
 
     pub(super) fn open_file(&mut self, path: &Path) {
@@ -66,7 +71,8 @@ impl ArchsimApp {
             Ok((design, report)) => {
                 let guesses = report.guesses.len();
                 self.replace(Document::imported(design));
-                self.import_window.report = Some(report);
+                self.import.report = Some(report);
+                self.side = super::SideTab::Import;
                 self.say(format!(
                     "Imported {}: check the {guesses} guesses in the import report, then save",
                     path.display()

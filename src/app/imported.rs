@@ -1,18 +1,18 @@
-//! File ▸ Import traces…: a design from distributed traces, and the
-//! window with the import report (what was read, what is guessed, what
-//! traces cannot show) that stays until the user closes it.
+//! File ▸ Import traces…: a design from distributed traces, and the side
+//! panel's Import tab with the import report (what was read, what is
+//! guessed, what traces cannot show), there until the user closes it.
 
 use std::path::Path;
 
 use egui::{RichText, Ui};
 
-use crate::import::{self, ImportError, ImportReport, Spans};
+use crate::import::{self, Guess, ImportError, ImportReport, Spans};
 
-/// The import report of the design that came from traces, while its
-/// window is open.
+/// The import report of the design that came from traces, while its tab
+/// is open.
 #[derive(Debug, Default)]
-pub struct ImportWindow {
-    /// The report, when the window is open.
+pub struct ImportPanel {
+    /// The report, while the tab is open.
     pub report: Option<ImportReport>,
 }
 
@@ -30,21 +30,66 @@ pub fn import_file(path: &Path) -> Result<(crate::model::Design, ImportReport), 
     import::infer(&spans, &name)
 }
 
-impl ImportWindow {
-    /// Shows the window while there is a report.
-    pub fn window_ui(&mut self, ctx: &egui::Context) {
+impl ImportPanel {
+    /// The side panel's Import tab: the report, and a button that closes
+    /// it (the tab goes with it).
+    pub fn ui(&mut self, ui: &mut Ui) {
         let Some(report) = &self.report else { return };
-        let mut open = true;
-        egui::Window::new("Import report")
-            .open(&mut open)
-            .default_width(620.0)
-            .default_height(480.0)
-            .vscroll(true)
-            .show(ctx, |ui| report_ui(ui, report));
-        if !open {
+        let mut close = false;
+        egui::ScrollArea::vertical()
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                report_ui(ui, report);
+                ui.add_space(8.0);
+                close = ui
+                    .button("Done: close the import report")
+                    .on_hover_text("The design stays; the report goes")
+                    .clicked();
+            });
+        if close {
             self.report = None;
         }
     }
+}
+
+/// Guesses made for the same reason, as one line each: `workers:
+/// gateway 9, orders 9` when they name one property of several nodes.
+fn grouped(guesses: &[Guess]) -> Vec<(String, &str)> {
+    let mut groups: Vec<(&str, Vec<&Guess>)> = Vec::new();
+    for g in guesses {
+        match groups.iter_mut().find(|(why, _)| *why == g.why) {
+            Some((_, members)) => members.push(g),
+            None => groups.push((&g.why, vec![g])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(why, members)| {
+            let property = members[0].what.split_once(" of ").map(|(p, _)| p);
+            let shared = property.filter(|p| {
+                members.len() > 1
+                    && members
+                        .iter()
+                        .all(|g| g.what.starts_with(&format!("{p} of ")))
+            });
+            let values = match shared {
+                Some(p) => format!(
+                    "{p}: {}",
+                    members
+                        .iter()
+                        .map(|g| format!("{} {}", &g.what[p.len() + 4..], g.value))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                None => members
+                    .iter()
+                    .map(|g| format!("{}: {}", g.what, g.value))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            };
+            (values, why)
+        })
+        .collect()
 }
 
 /// The report: what was read first, then the guesses to check, then what
@@ -57,10 +102,9 @@ fn report_ui(ui: &mut Ui, report: &ImportReport) {
     if !report.guesses.is_empty() {
         ui.add_space(6.0);
         ui.label(RichText::new(format!("Check these {} guesses", report.guesses.len())).strong());
-        for g in &report.guesses {
-            ui.label(format!("• {}: {}", g.what, g.value))
-                .on_hover_text(&g.why);
-            ui.weak(format!("   {}", g.why));
+        for (values, why) in grouped(&report.guesses) {
+            ui.label(format!("• {values}")).on_hover_text(why);
+            ui.weak(format!("   {why}"));
         }
     }
     ui.add_space(6.0);

@@ -188,6 +188,9 @@ pub enum SideTab {
     Results,
     /// Capacity, sensitivity and chaos studies.
     Studies,
+    /// The import report of a design imported from traces (while there is
+    /// one).
+    Import,
 }
 
 /// The desktop app.
@@ -239,7 +242,7 @@ pub struct ArchsimApp {
     /// The report being exported in the background (File ▸ Export report…).
     export: Option<export::ExportJob>,
     /// The import report of a design imported from traces.
-    import_window: imported::ImportWindow,
+    import: imported::ImportPanel,
     /// Input time of the last look at the design's file, seconds.
     disk_checked: Option<f64>,
     /// The file as it was when the app last said it changed on disk, so a
@@ -334,7 +337,7 @@ impl ArchsimApp {
             copied: None,
             startup_probe: None,
             export: None,
-            import_window: imported::ImportWindow::default(),
+            import: imported::ImportPanel::default(),
             disk_checked: None,
             disk_noticed: None,
         }
@@ -606,7 +609,6 @@ impl ArchsimApp {
             self.run(&ctx, command);
         }
         self.export_frame(&ctx);
-        self.import_window.window_ui(&ctx);
         self.end_frame(&ctx, now);
     }
 
@@ -678,13 +680,21 @@ impl ArchsimApp {
             let room = egui::vec2((ui.available_width() - 24.0).max(0.0), 0.0);
             ui.allocate_ui(room, |ui| {
                 ui.horizontal_wrapped(|ui| {
+                    let import = self
+                        .import
+                        .report
+                        .is_some()
+                        .then(|| (SideTab::Import, "Import".to_owned()));
                     for (tab, label) in [
                         (SideTab::Inspector, "Inspector".to_owned()),
                         (SideTab::Findings, format!("Findings {count}")),
                         (SideTab::Suggestions, "Suggestions".to_owned()),
                         (SideTab::Results, "Results".to_owned()),
                         (SideTab::Studies, "Studies".to_owned()),
-                    ] {
+                    ]
+                    .into_iter()
+                    .chain(import)
+                    {
                         ui.selectable_value(&mut self.side, tab, label);
                     }
                 });
@@ -750,6 +760,12 @@ impl ArchsimApp {
                         self.selection = Selection::only_node(id);
                         self.canvas.request_fit_to(vec![i]);
                     }
+                }
+            }
+            SideTab::Import => {
+                self.import.ui(ui);
+                if self.import.report.is_none() {
+                    self.side = SideTab::Inspector;
                 }
             }
             SideTab::Results => match self.simulation.outcome() {
