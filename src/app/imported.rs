@@ -123,7 +123,7 @@ fn report_ui(ui: &mut Ui, report: &ImportReport) {
         });
     let r = &report.repairs;
     let rules = &report.rules;
-    let repaired = r.duplicate_ids + r.missing_parents + r.cycles_cut;
+    let repaired = r.duplicate_ids + r.missing_parents + r.cycles_cut + r.clock_skew;
     let decided = rules.client_spans_as_producers
         + rules.server_spans_as_consumers
         + rules.internal_spans_as_servers

@@ -148,10 +148,17 @@ pub struct Spans {
 }
 
 impl Spans {
-    fn push(&mut self, span: Span) {
+    fn push(&mut self, mut span: Span) {
         if span.end_ns == i64::MIN || span.end_ns < span.start_ns {
             self.unfinished += 1;
             return;
+        }
+        // A name is what an operation or a service is called by.
+        if span.name.trim().is_empty() {
+            span.name = "unnamed".to_owned();
+        }
+        if span.service.trim().is_empty() {
+            span.service = "unknown_service".to_owned();
         }
         self.traces
             .entry(span.trace.clone())

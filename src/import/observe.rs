@@ -316,7 +316,14 @@ pub fn observe(spans: &Spans) -> Observed {
         out.traces += 1;
         let tree = Tree::new(list, &mut out.repairs);
         out.spans += tree.spans.len();
-        observe_trace(&tree, &by_id, &mut out);
+        match tree.without_skew(&mut out.repairs) {
+            // Repairs were counted on the first reading.
+            Some(corrected) => {
+                let tree = Tree::new(&corrected, &mut Repairs::default());
+                observe_trace(&tree, &by_id, &mut out);
+            }
+            None => observe_trace(&tree, &by_id, &mut out),
+        }
     }
     match_unanswered(&mut out);
     out

@@ -163,6 +163,11 @@ impl ImportReport {
                 "spans whose parent is not in the traces (taken as a trace's start)",
             ),
             (
+                r.clock_skew,
+                "server span outside its client span (clocks disagree) moved to its middle",
+                "server spans outside their client spans (clocks disagree) moved to their middle",
+            ),
+            (
                 r.cycles_cut,
                 "parent reference that closed a cycle (cut)",
                 "parent references that closed a cycle (cut)",

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use super::span::Span;
+use super::span::{Kind, Span};
 
 /// The spans of one trace, by index, with their parents and children.
 #[derive(Debug)]
@@ -31,6 +31,10 @@ pub struct Repairs {
     pub missing_parents: usize,
     /// Parent references that closed a cycle: cut.
     pub cycles_cut: usize,
+    /// Server spans that did not fit inside their client span (the two
+    /// services' clocks disagree): moved, with the spans their service
+    /// recorded under them, to the middle of the client span.
+    pub clock_skew: usize,
 }
 
 impl<'s> Tree<'s> {
@@ -72,6 +76,49 @@ impl<'s> Tree<'s> {
             parent,
             children,
         }
+    }
+
+    /// The spans with clock skew between services corrected, when there
+    /// was any: a server span that starts before its client span or ends
+    /// after it (and fits in it) is moved to its middle, with everything
+    /// below it; the corrections add up down the tree.
+    pub fn without_skew(&self, repairs: &mut Repairs) -> Option<Vec<Span>> {
+        let n = self.spans.len();
+        let mut shift = vec![0i64; n];
+        let mut corrected = false;
+        let mut stack: Vec<usize> = (0..n).filter(|&i| self.parent[i].is_none()).collect();
+        while let Some(i) = stack.pop() {
+            for &c in &self.children[i] {
+                let (p, s) = (self.spans[i], self.spans[c]);
+                let inherited = shift[i];
+                let (p_start, p_end) = (p.start_ns + inherited, p.end_ns + inherited);
+                let (c_start, c_end) = (s.start_ns + inherited, s.end_ns + inherited);
+                let skewed = p.kind == Kind::Client
+                    && s.kind == Kind::Server
+                    && s.service != p.service
+                    && s.duration_ns() <= p.duration_ns()
+                    && (c_start < p_start || c_end > p_end);
+                shift[c] = if skewed {
+                    repairs.clock_skew += 1;
+                    corrected = true;
+                    inherited + (p_start / 2 + p_end / 2) - (c_start / 2 + c_end / 2)
+                } else {
+                    inherited
+                };
+                stack.push(c);
+            }
+        }
+        corrected.then(|| {
+            self.spans
+                .iter()
+                .zip(&shift)
+                .map(|(s, &d)| Span {
+                    start_ns: s.start_ns.saturating_add(d),
+                    end_ns: s.end_ns.saturating_add(d),
+                    ..(*s).clone()
+                })
+                .collect()
+        })
     }
 
     /// The nearest ancestor of `i` (not `i` itself) for which `pick` holds.
