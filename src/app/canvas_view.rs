@@ -86,6 +86,11 @@ impl ArchsimApp {
         } else if let Some(painter) = step_order_painter(design, &self.selection, theme) {
             overlay.painters.push(painter);
         }
+        if self.preview.is_none()
+            && let Some(painter) = self.import.guesses_painter(design, theme)
+        {
+            overlay.painters.push(painter);
+        }
         for painter in &self.overlay.painters {
             let outside: OverlayPainter<'_> = Box::new(move |p, t| painter(p, t));
             overlay.painters.push(outside);

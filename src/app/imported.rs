@@ -2,18 +2,24 @@
 //! panel's Import tab with the import report (what was read, what is
 //! guessed, what traces cannot show), there until the user closes it.
 
+use std::collections::HashSet;
 use std::path::Path;
 
 use egui::{RichText, Ui};
 
+use super::canvas::{self, OverlayPainter};
 use crate::import::{self, Guess, ImportError, ImportReport, Spans};
+use crate::model::Design;
+use crate::visual::{NodeShape, Palette, Theme};
 
 /// The import report of the design that came from traces, while its tab
-/// is open.
+/// is open, and which of its guesses the user confirmed.
 #[derive(Debug, Default)]
 pub struct ImportPanel {
     /// The report, while the tab is open.
     pub report: Option<ImportReport>,
+    /// Nodes whose guesses the user confirmed (by id): no longer marked.
+    confirmed: HashSet<String>,
 }
 
 /// Reads the trace file at `path` and infers its design, named after the
@@ -36,10 +42,11 @@ impl ImportPanel {
     pub fn ui(&mut self, ui: &mut Ui) {
         let Some(report) = &self.report else { return };
         let mut close = false;
+        let confirmed = &mut self.confirmed;
         egui::ScrollArea::vertical()
             .auto_shrink([false, false])
             .show(ui, |ui| {
-                report_ui(ui, report);
+                report_ui(ui, report, confirmed);
                 ui.add_space(8.0);
                 close = ui
                     .button("Done: close the import report")
@@ -52,9 +59,68 @@ impl ImportPanel {
     }
 }
 
+impl ImportPanel {
+    /// The ids of the nodes with a guess the user has not confirmed.
+    pub fn guessed_nodes(&self) -> Vec<&str> {
+        let Some(report) = &self.report else {
+            return Vec::new();
+        };
+        let mut nodes: Vec<&str> = report
+            .guesses
+            .iter()
+            .filter_map(|g| g.node.as_deref())
+            .filter(|n| !self.confirmed.contains(*n))
+            .collect();
+        nodes.sort_unstable();
+        nodes.dedup();
+        nodes
+    }
+
+    /// Marks the nodes of `design` with an unconfirmed guess "guessed" on
+    /// the canvas, at their top right corner.
+    pub fn guesses_painter(
+        &self,
+        design: &Design,
+        theme: Theme,
+    ) -> Option<OverlayPainter<'static>> {
+        let guessed = self.guessed_nodes();
+        let corners: Vec<egui::Pos2> = design
+            .nodes
+            .iter()
+            .filter(|n| guessed.contains(&n.id.as_str()))
+            .map(|n| {
+                let (w, h) = NodeShape::of(&n.kind).size();
+                egui::pos2(n.pos.x + w / 2.0, n.pos.y - h / 2.0)
+            })
+            .collect();
+        if corners.is_empty() {
+            return None;
+        }
+        let palette = Palette::of(theme);
+        let fill = canvas::paint::color(palette.highlight);
+        let ink = canvas::paint::color(palette.canvas);
+        Some(Box::new(move |painter, transform| {
+            // Readable at any zoom: never smaller than small text.
+            let size = (10.0 * transform.zoom).max(10.0);
+            for corner in &corners {
+                let at = transform.screen_from_graph(*corner);
+                let galley = painter.layout_no_wrap(
+                    "guessed".to_owned(),
+                    egui::FontId::proportional(size),
+                    ink,
+                );
+                let rect = egui::Rect::from_center_size(at, galley.size() + egui::vec2(8.0, 2.0));
+                painter.rect_filled(rect, rect.height() / 2.0, fill);
+                painter.galley(rect.center() - galley.size() / 2.0, galley, ink);
+            }
+        }))
+    }
+}
+
 /// Guesses made for the same reason, as one line each: `workers:
-/// gateway 9, orders 9` when they name one property of several nodes.
-fn grouped(guesses: &[Guess]) -> Vec<(String, &str)> {
+/// gateway 9, orders 9` when they name one property of several nodes;
+/// with the reason and the ids of the nodes they are about.
+fn grouped(guesses: &[Guess]) -> Vec<(String, &str, Vec<&str>)> {
     let mut groups: Vec<(&str, Vec<&Guess>)> = Vec::new();
     for g in guesses {
         match groups.iter_mut().find(|(why, _)| *why == g.why) {
@@ -87,14 +153,16 @@ fn grouped(guesses: &[Guess]) -> Vec<(String, &str)> {
                     .collect::<Vec<_>>()
                     .join("; "),
             };
-            (values, why)
+            let nodes = members.iter().filter_map(|g| g.node.as_deref()).collect();
+            (values, why, nodes)
         })
         .collect()
 }
 
-/// The report: what was read first, then the guesses to check, then what
-/// traces cannot show; the values measured and the repairs folded.
-fn report_ui(ui: &mut Ui, report: &ImportReport) {
+/// The report: what was read first, then the guesses to check (each with
+/// a button that takes its mark off the canvas), then what traces cannot
+/// show; the values measured and the repairs folded.
+fn report_ui(ui: &mut Ui, report: &ImportReport, confirmed: &mut HashSet<String>) {
     let mut lines = report.lines().into_iter();
     for line in lines.by_ref().take(2) {
         ui.label(line);
@@ -102,8 +170,19 @@ fn report_ui(ui: &mut Ui, report: &ImportReport) {
     if !report.guesses.is_empty() {
         ui.add_space(6.0);
         ui.label(RichText::new(format!("Check these {} guesses", report.guesses.len())).strong());
-        for (values, why) in grouped(&report.guesses) {
-            ui.label(format!("• {values}")).on_hover_text(why);
+        for (values, why, nodes) in grouped(&report.guesses) {
+            ui.horizontal_wrapped(|ui| {
+                ui.label(format!("• {values}")).on_hover_text(why);
+                let open = nodes.iter().any(|n| !confirmed.contains(*n));
+                if open
+                    && ui
+                        .small_button("Confirm")
+                        .on_hover_text("Take the \"guessed\" mark off these nodes on the canvas")
+                        .clicked()
+                {
+                    confirmed.extend(nodes.iter().map(|n| (*n).to_owned()));
+                }
+            });
             ui.weak(format!("   {why}"));
         }
     }

@@ -398,6 +398,12 @@ impl ArchsimApp {
         &self.studies
     }
 
+    /// The nodes marked "guessed" on the canvas: those of an imported
+    /// design with a guess the user has not confirmed.
+    pub fn guessed_nodes(&self) -> Vec<&str> {
+        self.import.guessed_nodes()
+    }
+
     /// The tab shown on the right.
     pub fn side_tab(&self) -> SideTab {
         self.side

@@ -284,8 +284,10 @@ impl Builder {
         Some(fit.distribution)
     }
 
-    fn guess(&mut self, what: String, value: String, why: &str) {
+    /// A value guessed, about `node` when it is one node's.
+    fn guess(&mut self, node: Option<&NodeId>, what: String, value: String, why: &str) {
         self.guesses.push(Guess {
+            node: node.map(|n| n.0.clone()),
             what,
             value,
             why: why.to_owned(),
@@ -310,6 +312,7 @@ impl Builder {
             let own_errors = list.iter().filter(|e| e.own_error).count();
             let error_rate = own_errors as f64 / list.len() as f64;
             self.guess(
+                    Some(&id),
                 format!("workers of {service}"),
                 workers.to_string(),
                 "the most requests seen at once (a lower bound: the pool may be larger); set the real pool size",
@@ -364,6 +367,7 @@ impl Builder {
         let left_out: usize = shapes[keep..].iter().map(|s| s.1.len()).sum();
         if left_out > 0 {
             self.guess(
+                    Some(&id),
                 format!("{service} {op}"),
                 format!("{} of {total} requests left out", left_out),
                 if only {
@@ -551,6 +555,7 @@ impl Builder {
                 (Some(r), Some(w)) => (r, w),
                 (Some(r), None) => {
                     self.guess(
+                        Some(&id),
                         format!("write latency of {name}"),
                         "as its reads".into(),
                         "no write was traced",
@@ -559,6 +564,7 @@ impl Builder {
                 }
                 (None, Some(w)) => {
                     self.guess(
+                        Some(&id),
                         format!("read latency of {name}"),
                         "as its writes".into(),
                         "no read was traced",
@@ -586,6 +592,7 @@ impl Builder {
                 .ceil()
                 .max(1.0) as u32;
             self.guess(
+                    Some(&id),
                 format!("workers of {name}"),
                 workers.to_string(),
                 "it reports no spans of its own: twice the most calls seen at once, so it is not taken as the bottleneck",
@@ -679,6 +686,7 @@ impl Builder {
                 (rate * 1000.0).round() / 1000.0
             } else {
                 self.guess(
+                    Some(&target),
                     format!("arrival rate of {op} at {service}"),
                     format!("{GUESSED_RATE_PER_S}/s"),
                     "fewer than two requests were traced, so the rate cannot be told",
@@ -699,6 +707,7 @@ impl Builder {
         }
         if !sampling.known && !arrivals.is_empty() {
             self.guess(
+                    None,
                 "sampling".to_owned(),
                 "every request traced".to_owned(),
                 "no span states its sampling probability (Jaeger's sampler.param); if only a share of requests is traced, multiply the entry points' rates by its inverse",

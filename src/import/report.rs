@@ -59,6 +59,8 @@ impl Inferred {
 /// A value traces do not show, set to a stated default or bound.
 #[derive(Debug, Clone, Serialize)]
 pub struct Guess {
+    /// The id of the node it is about, when it is one node's.
+    pub node: Option<String>,
     /// What was guessed.
     pub what: String,
     /// The value set.
