@@ -1583,14 +1583,28 @@ fn a_design_is_imported_from_traces_with_its_report_and_stays_unsaved_until_save
     assert!(h.query_by_label_contains("workers: gateway").is_some());
     // Nodes with guesses are marked until the guess is confirmed.
     let ids = |h: &Harness<'_, ArchsimApp>| -> Vec<String> {
-        h.state().guessed_nodes().iter().map(|s| (*s).to_owned()).collect()
+        h.state()
+            .guessed_nodes()
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect()
     };
     assert!(ids(&h).contains(&"orders".to_owned()), "{:?}", ids(&h));
-    assert!(ids(&h).contains(&"redis".to_owned()), "the guessed write latency");
+    assert!(
+        ids(&h).contains(&"redis".to_owned()),
+        "the guessed write latency"
+    );
     h.get_all_by_label("Confirm").next().unwrap().click();
     frames(&mut h, 2);
-    assert!(!ids(&h).contains(&"orders".to_owned()), "confirmed: {:?}", ids(&h));
-    assert!(ids(&h).contains(&"redis".to_owned()), "the others stay marked");
+    assert!(
+        !ids(&h).contains(&"orders".to_owned()),
+        "confirmed: {:?}",
+        ids(&h)
+    );
+    assert!(
+        ids(&h).contains(&"redis".to_owned()),
+        "the others stay marked"
+    );
     // The report stays while the user looks elsewhere.
     h.get_by_label("Inspector").click();
     frames(&mut h, 2);

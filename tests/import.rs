@@ -876,3 +876,40 @@ fn a_server_span_outside_its_client_span_is_moved_back_and_said() {
     let (clean, _) = import_text(&otlp(&traces()), "clean.json");
     assert_eq!(design, clean);
 }
+
+#[test]
+fn kafka_recorded_as_client_and_server_spans_is_told_by_the_span_names() {
+    let truth: Vec<Vec<T>> = traces()
+        .into_iter()
+        .map(|mut trace| {
+            trace[10].kind = "client";
+            trace[10].name = "publish orders";
+            trace[10].attrs.clear();
+            trace[12].kind = "server";
+            trace[12].name = "process orders";
+            trace[12].attrs.clear();
+            trace
+        })
+        .collect();
+    let (design, report) = import_text(&otlp(&truth), "names.json");
+    assert!(design.problems().is_empty(), "{:?}", design.problems());
+    assert_eq!(report.rules.kinds_from_names, 2 * TRACES);
+    let broker = design
+        .nodes
+        .iter()
+        .find(|n| n.as_broker().is_some())
+        .expect("a broker for the topic");
+    assert_eq!(broker.name, "orders");
+    let to_shipping = design
+        .links
+        .iter()
+        .find(|l| l.from == broker.id && l.to.as_str() == "shipping")
+        .expect("the broker delivers to shipping");
+    assert_eq!(to_shipping.style, Style::Event);
+    assert_eq!(to_shipping.to_op.as_deref(), Some("process orders"));
+    assert!(
+        steps(&design, "orders", "place_order")
+            .iter()
+            .any(|s| matches!(s, Step::Publish(_)))
+    );
+}

@@ -207,6 +207,7 @@ fn report_ui(ui: &mut Ui, report: &ImportReport, confirmed: &mut HashSet<String>
         + rules.server_spans_as_consumers
         + rules.internal_spans_as_servers
         + rules.consumers_by_link
+        + rules.kinds_from_names
         + rules.unanswered_calls_matched;
     if repaired + decided > 0 {
         egui::CollapsingHeader::new("Repaired and decided")

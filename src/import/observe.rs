@@ -150,6 +150,10 @@ pub struct Rules {
     pub internal_spans_as_servers: usize,
     /// Consumers reached through span links (batch consumers).
     pub consumers_by_link: usize,
+    /// Client or server spans named as messaging spans are
+    /// (`publish orders`, `process orders`), taken as publishing or
+    /// consuming.
+    pub kinds_from_names: usize,
     /// Calls with no server span under them (refused, timed out), taken
     /// as calls to the operation that calls of the same name reach in
     /// other traces.
@@ -198,15 +202,24 @@ enum Role {
 fn role(tree: &Tree, i: usize, rules: &mut Rules) -> Role {
     let span = tree.spans[i];
     let messaging = span.attributes.messaging_system.is_some();
+    let verb = messaging_name(&span.name).map(|(verb, _)| verb);
     match span.kind {
         Kind::Server if messaging => {
             rules.server_spans_as_consumers += 1;
+            Role::Consumes
+        }
+        Kind::Server if verb == Some(Verb::Takes) => {
+            rules.kinds_from_names += 1;
             Role::Consumes
         }
         Kind::Server => Role::Executes,
         Kind::Consumer => Role::Consumes,
         Kind::Client if messaging => {
             rules.client_spans_as_producers += 1;
+            Role::Publishes
+        }
+        Kind::Client if verb == Some(Verb::Sends) => {
+            rules.kinds_from_names += 1;
             Role::Publishes
         }
         Kind::Client => Role::Calls,
@@ -222,13 +235,46 @@ fn role(tree: &Tree, i: usize, rules: &mut Rules) -> Role {
     }
 }
 
-/// The topic a message published by `span` goes to.
+/// What a messaging span's name says it does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verb {
+    /// `publish orders`, `orders send`.
+    Sends,
+    /// `process orders`, `orders receive`.
+    Takes,
+}
+
+/// A span name in OpenTelemetry's messaging form, `{operation}
+/// {destination}` (or the older `{destination} {operation}`): what it does
+/// and to which destination. `None` for any other name.
+fn messaging_name(name: &str) -> Option<(Verb, &str)> {
+    let verb = |word: &str| match word.to_ascii_lowercase().as_str() {
+        // Only words that mean messaging: `send email` may be a call.
+        "publish" | "produce" => Some(Verb::Sends),
+        "process" | "receive" | "consume" => Some(Verb::Takes),
+        _ => None,
+    };
+    let mut words = name.split_whitespace();
+    let (first, second) = (words.next()?, words.next()?);
+    if words.next().is_some() {
+        return None;
+    }
+    match (verb(first), verb(second)) {
+        (Some(v), None) => Some((v, second)),
+        (None, Some(v)) => Some((v, first)),
+        _ => None,
+    }
+}
+
+/// The topic a message published by `span` goes to: its destination
+/// attribute, else the destination its name gives, else its name.
 fn topic_of(span: &Span) -> Target {
     Target::Topic {
         name: span
             .attributes
             .messaging_destination
             .clone()
+            .or_else(|| messaging_name(&span.name).map(|(_, d)| d.to_owned()))
             .unwrap_or_else(|| span.name.clone()),
         system: span.attributes.messaging_system.clone().unwrap_or_default(),
     }

@@ -198,6 +198,11 @@ impl ImportReport {
                 "consumers reached through span links (batch consumers)",
             ),
             (
+                rules.kinds_from_names,
+                "client or server span named like a messaging span (publish X, process X) taken as one",
+                "client or server spans named like messaging spans (publish X, process X) taken as such",
+            ),
+            (
                 rules.unanswered_calls_matched,
                 "call with no answer traced taken as a call to where calls of its name go elsewhere",
                 "calls with no answer traced taken as calls to where calls of their name go elsewhere",
