@@ -913,3 +913,59 @@ fn kafka_recorded_as_client_and_server_spans_is_told_by_the_span_names() {
             .any(|s| matches!(s, Step::Publish(_)))
     );
 }
+
+#[test]
+fn a_request_and_its_reply_through_two_queues_is_said() {
+    let truth: Vec<Vec<T>> = (0..20)
+        .map(|i| {
+            let at = i as f64 * GAP_MS;
+            let s = |a: f64, b: f64| (at + a, at + b);
+            let mut spans = vec![
+                t("web", "POST /orders", "client", s(0.0, 5.0), None),
+                t("saga", "start", "server", s(1.0, 4.0), Some(0)),
+                t(
+                    "saga",
+                    "publish stock-requests",
+                    "producer",
+                    s(2.0, 3.0),
+                    Some(1),
+                ),
+                t("warehouse", "reserve", "consumer", s(10.0, 20.0), Some(2)),
+                t(
+                    "warehouse",
+                    "publish stock-replies",
+                    "producer",
+                    s(18.0, 19.0),
+                    Some(3),
+                ),
+                t("saga", "on_reserved", "consumer", s(30.0, 33.0), Some(4)),
+            ];
+            for k in [2, 3] {
+                spans[k].attrs = vec![
+                    ("messaging.system", "rabbitmq"),
+                    ("messaging.destination.name", "stock-requests"),
+                ];
+            }
+            for k in [4, 5] {
+                spans[k].attrs = vec![
+                    ("messaging.system", "rabbitmq"),
+                    ("messaging.destination.name", "stock-replies"),
+                ];
+            }
+            spans
+        })
+        .collect();
+    let (design, report) = import_text(&jaeger(&truth), "saga.json");
+    assert!(design.problems().is_empty(), "{:?}", design.problems());
+    let said = report
+        .guesses
+        .iter()
+        .find(|g| g.what == "request and reply between saga and warehouse")
+        .unwrap_or_else(|| panic!("{:?}", report.guesses));
+    assert_eq!(said.node.as_deref(), Some("saga"));
+    assert!(
+        said.value.contains("stock-requests") && said.value.contains("stock-replies"),
+        "{said:?}"
+    );
+    assert!(said.value.contains("20 replies seen"), "{said:?}");
+}

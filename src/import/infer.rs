@@ -58,6 +58,7 @@ pub fn infer(spans: &Spans, name: &str) -> Result<(Design, ImportReport), Import
     b.deliveries(&observed.deliveries);
     b.entry_points(&observed.arrivals, sampling);
     b.unreported(&observed.executions, sampling);
+    b.request_replies(&observed.request_replies);
     b.finish_links();
     b.place();
     let counts = b.counts();
@@ -711,6 +712,29 @@ impl Builder {
                 "sampling".to_owned(),
                 "every request traced".to_owned(),
                 "no span states its sampling probability (Jaeger's sampler.param); if only a share of requests is traced, multiply the entry points' rates by its inverse",
+            );
+        }
+    }
+
+    /// Says where a service asks another through one topic and hears back
+    /// through another: imported as two events, it is one asynchronous
+    /// request-response.
+    fn request_replies(&mut self, seen: &BTreeMap<super::observe::RequestReply, usize>) {
+        for (r, times) in seen {
+            let requester = self
+                .ids
+                .get(&NodeKey::Service(r.requester.clone()))
+                .cloned();
+            self.guess(
+                requester.as_ref(),
+                format!("request and reply between {} and {}", r.requester, r.replier),
+                format!(
+                    "two events, through {} and back through {} ({})",
+                    r.request_topic,
+                    r.reply_topic,
+                    count(*times, "reply seen", "replies seen")
+                ),
+                "an async_request link from the requester to the replier via the request topic, with the reply's steps as its `then`, says this as one request; change it by hand if that is what it is",
             );
         }
     }

@@ -177,6 +177,23 @@ pub struct Observed {
     pub repairs: Repairs,
     /// Which rules decided.
     pub rules: Rules,
+    /// Requests answered through queues, as (requester, request topic,
+    /// replier, reply topic), with how often each was seen.
+    pub request_replies: std::collections::BTreeMap<RequestReply, usize>,
+}
+
+/// A service asking another through one topic and hearing back through
+/// another: an asynchronous request-response, seen as two events.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct RequestReply {
+    /// The service that asked and took the answer.
+    pub requester: String,
+    /// Where the request went.
+    pub request_topic: String,
+    /// The service that answered.
+    pub replier: String,
+    /// Where the answer went.
+    pub reply_topic: String,
 }
 
 /// Nanoseconds as milliseconds.
@@ -464,6 +481,15 @@ fn observe_trace(tree: &Tree, by_id: &HashMap<(&str, &str), &Span>, out: &mut Ob
                             topic: Some((name.clone(), system.clone())),
                         });
                     }
+                    if let Some(request) = request_of(tree, &roles, i) {
+                        let seen = RequestReply {
+                            requester: span.service.clone(),
+                            request_topic: request,
+                            replier: publisher.service.clone(),
+                            reply_topic: name.clone(),
+                        };
+                        *out.request_replies.entry(seen).or_default() += 1;
+                    }
                     out.deliveries.push(Delivery {
                         topic: name,
                         system,
@@ -491,6 +517,23 @@ fn observe_trace(tree: &Tree, by_id: &HashMap<(&str, &str), &Span>, out: &mut Ob
             network_ms: client.map(|p| one_way_ms(tree.spans[p], span)),
             topic: None,
         });
+    }
+}
+
+/// When consumer `i` takes the answer to its own service's request (its
+/// message was published by an execution that consumed a message its
+/// service published), the request's topic.
+fn request_of(tree: &Tree, roles: &[Role], i: usize) -> Option<String> {
+    let executes = |k: usize| matches!(roles[k], Role::Executes | Role::Consumes);
+    let reply = tree.parent[i].filter(|&p| roles[p] == Role::Publishes)?;
+    let replier = tree.ancestor(reply, executes)?;
+    let request = tree.parent[replier].filter(|&p| roles[p] == Role::Publishes)?;
+    let requester = tree.ancestor(request, executes)?;
+    let same = tree.spans[requester].service == tree.spans[i].service
+        && tree.spans[replier].service != tree.spans[i].service;
+    match (same, topic_of(tree.spans[request])) {
+        (true, Target::Topic { name, .. }) => Some(name),
+        _ => None,
     }
 }
 
