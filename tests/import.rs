@@ -969,3 +969,67 @@ fn a_request_and_its_reply_through_two_queues_is_said() {
     );
     assert!(said.value.contains("20 replies seen"), "{said:?}");
 }
+
+#[test]
+fn the_same_query_made_a_varying_number_of_times_is_one_step_with_its_mean_count() {
+    // orders reads its database 1 to 4 times in a row (an ORM loop).
+    let truth: Vec<Vec<T>> = (0..40)
+        .map(|i| {
+            let at = i as f64 * GAP_MS;
+            let n = i % 4 + 1;
+            let mut spans = vec![
+                t("web", "GET /order", "client", (at, at + 30.0), None),
+                t(
+                    "orders",
+                    "get_order",
+                    "server",
+                    (at + 1.0, at + 29.0),
+                    Some(0),
+                ),
+            ];
+            for q in 0..n {
+                let start = at + 2.0 + 3.0 * q as f64;
+                let mut read = t(
+                    "orders",
+                    "SELECT line",
+                    "client",
+                    (start, start + 2.0),
+                    Some(1),
+                );
+                read.attrs = vec![("db.system", "postgresql"), ("db.name", "orders_db")];
+                spans.push(read);
+            }
+            spans
+        })
+        .collect();
+    let (design, report) = import_text(&otlp(&truth), "loop.json");
+    assert!(design.problems().is_empty(), "{:?}", design.problems());
+    let steps = steps(&design, "orders", "get_order");
+    let reads: Vec<&Step> = steps
+        .iter()
+        .filter(|s| matches!(s, Step::Read(_)))
+        .collect();
+    let [Step::Read(read)] = reads[..] else {
+        panic!("one read step: {steps:?}")
+    };
+    let expected = (0..40).map(|i| (i % 4 + 1) as f64).sum::<f64>() / 40.0;
+    close(read.times, expected, "calls per request");
+    assert!(
+        !steps.iter().any(|s| matches!(s, Step::Choice(_))),
+        "no branch per count: {steps:?}"
+    );
+    // The own work is all there: the span minus its reads.
+    let work: f64 = steps
+        .iter()
+        .map(|s| match s {
+            Step::Work(d) => mean(d),
+            _ => 0.0,
+        })
+        .sum();
+    let expected_work = 28.0 - 2.0 * expected;
+    close(work, expected_work, "own work");
+    assert!(report.inferred.iter().any(|i| {
+        i.what
+            .starts_with("calls per request from orders get_order to orders_db")
+    }));
+}

@@ -133,6 +133,9 @@ type LinkKey = (NodeId, NodeId, Style, Option<String>);
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 enum Item {
     Calls(Vec<Vec<Target>>),
+    /// The same call one or more times in a row (a loop of queries): how
+    /// many times varies by request, the shape does not.
+    Repeated(Target),
     Reply,
 }
 
@@ -140,8 +143,51 @@ enum Item {
 /// answered: executions of one shape become one list of steps.
 type Shape = Vec<Item>;
 
-/// The shape of `e`, and its own work before each item, ms.
-fn shape_of(e: &Execution) -> (Shape, Vec<f64>) {
+/// What one execution did, item by item: its own work before each, ms,
+/// and how many times each item's call was made in a row.
+struct Timeline {
+    gaps: Vec<f64>,
+    repeats: Vec<u32>,
+}
+
+/// The shape of `e`, with its timeline.
+fn shape_of(e: &Execution) -> (Shape, Timeline) {
+    let (items, gaps) = items_of(e);
+    // A run of the same single call becomes one repeated item; the work
+    // between its calls is counted before it.
+    let mut shape: Shape = Vec::new();
+    let mut timeline = Timeline {
+        gaps: Vec::new(),
+        repeats: Vec::new(),
+    };
+    for (item, gap) in items.into_iter().zip(gaps) {
+        let item = match item {
+            Item::Calls(lanes) if lanes.len() == 1 && lanes[0].len() == 1 => {
+                match lanes[0][0].clone() {
+                    t @ Target::Topic { .. } => Item::Calls(vec![vec![t]]),
+                    t => Item::Repeated(t),
+                }
+            }
+            other => other,
+        };
+        if let (Item::Repeated(t), Some(Item::Repeated(last))) = (&item, shape.last())
+            && t == last
+        {
+            if let (Some(g), Some(n)) = (timeline.gaps.last_mut(), timeline.repeats.last_mut()) {
+                *g += gap;
+                *n += 1;
+            }
+            continue;
+        }
+        shape.push(item);
+        timeline.gaps.push(gap);
+        timeline.repeats.push(1);
+    }
+    (shape, timeline)
+}
+
+/// The items of `e` in order, and its own work before each, ms.
+fn items_of(e: &Execution) -> (Shape, Vec<f64>) {
     // Groups of overlapping calls, in start order (calls are sorted).
     let mut groups: Vec<(i64, i64, Vec<usize>)> = Vec::new();
     for (i, c) in e.calls.iter().enumerate() {
@@ -217,7 +263,8 @@ struct Builder {
 struct Pending {
     node: usize,
     op: usize,
-    branches: Vec<(f64, Shape, Vec<Option<Distribution>>)>,
+    /// Per branch: its probability, shape, own work and calls per item.
+    branches: Vec<(f64, Shape, Vec<Option<Distribution>>, Vec<f64>)>,
 }
 
 impl Builder {
@@ -347,15 +394,15 @@ impl Builder {
     /// more than one is common.
     fn operation(&mut self, service: &str, op: &str, list: &[&Execution]) {
         let id = self.service_id(service);
-        let mut shapes: BTreeMap<Shape, Vec<Vec<f64>>> = BTreeMap::new();
+        let mut shapes: BTreeMap<Shape, Vec<Timeline>> = BTreeMap::new();
         for e in list {
-            let (shape, gaps) = shape_of(e);
-            shapes.entry(shape).or_default().push(gaps);
+            let (shape, timeline) = shape_of(e);
+            shapes.entry(shape).or_default().push(timeline);
             for c in &e.calls {
                 self.call_link(&id, c.target.clone(), c.network_ms);
             }
         }
-        let mut shapes: Vec<(Shape, Vec<Vec<f64>>)> = shapes.into_iter().collect();
+        let mut shapes: Vec<(Shape, Vec<Timeline>)> = shapes.into_iter().collect();
         shapes.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then_with(|| a.0.cmp(&b.0)));
         let total = list.len();
         let only = shapes[0].1.len() as f64 >= ONLY_SHAPE * total as f64;
@@ -386,16 +433,35 @@ impl Builder {
             .position(|n| n.id == id)
             .unwrap_or_default();
         let mut branches = Vec::new();
-        for (b, (shape, gaps)) in shapes.into_iter().take(keep).enumerate() {
+        for (b, (shape, timelines)) in shapes.into_iter().take(keep).enumerate() {
             // Four decimals: a share measured on samples has no more.
-            let share = (gaps.len() as f64 / kept_total as f64 * 1e4).round() / 1e4;
+            let share = (timelines.len() as f64 / kept_total as f64 * 1e4).round() / 1e4;
+            let mut times = Vec::new();
             let mut work = Vec::new();
             for (k, item) in shape.iter().enumerate() {
-                let values: Vec<f64> = gaps.iter().map(|g| g[k]).collect();
+                let values: Vec<f64> = timelines.iter().map(|t| t.gaps[k]).collect();
+                let repeats: Vec<f64> = timelines.iter().map(|t| f64::from(t.repeats[k])).collect();
+                let mean = repeats.iter().sum::<f64>() / repeats.len() as f64;
+                // Two decimals: 2.5 calls, one of them half of the time.
+                times.push((mean * 100.0).round() / 100.0);
+                if let Item::Repeated(target) = item
+                    && mean != 1.0
+                {
+                    self.inferred.push(Inferred {
+                        what: format!(
+                            "calls per request from {service} {op} to {}",
+                            target_name(target)
+                        ),
+                        field: format!("{id}.{op}.steps"),
+                        value: numbers::setting(mean),
+                        samples: repeats.len(),
+                        how: "the same call one after another, counted in each request".to_owned(),
+                    });
+                }
                 let place = match (k, item) {
                     (0, _) => "before its first call".to_owned(),
                     (_, Item::Reply) => "before it answers".to_owned(),
-                    (_, Item::Calls(_)) => format!("before call {}", k + 1),
+                    (_, Item::Calls(_) | Item::Repeated(_)) => format!("before call {}", k + 1),
                 };
                 let branch = if keep > 1 {
                     format!(" (path {}, {} of requests)", b + 1, numbers::percent(share))
@@ -413,7 +479,7 @@ impl Builder {
                     None
                 });
             }
-            branches.push((share, shape, work));
+            branches.push((share, shape, work, times));
         }
         let op_index = match self.design.nodes[node].as_service_mut() {
             Some(s) => {
@@ -791,8 +857,8 @@ impl Builder {
         for pending in std::mem::take(&mut self.pending) {
             let from = self.design.nodes[pending.node].id.clone();
             let mut branches: Vec<Branch> = Vec::new();
-            for (probability, shape, work) in &pending.branches {
-                let steps = self.steps(&from, shape, work, &references);
+            for (probability, shape, work, times) in &pending.branches {
+                let steps = self.steps(&from, shape, (work, times), &references);
                 branches.push(Branch {
                     probability: *probability,
                     steps,
@@ -817,16 +883,23 @@ impl Builder {
         &mut self,
         from: &NodeId,
         shape: &Shape,
-        work: &[Option<Distribution>],
+        (work, times): (&[Option<Distribution>], &[f64]),
         references: &BTreeMap<(NodeId, NodeId, Option<String>), String>,
     ) -> Vec<Step> {
         let mut steps = Vec::new();
-        for (item, work) in shape.iter().zip(work) {
+        for ((item, work), &times) in shape.iter().zip(work).zip(times) {
             if let Some(d) = work {
                 steps.push(Step::Work(d.clone()));
             }
             match item {
                 Item::Reply => steps.push(Step::Reply),
+                Item::Repeated(target) => {
+                    let mut step = self.call_step(from, target, references);
+                    if let Step::Call(c) | Step::Read(c) | Step::Write(c) = &mut step {
+                        c.times = times;
+                    }
+                    steps.push(step);
+                }
                 Item::Calls(lanes) => {
                     let mut lanes: Vec<Step> = lanes
                         .iter()
@@ -907,6 +980,14 @@ impl Builder {
             }
         }
         c
+    }
+}
+
+/// What a call goes to, for people.
+fn target_name(target: &Target) -> &str {
+    match target {
+        Target::Op { service, .. } => service,
+        Target::Store { name, .. } | Target::External { name } | Target::Topic { name, .. } => name,
     }
 }
 
