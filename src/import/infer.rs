@@ -263,8 +263,18 @@ struct Builder {
 struct Pending {
     node: usize,
     op: usize,
-    /// Per branch: its probability, shape, own work and calls per item.
-    branches: Vec<(f64, Shape, Vec<Option<Distribution>>, Vec<f64>)>,
+    branches: Vec<PendingBranch>,
+}
+
+/// One path of an operation whose steps are still to write.
+struct PendingBranch {
+    /// Its share of the operation's executions.
+    probability: f64,
+    shape: Shape,
+    /// Own work before each item, when there is any.
+    work: Vec<Option<Distribution>>,
+    /// Calls per request of each item.
+    times: Vec<f64>,
 }
 
 impl Builder {
@@ -479,7 +489,12 @@ impl Builder {
                     None
                 });
             }
-            branches.push((share, shape, work, times));
+            branches.push(PendingBranch {
+                probability: share,
+                shape,
+                work,
+                times,
+            });
         }
         let op_index = match self.design.nodes[node].as_service_mut() {
             Some(s) => {
@@ -857,10 +872,10 @@ impl Builder {
         for pending in std::mem::take(&mut self.pending) {
             let from = self.design.nodes[pending.node].id.clone();
             let mut branches: Vec<Branch> = Vec::new();
-            for (probability, shape, work, times) in &pending.branches {
-                let steps = self.steps(&from, shape, (work, times), &references);
+            for branch in &pending.branches {
+                let steps = self.steps(&from, branch, &references);
                 branches.push(Branch {
-                    probability: *probability,
+                    probability: branch.probability,
                     steps,
                 });
             }
@@ -882,12 +897,12 @@ impl Builder {
     fn steps(
         &mut self,
         from: &NodeId,
-        shape: &Shape,
-        (work, times): (&[Option<Distribution>], &[f64]),
+        branch: &PendingBranch,
         references: &BTreeMap<(NodeId, NodeId, Option<String>), String>,
     ) -> Vec<Step> {
         let mut steps = Vec::new();
-        for ((item, work), &times) in shape.iter().zip(work).zip(times) {
+        let items = branch.shape.iter().zip(&branch.work).zip(&branch.times);
+        for ((item, work), &times) in items {
             if let Some(d) = work {
                 steps.push(Step::Work(d.clone()));
             }
