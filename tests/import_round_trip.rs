@@ -63,12 +63,14 @@ const SHOP: &str = r#"#![enable(implicit_some)]
 )
 "#;
 
-/// Simulates `design` once with its spans recorded.
-fn spans_of(design: &Design) -> SimSpans {
+/// Simulates `design` once with its spans recorded, for `duration_s`
+/// (the scenario's when `None`).
+fn spans_of(design: &Design, duration_s: Option<f64>) -> SimSpans {
     let report = sim::simulate(
         design,
         &SimOptions {
             spans: Some(1_000_000),
+            duration_s,
             ..SimOptions::default()
         },
     )
@@ -140,7 +142,7 @@ fn within(measured: f64, truth: f64, sd: f64, n: usize, what: &str) {
 #[test]
 fn a_simulated_design_comes_back_from_its_traces_in_every_format() {
     let design = file::parse(SHOP, "shop.archsim.ron").expect("the test design loads");
-    let spans = spans_of(&design);
+    let spans = spans_of(&design, None);
     let requests = spans
         .spans
         .iter()
@@ -272,7 +274,9 @@ fn a_simulated_design_comes_back_from_its_traces_in_every_format() {
 fn every_shipped_example_comes_back_with_the_calls_its_traffic_made() {
     for example in EXAMPLES {
         let design = example.design().expect("examples load");
-        let spans = spans_of(&design);
+        // Half a minute of traffic after the warm-up shows every path the
+        // examples take often.
+        let spans = spans_of(&design, Some(design.scenario.warmup_s + 30.0));
         let (back, _) = round_trip(&design, &spans, Format::Otlp);
         assert!(
             back.problems().is_empty(),
