@@ -81,8 +81,9 @@ pub fn fit(values: &[f64]) -> Option<Fit> {
     } else {
         0.0
     };
-    let half_width = (n > 1).then(|| 1.96 * sd / (n as f64).sqrt());
     let constant = sd <= mean.abs() * 1e-9 || round_ms(sd) == 0.0;
+    // Samples that never vary say their value, with no interval.
+    let half_width = (n > 1 && !constant).then(|| 1.96 * sd / (n as f64).sqrt());
     let (distribution, method) = if constant || round_ms(mean) <= 0.0 {
         (
             Distribution::Constant { ms: round_ms(mean) },

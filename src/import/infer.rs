@@ -468,10 +468,14 @@ impl Builder {
                         how: "the same call one after another, counted in each request".to_owned(),
                     });
                 }
-                let place = match (k, item) {
-                    (0, _) => "before its first call".to_owned(),
-                    (_, Item::Reply) => "before it answers".to_owned(),
-                    (_, Item::Calls(_) | Item::Repeated(_)) => format!("before call {}", k + 1),
+                let calls = shape[..k].iter().filter(|i| **i != Item::Reply).count();
+                let answered = shape[..k].contains(&Item::Reply);
+                let place = match item {
+                    Item::Reply if calls == 0 => String::new(),
+                    Item::Reply => " before it answers".to_owned(),
+                    _ if calls == 0 => " before its first call".to_owned(),
+                    _ if answered => format!(" after it answers, before call {}", calls + 1),
+                    _ => format!(" before call {}", calls + 1),
                 };
                 let branch = if keep > 1 {
                     format!(" (path {}, {} of requests)", b + 1, numbers::percent(share))
@@ -481,7 +485,7 @@ impl Builder {
                 let busy = values.iter().any(|&v| v >= 0.0005);
                 work.push(if busy {
                     self.measured(
-                        format!("own work of {service} {op} {place}{branch}"),
+                        format!("own work of {service} {op}{place}{branch}"),
                         format!("{id}.{op}.steps"),
                         &values,
                     )

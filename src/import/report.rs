@@ -109,7 +109,7 @@ pub struct ImportReport {
     pub traces: usize,
     /// Spans read.
     pub spans: usize,
-    /// Spans left out because they never ended.
+    /// Spans left out because they have no end, or end before they start.
     pub unfinished_spans: usize,
     /// What the design holds.
     pub counts: Counts,
@@ -131,7 +131,7 @@ impl ImportReport {
         let c = &self.counts;
         let mut out = vec![
             format!(
-                "read {} from {}: {} ({} left out: never ended)",
+                "read {} from {}: {} ({} left out: no end, or an end before the start)",
                 count(self.traces, "trace", "traces"),
                 count(self.files.len(), "file", "files"),
                 count(self.spans, "span", "spans"),
