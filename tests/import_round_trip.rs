@@ -335,3 +335,55 @@ fn every_shipped_example_comes_back_with_the_calls_its_traffic_made() {
         );
     }
 }
+
+#[test]
+fn requests_through_one_queue_to_several_services_come_back_as_requests_not_a_broadcast() {
+    let example = archsim::library::find("order-saga-orchestration").expect("the example");
+    let design = example.design().expect("it loads");
+    let spans = spans_of(&design, Some(design.scenario.warmup_s + 30.0));
+    let (back, _) = round_trip(&design, &spans, Format::Otlp);
+    assert!(back.problems().is_empty(), "{:?}", back.problems());
+    // Each request a service sent through the queue, as (from, to, queue).
+    let sent: BTreeSet<(&str, &str, &str)> = spans
+        .spans
+        .iter()
+        .filter(|s| s.kind == SpanKind::Consumer && s.parent != 0)
+        .filter_map(|s| {
+            let request = spans.spans.get(s.parent as usize - 1)?;
+            let link = &design.links[request.link? as usize];
+            let from = design.node(&link.from)?;
+            let via = link.via.as_ref()?;
+            (link.style == Style::AsyncRequest && from.as_service().is_some()).then(|| {
+                (
+                    from.display_name(),
+                    design.display_name(&link.to),
+                    design.display_name(via),
+                )
+            })
+        })
+        .collect();
+    assert!(sent.len() >= 4, "{sent:?}");
+    let requests: BTreeSet<(&str, &str, &str)> = back
+        .links
+        .iter()
+        .filter(|l| l.style == Style::AsyncRequest)
+        .filter_map(|l| {
+            Some((
+                back.display_name(&l.from),
+                back.display_name(&l.to),
+                back.display_name(l.via.as_ref()?),
+            ))
+        })
+        .collect();
+    assert_eq!(requests, sent);
+    // No event link hands the queue's messages to every consumer.
+    let queue = back
+        .nodes
+        .iter()
+        .find(|n| n.name == "Saga Commands")
+        .expect("the queue");
+    assert!(
+        !back.links.iter().any(|l| l.from == queue.id),
+        "the queue broadcasts nothing"
+    );
+}

@@ -14,8 +14,8 @@ use super::{ImportError, Spans};
 use crate::layout;
 use crate::model::{
     Arrival, Availability, Branch, Broker, BrokerKind, CallStep, DataStore, Design, Distribution,
-    EntryPoint, Link, Load, Node, NodeId, NodeKind, Objectives, Operation, Position, Service, Step,
-    StoreKind, Style,
+    EntryPoint, Link, Load, Node, NodeId, NodeKind, Objectives, Operation, Position, RequestStep,
+    Service, Step, StoreKind, Style,
 };
 use crate::numbers::{self, count};
 
@@ -45,8 +45,10 @@ pub fn infer(spans: &Spans, name: &str) -> Result<(Design, ImportReport), Import
                 .join(", "),
         });
     }
-    let observed = observe(spans);
+    let mut observed = observe(spans);
+    let routed = route(&mut observed.executions);
     let mut b = Builder::new(name);
+    b.routed = routed;
     b.design.description = format!(
         "Imported from {} ({}, {}). Timeouts, retries, pool sizes and availability are not in traces: see the import report and set them.",
         count(spans.files.len(), "trace file", "trace files"),
@@ -250,6 +252,10 @@ struct Builder {
     taken: HashSet<String>,
     /// Links to make, with their one-way latency samples, ms.
     links: BTreeMap<LinkKey, Vec<f64>>,
+    /// The queue each `async_request` link goes through.
+    vias: BTreeMap<LinkKey, NodeId>,
+    /// Queues that hand each message to one of several consumers.
+    routed: HashSet<String>,
     /// Steps waiting for link references: (service id, op index, shape
     /// steps) are written once every link is known; here the operation's
     /// shapes with their probability and per-item work.
@@ -284,6 +290,8 @@ impl Builder {
             ids: BTreeMap::new(),
             taken: HashSet::new(),
             links: BTreeMap::new(),
+            vias: BTreeMap::new(),
+            routed: HashSet::new(),
             pending: Vec::new(),
             inferred: Vec::new(),
             guesses: Vec::new(),
@@ -517,7 +525,12 @@ impl Builder {
     /// The node and link a call to `target` from `from` goes through.
     fn call_link(&mut self, from: &NodeId, target: Target, network_ms: Option<f64>) {
         let (to, style, to_op) = self.target_node(&target);
-        self.link((from.clone(), to, style, to_op), network_ms);
+        let key = (from.clone(), to, style, to_op);
+        if let Target::Routed { topic, system, .. } = &target {
+            let queue = self.broker_id(topic, system);
+            self.vias.insert(key.clone(), queue);
+        }
+        self.link(key, network_ms);
     }
 
     /// The node a call goes to, the link's style and the operation it
@@ -549,6 +562,11 @@ impl Builder {
                 (id, Style::Sync, None)
             }
             Target::Topic { name, system } => (self.broker_id(name, system), Style::Event, None),
+            Target::Routed { service, op, .. } => (
+                self.service_id(service),
+                Style::AsyncRequest,
+                Some(op.clone()),
+            ),
         }
     }
 
@@ -575,10 +593,11 @@ impl Builder {
         for d in deliveries {
             let broker = self.broker_id(&d.topic, &d.system);
             let consumer = self.service_id(&d.service);
-            self.link(
-                (broker.clone(), consumer, Style::Event, Some(d.op.clone())),
-                None,
-            );
+            // A routed queue's consumers are reached by requests through it.
+            if !self.routed.contains(&d.topic) {
+                let key = (broker.clone(), consumer, Style::Event, Some(d.op.clone()));
+                self.link(key, None);
+            }
             let entry = delays
                 .entry(broker)
                 .or_insert_with(|| (d.topic.clone(), Vec::new()));
@@ -833,10 +852,14 @@ impl Builder {
             *per_pair.entry((from.clone(), to.clone())).or_default() += 1;
         }
         let links = std::mem::take(&mut self.links);
-        let mut references: BTreeMap<(NodeId, NodeId, Option<String>), String> = BTreeMap::new();
+        let mut references: BTreeMap<LinkKey, String> = BTreeMap::new();
         let mut taken_names: HashSet<(NodeId, String)> = HashSet::new();
         for ((from, to, style, to_op), samples) in links {
             let mut link = Link::new(from.clone(), to.clone(), style);
+            link.via = self
+                .vias
+                .get(&(from.clone(), to.clone(), style, to_op.clone()))
+                .cloned();
             if per_pair[&(from.clone(), to.clone())] > 1 {
                 // A step names a link by its name or by the node it goes
                 // to, so a name must not be a node's id.
@@ -870,7 +893,7 @@ impl Builder {
                 link.latency = latency;
             }
             let reference = link.name.clone().unwrap_or_else(|| to.0.clone());
-            references.insert((from, to, to_op), reference);
+            references.insert((from, to, style, to_op), reference);
             self.design.links.push(link);
         }
         for pending in std::mem::take(&mut self.pending) {
@@ -902,7 +925,7 @@ impl Builder {
         &mut self,
         from: &NodeId,
         branch: &PendingBranch,
-        references: &BTreeMap<(NodeId, NodeId, Option<String>), String>,
+        references: &BTreeMap<LinkKey, String>,
     ) -> Vec<Step> {
         let mut steps = Vec::new();
         let items = branch.shape.iter().zip(&branch.work).zip(&branch.times);
@@ -914,8 +937,10 @@ impl Builder {
                 Item::Reply => steps.push(Step::Reply),
                 Item::Repeated(target) => {
                     let mut step = self.call_step(from, target, references);
-                    if let Step::Call(c) | Step::Read(c) | Step::Write(c) = &mut step {
-                        c.times = times;
+                    match &mut step {
+                        Step::Call(c) | Step::Read(c) | Step::Write(c) => c.times = times,
+                        Step::Request(r) => r.times = times,
+                        _ => {}
                     }
                     steps.push(step);
                 }
@@ -953,11 +978,11 @@ impl Builder {
         &mut self,
         from: &NodeId,
         target: &Target,
-        references: &BTreeMap<(NodeId, NodeId, Option<String>), String>,
+        references: &BTreeMap<LinkKey, String>,
     ) -> Step {
-        let (to, _, to_op) = self.target_node(target);
+        let (to, style, to_op) = self.target_node(target);
         let reference = references
-            .get(&(from.clone(), to.clone(), to_op))
+            .get(&(from.clone(), to.clone(), style, to_op))
             .cloned()
             .unwrap_or_else(|| to.0.clone());
         match target {
@@ -965,6 +990,7 @@ impl Builder {
             Target::Store { write: true, .. } => Step::Write(CallStep::to(reference)),
             Target::Store { write: false, .. } => Step::Read(CallStep::to(reference)),
             Target::Topic { .. } => Step::Publish(reference),
+            Target::Routed { .. } => Step::Request(RequestStep::to(reference)),
         }
     }
 
@@ -1002,11 +1028,55 @@ impl Builder {
     }
 }
 
+/// Finds the queues that hand each message to one consumer while
+/// different messages go to different consumers (commands for several
+/// services through one queue), and makes every message through them a
+/// request to its consumer; their names.
+fn route(executions: &mut [Execution]) -> HashSet<String> {
+    /// Who took a topic's messages.
+    struct Taken<'e> {
+        /// No message was taken by more than one consumer.
+        one_each: bool,
+        /// Every consumer (service, operation) that took one.
+        by: HashSet<&'e (String, String)>,
+    }
+    let mut topics: BTreeMap<&str, Taken> = BTreeMap::new();
+    for c in executions.iter().flat_map(|e| &e.calls) {
+        if let Target::Topic { name, .. } = &c.target {
+            let taken = topics.entry(name).or_insert_with(|| Taken {
+                one_each: true,
+                by: HashSet::new(),
+            });
+            taken.one_each &= c.consumers.len() <= 1;
+            taken.by.extend(&c.consumers);
+        }
+    }
+    let routed: HashSet<String> = topics
+        .into_iter()
+        .filter(|(_, taken)| taken.one_each && taken.by.len() > 1)
+        .map(|(name, _)| name.to_owned())
+        .collect();
+    for c in executions.iter_mut().flat_map(|e| &mut e.calls) {
+        if let (Target::Topic { name, system }, [(service, op)]) = (&c.target, &c.consumers[..])
+            && routed.contains(name)
+        {
+            c.target = Target::Routed {
+                topic: name.clone(),
+                system: system.clone(),
+                service: service.clone(),
+                op: op.clone(),
+            };
+        }
+    }
+    routed
+}
+
 /// What a call goes to, for people.
 fn target_name(target: &Target) -> &str {
     match target {
         Target::Op { service, .. } => service,
         Target::Store { name, .. } | Target::External { name } | Target::Topic { name, .. } => name,
+        Target::Routed { service, .. } => service,
     }
 }
 

@@ -59,6 +59,18 @@ pub enum Target {
         /// `messaging.system`, when known.
         system: String,
     },
+    /// One consumer's operation, through a queue that hands each message
+    /// to one consumer only (a queue of commands for several services).
+    Routed {
+        /// The queue.
+        topic: String,
+        /// `messaging.system`, when known.
+        system: String,
+        /// The consumer.
+        service: String,
+        /// Its operation.
+        op: String,
+    },
 }
 
 /// One call made during an execution.
@@ -77,6 +89,8 @@ pub struct Call {
     pub network_ms: Option<f64>,
     /// The name of the client span the call was made through, if any.
     pub client_name: Option<String>,
+    /// For a message: the services and operations that took it.
+    pub consumers: Vec<(String, String)>,
 }
 
 impl Call {
@@ -556,7 +570,9 @@ fn calls_of(tree: &Tree, at: usize, roles: &[Role]) -> Vec<Call> {
             error: span.error,
             network_ms,
             client_name: (roles[i] == Role::Calls).then(|| span.name.clone()),
+            consumers: Vec::new(),
         };
+        let taken_by = |k: usize| (tree.spans[k].service.clone(), tree.spans[k].name.clone());
         match roles[i] {
             Role::Inside => stack.extend(tree.children[i].iter().rev()),
             Role::Executes => calls.push(call(
@@ -566,12 +582,25 @@ fn calls_of(tree: &Tree, at: usize, roles: &[Role]) -> Vec<Call> {
                 },
                 None,
             )),
-            Role::Consumes => calls.push(call(topic_of(span), None)),
-            Role::Publishes => calls.push(call(topic_of(span), None)),
+            Role::Consumes => calls.push(Call {
+                consumers: vec![taken_by(i)],
+                ..call(topic_of(span), None)
+            }),
+            Role::Publishes => calls.push(Call {
+                consumers: tree.children[i]
+                    .iter()
+                    .filter(|&&k| matches!(roles[k], Role::Executes | Role::Consumes))
+                    .map(|&k| taken_by(k))
+                    .collect(),
+                ..call(topic_of(span), None)
+            }),
             Role::Calls => {
                 let callee = first_execution_under(tree, i, roles);
                 calls.push(match callee {
-                    Some(c) if roles[c] == Role::Consumes => call(topic_of(tree.spans[c]), None),
+                    Some(c) if roles[c] == Role::Consumes => Call {
+                        consumers: vec![taken_by(c)],
+                        ..call(topic_of(tree.spans[c]), None)
+                    },
                     Some(c) => {
                         let callee = tree.spans[c];
                         call(
