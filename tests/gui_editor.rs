@@ -1605,6 +1605,37 @@ fn a_design_is_imported_from_traces_with_its_report_and_stays_unsaved_until_save
         ids(&h).contains(&"redis".to_owned()),
         "the others stay marked"
     );
+    // Setting the real value answers a guess too.
+    assert!(ids(&h).contains(&"stripe".to_owned()));
+    let stripe = h
+        .state()
+        .document()
+        .design()
+        .nodes
+        .iter()
+        .position(|n| n.name == "stripe")
+        .unwrap();
+    let at = node_on_screen(&h, stripe);
+    click_at(&mut h, at, Modifiers::NONE);
+    h.get_by_label("Workers").focus();
+    frames(&mut h, 1);
+    keys(&mut h, CTRL, Key::A);
+    h.get_by_label("Workers").type_text("40");
+    frames(&mut h, 1);
+    keys(&mut h, Modifiers::NONE, Key::Enter);
+    frames(&mut h, 2);
+    let workers = h.state().document().design().nodes[stripe]
+        .as_service()
+        .map(|s| s.workers);
+    assert_eq!(workers, Some(40));
+    assert!(
+        !ids(&h).contains(&"stripe".to_owned()),
+        "edited: {:?}",
+        ids(&h)
+    );
+    assert!(ids(&h).contains(&"redis".to_owned()));
+    h.get_by_label("Import").click();
+    frames(&mut h, 2);
     // The report stays while the user looks elsewhere.
     h.get_by_label("Inspector").click();
     frames(&mut h, 2);

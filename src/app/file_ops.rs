@@ -70,8 +70,10 @@ impl ArchsimApp {
         match super::imported::import_file(path) {
             Ok((design, report)) => {
                 let guesses = report.guesses.len();
+                let panel = super::imported::ImportPanel::new(report, &design);
                 self.replace(Document::imported(design));
-                self.import.report = Some(report);
+                // After `replace`, which closes the report of the design before.
+                self.import = panel;
                 self.side = super::SideTab::Import;
                 self.say(format!(
                     "Imported {}: check the {guesses} guesses in the import report, then save",

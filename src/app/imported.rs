@@ -9,7 +9,7 @@ use egui::{RichText, Ui};
 
 use super::canvas::{self, OverlayPainter};
 use crate::import::{self, Guess, ImportError, ImportReport, Spans};
-use crate::model::Design;
+use crate::model::{Design, Node};
 use crate::visual::{NodeShape, Palette, Theme};
 
 /// The import report of the design that came from traces, while its tab
@@ -18,8 +18,11 @@ use crate::visual::{NodeShape, Palette, Theme};
 pub struct ImportPanel {
     /// The report, while the tab is open.
     pub report: Option<ImportReport>,
-    /// Nodes whose guesses the user confirmed (by id): no longer marked.
+    /// Nodes whose guesses the user confirmed (by id), or edited since
+    /// the import: no longer marked.
     confirmed: HashSet<String>,
+    /// The guessed nodes as imported, to notice the user editing them.
+    imported: Vec<Node>,
 }
 
 /// Reads the trace file at `path` and infers its design, named after the
@@ -60,6 +63,39 @@ impl ImportPanel {
 }
 
 impl ImportPanel {
+    /// A panel showing `report` of the import of `design`.
+    pub fn new(report: ImportReport, design: &Design) -> Self {
+        let guessed: HashSet<&str> = report
+            .guesses
+            .iter()
+            .filter_map(|g| g.node.as_deref())
+            .collect();
+        let imported = design
+            .nodes
+            .iter()
+            .filter(|n| guessed.contains(n.id.as_str()))
+            .cloned()
+            .collect();
+        Self {
+            report: Some(report),
+            confirmed: HashSet::new(),
+            imported,
+        }
+    }
+
+    /// Counts a guessed node the user changed (or deleted) in `design` as
+    /// confirmed: setting the real value is the answer to the guess.
+    pub fn note_edits(&mut self, design: &Design) {
+        if self.report.is_none() {
+            return;
+        }
+        for node in &self.imported {
+            if !self.confirmed.contains(node.id.as_str()) && design.node(&node.id) != Some(node) {
+                self.confirmed.insert(node.id.0.clone());
+            }
+        }
+    }
+
     /// The ids of the nodes with a guess the user has not confirmed.
     pub fn guessed_nodes(&self) -> Vec<&str> {
         let Some(report) = &self.report else {

@@ -453,6 +453,7 @@ impl ArchsimApp {
         let now = ui.input(|i| i.time);
         self.validation.update(&self.doc);
         self.update_views(&ctx, now);
+        self.import.note_edits(self.doc.design());
         let mut commands = if self.dialogs.is_empty() {
             shortcuts::pressed(&ctx, self.was_typing)
         } else {
