@@ -5,30 +5,17 @@
 use rand::RngExt as _;
 
 use super::super::plan::{Ix, PKind, down_at, slowdown_at};
-use super::super::spans::SpanKind;
 use super::super::time::Nanos;
 use super::super::trace::{Hop, HopKind};
 use super::Engine;
 use super::events::Ev;
-use super::spans::SpanAt;
 use super::state::Msg;
 
 impl Engine<'_> {
     /// Sends a one-way message (an event or a write) over `link`, to run
     /// `op` where it arrives; `parent_span` is the sender's span.
     pub(crate) fn send_message(&mut self, link: Ix, op: Option<Ix>, flow: Ix, parent_span: u32) {
-        let l = &self.plan.links[link as usize];
-        let kind = match self.plan.nodes[l.to as usize].kind {
-            PKind::Store { .. } => SpanKind::Client,
-            _ => SpanKind::Producer,
-        };
-        let span = self.instant_span(SpanAt {
-            kind,
-            node: l.from,
-            link: Some(link),
-            op,
-            parent: parent_span,
-        });
+        let span = self.message_span(link, op, parent_span);
         let now = self.now;
         self.links[link as usize].messages += 1;
         let arrives = now.saturating_add(self.sample_latency(link));

@@ -87,8 +87,25 @@ impl Engine<'_> {
         }
     }
 
-    /// A span that starts and ends now (a message handed over); its id.
-    pub(crate) fn instant_span(&mut self, at: SpanAt) -> u32 {
+    /// The span of a one-way message sent over `link` now, by the job
+    /// whose span is `parent`: a producer span, or a client span for a
+    /// write to a store; 0 when spans are not recorded.
+    pub(crate) fn message_span(&mut self, link: Ix, op: Option<Ix>, parent: u32) -> u32 {
+        if self.spans.is_none() {
+            return 0;
+        }
+        let l = &self.plan.links[link as usize];
+        let kind = match self.plan.nodes[l.to as usize].kind {
+            PKind::Store { .. } => SpanKind::Client,
+            _ => SpanKind::Producer,
+        };
+        let at = SpanAt {
+            kind,
+            node: l.from,
+            link: Some(link),
+            op,
+            parent,
+        };
         let id = self.open_span(at);
         self.close_span(id, false);
         id
