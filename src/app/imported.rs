@@ -27,7 +27,7 @@ pub struct ImportPanel {
 
 /// Reads the trace file at `path` and infers its design, named after the
 /// file.
-pub fn import_file(path: &Path) -> Result<(crate::model::Design, ImportReport), ImportError> {
+pub fn import_file(path: &Path) -> Result<(Design, ImportReport), ImportError> {
     let mut spans = Spans::default();
     spans.read_file(path)?;
     let name = path
@@ -60,9 +60,7 @@ impl ImportPanel {
             self.report = None;
         }
     }
-}
 
-impl ImportPanel {
     /// A panel showing `report` of the import of `design`.
     pub fn new(report: ImportReport, design: &Design) -> Self {
         let guessed: HashSet<&str> = report
@@ -236,25 +234,13 @@ fn report_ui(ui: &mut Ui, report: &ImportReport, confirmed: &mut HashSet<String>
                     .on_hover_text(format!("{} → {}", i.how, i.field));
             }
         });
-    let r = &report.repairs;
-    let rules = &report.rules;
-    let repaired = r.duplicate_ids + r.missing_parents + r.cycles_cut + r.clock_skew;
-    let decided = rules.client_spans_as_producers
-        + rules.server_spans_as_consumers
-        + rules.internal_spans_as_servers
-        + rules.consumers_by_link
-        + rules.kinds_from_names
-        + rules.unanswered_calls_matched;
-    if repaired + decided > 0 {
+    let noted = report.repaired_and_decided();
+    if !noted.is_empty() {
         egui::CollapsingHeader::new("Repaired and decided")
             .default_open(false)
             .show(ui, |ui| {
-                for line in report.lines() {
-                    if line.starts_with("  ")
-                        && line.chars().nth(2).is_some_and(|c| c.is_ascii_digit())
-                    {
-                        ui.label(line.trim());
-                    }
+                for line in noted {
+                    ui.label(line);
                 }
             });
     }

@@ -378,7 +378,7 @@ impl Builder {
             let own_errors = list.iter().filter(|e| e.own_error).count();
             let error_rate = own_errors as f64 / list.len() as f64;
             self.guess(
-                    Some(&id),
+                Some(&id),
                 format!("workers of {service}"),
                 workers.to_string(),
                 "the most requests seen at once (a lower bound: the pool may be larger); set the real pool size",
@@ -433,7 +433,7 @@ impl Builder {
         let left_out: usize = shapes[keep..].iter().map(|s| s.1.len()).sum();
         if left_out > 0 {
             self.guess(
-                    Some(&id),
+                Some(&id),
                 format!("{service} {op}"),
                 format!("{} of {total} requests left out", left_out),
                 if only {
@@ -639,7 +639,10 @@ impl Builder {
         let mut store_names: Vec<String> = stores.keys().map(|(n, _)| n.clone()).collect();
         store_names.dedup();
         for name in store_names {
-            let id = self.ids[&NodeKey::Store(name.clone())].clone();
+            // Made when the calls were linked; nothing to fill in otherwise.
+            let Some(id) = self.ids.get(&NodeKey::Store(name.clone())).cloned() else {
+                continue;
+            };
             let latency = |b: &mut Self, write: bool| {
                 let values = stores.get(&(name.clone(), write))?;
                 let field = if write {
@@ -684,7 +687,10 @@ impl Builder {
             }
         }
         for (name, calls) in externals {
-            let id = self.ids[&NodeKey::External(name.clone())].clone();
+            // Made when the calls were linked; nothing to fill in otherwise.
+            let Some(id) = self.ids.get(&NodeKey::External(name.clone())).cloned() else {
+                continue;
+            };
             let values: Vec<f64> = calls.iter().map(|&(s, e)| ms(e - s)).collect();
             let work = self
                 .measured(
@@ -697,7 +703,7 @@ impl Builder {
                 .ceil()
                 .max(1.0) as u32;
             self.guess(
-                    Some(&id),
+                Some(&id),
                 format!("workers of {name}"),
                 workers.to_string(),
                 "it reports no spans of its own: twice the most calls seen at once, so it is not taken as the bottleneck",
@@ -812,7 +818,7 @@ impl Builder {
         }
         if !sampling.known && !arrivals.is_empty() {
             self.guess(
-                    None,
+                None,
                 "sampling".to_owned(),
                 "every request traced".to_owned(),
                 "no span states its sampling probability (Jaeger's sampler.param); if only a share of requests is traced, multiply the entry points' rates by its inverse",
@@ -852,6 +858,13 @@ impl Builder {
             *per_pair.entry((from.clone(), to.clone())).or_default() += 1;
         }
         let links = std::mem::take(&mut self.links);
+        // External services run one operation, `handle`: calls name none.
+        let externals: HashSet<NodeId> = self
+            .ids
+            .iter()
+            .filter(|(k, _)| matches!(k, NodeKey::External(_)))
+            .map(|(_, id)| id.clone())
+            .collect();
         let mut references: BTreeMap<LinkKey, String> = BTreeMap::new();
         let mut taken_names: HashSet<(NodeId, String)> = HashSet::new();
         for ((from, to, style, to_op), samples) in links {
@@ -877,11 +890,7 @@ impl Builder {
                 link.name = Some(name);
             }
             let is_service = self.design.node(&to).and_then(Node::as_service).is_some();
-            let external = self
-                .ids
-                .iter()
-                .any(|(k, v)| matches!(k, NodeKey::External(_)) && *v == to);
-            if is_service && !external {
+            if is_service && !externals.contains(&to) {
                 link.to_op = to_op.clone();
             }
             let label = link.label();

@@ -230,6 +230,14 @@ enum Role {
     Inside,
 }
 
+impl Role {
+    /// Whether the span is an execution of an operation (a request or a
+    /// message handled).
+    fn executes(self) -> bool {
+        matches!(self, Self::Executes | Self::Consumes)
+    }
+}
+
 fn role(tree: &Tree, i: usize, rules: &mut Rules) -> Role {
     let span = tree.spans[i];
     let messaging = span.attributes.messaging_system.is_some();
@@ -437,7 +445,7 @@ fn observe_trace(tree: &Tree, by_id: &HashMap<(&str, &str), &Span>, out: &mut Ob
     let roles: Vec<Role> = (0..tree.spans.len())
         .map(|i| role(tree, i, &mut out.rules))
         .collect();
-    let executes = |i: usize| matches!(roles[i], Role::Executes | Role::Consumes);
+    let executes = |i: usize| roles[i].executes();
     // Publisher spans already taken as arrivals.
     let mut entered = std::collections::HashSet::new();
     for (i, &span) in tree.spans.iter().enumerate() {
@@ -538,7 +546,7 @@ fn observe_trace(tree: &Tree, by_id: &HashMap<(&str, &str), &Span>, out: &mut Ob
 /// message was published by an execution that consumed a message its
 /// service published), the request's topic.
 fn request_of(tree: &Tree, roles: &[Role], i: usize) -> Option<String> {
-    let executes = |k: usize| matches!(roles[k], Role::Executes | Role::Consumes);
+    let executes = |k: usize| roles[k].executes();
     let reply = tree.parent[i].filter(|&p| roles[p] == Role::Publishes)?;
     let replier = tree.ancestor(reply, executes)?;
     let request = tree.parent[replier].filter(|&p| roles[p] == Role::Publishes)?;
@@ -589,7 +597,7 @@ fn calls_of(tree: &Tree, at: usize, roles: &[Role]) -> Vec<Call> {
             Role::Publishes => calls.push(Call {
                 consumers: tree.children[i]
                     .iter()
-                    .filter(|&&k| matches!(roles[k], Role::Executes | Role::Consumes))
+                    .filter(|&&k| roles[k].executes())
                     .map(|&k| taken_by(k))
                     .collect(),
                 ..call(topic_of(span), None)
@@ -627,7 +635,7 @@ fn first_execution_under(tree: &Tree, at: usize, roles: &[Role]) -> Option<usize
     let mut first: Option<usize> = None;
     while let Some(i) = stack.pop() {
         for &c in &tree.children[i] {
-            if matches!(roles[c], Role::Executes | Role::Consumes) {
+            if roles[c].executes() {
                 if first.is_none_or(|f| tree.spans[c].start_ns < tree.spans[f].start_ns) {
                     first = Some(c);
                 }

@@ -152,6 +152,35 @@ impl ImportReport {
         for f in &self.files {
             out.push(format!("  {}: {}", f.file, f.format.label()));
         }
+        let noted = self.repaired_and_decided();
+        if !noted.is_empty() {
+            out.push("repaired and decided:".to_owned());
+            out.extend(noted.into_iter().map(|line| format!("  {line}")));
+        }
+        out.push(format!("inferred ({}):", self.inferred.len()));
+        for i in &self.inferred {
+            out.push(format!(
+                "  {}: {} ({}) -> {}",
+                i.what, i.value, i.how, i.field
+            ));
+        }
+        if !self.guesses.is_empty() {
+            out.push(format!("guessed ({}), check these:", self.guesses.len()));
+            for g in &self.guesses {
+                out.push(format!("  {}: {}: {}", g.what, g.value, g.why));
+            }
+        }
+        out.push("traces cannot show, so set these by hand:".to_owned());
+        for c in &self.cannot_show {
+            out.push(format!("  {c}"));
+        }
+        out
+    }
+
+    /// What was repaired in the traces and which rules that read past a
+    /// span's kind decided, one line each (`3 span ids seen twice (later
+    /// copies left out)`), for the counts that are not zero.
+    pub fn repaired_and_decided(&self) -> Vec<String> {
         let r = &self.repairs;
         let repairs = [
             (
@@ -208,34 +237,11 @@ impl ImportReport {
                 "calls with no answer traced taken as calls to where calls of their name go elsewhere",
             ),
         ];
-        let noted: Vec<_> = repairs
+        repairs
             .iter()
             .chain(&decided)
             .filter(|(n, ..)| *n > 0)
-            .collect();
-        if !noted.is_empty() {
-            out.push("repaired and decided:".to_owned());
-            for (n, one, many) in noted {
-                out.push(format!("  {}", count(*n, one, many)));
-            }
-        }
-        out.push(format!("inferred ({}):", self.inferred.len()));
-        for i in &self.inferred {
-            out.push(format!(
-                "  {}: {} ({}) -> {}",
-                i.what, i.value, i.how, i.field
-            ));
-        }
-        if !self.guesses.is_empty() {
-            out.push(format!("guessed ({}), check these:", self.guesses.len()));
-            for g in &self.guesses {
-                out.push(format!("  {}: {}: {}", g.what, g.value, g.why));
-            }
-        }
-        out.push("traces cannot show, so set these by hand:".to_owned());
-        for c in &self.cannot_show {
-            out.push(format!("  {c}"));
-        }
-        out
+            .map(|(n, one, many)| count(*n, one, many))
+            .collect()
     }
 }

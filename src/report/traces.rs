@@ -205,11 +205,16 @@ fn end_ns(w: &Written) -> u64 {
     EPOCH_NS.saturating_add(w.span.end)
 }
 
-fn otlp(trace: &[Written]) -> Value {
+/// The services that recorded spans of `trace`, each once, in order.
+fn services_of<'a>(trace: &[Written<'a>]) -> Vec<&'a str> {
     let mut services: Vec<&str> = trace.iter().map(|w| w.service).collect();
     services.sort_unstable();
     services.dedup();
-    let resources: Vec<Value> = services
+    services
+}
+
+fn otlp(trace: &[Written]) -> Value {
+    let resources: Vec<Value> = services_of(trace)
         .iter()
         .map(|service| {
             let spans: Vec<Value> = trace
@@ -255,9 +260,7 @@ fn kind_name(kind: SpanKind) -> &'static str {
 }
 
 fn jaeger(trace: &[Written]) -> Value {
-    let mut services: Vec<&str> = trace.iter().map(|w| w.service).collect();
-    services.sort_unstable();
-    services.dedup();
+    let services = services_of(trace);
     let process = |service: &str| {
         let i = services.iter().position(|s| *s == service).unwrap_or(0);
         format!("p{}", i + 1)
