@@ -81,7 +81,7 @@ fn call_edges(design: &Design) -> Vec<Vec<usize>> {
     let mut succ: Vec<Vec<usize>> = vec![Vec::new(); design.nodes.len()];
     // Edges already added: a broker with a million subscribers must not
     // search its list for each.
-    let mut added = std::collections::HashSet::new();
+    let mut added = foldhash::HashSet::default();
     let mut add = |a: usize, b: usize| {
         if a != b && added.insert((a, b)) {
             succ[a].push(b);

@@ -4,7 +4,7 @@
 //! intervals than comparing two independent means.
 
 use crate::numbers::{count, duration, percent};
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet, HashSetExt};
 
 use serde::Serialize;
 

@@ -199,7 +199,7 @@ impl Formula {
 
     /// How many times each node is met.
     fn counts(&self) -> impl Iterator<Item = (NodeIdx, usize)> {
-        let mut counts: std::collections::HashMap<NodeIdx, usize> = Default::default();
+        let mut counts: foldhash::HashMap<NodeIdx, usize> = Default::default();
         for t in &self.terms {
             if let Term::Up(n) = t {
                 *counts.entry(*n).or_default() += 1;

@@ -8,7 +8,7 @@
 //! can gate CI on it. With one replication there is no interval and the
 //! mean decides.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 
 use super::{Finding, RuleId, Severity};
 use crate::model::{Design, LinkIdx, NodeId, Style};

@@ -13,7 +13,8 @@
 //! one flat list, and reachability is answered per question instead of
 //! kept as a set per vertex.
 
-use std::collections::{HashMap, VecDeque};
+use foldhash::HashMap;
+use std::collections::VecDeque;
 
 use fixedbitset::FixedBitSet;
 use petgraph::Direction;

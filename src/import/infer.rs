@@ -5,7 +5,8 @@
 //! with their arrival rates. Every number goes into the report with the
 //! samples it rests on, every default into its guesses.
 
-use std::collections::{BTreeMap, HashSet};
+use foldhash::{HashSet, HashSetExt};
+use std::collections::BTreeMap;
 
 use super::fit::{Fit, fit};
 use super::observe::{Execution, Target, ms, observe};

@@ -2,7 +2,7 @@
 //! `data[]` traces, each with `spans` and the `processes` that name their
 //! services; times in microseconds.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use serde::Deserialize;
 

@@ -19,7 +19,7 @@ pub mod span;
 mod tree;
 mod zipkin;
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::path::Path;
 
 pub use infer::infer;

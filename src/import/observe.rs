@@ -20,7 +20,7 @@
 //! - an execution nobody in the traces called is where requests enter:
 //!   from the service of the client span above it, or from outside.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use serde::Serialize;
 
@@ -447,7 +447,7 @@ fn observe_trace(tree: &Tree, by_id: &HashMap<(&str, &str), &Span>, out: &mut Ob
         .collect();
     let executes = |i: usize| roles[i].executes();
     // Publisher spans already taken as arrivals.
-    let mut entered = std::collections::HashSet::new();
+    let mut entered = foldhash::HashSet::default();
     for (i, &span) in tree.spans.iter().enumerate() {
         if !executes(i) {
             continue;

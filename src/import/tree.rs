@@ -3,7 +3,7 @@
 //! references that form a cycle. Every walk over it is iterative, so no
 //! trace can exhaust the stack.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use serde::Serialize;
 

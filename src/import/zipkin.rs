@@ -2,7 +2,7 @@
 //! times in microseconds. A `shared` server span reuses its client's id:
 //! it gets an id of its own here, with the client as its parent.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 
 use serde::Deserialize;
 

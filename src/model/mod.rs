@@ -28,7 +28,7 @@ mod thresholds;
 mod v1;
 pub mod validate;
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use serde::{Deserialize, Serialize};
 

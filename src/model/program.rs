@@ -74,7 +74,7 @@ impl Design {
     fn step_for_link_named(
         &self,
         names: &LinkNames<'_>,
-        nodes: &std::collections::HashMap<&NodeId, super::NodeIdx>,
+        nodes: &foldhash::HashMap<&NodeId, super::NodeIdx>,
         link: LinkIdx,
         times: f64,
     ) -> Option<Step> {
@@ -103,8 +103,7 @@ impl Design {
     /// ends), `times` per request: how generated designs and a freshly
     /// drawn arrow say "this service calls that one".
     pub fn use_every_link(&mut self, times: f64) {
-        let mut pairs: std::collections::HashMap<(String, String), usize> =
-            std::collections::HashMap::new();
+        let mut pairs: foldhash::HashMap<(String, String), usize> = foldhash::HashMap::default();
         for l in &self.links {
             *pairs
                 .entry((l.from.to_string(), l.to.to_string()))
@@ -119,7 +118,7 @@ impl Design {
         let mut added: Vec<(NodeId, Step)> = Vec::new();
         let names = LinkNames::new(self);
         let nodes = self.node_index();
-        let mut used = std::collections::HashSet::new();
+        let mut used = foldhash::HashSet::default();
         for node in &self.nodes {
             let Some(s) = node.as_service() else { continue };
             for op in &s.operations {

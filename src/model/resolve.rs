@@ -3,7 +3,7 @@
 //! there. Validation, the engine, analysis and the editor all resolve
 //! through [`LinkNames`].
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use super::{Design, LinkIdx, NodeId};
 

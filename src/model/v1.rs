@@ -11,7 +11,7 @@
 //! file simulates the same as its `archsim fmt` output. The format-1
 //! fields are read by the loader only for this, and are empty afterwards.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use super::error::{Invalid, Problem};
 use super::path::FieldPath;

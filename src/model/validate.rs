@@ -6,8 +6,8 @@
 //! A cycle of `sync` calls is allowed (it is an analysis finding, not an
 //! error).
 
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::collections::hash_map::Entry;
-use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use super::error::{Invalid, Measurements, Problem};

@@ -2,7 +2,7 @@
 //! the design and where its nodes are drawn, the findings (static and
 //! from the simulation), the simulation, and the suggestions measured.
 
-use std::collections::HashSet;
+use foldhash::HashSet;
 
 use crate::advice::{self, Advice, Suggestion};
 use crate::analysis::{self, Analysis, Severity};

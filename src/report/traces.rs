@@ -79,7 +79,7 @@ fn by_trace<'a>(design: &'a Design, spans: &'a SimSpans) -> Vec<Vec<Written<'a>>
     // A parent's id is smaller than its children's: one pass finds roots.
     let mut root = vec![0u32; spans.spans.len() + 1];
     let mut traces: Vec<Vec<Written>> = Vec::new();
-    let mut trace_of_root: std::collections::HashMap<u32, usize> = Default::default();
+    let mut trace_of_root: foldhash::HashMap<u32, usize> = Default::default();
     for span in &spans.spans {
         let r = match span.parent {
             0 => span.id,

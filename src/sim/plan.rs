@@ -4,7 +4,7 @@
 //! Building a plan from a validated design cannot fail; the engine then runs
 //! without strings, maps or allocation on its hot path.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use super::program::{Block, Code, Resolver};
 use super::sampler::Sampler;

@@ -19,7 +19,7 @@
 //! crosses zero at the bad and at the good end of each point's 95 %
 //! interval.
 
-use std::collections::HashSet;
+use foldhash::HashSet;
 
 use serde::Serialize;
 
@@ -673,7 +673,7 @@ fn bottleneck(design: &Design, target: &NodeId, point: &LoadPoint) -> Option<Bot
 /// `target` and every service and data store its links lead to, directly
 /// or through others (a broker's subscribers included).
 fn downstream<'d>(design: &'d Design, target: &'d NodeId) -> HashSet<&'d NodeId> {
-    let mut seen = HashSet::from([target]);
+    let mut seen = HashSet::from_iter([target]);
     let mut todo = vec![target];
     while let Some(node) = todo.pop() {
         for link in design.links.iter().filter(|l| &l.from == node) {

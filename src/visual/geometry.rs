@@ -193,7 +193,7 @@ pub fn link_offset(order: u32) -> f32 {
 /// straight line. Its sideways offset is the place times
 /// [`LinkMarks::spacing`].
 pub fn link_orders(design: &Design) -> Vec<u32> {
-    let mut same_direction = std::collections::HashMap::<(&NodeId, &NodeId), u32>::new();
+    let mut same_direction = foldhash::HashMap::<(&NodeId, &NodeId), u32>::default();
     let orders: Vec<u32> = design
         .links
         .iter()

@@ -2,7 +2,7 @@
 //! could run together, and long work behind a sync call.
 
 use crate::numbers::duration;
-use std::collections::HashSet;
+use foldhash::{HashSet, HashSetExt};
 
 use super::Ctx;
 use super::coupling::background_candidates;

@@ -2,7 +2,7 @@
 //! services that many entry points need.
 
 use crate::numbers::percent;
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use fixedbitset::FixedBitSet;
 use rayon::prelude::*;

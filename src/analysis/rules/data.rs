@@ -1,6 +1,7 @@
 //! Communication through common data: stores written by several services.
 
-use std::collections::{BTreeMap, HashSet};
+use foldhash::{HashSet, HashSetExt};
+use std::collections::BTreeMap;
 
 use super::Ctx;
 use crate::analysis::{Finding, RuleId, Severity};

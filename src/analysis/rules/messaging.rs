@@ -1,7 +1,7 @@
 //! Events and queues: callbacks for data, consumption without limits, and
 //! technologies used against their grain.
 
-use std::collections::HashSet;
+use foldhash::HashSet;
 
 use fixedbitset::FixedBitSet;
 use petgraph::visit::EdgeRef;

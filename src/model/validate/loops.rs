@@ -5,7 +5,7 @@
 //! Choice, a fallback or an `on_failure` may not happen, so a loop through
 //! it ends with probability 1.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use super::Checker;
 use crate::model::error::Invalid;
